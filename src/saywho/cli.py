@@ -1,0 +1,228 @@
+"""The `saywho` command: a thin shell over the library (Typer + Rich)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+from typing import IO, Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from . import __version__
+from .config import Settings
+from .errors import SaywhoError
+from .extract import extract
+from .model import Article, Failure
+from .serialize import article_to_dict, article_to_text
+from .sources import read_documents
+
+app = typer.Typer(
+    name="saywho",
+    help="Who claimed what, about whom, when, on whose authority and how hedged.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class ExtractFormat(str, Enum):
+    jsonl = "jsonl"
+    json = "json"
+    text = "text"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"saywho {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """saywho turns news pages into an auditable record of attributions."""
+
+
+InputsArg = Annotated[
+    list[str],
+    typer.Argument(
+        help="Files, directories (recursive), http(s) URLs, or - for stdin. HTML (also .gz), "
+        "flattened or plain text, WARC/ARC, RSS/Atom feeds and JSONL are recognised by content.",
+        show_default=False,
+    ),
+]
+PlainOpt = Annotated[
+    bool, typer.Option("--plain", help="Treat text input as already clean: no cleanup; offsets index the input.")
+]
+FetchOpt = Annotated[
+    bool, typer.Option("--fetch", help="Fetch the pages of feed entries that carry only a link.")
+]
+PrivateOpt = Annotated[
+    bool,
+    typer.Option("--allow-private", help="Allow URLs on loopback, private or link-local addresses."),
+]
+TimeoutOpt = Annotated[
+    Optional[float], typer.Option("--timeout", min=0.1, help="HTTP timeout in seconds [default: 20].")
+]
+OutputOpt = Annotated[
+    Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Exit non-zero if any document fails, not only if all do.")
+]
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        base = Settings.from_env()
+    except SaywhoError as exc:
+        _fail(str(exc), 2)
+    return base.with_overrides(**{k: (v or None) if isinstance(v, bool) else v for k, v in overrides.items()})
+
+
+def _fail(message: str, code: int) -> None:
+    err.print(f"[bold red]saywho: error:[/] {message}", markup=True, highlight=False)
+    raise typer.Exit(code)
+
+
+def iter_articles(
+    inputs: list[str], settings: Settings, failures: list[Failure]
+) -> Iterator[Article]:
+    """Extract every document, recording failures and going on, with a progress display."""
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[errors]} errors"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    with progress:
+        task = progress.add_task("extracting", total=None, errors=0)
+        for item in read_documents(inputs, settings):
+            if isinstance(item, Failure):
+                failures.append(item)
+                _report(item)
+            else:
+                try:
+                    yield extract(item, settings)
+                except SaywhoError as exc:
+                    failure = Failure(item.source, str(exc), exc.code)
+                    failures.append(failure)
+                    _report(failure)
+            progress.update(task, advance=1, errors=len(failures))
+
+
+def _report(failure: Failure) -> None:
+    err.print(f"saywho: skipped: {failure.reason}", markup=False, highlight=False)
+
+
+def _open_output(output: Path | None) -> IO[str]:
+    if output is None:
+        return sys.stdout
+    try:
+        return output.open("w", encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{output}: cannot write ({exc.strerror or exc})", 2)
+        raise  # unreachable
+
+
+def _finish(done: int, failures: list[Failure], strict: bool) -> None:
+    if failures:
+        err.print(
+            f"saywho: {done} extracted, {len(failures)} failed: "
+            + ", ".join(f.source for f in failures[:10])
+            + (" …" if len(failures) > 10 else ""),
+            markup=False,
+            highlight=False,
+        )
+    if done == 0 and failures:
+        raise typer.Exit(1)
+    if done == 0:
+        _fail("no documents found in the inputs", 1)
+    if strict and failures:
+        raise typer.Exit(3)
+
+
+@app.command("extract")
+def extract_command(
+    inputs: InputsArg,
+    format: Annotated[
+        ExtractFormat, typer.Option("--format", "-f", help="jsonl: one object a line; json: one array; text: readable.")
+    ] = ExtractFormat.jsonl,
+    output: OutputOpt = None,
+    plain: PlainOpt = False,
+    fetch: FetchOpt = False,
+    allow_private: PrivateOpt = False,
+    timeout: TimeoutOpt = None,
+    strict: StrictOpt = False,
+) -> None:
+    """Extract clean article text and metadata from news pages.
+
+    Prints one JSON object per document (source, id, url, site, title, standfirst, published,
+    authors, language, paragraphs, text, input_format, warnings). Bad documents are reported on
+    stderr and skipped; the exit status is 1 when nothing could be extracted.
+    """
+    settings = load_settings(plain=plain, fetch=fetch, allow_private=allow_private, timeout=timeout)
+    failures: list[Failure] = []
+    out = _open_output(output)
+    done = 0
+    try:
+        if format is ExtractFormat.json:
+            out.write("[")
+        for article in iter_articles(inputs, settings, failures):
+            if format is ExtractFormat.jsonl:
+                out.write(json.dumps(article_to_dict(article), ensure_ascii=False) + "\n")
+            elif format is ExtractFormat.json:
+                out.write(("," if done else "") + "\n" + _indent(json.dumps(article_to_dict(article), ensure_ascii=False, indent=2)))
+            else:
+                out.write(("\n" if done else "") + article_to_text(article))
+            out.flush()
+            done += 1
+        if format is ExtractFormat.json:
+            out.write("\n]\n" if done else "]\n")
+    except BrokenPipeError:  # `saywho extract … | head`
+        sys.stderr.close()
+        raise typer.Exit(0)
+    finally:
+        if output is not None:
+            out.close()
+    _finish(done, failures, strict)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+def run() -> None:
+    """Console-script entry point: errors never escape as tracebacks."""
+    try:
+        app()
+    except SaywhoError as exc:
+        err.print(f"saywho: error: {exc}", markup=False, highlight=False)
+        raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        err.print("saywho: interrupted", markup=False)
+        raise SystemExit(130) from None
+
+

