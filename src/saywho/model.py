@@ -109,3 +109,44 @@ class Failure:
     source: str
     reason: str
     code: str = "E000"
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """One source within an article, under every name it was given there.
+
+    `id` is stable within the article (a slug of the canonical name); `descriptions` are the
+    roles the article gave it ("Russia's presidential envoy for Afghanistan").
+    """
+
+    id: str
+    name: str
+    type: str  # PERSON | ORG | GPE | OTHER
+    descriptions: tuple[str, ...] = ()
+    mentions: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """A statement the text credits to someone: who (source), how (cue), what (content)."""
+
+    id: str
+    kind: Kind
+    source: Span | None  # None for anonymous or passive sources ("it was reported")
+    speaker: str | None  # key into Analysis.speakers
+    cue: Span
+    cue_lemma: str
+    stance: Stance
+    content: Span
+    sentence: int
+    parent: str | None = None  # the enclosing attribution when nested
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """An article with everything the analyse stage found in it."""
+
+    article: Article
+    attributions: tuple[Attribution, ...]
+    speakers: tuple[Speaker, ...]
