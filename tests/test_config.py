@@ -1,0 +1,38 @@
+import pytest
+
+from saywho.config import Settings
+from saywho.errors import ConfigError
+
+
+@pytest.mark.parametrize(
+    ("env", "field", "expected"),
+    [
+        pytest.param({"SAYWHO_ALLOW_PRIVATE": "1"}, "allow_private", True, id="boolean flag read from 1"),
+        pytest.param({"SAYWHO_ALLOW_PRIVATE": "no"}, "allow_private", False, id="boolean flag read from no"),
+        pytest.param({"SAYWHO_MAX_BYTES": "1048576"}, "max_bytes", 1048576, id="byte limit read as int"),
+        pytest.param({"SAYWHO_TIMEOUT": "2.5"}, "timeout", 2.5, id="timeout read as float"),
+        pytest.param({}, "plain", False, id="defaults when nothing is set"),
+    ],
+)
+def test_config_reads_saywho_environment(env: dict[str, str], field: str, expected: object) -> None:
+    assert getattr(Settings.from_env(env), field) == expected
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        pytest.param({"SAYWHO_MAX_BYTES": "lots"}, id="non-numeric size"),
+        pytest.param({"SAYWHO_MAX_BYTES": "-5"}, id="negative size"),
+        pytest.param({"SAYWHO_PLAIN": "maybe"}, id="unclear boolean"),
+    ],
+)
+def test_config_rejects_bad_values_naming_the_variable(env: dict[str, str]) -> None:
+    with pytest.raises(ConfigError) as info:
+        Settings.from_env(env)
+    assert next(iter(env)) in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_config_overrides_ignore_unset_flags() -> None:
+    base = Settings(timeout=5.0)
+    assert base.with_overrides(timeout=None, plain=True) == Settings(timeout=5.0, plain=True)
