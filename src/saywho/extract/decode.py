@@ -12,13 +12,24 @@ _META_CHARSET_RE = re.compile(
 )
 
 
+# codecs Python knows that no web page is really in, whose names a hostile page could declare
+# to make decoding misbehave ("unicode_escape" interprets backslashes, "idna" raises oddly)
+_NOT_PAGE_ENCODINGS = frozenset(
+    {"idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined"}
+)
+
+
 def _known(encoding: str | None) -> str | None:
     if not encoding:
         return None
     try:
-        return codecs.lookup(encoding.strip().strip("\"'")).name
-    except LookupError:
+        info = codecs.lookup(encoding.strip().strip("\"'"))
+    except (LookupError, ValueError):  # ValueError: a name with NUL bytes in it
         return None
+    # bytes-to-bytes codecs (base64, zlib, hex…) are not text encodings
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_PAGE_ENCODINGS:
+        return None
+    return info.name
 
 
 def decode(data: bytes, *, source: str, declared: str | None = None, html: bool = False) -> str:
@@ -40,12 +51,13 @@ def decode(data: bytes, *, source: str, declared: str | None = None, html: bool 
         if name and name not in candidates:
             candidates.append(name)
     for name in candidates:
-        if name in {"latin-1", "iso8859-1", "ascii"} and _has_utf8_multibyte(data):
-            # "iso-8859-1" is the most common wrong label on pages that are really UTF-8
+        if name in {"iso8859-1", "cp1252", "ascii"} and _has_utf8_multibyte(data):
+            # "iso-8859-1"/"windows-1252" are the most common wrong labels on UTF-8 pages: text
+            # that is valid UTF-8 with multi-byte characters in it is practically never either
             continue
         try:
             return data.decode("cp1252" if name in {"latin-1", "iso8859-1"} else name)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):
             continue
     guess = _detect(data)
     if guess is not None:
@@ -75,7 +87,19 @@ def _detect(data: bytes) -> str | None:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - charset-normalizer is a dependency
         return data.decode("cp1252", errors="replace")
-    best = from_bytes(data[: 2 * 1024 * 1024]).best()
+    matches = from_bytes(data[: 2 * 1024 * 1024])
+    best = matches.best()
     if best is None or best.encoding is None:
         return None
-    return data.decode(best.encoding, errors="replace")
+    encoding = best.encoding
+    # Short Western text fits several single-byte code pages equally well (cp1250 reads "ñ" as
+    # "ń"); on the web, windows-1252 is by far the most likely of those, so it wins a tie.
+    for match in matches:
+        if (
+            match.encoding == "cp1252"
+            and match.chaos <= best.chaos + 0.01
+            and match.coherence >= best.coherence - 0.01
+        ):
+            encoding = "cp1252"
+            break
+    return data.decode(encoding, errors="replace")
