@@ -24,8 +24,8 @@ from . import __version__
 from .config import Settings
 from .errors import SaywhoError
 from .extract import extract
-from .model import Article, Failure
-from .serialize import article_to_dict, article_to_text
+from .model import Analysis, Article, Failure
+from .serialize import analysis_to_dict, article_to_dict, article_to_text
 from .sources import read_documents
 
 app = typer.Typer(
@@ -36,6 +36,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class AnalyzeFormat(str, Enum):
+    jsonl = "jsonl"
+    json = "json"
+    table = "table"
 
 
 class ExtractFormat(str, Enum):
@@ -208,6 +214,93 @@ def extract_command(
         if output is not None:
             out.close()
     _finish(done, failures, strict)
+
+
+@app.command("analyze")
+def analyze_command(
+    inputs: InputsArg,
+    format: Annotated[
+        AnalyzeFormat,
+        typer.Option(
+            "--format", "-f", help="jsonl: one object a line; json: one array; table: readable."
+        ),
+    ] = AnalyzeFormat.jsonl,
+    output: OutputOpt = None,
+    plain: PlainOpt = False,
+    fetch: FetchOpt = False,
+    allow_private: PrivateOpt = False,
+    timeout: TimeoutOpt = None,
+    strict: StrictOpt = False,
+) -> None:
+    """Find who said what in news pages: attributions (source, cue, content) and speakers.
+
+    Prints the `extract` object of each document plus "attributions" (id, kind, field, source
+    with its speaker, cue with lemma and stance, content, sentence, parent, confidence) and
+    "speakers" (id -> name, type, descriptions). Offsets index the string named by "field".
+    """
+    from .analyze import analyze_many  # spaCy loads only for this command
+
+    settings = load_settings(plain=plain, fetch=fetch, allow_private=allow_private, timeout=timeout)
+    failures: list[Failure] = []
+    out = _open_output(output)
+    done = 0
+    try:
+        if format is AnalyzeFormat.json:
+            out.write("[")
+        for analysis in analyze_many(iter_articles(inputs, settings, failures), settings):
+            if format is AnalyzeFormat.jsonl:
+                out.write(json.dumps(analysis_to_dict(analysis), ensure_ascii=False) + "\n")
+            elif format is AnalyzeFormat.json:
+                text = json.dumps(analysis_to_dict(analysis), ensure_ascii=False, indent=2)
+                out.write(("," if done else "") + "\n" + _indent(text))
+            else:
+                _print_table(analysis, out, first=done == 0)
+            out.flush()
+            done += 1
+        if format is AnalyzeFormat.json:
+            out.write("\n]\n" if done else "]\n")
+    except BrokenPipeError:  # `saywho analyze … | head`
+        sys.stderr.close()
+        raise typer.Exit(0)
+    finally:
+        if output is not None:
+            out.close()
+    _finish(done, failures, strict)
+
+
+def _print_table(analysis: Analysis, out: IO[str], first: bool) -> None:
+    """One rich table per article: who said what, how, and how sure we are."""
+    from rich.table import Table
+
+    article = analysis.article
+    fields = {
+        "text": article.text,
+        "title": article.title or "",
+        "standfirst": article.standfirst or "",
+    }
+    names = {s.id: s.name for s in analysis.speakers}
+    width = max(100, Console(file=out).width)
+    console = Console(file=out, highlight=False, soft_wrap=False, width=width)
+    if not first:
+        console.print()
+    table = Table(title=article.title or article.source, title_justify="left", show_lines=True)
+    for column, style in (("id", "dim"), ("kind", ""), ("source → speaker", "bold"), ("cue", ""),
+                          ("stance", ""), ("content", ""), ("conf", "")):  # fmt: skip
+        table.add_column(column, style=style or None, overflow="fold")
+    for a in analysis.attributions:
+        text = fields.get(a.field, article.text)
+        source = a.source.text(text) if a.source else "—"
+        speaker = names.get(a.speaker or "", "")
+        who = f"{source} → {speaker}" if speaker and speaker != source else source
+        content = a.content.text(text)
+        if len(content) > 160:
+            content = content[:157] + "…"
+        kind = a.kind.value + ("" if a.field == "text" else f" ({a.field})")
+        cue = a.cue.text(text)
+        table.add_row(a.id, kind, who, cue, a.stance.value, content, f"{a.confidence:.2f}")
+    console.print(table)
+    if not analysis.attributions:
+        console.print("no attributions found", style="dim")
 
 
 def _indent(text: str) -> str:

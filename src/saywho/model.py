@@ -141,6 +141,9 @@ class Attribution:
     sentence: int
     parent: str | None = None  # the enclosing attribution when nested
     confidence: float = 1.0
+    #: which string the spans index: "text" (`Article.text`), "title" or "standfirst";
+    #: a headline attribution's offsets are offsets into `Article.title`
+    field: str = "text"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .extract import iso_published
-from .model import Article, Failure
+from .model import Analysis, Article, Attribution, Failure, Span, Speaker
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:
@@ -25,6 +25,57 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "input_format": article.input_format,
         "warnings": list(article.warnings),
     }
+
+
+def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
+    """The `saywho analyze` object: the `extract` object plus "attributions" and "speakers".
+
+    Every span is ``{"text", "start", "end"}`` with offsets into the string its attribution's
+    "field" names ("text", "title" or "standfirst"), so ``field[start:end] == text``.
+    """
+    article = analysis.article
+    out = article_to_dict(article)
+    out["attributions"] = [_attribution_to_dict(a, article) for a in analysis.attributions]
+    out["speakers"] = {s.id: _speaker_to_dict(s) for s in analysis.speakers}
+    return out
+
+
+def _field_text(article: Article, field: str) -> str:
+    if field == "title":
+        return article.title or ""
+    if field == "standfirst":
+        return article.standfirst or ""
+    return article.text
+
+
+def _span(span: Span, text: str) -> dict[str, Any]:
+    return {"text": span.text(text), "start": span.start, "end": span.end}
+
+
+def _attribution_to_dict(attribution: Attribution, article: Article) -> dict[str, Any]:
+    text = _field_text(article, attribution.field)
+    source = None
+    if attribution.source is not None:
+        source = {**_span(attribution.source, text), "speaker": attribution.speaker}
+    return {
+        "id": attribution.id,
+        "kind": attribution.kind.value,
+        "field": attribution.field,
+        "source": source,
+        "cue": {
+            **_span(attribution.cue, text),
+            "lemma": attribution.cue_lemma,
+            "stance": attribution.stance.value,
+        },
+        "content": _span(attribution.content, text),
+        "sentence": attribution.sentence,
+        "parent": attribution.parent,
+        "confidence": attribution.confidence,
+    }
+
+
+def _speaker_to_dict(speaker: Speaker) -> dict[str, Any]:
+    return {"name": speaker.name, "type": speaker.type, "descriptions": list(speaker.descriptions)}
 
 
 def failure_to_dict(failure: Failure) -> dict[str, Any]:

@@ -1,0 +1,105 @@
+"""Stage 3: one `Article` in, one `Analysis` out (a pure function).
+
+    analyze(article, settings) -> Analysis
+    analyze_many(articles, settings) -> Iterator[Analysis]     (one nlp.pipe stream)
+
+The modules, in the order the data flows through them:
+
+- `nlp.py`: the cached spaCy pipeline; the title, standfirst and body paragraphs parsed once;
+- `quotes.py`: quotation marks paired per paragraph (every common style, long quotes);
+- `cues.py`: the cue lexicon (`saywho/data/cues.tsv`): lemma, stance, frames;
+- `attribution.py` with `verbs.py`, `phrases.py`, `spans.py`: rules over the parse that find
+  source, cue and content; `headline.py`: attributions carried by punctuation;
+- `speakers.py`: every source resolved to one speaker id within the article.
+
+Offsets are character offsets into ``article.text`` — or into ``article.title`` /
+``article.standfirst`` when an attribution's `field` says so — and the article is returned
+unchanged.
+
+>>> from saywho.model import Article, Span
+>>> text = "The talks failed, the minister said."
+>>> article = Article("id", "demo", None, None, None, None, None, (), "en", text,
+...                   (Span(0, len(text)),), "plain")
+>>> [a.cue.text(text) for a in analyze(article).attributions]
+['said']
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+from ..config import Settings
+from ..model import Analysis, Article, Attribution, Span, Speaker
+from .attribution import Found, find_attributions
+from .cues import load_lexicon
+from .headline import find_headline, is_title_like
+from .nlp import ParsedField, get_nlp, parse_articles
+from .speakers import resolve_speakers
+
+__all__ = ["analyze", "analyze_many", "get_nlp", "load_lexicon"]
+
+
+def analyze(article: Article, settings: Settings | None = None) -> Analysis:
+    """Find the attributions and speakers of one article."""
+    return next(analyze_many([article], settings))
+
+
+def analyze_many(
+    articles: Iterable[Article], settings: Settings | None = None, batch_size: int = 64
+) -> Iterator[Analysis]:
+    """`analyze` over a stream of articles, parsing them through one `nlp.pipe` stream."""
+    del settings  # nothing in the analysis is configurable yet; the argument keeps the contract
+    pending: deque[Article] = deque()
+
+    def tee() -> Iterator[Article]:
+        for article in articles:
+            pending.append(article)
+            yield article
+
+    for fields in parse_articles(tee(), batch_size=batch_size):
+        yield _analyse_parsed(pending.popleft(), fields)
+
+
+def _analyse_parsed(article: Article, fields: list[ParsedField]) -> Analysis:
+    found, speakers = find_all(fields)
+    ids = [f"a{n}" for n in range(1, len(found) + 1)]
+    attributions = tuple(
+        Attribution(
+            id=ids[i],
+            kind=f.kind,
+            source=Span(*f.source) if f.source is not None else None,
+            speaker=f.speaker,
+            cue=Span(*f.cue),
+            cue_lemma=f.cue_lemma,
+            stance=f.stance,
+            content=Span(*f.content),
+            sentence=f.sentence,
+            parent=ids[f.parent] if f.parent is not None else None,
+            confidence=round(max(0.05, min(0.99, f.confidence)), 2),
+            field=f.field,
+        )
+        for i, f in enumerate(found)
+    )
+    return Analysis(article=article, attributions=attributions, speakers=tuple(speakers))
+
+
+def find_all(fields: list[ParsedField]) -> tuple[list[Found], list[Speaker]]:
+    """The rules' findings over an article's parsed fields (with the rule that fired on each),
+    and its speakers: what `analyze` turns into the data model. Evaluation scripts use it."""
+    lexicon = load_lexicon()
+    found: list[Found] = []
+    has_title = any(p.name == "title" for p in fields)
+    for parsed in fields:
+        title_like = not has_title and is_title_like(parsed)
+        rules = find_attributions(parsed, lexicon)
+        parents = [rules[f.parent] if f.parent is not None else None for f in rules]
+        items = find_headline(parsed, lexicon, title_like) + rules
+        order = sorted(range(len(items)), key=lambda i: (items[i].cue[0], i))
+        position = {id(items[i]): len(found) + n for n, i in enumerate(order)}
+        # parents index the article's list from here on
+        for f, parent in zip(rules, parents, strict=True):
+            f.parent = position[id(parent)] if parent is not None else None
+        found.extend(items[i] for i in order)
+    speakers = resolve_speakers(found, fields)
+    return found, speakers

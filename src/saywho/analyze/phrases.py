@@ -1,0 +1,107 @@
+"""Cues that are not verbs: "according to X" and a cue noun with a that-clause ("Trump's claim
+that …"). The source of "according to" is its object; a cue noun's is its possessor or its
+"by"/"from" phrase.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .spans import RULE_CONFIDENCE, Found, SentenceView, overlaps
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+
+# what may stand before a sentence-initial "according to": "But, according to …"
+_LEADERS = {"CCONJ", "ADV", "INTJ", "SCONJ"}
+
+
+class PhraseRule(SentenceView):
+    """ "according to" and cue nouns in one sentence."""
+
+    def according_to(self, tok: Token) -> Found | None:
+        doc = tok.doc
+        if tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+            return None
+        to = doc[tok.i + 1]
+        cue = self.lex.preps.get("according to")
+        if cue is None or self._inside_quote(self.s(tok)):
+            return None
+        objs = [c for c in to.children if c.dep_ == "pobj"] or [
+            c for c in tok.children if c.dep_ == "pobj"
+        ]
+        if not objs:
+            return None
+        obj = objs[0]
+        source = self.clean_span(obj.left_edge.i, obj.right_edge.i)
+        phrase_first = tok.i
+        phrase_last = max(obj.right_edge.i, to.i)
+        sent_first, sent_last = self.sent.start, self.sent.end - 1
+        while sent_last > sent_first and doc[sent_last].is_punct:
+            sent_last -= 1
+        lead = doc[sent_first:phrase_first]
+        if phrase_last < sent_last and all(t.is_punct or t.pos_ in _LEADERS for t in lead):
+            first, last = phrase_last + 1, sent_last  # "(But,) according to X, …"
+        elif phrase_last >= sent_last and phrase_first > sent_first + 1:
+            first, last = sent_first, phrase_first - 1  # "…, according to X."
+        else:
+            first, last = self._clause_around(tok, phrase_first)
+        if last < first:
+            return None
+        cue_span = (self.s(tok), self.e(to))
+        content = self.snap(self.clean_span(first, last), cue_span)
+        if content is None or source is None:
+            return None
+        if overlaps(content, source) and not content[0] < cue_span[0] < content[1]:
+            return None  # around the phrase ("X, according to Y, is Z") the content holds it
+        return self.found(
+            "according-to", obj, source, cue_span, cue, content,
+            RULE_CONFIDENCE["according-to"], False,
+        )  # fmt: skip
+
+    def _clause_around(self, tok: Token, phrase_first: int) -> tuple[int, int]:
+        """The clause an 'according to' phrase inside a sentence modifies: what precedes the
+        phrase when it follows the clause's verb, else the whole clause around it."""
+        head = tok.head
+        while head.pos_ not in {"VERB", "AUX"} and head.dep_ != "ROOT" and head.head.i != head.i:
+            head = head.head
+        first = max(head.left_edge.i, self.sent.start)
+        last = min(head.right_edge.i, self.sent.end - 1)
+        if tok.i > head.i and phrase_first - 1 >= first:
+            last = phrase_first - 1  # "…, according to a poll last week - virtually …"
+        return first, last
+
+    # --- nouns: "Trump's claim that …"
+    def noun(self, tok: Token) -> Found | None:
+        cue = self.lex.nouns.get(tok.lemma_.lower())
+        if cue is None or self._inside_quote(self.s(tok)):
+            return None
+        clause = None
+        for c in tok.children:
+            if c.dep_ in {"acl", "ccomp", "relcl"} and any(
+                m.dep_ == "mark" and m.lower_ == "that" for m in c.children
+            ):
+                clause = c
+                break
+        if clause is None:
+            return None
+        source_tok = None
+        source = None
+        for c in tok.children:
+            if c.dep_ == "poss":
+                source_tok, source = c, self.clean_span(c.left_edge.i, c.right_edge.i)
+            elif c.dep_ == "prep" and c.lower_ in {"by", "from"} and c.i < clause.i:
+                for obj in c.children:
+                    if obj.dep_ == "pobj":
+                        source_tok, source = obj, self.clean_span(obj.left_edge.i, obj.right_edge.i)
+        if source_tok is None or source is None:
+            return None
+        cue_span = (self.s(tok), self.e(tok))
+        content = self.snap(self.clean_span(clause.left_edge.i, clause.right_edge.i), cue_span)
+        if content is None:
+            return None
+        return self.found(
+            "noun-clause", source_tok, source, cue_span, cue, content,
+            RULE_CONFIDENCE["noun-clause"], False,
+        )  # fmt: skip

@@ -1,0 +1,584 @@
+"""Speaker resolution within one article: every form of a source becomes one speaker id.
+
+    resolve_speakers(found, fields) -> [Speaker]      (sets `Found.speaker`)
+
+"Zamir Kabulov", "Kabulov", "Russia’s presidential envoy for Afghanistan", "he" and "the envoy"
+are one speaker. The rules, in the order they are tried for a source phrase:
+
+1. a relative pronoun ("officials, who said") stands for the noun it modifies;
+2. a name (an entity, or proper nouns the tagger saw) is matched to earlier speakers and
+   mentions: the same name, or the same surname for people ("Kabulov", "Mr. Obama");
+3. a spokesperson or officials *of* a named organisation speak for it ("a spokesman for the
+   ministry", "Pentagon officials");
+4. a definite description ("the envoy", "the ministry") is matched to a speaker whose name or
+   descriptions contain its head noun;
+5. plural officials without a name ("officials said") speak for the most recent organisation
+   or country speaker of the last two paragraphs; anonymous sources ("a source", "sources")
+   otherwise get no speaker;
+6. he/she resolve to the nearest earlier person (speakers first, then subjects) whose gender
+   agrees; gender comes from honorifics, gendered nouns and earlier pronouns; it/they to the
+   nearest organisation or country; I/we inside a quotation to the quoted speaker.
+
+Mentions in `Speaker.mentions` are spans of the article body (`Article.text`) only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..model import Span, Speaker
+from .attribution import Found
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from .nlp import ParsedField
+
+_FIELD_ORDER = {"title": 0, "standfirst": 1, "text": 2}
+_ENTITY_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "NORP": "OTHER"}
+_HONORIFICS = {
+    "mr": "m", "mr.": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f",
+    "sir": "m", "lady": "f", "dr": None, "dr.": None, "sen.": None, "rep.": None, "gov.": None,
+    "president": None, "senator": None, "prof.": None, "gen.": None, "lt.": None, "col.": None,
+}  # fmt: skip
+_MALE_NOUNS = {
+    "man", "spokesman", "chairman", "congressman", "businessman", "father", "husband", "son",
+    "brother", "king", "prince", "boy", "uncle", "nephew", "grandfather", "actor", "sportsman",
+}  # fmt: skip
+_FEMALE_NOUNS = {
+    "woman", "spokeswoman", "chairwoman", "congresswoman", "businesswoman", "mother", "wife",
+    "daughter", "sister", "queen", "princess", "girl", "aunt", "niece", "grandmother",
+    "actress", "sportswoman", "first lady",
+}  # fmt: skip
+# people who speak for an organisation: "a spokesman for the ministry", "Pentagon officials"
+_REPRESENTATIVES = {
+    "spokesman", "spokeswoman", "spokesperson", "representative", "official", "officer",
+    "source", "aide", "adviser", "advisor", "staffer", "member", "diplomat", "insider",
+}  # fmt: skip
+# heads of anonymous sources ("a source said", "people familiar with the matter")
+_ANONYMOUS = {
+    "source", "official", "person", "people", "insider", "aide", "someone", "staffer", "diplomat",
+    "officer", "adviser", "advisor", "expert", "analyst", "observer", "critic", "witness",
+}  # fmt: skip
+# role nouns that make a nameless source a person ("the minister said" → he)
+_PERSON_NOUNS = _MALE_NOUNS | _FEMALE_NOUNS | {
+    "minister", "president", "spokesperson", "senator", "secretary", "envoy", "ambassador",
+    "chairperson", "director", "governor", "mayor", "leader", "lawmaker", "candidate", "nominee",
+    "prosecutor", "judge", "lawyer", "attorney", "analyst", "expert", "professor", "economist",
+    "adviser", "advisor", "aide", "commander", "general", "chief", "founder", "author", "writer",
+    "reporter", "journalist", "activist", "diplomat", "premier", "chancellor", "pope", "doctor",
+    "scientist", "researcher", "witness", "resident", "official", "officer", "source", "person",
+    "pollster", "strategist", "manager", "executive", "ceo", "representative", "congressman",
+    "speaker", "politician", "negotiator", "historian", "narrator", "host", "anchor", "user",
+}  # fmt: skip
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "another", "one", "some"}
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+_FIRST_PERSON = {"i", "me", "we", "us", "my", "our"}
+_MAX_PRONOUN_DISTANCE = 6  # sentences
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """A speaker under construction."""
+
+    name: str
+    type: str
+    names: set[str] = field(default_factory=set)  # lower-case forms it goes by
+    descriptions: list[str] = field(default_factory=list)
+    gender: str | None = None
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    id: str = ""
+
+    def add_description(self, text: str) -> None:
+        text = " ".join(text.split()).strip(" ,;")
+        if (
+            text
+            and text.lower() not in {d.lower() for d in self.descriptions}
+            and text.lower() not in self.names
+        ):
+            self.descriptions.append(text)
+
+
+@dataclass(slots=True)
+class _Mention:
+    """A name the article uses, in reading order; a pronoun may point back to it."""
+
+    pos: tuple[int, int, int]  # (field order, sentence, character)
+    name: str
+    type: str
+    subject: bool
+    gender: str | None
+    speaker: _Candidate | None = None
+    source: bool = False
+    descriptions: tuple[str, ...] = ()
+
+
+class _Resolver:
+    def __init__(self, fields: list[ParsedField]) -> None:
+        self.fields = {f.name: f for f in fields}
+        self.speakers: list[_Candidate] = []
+        self.timeline: list[_Mention] = []
+        self.sentence_of: dict[tuple[str, int], int] = {}  # (field, chunk offset + sent start)
+        for f in fields:
+            self._collect_mentions(f)
+
+    # --- the article's named mentions
+    def _collect_mentions(self, parsed: ParsedField) -> None:
+        order = _FIELD_ORDER.get(parsed.name, 3)
+        sentence = 0
+        for chunk in parsed.chunks:
+            for sent in chunk.doc.sents:
+                for ent in sent.ents:
+                    kind = _ENTITY_TYPES.get(ent.label_)
+                    if kind is None or kind == "OTHER":
+                        continue
+                    name = _clean_name([t for t in ent])
+                    if not name:
+                        continue
+                    root = ent.root
+                    self.timeline.append(
+                        _Mention(
+                            pos=(order, sentence, chunk.offset + ent.start_char),
+                            name=name,
+                            type=kind,
+                            subject=root.dep_ in {"nsubj", "nsubjpass"},
+                            gender=_gender_near(ent.doc, ent.start),
+                            descriptions=_appositions(root, name),
+                        )
+                    )
+                sentence += 1
+        self.timeline.sort(key=lambda m: m.pos)
+
+    # --- matching names
+    def match_name(self, name: str, kind: str) -> _Candidate | None:
+        lowered = name.lower()
+        for cand in reversed(self.speakers):
+            if lowered in cand.names:
+                return cand
+        if kind in {"PERSON", "UNKNOWN"}:
+            last = _surname(name)
+            for cand in reversed(self.speakers):
+                if cand.type == "PERSON" and last and last == _surname(cand.name):
+                    return cand
+        return None
+
+    def speaker_for_name(
+        self, name: str, kind: str, pos: tuple[int, int, int], gender: str | None
+    ) -> _Candidate:
+        cand = self.match_name(name, kind)
+        if cand is None:
+            # a surname alone takes the full name of an earlier mention ("Kabulov" → Zamir Kabulov)
+            full = name
+            last = _surname(name)
+            for m in reversed(self.timeline):
+                if m.pos >= pos:
+                    continue
+                if (
+                    m.type == "PERSON"
+                    and " " in m.name
+                    and _surname(m.name) == last
+                    and len(m.name) > len(full)
+                ):
+                    full, kind = m.name, "PERSON"
+                    gender = gender or m.gender
+                    break
+            if kind == "UNKNOWN":
+                kind = self._type_from_mentions(name)
+            cand = _Candidate(name=full, type=kind)
+            self.speakers.append(cand)
+        elif (
+            len(name) > len(cand.name)
+            and kind == cand.type
+            and name.lower().endswith(_surname(cand.name))
+        ):
+            cand.name = name  # the longer form is the canonical one
+        cand.names.add(name.lower())
+        if cand.type == "PERSON":
+            cand.names.add(_surname(name))
+        if gender and cand.gender is None:
+            cand.gender = gender
+        return cand
+
+    def _type_from_mentions(self, name: str) -> str:
+        lowered = name.lower()
+        for m in self.timeline:
+            if m.name.lower() == lowered:
+                return m.type
+        return "OTHER"
+
+    # --- resolution of one attribution's source
+    def resolve(self, f: Found) -> _Candidate | None:
+        tok = f.source_token
+        if tok is None or f.source is None:
+            return None
+        pos = (_FIELD_ORDER.get(f.field, 3), f.sentence, f.source[0])
+        return self.resolve_token(tok, f, pos, depth=0)
+
+    def resolve_token(
+        self, tok: Token, f: Found, pos: tuple[int, int, int], depth: int
+    ) -> _Candidate | None:
+        lower = tok.lower_
+        if lower in {"who", "which", "that", "whom"} and tok.head.dep_ == "relcl" and depth < 2:
+            return self.resolve_token(tok.head.head, f, pos, depth + 1)
+        if tok.pos_ == "PRON" or lower in _PRONOUN_GENDER:
+            return self.pronoun(lower, pos)
+        name, kind = self._name_of(tok)
+        gender = _gender_near(tok.doc, tok.left_edge.i, tok.i)
+        if name is not None:
+            cand = self.speaker_for_name(name, kind, pos, gender)
+            self._describe(cand, tok, name)
+            return cand
+        return self.nominal(tok, f, pos, gender)
+
+    def _name_of(self, tok: Token) -> tuple[str | None, str]:
+        """The name in a source phrase headed by `tok`, with its entity type."""
+        doc = tok.doc
+        for ent in doc.ents:
+            if ent.start <= tok.i < ent.end and ent.label_ in _ENTITY_TYPES:
+                kind = _ENTITY_TYPES[ent.label_]
+                if kind == "OTHER":
+                    return None, kind
+                return _clean_name(list(ent)), kind
+        if tok.pos_ == "PROPN":
+            first = tok.i
+            while (
+                first - 1 >= 0
+                and doc[first - 1].head.i == tok.i
+                and doc[first - 1].dep_ == "compound"
+                and doc[first - 1].pos_ == "PROPN"
+            ):
+                first -= 1
+            return _clean_name(list(doc[first : tok.i + 1])) or None, "UNKNOWN"
+        # "the envoy, Zamir Kabulov": the name is the apposition
+        for child in tok.children:
+            if child.dep_ == "appos":
+                name, kind = self._name_of(child)
+                if name is not None:
+                    return name, kind
+        return None, "OTHER"
+
+    def _describe(self, cand: _Candidate, tok: Token, name: str) -> None:
+        """Record the roles the source phrase gives the speaker: appositions and titles."""
+        doc = tok.doc
+        for child in tok.children:
+            if child.dep_ == "appos":
+                text = doc[child.left_edge.i : child.right_edge.i + 1].text
+                if name.lower() not in text.lower():
+                    cand.add_description(text)
+        if tok.ent_type_ == "" and tok.pos_ == "NOUN":
+            # the head itself is the role ("the envoy, Zamir Kabulov")
+            cand.add_description(doc[tok.left_edge.i : tok.i + 1].text)
+        if cand.type == "PERSON":
+            # "US Secretary of State Antony Blinken": the words before the name
+            ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+            start = ent.start if ent is not None else tok.i
+            first = tok.left_edge.i
+            words = [t for t in doc[first:start] if t.lower_ not in _DETERMINERS and not t.is_punct]
+            if words and not any(t.lower_ in _HONORIFICS for t in words[-1:]):
+                lo = words[0].i
+                hi = start - 1
+                if lo <= hi:
+                    cand.add_description(doc[lo : hi + 1].text)
+
+    def nominal(
+        self, tok: Token, f: Found, pos: tuple[int, int, int], gender: str | None
+    ) -> _Candidate | None:
+        doc = tok.doc
+        lemma = tok.lemma_.lower()
+        plural = tok.tag_ in {"NNS", "NNPS"}
+        # 3. representatives of a named organisation
+        if lemma in _REPRESENTATIVES:
+            org = self._organisation_in(tok)
+            if org is not None:
+                name, kind = org
+                cand = self.speaker_for_name(name, kind, pos, None)
+                cand.add_description(doc[tok.left_edge.i : tok.right_edge.i + 1].text)
+                return cand
+        determiner = next((c.lower_ for c in tok.children if c.dep_ in {"det", "poss"}), None)
+        # 4. a definite description matching an earlier speaker's name or role
+        if determiner in {"the", "this", "that", "these", "those"} or lemma not in _ANONYMOUS:
+            for cand in reversed(self.speakers):
+                name_words = {w.lower() for w in re.findall(r"\w+", cand.name)}
+                roles = {w.lower() for d in cand.descriptions for w in re.findall(r"\w+", d)}
+                if (
+                    lemma in name_words
+                    or tok.lower_ in name_words
+                    or (lemma in roles and not plural)
+                ):
+                    if cand.type == "PERSON" and plural:
+                        continue
+                    if gender and cand.gender and gender != cand.gender:
+                        continue
+                    return cand
+            for m in reversed(self.timeline):
+                if m.pos >= pos or m.speaker is not None:
+                    continue
+                roles = {w.lower() for d in m.descriptions for w in re.findall(r"\w+", d)}
+                if (m.type in {"ORG", "GPE"} and lemma in m.name.lower().split()) or (
+                    lemma in roles and not plural
+                ):
+                    named = self.speaker_for_name(m.name, m.type, m.pos, m.gender)
+                    for d in m.descriptions:
+                        named.add_description(d)
+                    return named
+        # 5. anonymous sources
+        if lemma in _ANONYMOUS:
+            if plural and lemma in _REPRESENTATIVES:
+                recent = self._recent_organisation(pos)
+                if recent is not None:
+                    return recent
+            return None
+        # a non-entity source ("the report", "a study", "experts"): named by its phrase
+        words = [t for t in doc[tok.left_edge.i : tok.i + 1] if not t.is_punct]
+        while words and words[0].lower_ in _DETERMINERS:
+            words = words[1:]
+        if not words:
+            return None
+        last = tok.i
+        for child in tok.rights:  # "a spokesman for the ministry"
+            if child.dep_ == "prep" and child.i == last + 1:
+                last = child.right_edge.i
+        name = doc[words[0].i : last + 1].text
+        known = self.match_name(name, "OTHER")
+        if known is None:
+            kind = "PERSON" if lemma in _PERSON_NOUNS and not plural else "OTHER"
+            known = _Candidate(name=name, type=kind, gender=gender)
+            self.speakers.append(known)
+        known.names.add(name.lower())
+        return known
+
+    def _organisation_in(self, tok: Token) -> tuple[str, str] | None:
+        """An organisation or country named inside the phrase of `tok` (not the head itself)."""
+        doc = tok.doc
+        lo, hi = tok.left_edge.i, tok.right_edge.i
+        for ent in doc.ents:
+            if lo <= ent.start and ent.end - 1 <= hi and not (ent.start <= tok.i < ent.end):
+                if ent.label_ in {"ORG", "GPE"}:
+                    return _clean_name(list(ent)), ent.label_
+        for t in doc[lo : hi + 1]:
+            if t.i != tok.i and t.pos_ == "NOUN" and t.head.i != t.i and t.dep_ == "pobj":
+                for cand in reversed(self.speakers):
+                    if (
+                        cand.type in {"ORG", "GPE"}
+                        and t.lemma_.lower() in cand.name.lower().split()
+                    ):
+                        return cand.name, cand.type
+        return None
+
+    def _recent_organisation(self, pos: tuple[int, int, int]) -> _Candidate | None:
+        for m in reversed(self.timeline):
+            if m.pos >= pos or m.pos[0] != pos[0] or pos[1] - m.pos[1] > _MAX_PRONOUN_DISTANCE:
+                continue
+            if m.source and m.speaker is not None and m.speaker.type in {"ORG", "GPE"}:
+                return m.speaker
+        return None
+
+    def pronoun(self, lower: str, pos: tuple[int, int, int]) -> _Candidate | None:
+        if lower in _FIRST_PERSON or lower in {"you"}:
+            return None  # settled later through the enclosing quotation
+        if lower in _PRONOUN_GENDER:
+            want_types, gender = {"PERSON"}, _PRONOUN_GENDER[lower]
+        elif lower in {"it", "its"}:
+            want_types, gender = {"ORG", "GPE", "OTHER"}, None
+        elif lower in {"they", "them", "their"}:
+            want_types, gender = {"ORG", "GPE", "OTHER", "PLURAL"}, None
+        else:
+            return None
+        field_order, sentence, _ = pos
+        by_sentence: dict[int, list[_Mention]] = {}
+        for m in self.timeline:
+            if m.pos >= pos or m.pos[0] != field_order:
+                continue
+            if sentence - m.pos[1] > _MAX_PRONOUN_DISTANCE:
+                continue
+            by_sentence.setdefault(m.pos[1], []).append(m)
+        for s in sorted(by_sentence, reverse=True):
+            ranked = sorted(
+                by_sentence[s], key=lambda m: (m.source, m.subject, m.pos), reverse=True
+            )
+            for m in ranked:
+                cand = m.speaker or self.match_name(m.name, m.type)
+                kind = cand.type if cand is not None else m.type
+                if kind not in want_types:
+                    continue
+                known = (cand.gender if cand is not None else None) or m.gender
+                if gender and known and known != gender:
+                    continue
+                if cand is None:
+                    cand = self.speaker_for_name(m.name, m.type, m.pos, m.gender)
+                if gender and cand.gender is None:
+                    cand.gender = gender  # learnt: later pronouns must agree
+                return cand
+        return None
+
+    def record(self, f: Found, cand: _Candidate | None) -> None:
+        """Put a resolved source on the timeline so that later pronouns find it first."""
+        if f.source is None:
+            return
+        pos = (_FIELD_ORDER.get(f.field, 3), f.sentence, f.source[0])
+        tok = f.source_token
+        self.timeline.append(
+            _Mention(
+                pos=pos,
+                name=cand.name if cand else "",
+                type=cand.type if cand else "OTHER",
+                subject=True,
+                gender=cand.gender if cand else None,
+                speaker=cand,
+                source=True,
+            )
+        )
+        self.timeline.sort(key=lambda m: m.pos)
+        if cand is not None and f.field == "text":
+            cand.mentions.append(f.source)
+        if (
+            cand is not None
+            and tok is not None
+            and tok.lower_ in _PRONOUN_GENDER
+            and cand.gender is None
+        ):
+            cand.gender = _PRONOUN_GENDER[tok.lower_]
+
+
+def resolve_speakers(found: list[Found], fields: list[ParsedField]) -> list[Speaker]:
+    """Set `speaker` on every found attribution; return the speakers in order of appearance."""
+    resolver = _Resolver(fields)
+    order = sorted(
+        range(len(found)),
+        key=lambda i: (
+            _FIELD_ORDER.get(found[i].field, 3),
+            found[i].sentence,
+            (found[i].source or found[i].cue)[0],
+        ),
+    )
+    chosen: dict[int, _Candidate | None] = {}
+    for i in order:
+        cand = resolver.resolve(found[i])
+        chosen[i] = cand
+        resolver.record(found[i], cand)
+    # first person inside a quotation: the quoted speaker
+    for i in order:
+        f = found[i]
+        tok = f.source_token
+        if (
+            chosen[i] is None
+            and tok is not None
+            and tok.lower_ in _FIRST_PERSON
+            and f.parent is not None
+        ):
+            parent = chosen.get(f.parent)
+            if parent is not None:
+                chosen[i] = parent
+                if f.field == "text" and f.source is not None:
+                    parent.mentions.append(f.source)
+    # the speaker objects, with ids unique within the article
+    used: dict[str, int] = {}
+    speakers: list[Speaker] = []
+    names_in_body = _entity_spans(fields)
+    for cand in resolver.speakers:
+        if not any(c is cand for c in chosen.values()):
+            continue
+        base = _slug(cand.name) or "speaker"
+        used[base] = used.get(base, 0) + 1
+        cand.id = base if used[base] == 1 else f"{base}-{used[base]}"
+        mentions = _body_mentions(cand, names_in_body)
+        speakers.append(
+            Speaker(
+                id=cand.id,
+                name=cand.name,
+                type=cand.type if cand.type in {"PERSON", "ORG", "GPE"} else "OTHER",
+                descriptions=tuple(cand.descriptions),
+                mentions=tuple(Span(s, e) for s, e in sorted(set(mentions))),
+            )
+        )
+    for i, cand in chosen.items():
+        found[i].speaker = cand.id if cand is not None else None
+    return speakers
+
+
+def _body_mentions(
+    cand: _Candidate, names_in_body: dict[str, list[tuple[int, int]]]
+) -> list[tuple[int, int]]:
+    spans = list(cand.mentions)
+    for name in cand.names:
+        if len(name) > 2:
+            spans.extend(names_in_body.get(name, ()))
+    return spans
+
+
+def _entity_spans(fields: list[ParsedField]) -> dict[str, list[tuple[int, int]]]:
+    """Lower-cased entity names of the body → their spans."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for parsed in fields:
+        if parsed.name != "text":
+            continue
+        for chunk in parsed.chunks:
+            for ent in chunk.doc.ents:
+                name = _clean_name(list(ent)).lower()
+                if name:
+                    out.setdefault(name, []).append(
+                        (chunk.offset + ent.start_char, chunk.offset + ent.end_char)
+                    )
+    return out
+
+
+def _appositions(root: Token, name: str) -> tuple[str, ...]:
+    """The roles an entity is given where it is named: "Zamir Kabulov, Russia’s … envoy"."""
+    doc = root.doc
+    out = []
+    for child in root.children:
+        if child.dep_ == "appos":
+            text = doc[child.left_edge.i : child.right_edge.i + 1].text
+            if name.lower() not in text.lower():
+                out.append(text)
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN":  # "the envoy, Zamir Kabulov"
+        head = root.head
+        out.append(doc[head.left_edge.i : head.i + 1].text)
+    return tuple(out)
+
+
+def _clean_name(tokens: list[Token]) -> str:
+    """An entity's text without a leading article, honorific or trailing possessive."""
+    while tokens and (tokens[0].lower_ in _DETERMINERS or tokens[0].is_punct):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].lower_ in {"'s", "’s", "'", "’"} or tokens[-1].is_punct):
+        tokens = tokens[:-1]
+    if not tokens:
+        return ""
+    doc = tokens[0].doc
+    return doc[tokens[0].i : tokens[-1].i + 1].text
+
+
+def _surname(name: str) -> str:
+    words = [
+        w
+        for w in re.findall(r"[\w’'-]+", name.lower())
+        if w not in _HONORIFICS and w.rstrip(".") not in {"jr", "sr", "ii", "iii"}
+    ]
+    return words[-1] if words else ""
+
+
+def _gender_near(doc: Doc, first: int, last: int | None = None) -> str | None:
+    """Gender from an honorific just before a name, or from gendered nouns in a phrase."""
+    if last is None:
+        prev = doc[first - 1] if first > 0 else None
+        if prev is not None and prev.lower_ in _HONORIFICS:
+            return _HONORIFICS[prev.lower_]
+        return None
+    for t in doc[max(first - 1, 0) : last + 1]:
+        lower = t.lower_
+        if lower in _HONORIFICS and _HONORIFICS[lower]:
+            return _HONORIFICS[lower]
+        if lower in _MALE_NOUNS:
+            return "m"
+        if lower in _FEMALE_NOUNS:
+            return "f"
+    return None
+
+
+def _slug(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")

@@ -1,0 +1,421 @@
+"""The verb rule: a reporting verb from the lexicon, its source and its content.
+
+Covers "X said (that) …", "X told reporters on Friday that …", post-posed "…, Kabulov added.",
+inverted "“…,” said X", participial "defended the decision, saying that …", relative "officials,
+who said …", passive "it was reported that …" (no source), quotations the parser left unattached
+("“…” a narrator asks."), objects as content ("denied the report") and, for pure speech verbs, a
+clause the parser lost ("said earlier during a news conference that …").
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .cues import Cue
+from .quotes import Quote
+from .spans import (
+    COMPLEMENT_PENALTY,
+    NEGATION_PENALTY,
+    NO_SOURCE_PENALTY,
+    PERSONAL_PENALTY,
+    PRONOUN_PENALTY,
+    RULE_CONFIDENCE,
+    Found,
+    SentenceView,
+    only_punct,
+    overlaps,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+_SUBJECT_DEPS = {"nsubj", "csubj"}
+_AUX_DEPS = {"aux", "auxpass", "neg"}
+# adverbs that PolNeAR puts into the cue ("also said", "has repeatedly said")
+_CUE_ADVERBS = {
+    "also", "further", "later", "previously", "repeatedly", "again", "never", "once", "recently",
+    "earlier", "first", "often", "already", "publicly", "privately", "immediately", "since",
+    "then", "still", "even", "just", "flatly", "categorically", "reportedly",
+}  # fmt: skip
+_PERSONAL = {"i", "we", "you", "me", "us"}
+# verbs whose object, when the parser found no complement, is still the reported clause
+# ("the candidate said families … file lawsuits"); for other verbs it is a plain object
+_LINEAR_LEMMAS = {
+    "say",
+    "tell",
+    "add",
+    "write",
+    "claim",
+    "insist",
+    "argue",
+    "warn",
+    "report",
+    "note",
+}
+# prepositions that belong to an object content: "accused X of Y", "blamed X on Y",
+# "dismissed X as Y"
+_OBJECT_PREPS = {"of", "on", "for", "as", "over", "about", "against", "with"}
+_OBJECT_COMPLEMENTS = {"oprd", "xcomp", "ccomp", "acomp", "attr"}
+_MAX_SOURCE_TOKENS = 30
+
+
+class VerbRule(SentenceView):
+    """Reporting verbs in one sentence."""
+
+    def verb(self, tok: Token) -> Found | None:
+        lemma = tok.lemma_.lower()
+        if lemma not in self.lex.verbs:
+            return None
+        particle_tok = self._particle(tok)
+        cue = self.lex.verb(lemma, particle_tok.lower_ if particle_tok is not None else None)
+        if cue is None:
+            return None
+        if cue.particle is None:
+            particle_tok = None
+        if self._inside_quote(self.s(tok)):
+            return None  # speech reported inside a quotation is the quoted speaker's own words
+        source_tok, source_span, passive = self.source_of(tok)
+        if source_tok is None and not passive:
+            return None
+        personal = source_tok is not None and source_tok.lower_ in _PERSONAL
+        if personal and not cue.frames & {"clause", "object"}:
+            return None  # "I think …", "you feel …" hedge, they do not attribute
+        cue_span = self.cue_span(tok, particle_tok)
+        rule, content = self.content_of(tok, cue, cue_span, source_span, particle_tok)
+        if content is None:
+            return None
+        if passive and source_tok is None and rule != "verb-clause":
+            return None  # "the plan was announced": no speaker and no speech
+        content = self.snap(content, cue_span)
+        if content is None:
+            return None
+        if (
+            source_span
+            and overlaps(content, source_span)
+            and not content[0] < cue_span[0] < content[1]
+        ):
+            return None  # the content may hold source and cue only as a split quotation
+        content = self._split_quote(content, cue_span, source_span)
+        confidence = RULE_CONFIDENCE[rule]
+        if source_tok is None:
+            confidence -= NO_SOURCE_PENALTY
+        elif personal:
+            confidence -= PERSONAL_PENALTY  # op-eds and transcripts
+        elif source_tok.pos_ == "PRON":
+            confidence -= PRONOUN_PENALTY.get(rule, 0.1)
+        if any(c.dep_ == "neg" for c in tok.children):
+            confidence -= NEGATION_PENALTY
+        if cue.frames == frozenset({"complement"}):
+            confidence -= COMPLEMENT_PENALTY
+        return self.found(
+            rule, source_tok, source_span, cue_span, cue, content, confidence, passive
+        )
+
+    def _particle(self, tok: Token) -> Token | None:
+        """The particle of a phrasal verb right after it ("pointed out", "called for")."""
+        for child in tok.children:
+            if child.dep_ in {"prt", "prep"} and tok.i < child.i <= tok.i + 2:
+                return child
+        return None
+
+    def cue_span(self, tok: Token, particle: Token | None) -> tuple[int, int]:
+        """The verb group: auxiliaries, negation and a few adverbs just before the verb."""
+        doc = tok.doc
+        first = tok.i
+        while first - 1 >= self.sent.start:
+            prev = doc[first - 1]
+            if prev.is_space and first - 2 >= self.sent.start and doc[first - 2].head.i == tok.i:
+                first -= 1  # "was  reported": a run of spaces inside the verb group
+                continue
+            if prev.head.i != tok.i:
+                break
+            if prev.dep_ in _AUX_DEPS or (prev.dep_ == "advmod" and prev.lower_ in _CUE_ADVERBS):
+                first -= 1
+                continue
+            break
+        # a subject-less adverb run must end at an auxiliary, not start the group ("also" ok)
+        while doc[first].is_space:
+            first += 1
+        last = particle.i if particle is not None else tok.i
+        return self.tokspan(first, last)
+
+    def source_of(
+        self, tok: Token, depth: int = 0
+    ) -> tuple[Token | None, tuple[int, int] | None, bool]:
+        """(head token of the source, its span, passive-without-agent).
+
+        A participle or a coordinated verb shares the subject of the verb it hangs from
+        ("defended X, saying …", "said … and warned …"); only the cue's own clause can give
+        an agent ("was reported by Reuters") or be passive ("it was reported")."""
+        for child in tok.children:
+            if child.dep_ in _SUBJECT_DEPS and child.lower_ not in {"there"}:
+                return child, self.np_span(child, tok), False
+        if depth == 0:
+            for child in tok.children:
+                if child.dep_ == "agent":
+                    for obj in child.children:
+                        if obj.dep_ == "pobj":
+                            return obj, self.np_span(obj, tok), False
+            if any(c.dep_ == "nsubjpass" for c in tok.children):
+                return None, None, True
+            if tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.head.pos_ in {"NOUN", "PROPN"}:
+                head = tok.head  # "a statement saying …"
+                if head.left_edge.i < tok.left_edge.i:
+                    return head, self.clean_span(head.left_edge.i, tok.left_edge.i - 1), False
+        shares = tok.dep_ == "conj" or (
+            tok.dep_ in {"advcl", "xcomp", "pcomp"} and (tok.tag_ == "VBG" or tok.dep_ == "xcomp")
+        )
+        if depth < 3 and shares and tok.head.i != tok.i:
+            return self.source_of(tok.head, depth + 1)
+        return None, None, False
+
+    def np_span(self, head: Token, verb: Token) -> tuple[int, int] | None:
+        """The whole noun phrase of `head`, appositions included, never reaching the verb."""
+        first, last = head.left_edge.i, head.right_edge.i
+        if first <= verb.i <= last:  # a parse that put the verb inside its subject
+            first = last = head.i
+        if last - first + 1 > _MAX_SOURCE_TOKENS:
+            first = min([head.i] + [c.left_edge.i for c in head.lefts])
+            last = head.i
+        doc = head.doc
+        for k in range(first + 1, last):
+            if (
+                doc[k].text in {"-", "—", "–", "--"}
+                and doc[k].whitespace_
+                and doc[k - 1].whitespace_
+            ):
+                if head.i > k:  # "WASHINGTON (Reuters) - U.S. candidate Hillary Clinton"
+                    first = k + 1
+                elif head.i < k:  # "Republican figures — whose party …"
+                    last = k - 1
+                    break
+        for child in head.rights:  # "John Archer, wearing a T-shirt": a participle set off
+            if (
+                child.dep_ == "acl"
+                and child.tag_ in {"VBG", "VBN"}
+                and doc[child.left_edge.i - 1].text == ","
+            ):
+                if child.right_edge.i >= last - 1:
+                    last = child.left_edge.i - 1
+        span = self.clean_span(first, last)
+        # PolNeAR closes an apposition with its comma: "Simmons, an Obama supporter,"
+        if span is not None:
+            kept = [t for t in doc[first : last + 1] if self.e(t) <= span[1]]
+            nxt = kept[-1].i + 1 if kept else len(doc)
+            if (
+                nxt < len(doc)
+                and doc[nxt].text == ","
+                and nxt < verb.i
+                and any(t.text == "," for t in kept)
+            ):
+                span = (span[0], self.e(doc[nxt]))
+        return span
+
+    def content_of(
+        self,
+        tok: Token,
+        cue: Cue,
+        cue_span: tuple[int, int],
+        source_span: tuple[int, int] | None,
+        particle: Token | None,
+    ) -> tuple[str, tuple[int, int] | None]:
+        frames = cue.frames
+        if frames & {"clause", "complement"}:
+            clauses = [c for c in tok.children if c.dep_ == "ccomp" or self._if_clause(c)]
+            around = self._around(tok) if "clause" in frames else None
+            if (
+                "object" not in frames
+                and "addressee" not in frames
+                and any(c.dep_ == "dobj" for c in tok.children)
+            ):
+                # "The talks failed; he said nothing": an object leaves no room for a clause before
+                clauses = [c for c in clauses if c.i > tok.i]
+            if clauses and all(c.i > tok.i for c in clauses):
+                around = None  # "…, though Fiorina said she doubted …": the cue's own clause
+            if around is not None:
+                first, last = around
+                for c in clauses:
+                    first, last = min(first, c.left_edge.i), max(last, c.right_edge.i)
+                return "verb-postposed", self._without_cue(tok, first, last)
+            if clauses:
+                left = [c for c in clauses if c.i < tok.i]
+                words = [t for t in left[0].subtree if not t.is_punct] if left else []
+                if (
+                    left
+                    and len(left) < len(clauses)
+                    and not (words and self._inside_quote(self.s(words[0])))
+                ):
+                    # a complement on each side that is no split quotation: the parser
+                    # took a clause before the cue for one of its complements
+                    clauses = [c for c in clauses if c.i > tok.i]
+                first = min(c.left_edge.i for c in clauses)
+                last = max(c.right_edge.i for c in clauses)
+                return "verb-clause", self._without_cue(tok, first, last)
+        if "clause" in frames:
+            quote = self._adjacent_quote(cue_span, source_span)
+            if quote is not None:
+                return "verb-quote", (quote.start, quote.end)
+            linear = self._linear(tok, particle, "addressee" in frames)
+            if linear is not None:
+                return "verb-linear", linear
+        if "infinitive" in frames:
+            for c in tok.children:
+                if c.dep_ == "xcomp" and any(
+                    a.dep_ == "aux" and a.lower_ == "to" for a in c.children
+                ):
+                    return "verb-infinitive", self.clean_span(c.left_edge.i, c.right_edge.i)
+        if "object" in frames:
+            if particle is not None and particle.dep_ == "prep":
+                objs = [c for c in particle.children if c.dep_ == "pobj"]
+                if objs:
+                    return "verb-object", self.clean_span(objs[0].left_edge.i, objs[0].right_edge.i)
+            if "addressee" not in frames:
+                for c in tok.children:
+                    if c.dep_ == "dobj":
+                        last = c.right_edge.i
+                        for p in tok.children:  # "accused X of Y", "called X “abhorrent”"
+                            if p.i != last + 1:
+                                continue
+                            if (
+                                p.dep_ == "prep" and p.lower_ in _OBJECT_PREPS
+                            ) or p.dep_ in _OBJECT_COMPLEMENTS:
+                                last = p.right_edge.i
+                        return "verb-object", self.clean_span(c.left_edge.i, last)
+        return "", None
+
+    def _linear(
+        self, tok: Token, particle: Token | None, addressee: bool
+    ) -> tuple[int, int] | None:
+        """When the parser lost the complement ("said earlier during a news conference that …",
+        "told The Washington Post he was …"): the rest of the sentence, if it is a clause."""
+        doc = tok.doc
+        end = self.sent.end
+        j = (particle.i if particle is not None else tok.i) + 1
+        for k in range(j, min(j + 12, end)):
+            if doc[k].lower_ == "that" and doc[k].tag_ == "IN":
+                return self._clause_from(k, end)
+            if doc[k].is_punct and doc[k].text not in {","}:
+                break
+        # skip what hangs from the cue: adverbs, dates, "to reporters", the hearer
+        if tok.lemma_.lower() not in _LINEAR_LEMMAS:
+            return None  # "answered the question, …": only pure speech verbs take any clause
+        skip = {"advmod", "npadvmod", "prep", "dative", "punct"} | (
+            {"dobj"} if addressee else set()
+        )
+        moved = True
+        while moved and j < end:
+            moved = False
+            for child in tok.children:
+                if child.left_edge.i == j and child.dep_ in skip:
+                    j = child.right_edge.i + 1
+                    moved = True
+        if j >= end or doc[j].is_punct or doc[j].pos_ in {"ADP", "VERB", "AUX", "CCONJ", "PART"}:
+            return None
+        return self._clause_from(j, end)
+
+    def _clause_from(self, start: int, end: int) -> tuple[int, int] | None:
+        doc = self.sent.doc
+        finite = any(t.tag_ in {"VBD", "VBZ", "VBP", "MD"} for t in doc[start:end])
+        if not finite or self._inside_quote(self.s(doc[start])):
+            return None
+        return self.clean_span(start, end - 1)
+
+    def _if_clause(self, tok: Token) -> bool:
+        """'asked if …', 'wondered whether …' are parsed as adverbial clauses at times."""
+        return tok.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in {"if", "whether"} for c in tok.children
+        )
+
+    def _around(self, tok: Token) -> tuple[int, int] | None:
+        """The clause a cue follows or interrupts: '…, he said.', 'The plan, he said, would …'.
+
+        Returns the token range of the clause the cue hangs from (the cue inside it)."""
+        head = tok.head
+        if head.i == tok.i or tok.dep_ not in {"parataxis", "ccomp", "advcl", "conj"}:
+            return None
+        if tok.dep_ != "parataxis":
+            if tok.i < head.i:
+                return None
+            # the cue must be set off from the clause by a comma, dash or closing quote
+            before = tok.doc[tok.left_edge.i - 1] if tok.left_edge.i > self.sent.start else None
+            if before is None or not (before.is_punct and before.text not in {"(", "["}):
+                return None
+            if tok.dep_ == "ccomp" and head.lemma_.lower() in self.lex.verbs:
+                return None  # "He said, she claimed …" is the other way round
+        if not any(c.dep_ in _SUBJECT_DEPS for c in tok.children):
+            return None
+        cue = self.lex.verb(tok.lemma_.lower())
+        if (
+            cue is not None
+            and "addressee" not in cue.frames
+            and any(c.dep_ == "dobj" for c in tok.children)
+        ):
+            return None  # "…; he said nothing"
+        first = max(head.left_edge.i, self.sent.start)
+        last = min(head.right_edge.i, self.sent.end - 1)
+        return first, last
+
+    def _without_cue(self, tok: Token, first: int, last: int) -> tuple[int, int] | None:
+        """The token range less the cue's own clause where that sits at one of its edges."""
+        cue_first, cue_last = tok.left_edge.i, tok.right_edge.i
+        for c in tok.children:  # the cue's complements stay in the content
+            if c.dep_ == "ccomp" or self._if_clause(c):
+                if c.i < tok.i:
+                    cue_first = max(cue_first, c.right_edge.i + 1)
+                else:
+                    cue_last = min(cue_last, c.left_edge.i - 1)
+        doc = tok.doc
+        words_after = any(not t.is_punct for t in doc[cue_last + 1 : last + 1])
+        words_before = any(not t.is_punct for t in doc[first:cue_first])
+        if cue_first <= first and words_after:
+            first = cue_last + 1
+        elif cue_last >= last and words_before:
+            last = cue_first - 1
+        elif not words_before and not words_after:
+            return None
+        return self.clean_span(first, last)
+
+    def _split_quote(
+        self,
+        content: tuple[int, int],
+        cue_span: tuple[int, int],
+        source_span: tuple[int, int] | None,
+    ) -> tuple[int, int]:
+        """'“…,” he said, “…”': a quotation on each side of the cue is one content."""
+        quotes = self.parsed.quotes
+        lo = min(cue_span[0], source_span[0]) if source_span else cue_span[0]
+        hi = max(cue_span[1], source_span[1]) if source_span else cue_span[1]
+        sent_start, sent_end = self.s(self.sent[0]), self.e(self.sent[-1])
+        if content[1] <= lo and any(q.end == content[1] for q in quotes):
+            for q in quotes:
+                if q.start >= hi and q.start < sent_end and only_punct(self.text[hi : q.start]):
+                    return content[0], q.end
+        elif content[0] >= hi and any(q.start == content[0] for q in quotes):
+            for q in quotes:
+                if q.end <= lo and q.end > sent_start and only_punct(self.text[q.end : lo]):
+                    if q.start >= sent_start:
+                        return q.start, content[1]
+        return content
+
+    def _adjacent_quote(
+        self, cue_span: tuple[int, int], source_span: tuple[int, int] | None
+    ) -> Quote | None:
+        """A quotation of a few words right before the source and cue ('“…,” he said') or right
+        after them ('he said: “…”'), in the same paragraph, with only punctuation between."""
+        lo = min(cue_span[0], source_span[0]) if source_span else cue_span[0]
+        hi = max(cue_span[1], source_span[1]) if source_span else cue_span[1]
+        pstart, pend = self.para_span
+        best: Quote | None = None
+        for q in self.parsed.quotes:
+            if pstart < q.end <= lo and only_punct(self.text[q.end : lo]):
+                best = q
+            elif q.start >= hi:
+                if best is None and q.start < pend and only_punct(self.text[hi : q.start]):
+                    best = q
+                break
+        if best is None or best.start <= cue_span[0] < best.end:
+            return None
+        words = self.text[best.inner_start : best.inner_end]
+        if len(words.split()) < 3 and words.rstrip()[-1:] not in {",", ".", "!", "?"}:
+            return None  # a scare-quoted word is not what the cue reports ("“Yes,” he said" is)
+        return best

@@ -1,0 +1,114 @@
+"""`saywho analyze` end to end in memory, and the JSON shape of an analysis."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from saywho.cli import app
+from saywho.model import Analysis
+from saywho.serialize import analysis_to_dict, article_to_dict
+
+DEMO = str(Path(__file__).resolve().parents[2] / "src/saywho/data/demo/rt-2023-01-20-us-isis.txt")
+ENV = {"SAYWHO_DETECT_LANGUAGE": "0"}
+runner = CliRunner()
+
+
+def invoke(*args: str) -> Result:
+    return runner.invoke(app, list(args), env=ENV)
+
+
+def test_serialize_analysis_is_the_article_plus_attributions_and_speakers(
+    sample_analysis: Analysis,
+) -> None:
+    obj = analysis_to_dict(sample_analysis)
+    assert list(obj) == list(article_to_dict(sample_analysis.article)) + [
+        "attributions",
+        "speakers",
+    ]
+    first = obj["attributions"][0]
+    assert list(first) == [
+        "id",
+        "kind",
+        "field",
+        "source",
+        "cue",
+        "content",
+        "sentence",
+        "parent",
+        "confidence",
+    ]
+    assert list(first["source"]) == ["text", "start", "end", "speaker"]
+    assert list(first["cue"]) == ["text", "start", "end", "lemma", "stance"]
+    assert list(first["content"]) == ["text", "start", "end"]
+    assert obj["speakers"]["zamir-kabulov"] == {
+        "name": "Zamir Kabulov",
+        "type": "PERSON",
+        "descriptions": ["Russia’s presidential envoy for Afghanistan"],
+    }
+    json.dumps(obj)  # JSON all the way down
+
+
+def test_serialize_spans_slice_the_field_they_name(sample_analysis: Analysis) -> None:
+    obj = analysis_to_dict(sample_analysis)
+    for a in obj["attributions"]:
+        text = obj[a["field"]] if a["field"] != "text" else obj["text"]
+        for part in ("cue", "content") + (("source",) if a["source"] else ()):
+            span = a[part]
+            assert text[span["start"] : span["end"]] == span["text"]
+
+
+def test_cli_analyze_prints_one_json_object_a_line() -> None:
+    result = invoke("analyze", DEMO)
+    assert result.exit_code == 0, result.output
+    (line,) = result.stdout.splitlines()
+    obj = json.loads(line)
+    cues = [
+        (a["source"]["text"] if a["source"] else None, a["cue"]["text"])
+        for a in obj["attributions"]
+    ]
+    assert ("Kabulov", "added") in cues and ("the UN", "According to") in cues
+
+
+def test_cli_analyze_json_is_one_array(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    result = invoke("analyze", DEMO, DEMO, "--format", "json", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    objs = json.loads(out.read_text(encoding="utf-8"))
+    assert len(objs) == 2 and objs[0]["attributions"] == objs[1]["attributions"]
+
+
+def test_cli_analyze_table_is_readable() -> None:
+    result = invoke("analyze", DEMO, "--format", "table")
+    assert result.exit_code == 0, result.output
+    assert (
+        "Kabulov" in result.stdout
+        and "distancing" in result.stdout
+        and "according_to" in result.stdout
+    )
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "table"])
+def test_cli_analyze_plain_offsets_index_the_file(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / "plain.txt"
+    data = "  Title here\n\n“Yes,”  Kabulov said.\n"
+    path.write_text(data, encoding="utf-8")
+    result = invoke("analyze", "--plain", "--format", fmt, str(path))
+    assert result.exit_code == 0, result.output
+    if fmt == "jsonl":
+        cue = json.loads(result.stdout)["attributions"][0]["cue"]
+        assert data[cue["start"] : cue["end"]] == "said"
+
+
+def test_cli_analyze_has_help() -> None:
+    result = invoke("analyze", "--help")
+    assert result.exit_code == 0
+    assert "attributions" in result.stdout and "--plain" in result.stdout
+
+
+def test_cli_analyze_reports_missing_input(tmp_path: Path) -> None:
+    result = invoke("analyze", str(tmp_path / "missing.txt"))
+    assert result.exit_code == 1

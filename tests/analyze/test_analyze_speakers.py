@@ -1,0 +1,100 @@
+"""Speaker resolution: one id per speaker across names, descriptions and pronouns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from saywho.model import Analysis
+
+Run = Callable[..., list[dict[str, object]]]
+
+
+def speakers_by_cue(attributions: list[dict[str, object]]) -> dict[str, object]:
+    return {str(a["cue"]): a["speaker"] for a in attributions}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Zamir Kabulov, Russia’s presidential envoy, spoke on Friday. "
+            "He claimed the US was funding militants.",
+            {"claimed": "zamir-kabulov"},
+            id="he resolves to the person named before",
+        ),
+        pytest.param(
+            "Hillary Clinton met Donald Trump on Monday. She said the debate was fair. "
+            "He claimed it was rigged.",
+            {"said": "hillary-clinton", "claimed": "donald-trump"},
+            id="she and he resolve by gender to the most recent person who agrees",
+        ),
+        pytest.param(
+            "Zamir Kabulov, Russia’s presidential envoy for Afghanistan, spoke on Friday. "
+            "The envoy said the US had failed.",
+            {"said": "zamir-kabulov"},
+            id="a definite description matches the apposition given at first mention",
+        ),
+        pytest.param(
+            "The Russian Foreign Ministry issued a statement. The ministry said the claims were false.",
+            {"said": "russian-foreign-ministry"},
+            id="the ministry resolves to the named ministry",
+        ),
+        pytest.param(
+            "The Russian Foreign Ministry said the US was to blame. Officials said the talks had failed.",
+            {"said": "russian-foreign-ministry"},
+            id="plural officials speak for the organisation that spoke last",
+        ),
+        pytest.param(
+            "“It's over,” a spokesman for the Pentagon told Reuters.",
+            {"told": "pentagon"},
+            id="a spokesman speaks for the organisation named in his phrase",
+        ),
+        pytest.param(
+            "A source said the deal was close.",
+            {"said": None},
+            id="an anonymous source gets no speaker",
+        ),
+        pytest.param(
+            "The move was criticized by Senator Warren, who said it was illegal.",
+            {"said": "warren"},
+            id="a relative pronoun stands for the noun it modifies",
+        ),
+    ],
+)
+def test_speakers_resolve_every_form_to_one_id(
+    run: Run, text: str, expected: dict[str, object]
+) -> None:
+    found = speakers_by_cue(run(text))
+    assert {cue: found.get(cue) for cue in expected} == expected
+
+
+def test_speakers_sample_kabulov_is_one_speaker_under_every_name(sample_analysis: Analysis) -> None:
+    kabulov = [a for a in sample_analysis.attributions if a.speaker == "zamir-kabulov"]
+    assert [a.cue_lemma for a in kabulov] == ["say", "say", "claim", "add"]
+    speaker = next(s for s in sample_analysis.speakers if s.id == "zamir-kabulov")
+    assert speaker.name == "Zamir Kabulov"
+    assert speaker.type == "PERSON"
+    assert "Russia’s presidential envoy for Afghanistan" in speaker.descriptions
+    text = sample_analysis.article.text
+    assert {m.text(text) for m in speaker.mentions} >= {"Kabulov", "he"}
+
+
+def test_speakers_ids_are_unique_and_every_attribution_speaker_exists(
+    sample_analysis: Analysis,
+) -> None:
+    ids = [s.id for s in sample_analysis.speakers]
+    assert len(ids) == len(set(ids))
+    assert {a.speaker for a in sample_analysis.attributions if a.speaker} <= set(ids)
+
+
+def test_speakers_learn_gender_from_titles(run: Run) -> None:
+    found = run("Mrs. Lee met Mr. Park on Monday. She said the talks went well.")
+    assert [a["speaker"] for a in found] == ["lee"]
+
+
+def test_speakers_first_person_inside_a_quote_is_not_a_separate_source(run: Run) -> None:
+    found = run("“I told him the deal was dead,” Kabulov said.")
+    assert [a["cue"] for a in found] == ["said"]
+    assert found[0]["speaker"] == "kabulov"
