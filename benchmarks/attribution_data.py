@@ -24,7 +24,7 @@ from typing import Any
 
 from attribution_scoring import Extent, GoldAttribution
 
-DEFAULT_DATA = Path("/work/shared/data")
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,8 @@ from saywho.errors import SaywhoError
 from saywho.extract import extract
 from saywho.model import Hints, RawDocument
 
-DATA = Path("/work/shared/data")
+# evaluation data stays in ../shared beside the checkout (never copied into the repo)
+DATA = HERE.parent.parent / "shared" / "data"
 AEB_DIR = DATA / "extraction-benchmark"
 WCXB_DIR = DATA / "wcxb-articles"
 MAX_TIME_RATIO = 1.3

@@ -98,7 +98,7 @@ def test_cli_extract_batch_with_a_bad_file_goes_on_and_lists_it(tmp_path: Path) 
     assert result.exit_code == 0
     assert len(result.stdout.splitlines()) == 1
     assert f"{bad}: the document is empty" in result.stderr
-    assert "1 extracted, 1 failed" in result.stderr and str(bad) in result.stderr.splitlines()[-1]
+    assert "1 done, 1 failed" in result.stderr and str(bad) in result.stderr.splitlines()[-1]
 
 
 def test_cli_extract_batch_with_a_bad_file_fails_with_strict(tmp_path: Path) -> None:
@@ -111,7 +111,7 @@ def test_cli_extract_all_bad_exits_1(tmp_path: Path) -> None:
     result = invoke("extract", str(tmp_path / "empty.html"), str(tmp_path / "missing.html"))
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert "0 extracted, 2 failed" in result.stderr
+    assert "0 done, 2 failed" in result.stderr
 
 
 @pytest.mark.parametrize(

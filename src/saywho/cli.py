@@ -33,6 +33,7 @@ app = typer.Typer(
     help="Who claimed what, about whom, when, on whose authority and how hedged.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -85,7 +86,7 @@ PrivateOpt = Annotated[
     typer.Option("--allow-private", help="Allow URLs on loopback, private or link-local addresses."),
 ]
 TimeoutOpt = Annotated[
-    Optional[float], typer.Option("--timeout", min=0.1, help="HTTP timeout in seconds [default: 20].")
+    Optional[float], typer.Option("--timeout", min=0.1, help="HTTP timeout in seconds (default 20, or SAYWHO_TIMEOUT).")
 ]
 OutputOpt = Annotated[
     Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")
@@ -156,7 +157,7 @@ def _open_output(output: Path | None) -> IO[str]:
 def _finish(done: int, failures: list[Failure], strict: bool) -> None:
     if failures:
         err.print(
-            f"saywho: {done} extracted, {len(failures)} failed: "
+            f"saywho: {done} done, {len(failures)} failed: "
             + ", ".join(f.source for f in failures[:10])
             + (" …" if len(failures) > 10 else ""),
             markup=False,

@@ -1,0 +1,71 @@
+"""Analyse throughput: `saywho.analyze` next to spaCy parsing alone, on the same articles.
+
+    .venv/bin/python benchmarks/throughput.py [--repeat 3] [--limit N]
+
+Baseline: `parse_articles` (the one spaCy parse analyse does: title, standfirst, paragraphs
+through one `nlp.pipe` stream). Measured: `analyze_many` over the same articles, which is that
+parse plus attribution rules and speaker resolution. Articles: the bundled demo sample plus the
+Wikinews texts in ../shared/data/wikinews (read at run time). The issue's budget is that
+attribution adds at most 50 % to the parse, i.e. a ratio analyse/parse ≤ 1.5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from saywho.analyze import analyze_many
+from saywho.analyze.nlp import get_nlp, parse_articles
+from saywho.config import Settings
+from saywho.extract import extract
+from saywho.model import Article, RawDocument
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "src/saywho/data/demo/rt-2023-01-20-us-isis.txt"
+WIKINEWS = ROOT.parent / "shared/data/wikinews"
+
+
+def load_articles(limit: int | None) -> list[Article]:
+    paths = [SAMPLE] + sorted(WIKINEWS.glob("*.txt"))
+    settings = Settings(detect_language=False)
+    articles = [extract(RawDocument(str(p), p.read_bytes()), settings) for p in paths[:limit]]
+    return articles
+
+
+def best_of(repeat: int, run: object) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()  # type: ignore[operator]
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; the fastest counts")
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N articles")
+    args = parser.parse_args()
+
+    articles = load_articles(args.limit)
+    words = sum(len(a.text.split()) for a in articles)
+    get_nlp()
+    list(parse_articles(articles[:5]))  # warm up both paths
+    list(analyze_many(articles[:5]))
+
+    parse_s = best_of(args.repeat, lambda: sum(1 for _ in parse_articles(articles)))
+    analyse_s = best_of(args.repeat, lambda: sum(1 for _ in analyze_many(articles)))
+    found = sum(len(a.attributions) for a in analyze_many(articles))
+    ratio = analyse_s / parse_s
+    print(f"articles: {len(articles)} ({words} words), attributions found: {found}")
+    print(f"{'system':<28}{'seconds':>9}{'articles/s':>12}")
+    print(f"{'spaCy parse alone (baseline)':<28}{parse_s:>9.2f}{len(articles) / parse_s:>12.1f}")
+    print(f"{'saywho analyse':<28}{analyse_s:>9.2f}{len(articles) / analyse_s:>12.1f}")
+    verdict = "ok" if ratio <= 1.5 else "OVER BUDGET"
+    print(f"ratio analyse/parse: {ratio:.3f} (budget ≤ 1.50: {verdict})")
+    return 0 if ratio <= 1.5 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
