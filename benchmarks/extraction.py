@@ -116,7 +116,7 @@ def run_aeb(limit: int | None) -> dict[str, Any]:
     result: dict[str, Any] = {"pages": len(pages), "saywho_failures": failures}
     for name in ("saywho", "trafilatura"):
         metrics = scorer.metrics_from_tp_fp_fns(scores[name])
-        metrics["per_page_tp_fp_fn"] = dict(zip((k for k, _ in pages), scores[name]))
+        metrics["per_page_tp_fp_fn"] = dict(zip((k for k, _ in pages), scores[name], strict=True))
         matched, predicted, gold_total = paras[name]
         metrics["paragraph_precision"] = matched / predicted if predicted else 0.0
         metrics["paragraph_recall"] = matched / gold_total if gold_total else 0.0

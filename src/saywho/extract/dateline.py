@@ -246,7 +246,7 @@ def parse_dateline(line: str) -> Dateline | None:
 
     # the publication date is the first one not introduced by an update word
     chosen, updated = first, _is_update(line[: first.start])
-    for prev_end, f in zip([0] + [d.end for d in dates], dates):
+    for prev_end, f in zip([0] + [d.end for d in dates], dates, strict=False):
         if not _is_update(line[prev_end : f.start]):
             chosen, updated = f, False
             break
