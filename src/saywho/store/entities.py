@@ -1,0 +1,58 @@
+"""What each claim is *about*: named entities inside attribution contents (a pure function).
+
+    content_mentions(analysis) -> tuple[tuple[Mention, ...], ...]   (one tuple per attribution)
+
+spaCy's NER runs over each content span alone (the pipeline loaded once per process through
+`saywho.analyze.get_nlp`); offsets are shifted back into the string the attribution's `field`
+names, so ``field_text[m.start:m.end] == m.text``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Analysis, Article
+
+#: entity labels that name something a claim can be about
+ABOUT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW"})
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    text: str
+    label: str
+    start: int
+    end: int
+
+
+def field_text(article: Article, field: str) -> str:
+    if field == "title":
+        return article.title or ""
+    if field == "standfirst":
+        return article.standfirst or ""
+    return article.text
+
+
+def content_mentions(analysis: Analysis) -> tuple[tuple[Mention, ...], ...]:
+    """The named entities of every attribution's content, in attribution order."""
+    if not analysis.attributions:
+        return ()
+    from ..analyze import get_nlp
+
+    nlp = get_nlp()
+    texts = [a.content.text(field_text(analysis.article, a.field)) for a in analysis.attributions]
+    keep = {"tok2vec", "ner"}
+    disabled = [name for name in nlp.pipe_names if name not in keep]
+    out: list[tuple[Mention, ...]] = []
+    for attribution, doc in zip(
+        analysis.attributions, nlp.pipe(texts, disable=disabled), strict=True
+    ):
+        base = attribution.content.start
+        out.append(
+            tuple(
+                Mention(e.text, e.label_, base + e.start_char, base + e.end_char)
+                for e in doc.ents
+                if e.label_ in ABOUT_LABELS and e.text.strip()
+            )
+        )
+    return tuple(out)

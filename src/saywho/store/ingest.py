@@ -1,0 +1,305 @@
+"""Writing to the store: one transaction per article, idempotent, with run and error records.
+
+    writer = Writer(engine)
+    run = writer.begin_run(["corpus/"])
+    writer.store(analysis, mentions)      # -> "stored" | "updated" | "skipped"
+    writer.record_error(run, failure)
+    writer.finish_run(run, counts)
+
+An article is keyed by its canonical URL, or by its body hash when it has no URL. The same key
+with the same body is skipped; the same key with a new body becomes a new version and the
+current one (the old versions stay, with their attributions). Each `store` call commits once,
+so a killed process leaves only whole articles behind and a rerun skips them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from sqlalchemy import Connection, Engine, func, insert, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import __version__
+from ..errors import StoreError
+from ..extract import iso_published
+from ..model import Analysis, Article, Failure
+from .engine import _reason
+from .entities import Mention, field_text
+from .schema import (
+    article_speakers,
+    article_versions,
+    articles,
+    attributions,
+    ingest_errors,
+    ingest_runs,
+    mentions,
+    outlets,
+)
+from .speakers import add_alias, add_roles, descriptions_json, normalise, resolve_speaker
+
+EXTRACTOR_VERSION = f"saywho {__version__}"
+_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
+
+
+def canonical_url(url: str) -> str:
+    """The URL an article is known by: scheme and host lower-cased, no fragment, no tracking.
+
+    >>> canonical_url("HTTPS://WWW.Example.com/a/?utm_source=x&id=3#top")
+    'https://www.example.com/a?id=3'
+    """
+    parts = urlsplit(url.strip())
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query) if not k.lower().startswith(_TRACKING)]
+    )
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+
+
+def article_key(article: Article) -> str:
+    return f"url:{canonical_url(article.url)}" if article.url else f"hash:{article.id}"
+
+
+def outlet_name(article: Article) -> str | None:
+    """The outlet: the site name the page gave, else the URL's host without ``www.``."""
+    if article.site:
+        return article.site.strip()
+    if article.url:
+        host = urlsplit(article.url).hostname or ""
+        return host.removeprefix("www.") or None
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One article ready to store: its analysis and the entities inside each content."""
+
+    analysis: Analysis
+    mentions: tuple[tuple[Mention, ...], ...]
+    licence: str | None = None
+
+
+class Writer:
+    """The single writer of a store (the main process, also when workers analyse)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sqlite = engine.dialect.name == "sqlite"
+
+    def begin_run(self, inputs: Sequence[str]) -> int:
+        with self._transaction("start an ingest run") as conn:
+            result = conn.execute(insert(ingest_runs).values(
+                started_at=_now(), inputs=json.dumps(list(inputs), ensure_ascii=False),
+                saywho_version=__version__, stored=0, updated=0, skipped=0, errors=0, completed=False,
+            ))  # fmt: skip
+            assert result.inserted_primary_key is not None
+            return int(result.inserted_primary_key[0])
+
+    def finish_run(self, run_id: int, counts: Mapping[str, int], completed: bool = True) -> None:
+        with self._transaction("finish an ingest run") as conn:
+            conn.execute(update(ingest_runs).where(ingest_runs.c.id == run_id).values(
+                finished_at=_now(), completed=completed,
+                **{k: int(counts.get(k, 0)) for k in ("stored", "updated", "skipped", "errors")},
+            ))  # fmt: skip
+
+    def record_error(self, run_id: int, failure: Failure) -> None:
+        with self._transaction("record an ingest error") as conn:
+            conn.execute(insert(ingest_errors).values(
+                run_id=run_id, source=failure.source, code=failure.code, reason=failure.reason, at=_now()))  # fmt: skip
+
+    def is_stored(self, article: Article) -> bool:
+        """True when this article, with this body, is already in the store (a rerun skips it)."""
+        try:
+            with self.engine.connect() as conn:
+                found = conn.scalar(
+                    select(article_versions.c.id)
+                    .join(articles, articles.c.id == article_versions.c.article_id)
+                    .where(
+                        articles.c.key == article_key(article),
+                        article_versions.c.body_hash == article.id,
+                    )
+                    .limit(1)
+                )
+        except SQLAlchemyError as exc:
+            raise StoreError(
+                f"cannot read the store ({_reason(exc)})", input=article.source
+            ) from exc
+        return found is not None
+
+    def store(self, prepared: Prepared, run_id: int | None = None) -> str:
+        """Store one analysed article in one transaction: "stored", "updated" or "skipped"."""
+        article = prepared.analysis.article
+        with self._transaction("store the article", article.source) as conn:
+            key = article_key(article)
+            row = conn.execute(select(articles.c.id).where(articles.c.key == key)).first()
+            outlet = outlet_name(article)
+            outlet_id = _outlet_id(conn, outlet) if outlet else None
+            if row is None:
+                result = conn.execute(
+                    insert(articles).values(key=key, outlet_id=outlet_id, first_seen=_now())
+                )
+                assert result.inserted_primary_key is not None
+                article_id, version, outcome = int(result.inserted_primary_key[0]), 1, "stored"
+            else:
+                article_id = int(row[0])
+                hashes: Sequence[Any] = conn.execute(
+                    select(article_versions.c.body_hash, article_versions.c.version).where(
+                        article_versions.c.article_id == article_id
+                    )
+                ).all()
+                if any(h == article.id for h, _ in hashes):
+                    return "skipped"
+                version, outcome = max(int(v) for _, v in hashes) + 1 if hashes else 1, "updated"
+            version_id = self._insert_version(conn, prepared, article_id, version, run_id)
+            conn.execute(
+                update(articles)
+                .where(articles.c.id == article_id)
+                .values(current_version_id=version_id)
+            )
+            self._insert_analysis(conn, prepared, version_id, outlet_id, outlet or "-")
+            return outcome
+
+    def _insert_version(
+        self,
+        conn: Connection,
+        prepared: Prepared,
+        article_id: int,
+        version: int,
+        run_id: int | None,
+    ) -> int:
+        a = prepared.analysis.article
+        published = iso_published(a.published)
+        day = a.published.date() if isinstance(a.published, datetime) else a.published
+        result = conn.execute(insert(article_versions).values(
+            article_id=article_id, version=version, body_hash=a.id, source=a.source, url=a.url,
+            title=a.title, standfirst=a.standfirst, published=published,
+            published_date=day if isinstance(day, date) else None,
+            authors=json.dumps(list(a.authors), ensure_ascii=False), language=a.language,
+            text=a.text, paragraphs=json.dumps([[p.start, p.end] for p in a.paragraphs]),
+            input_format=a.input_format, warnings=json.dumps(list(a.warnings), ensure_ascii=False),
+            licence=prepared.licence, extractor_version=EXTRACTOR_VERSION, ingested_at=_now(),
+            run_id=run_id,
+        ))  # fmt: skip
+        assert result.inserted_primary_key is not None
+        return int(result.inserted_primary_key[0])
+
+    def _insert_analysis(
+        self,
+        conn: Connection,
+        prepared: Prepared,
+        version_id: int,
+        outlet_id: int | None,
+        outlet: str,
+    ) -> None:
+        analysis = prepared.analysis
+        article = analysis.article
+        seen = iso_published(article.published)
+        speaker_ids: dict[str, int] = {}
+        for sp in analysis.speakers:
+            sid = resolve_speaker(conn, sp.name, sp.type, sp.descriptions, outlet_id, outlet)
+            speaker_ids[sp.id] = sid
+            add_alias(conn, sid, sp.name, normalise(sp.name) or sp.name.casefold())
+            add_roles(conn, sid, sp.descriptions, seen)
+            conn.execute(insert(article_speakers).values(
+                version_id=version_id, local_id=sp.id, speaker_id=sid, name=sp.name,
+                descriptions=descriptions_json(sp.descriptions)))  # fmt: skip
+        ids = _next_ids(conn, len(analysis.attributions))
+        rows = []
+        fts = []
+        for n, a in enumerate(analysis.attributions):
+            text_of = field_text(article, a.field)
+            content = a.content.text(text_of)
+            rows.append({
+                "id": ids[n], "version_id": version_id, "local_id": a.id, "kind": a.kind.value,
+                "field": a.field, "source_start": a.source.start if a.source else None,
+                "source_end": a.source.end if a.source else None,
+                "source_text": a.source.text(text_of) if a.source else None,
+                "speaker_id": speaker_ids.get(a.speaker or ""), "cue_start": a.cue.start,
+                "cue_end": a.cue.end, "cue_text": a.cue.text(text_of), "cue_lemma": a.cue_lemma,
+                "stance": a.stance.value, "content_start": a.content.start,
+                "content_end": a.content.end, "content": content, "sentence": a.sentence,
+                "parent_local_id": a.parent, "confidence": a.confidence,
+            })  # fmt: skip
+            fts.append({"rowid": ids[n], "content": content})
+        if rows:
+            conn.execute(insert(attributions), rows)
+            if self.sqlite:
+                conn.execute(
+                    text("INSERT INTO attribution_fts(rowid, content) VALUES (:rowid, :content)"),
+                    fts,
+                )
+        mention_rows = [
+            {"attribution_id": ids[n], "text": m.text[:500], "normalised": normalise(m.text)[:500] or m.text[:500].casefold(),
+             "label": m.label, "start": m.start, "end": m.end}
+            for n, found in enumerate(prepared.mentions[: len(rows)]) for m in found
+        ]  # fmt: skip
+        if mention_rows:
+            conn.execute(insert(mentions), mention_rows)
+
+    def _transaction(self, what: str, source: str | None = None) -> _Tx:
+        return _Tx(self.engine, what, source)
+
+
+class _Tx:
+    """``engine.begin()`` whose database errors become one-line `StoreError`s."""
+
+    def __init__(self, engine: Engine, what: str, source: str | None) -> None:
+        self._cm = engine.begin()
+        self.what, self.source = what, source
+
+    def __enter__(self) -> Connection:
+        try:
+            return self._cm.__enter__()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot {self.what} ({_reason(exc)})", input=self.source) from exc
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object
+    ) -> None:
+        try:
+            self._cm.__exit__(exc_type, exc, tb)  # type: ignore[arg-type]  # a traceback
+        except SQLAlchemyError as error:
+            raise self._error(error) from error
+        if isinstance(exc, SQLAlchemyError):  # rolled back; say so in one line
+            raise self._error(exc) from exc
+
+    def _error(self, exc: SQLAlchemyError) -> StoreError:
+        return StoreError(f"cannot {self.what} ({_reason(exc)})", input=self.source,
+                          remedy="check the database and rerun: stored articles are skipped")  # fmt: skip
+
+
+def _next_ids(conn: Connection, n: int) -> list[int]:
+    """Attribution ids chosen up front so the FTS rows can share them (single writer)."""
+    if n == 0:
+        return []
+    if conn.dialect.name == "postgresql":
+        seq: Sequence[Any] = (
+            conn.execute(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('attributions', 'id')) FROM generate_series(1, :n)"
+                ),
+                {"n": n},
+            )
+            .scalars()
+            .all()
+        )
+        return [int(x) for x in seq]
+    top = conn.scalar(select(func.coalesce(func.max(attributions.c.id), 0)))
+    return list(range(int(top or 0) + 1, int(top or 0) + 1 + n))
+
+
+def _outlet_id(conn: Connection, name: str) -> int:
+    found = conn.scalar(select(outlets.c.id).where(outlets.c.name == name))
+    if found is not None:
+        return int(found)
+    result = conn.execute(insert(outlets).values(name=name))
+    assert result.inserted_primary_key is not None
+    return int(result.inserted_primary_key[0])
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

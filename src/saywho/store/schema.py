@@ -1,0 +1,194 @@
+"""The store's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+
+    outlets ─< articles ─< article_versions ─< attributions ─< mentions
+                               │                  │
+                               └─< article_speakers >─ speakers ─< speaker_aliases
+                                                                 └─< speaker_roles
+    ingest_runs ─< ingest_errors
+
+An *article* is one story, keyed by its canonical URL (or, without one, its body hash); each
+distinct body stored under that key is an *article version*, and ``articles.current_version_id``
+names the one queries read, so a changed article keeps its history. Full-text search uses an
+FTS5 table ``attribution_fts`` (SQLite) or the generated ``content_tsv`` column (PostgreSQL);
+both are created by the migration, not by this metadata.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+outlets = Table(
+    "outlets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(300), nullable=False, unique=True),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # "url:<canonical url>" or "hash:<sha256 of the body>"
+    Column("key", String(2100), nullable=False, unique=True),
+    Column("outlet_id", ForeignKey("outlets.id"), nullable=True),
+    Column("current_version_id", Integer, nullable=True, index=True),  # every query joins on it
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+)
+
+article_versions = Table(
+    "article_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", ForeignKey("articles.id"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("body_hash", String(64), nullable=False, index=True),
+    Column("source", Text, nullable=False),
+    Column("url", Text),
+    Column("title", Text),
+    Column("standfirst", Text),
+    Column("published", String(40)),  # ISO 8601 with the precision the page gave
+    Column("published_date", Date, index=True),  # for --since/--until
+    Column("authors", Text, nullable=False, default="[]"),  # JSON list
+    Column("language", String(16)),
+    Column("text", Text, nullable=False),
+    Column("paragraphs", Text, nullable=False),  # JSON list of [start, end]
+    Column("input_format", String(40), nullable=False),
+    Column("warnings", Text, nullable=False, default="[]"),  # JSON list
+    Column("licence", Text),  # attribution line the licence asks for (demo corpus)
+    Column("extractor_version", String(40), nullable=False),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("run_id", ForeignKey("ingest_runs.id"), nullable=True),
+    UniqueConstraint("article_id", "version", name="uq_article_versions_article_version"),
+)
+
+speakers = Table(
+    "speakers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("type", String(16), nullable=False),
+    # the merge key (see `speakers.py`): "full:<name>", "org:<name>", "sur:<outlet>:<surname>"
+    Column("merge_key", String(900), nullable=False, unique=True),
+    Column("surname", String(200), index=True),
+    Column("outlet_id", ForeignKey("outlets.id"), nullable=True),
+)
+
+speaker_aliases = Table(
+    "speaker_aliases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("speaker_id", ForeignKey("speakers.id"), nullable=False, index=True),
+    Column("alias", String(500), nullable=False),
+    Column("normalised", String(500), nullable=False, index=True),
+    UniqueConstraint("speaker_id", "normalised", name="uq_speaker_aliases_speaker_norm"),
+)
+
+speaker_roles = Table(
+    "speaker_roles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("speaker_id", ForeignKey("speakers.id"), nullable=False, index=True),
+    Column("role", Text, nullable=False),
+    Column("first_seen", String(40)),
+    Column("last_seen", String(40)),
+    Column("count", Integer, nullable=False, default=1),
+)
+
+article_speakers = Table(
+    "article_speakers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version_id", ForeignKey("article_versions.id"), nullable=False, index=True),
+    Column("local_id", String(200), nullable=False),  # `Speaker.id` within the article
+    Column("speaker_id", ForeignKey("speakers.id"), nullable=False, index=True),
+    Column("name", String(500), nullable=False),
+    Column("descriptions", Text, nullable=False, default="[]"),  # JSON list
+)
+
+attributions = Table(
+    "attributions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version_id", ForeignKey("article_versions.id"), nullable=False, index=True),
+    Column("local_id", String(40), nullable=False),  # `Attribution.id` within the article
+    Column("kind", String(20), nullable=False, index=True),
+    Column("field", String(20), nullable=False),
+    Column("source_start", Integer),
+    Column("source_end", Integer),
+    Column("source_text", Text),
+    Column("speaker_id", ForeignKey("speakers.id"), nullable=True, index=True),
+    Column("cue_start", Integer, nullable=False),
+    Column("cue_end", Integer, nullable=False),
+    Column("cue_text", Text, nullable=False),
+    Column("cue_lemma", String(100), nullable=False),
+    Column("stance", String(20), nullable=False, index=True),
+    Column("content_start", Integer, nullable=False),
+    Column("content_end", Integer, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("sentence", Integer, nullable=False),
+    Column("parent_local_id", String(40)),
+    Column("confidence", Float, nullable=False),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("attribution_id", ForeignKey("attributions.id"), nullable=False, index=True),
+    Column("text", String(500), nullable=False),
+    Column("normalised", String(500), nullable=False, index=True),
+    Column("label", String(20), nullable=False),
+    Column("start", Integer, nullable=False),  # offsets into the attribution's field
+    Column("end", Integer, nullable=False),
+)
+
+ingest_runs = Table(
+    "ingest_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("inputs", Text, nullable=False),  # JSON list of what the user named
+    Column("saywho_version", String(40), nullable=False),
+    Column("stored", Integer, nullable=False, default=0),
+    Column("updated", Integer, nullable=False, default=0),  # new versions of known articles
+    Column("skipped", Integer, nullable=False, default=0),  # already stored
+    Column("errors", Integer, nullable=False, default=0),
+    Column("completed", Boolean, nullable=False, default=False),
+)
+
+ingest_errors = Table(
+    "ingest_errors",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", ForeignKey("ingest_runs.id"), nullable=False, index=True),
+    Column("source", Text, nullable=False),
+    Column("code", String(10), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+Index("ix_speakers_type_name", speakers.c.type, speakers.c.name)

@@ -1,0 +1,95 @@
+"""The ingest pipeline: extract, skip what is stored, analyse (inline or in workers), store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+import saywho.analyze
+from saywho.config import Settings
+from saywho.model import Analysis, Article, Failure, RawDocument
+from saywho.sources import read_documents
+from saywho.store import demo_corpus, ingest, stats
+from saywho.store.schema import article_versions, ingest_errors
+
+SETTINGS = Settings(detect_language=False)
+
+
+def _docs(n: int) -> list[RawDocument]:
+    return [RawDocument(f"doc{i}.txt", f"Title {i}\n\nThe minister said the bridge {i} would reopen on Monday, "
+                        f"officials confirmed in a statement to reporters.".encode()) for i in range(n)]  # fmt: skip
+
+
+def test_store_pipeline_counts_and_rerun(engine: Engine) -> None:
+    items: list[RawDocument | Failure] = [
+        *_docs(3),
+        Failure("gone.html", "gone.html: not found", "E110"),
+    ]
+    first = ingest(engine, items, SETTINGS, inputs=["x"])
+    assert first.counts() == {"stored": 3, "updated": 0, "skipped": 0, "errors": 1}
+    second = ingest(engine, items, SETTINGS, inputs=["x"])
+    assert second.counts() == {"stored": 0, "updated": 0, "skipped": 3, "errors": 1}
+    assert stats(engine)["ingest_errors"] == 2
+
+
+def test_store_pipeline_analysis_crash_is_recorded_and_the_run_goes_on(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = saywho.analyze.analyze_many
+
+    def flaky(articles: Iterable[Article], settings: Settings | None = None) -> Iterator[Analysis]:
+        for analysis in real(articles, settings):
+            if "bridge 1 " in analysis.article.text:
+                raise RuntimeError("boom")
+            yield analysis
+
+    monkeypatch.setattr(saywho.analyze, "analyze_many", flaky)
+    summary = ingest(engine, _docs(3), SETTINGS, inputs=["x"])
+    assert (summary.stored, summary.errors) == (2, 1)
+    with engine.connect() as conn:
+        reason = conn.scalar(select(ingest_errors.c.reason))
+    assert reason == "doc1.txt: analysis failed (RuntimeError: boom)"
+
+
+def test_store_pipeline_workers_store_the_same_as_inline(tmp_path: Path) -> None:
+    from saywho.store import open_store
+
+    paths, meta = demo_corpus()
+    chosen = paths[:4]
+    inline, pooled = open_store(str(tmp_path / "a.db")), open_store(str(tmp_path / "b.db"))
+    ingest(inline, read_documents(chosen, SETTINGS), SETTINGS, inputs=chosen, meta=meta)
+    ingest(pooled, read_documents(chosen, SETTINGS), SETTINGS, inputs=chosen, meta=meta, workers=2)
+    a, b = stats(inline), stats(pooled)
+    assert {k: v for k, v in a.items()} == {k: v for k, v in b.items()}
+    with pooled.connect() as conn:
+        licences = (
+            conn.execute(
+                select(article_versions.c.licence).where(article_versions.c.licence.is_not(None))
+            )
+            .scalars()
+            .all()
+        )
+    assert len(licences) == 3 and all("CC BY 2.5" in x for x in licences)
+
+
+def test_store_entities_in_contents_index_their_field() -> None:
+    from saywho.analyze import analyze
+    from saywho.extract import extract
+    from saywho.store.entities import content_mentions, field_text
+
+    paths, _ = demo_corpus()
+    raw = next(d for d in read_documents(paths[:1], SETTINGS) if isinstance(d, RawDocument))
+    analysis = analyze(extract(raw, SETTINGS))
+    found = content_mentions(analysis)
+    assert len(found) == len(analysis.attributions)
+    names = set()
+    for attribution, mentions in zip(analysis.attributions, found, strict=True):
+        text = field_text(analysis.article, attribution.field)
+        for m in mentions:
+            assert text[m.start : m.end] == m.text
+            assert attribution.content.start <= m.start < m.end <= attribution.content.end
+            names.add(m.text)
+    assert {"US", "Islamic State"} & names
