@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import IO, Annotated, Optional
+from typing import IO, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -61,7 +61,9 @@ def _version(value: bool) -> None:
 def main(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     """saywho turns news pages into an auditable record of attributions."""
@@ -76,20 +78,28 @@ InputsArg = Annotated[
     ),
 ]
 PlainOpt = Annotated[
-    bool, typer.Option("--plain", help="Treat text input as already clean: no cleanup; offsets index the input.")
+    bool,
+    typer.Option(
+        "--plain", help="Treat text input as already clean: no cleanup; offsets index the input."
+    ),
 ]
 FetchOpt = Annotated[
     bool, typer.Option("--fetch", help="Fetch the pages of feed entries that carry only a link.")
 ]
 PrivateOpt = Annotated[
     bool,
-    typer.Option("--allow-private", help="Allow URLs on loopback, private or link-local addresses."),
+    typer.Option(
+        "--allow-private", help="Allow URLs on loopback, private or link-local addresses."
+    ),
 ]
 TimeoutOpt = Annotated[
-    Optional[float], typer.Option("--timeout", min=0.1, help="HTTP timeout in seconds (default 20, or SAYWHO_TIMEOUT).")
+    float | None,
+    typer.Option(
+        "--timeout", min=0.1, help="HTTP timeout in seconds (default 20, or SAYWHO_TIMEOUT)."
+    ),
 ]
 OutputOpt = Annotated[
-    Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
 ]
 StrictOpt = Annotated[
     bool, typer.Option("--strict", help="Exit non-zero if any document fails, not only if all do.")
@@ -101,7 +111,9 @@ def load_settings(**overrides: object) -> Settings:
         base = Settings.from_env()
     except SaywhoError as exc:
         _fail(str(exc), 2)
-    return base.with_overrides(**{k: (v or None) if isinstance(v, bool) else v for k, v in overrides.items()})
+    return base.with_overrides(
+        **{k: (v or None) if isinstance(v, bool) else v for k, v in overrides.items()}
+    )
 
 
 def _fail(message: str, code: int) -> None:
@@ -175,7 +187,10 @@ def _finish(done: int, failures: list[Failure], strict: bool) -> None:
 def extract_command(
     inputs: InputsArg,
     format: Annotated[
-        ExtractFormat, typer.Option("--format", "-f", help="jsonl: one object a line; json: one array; text: readable.")
+        ExtractFormat,
+        typer.Option(
+            "--format", "-f", help="jsonl: one object a line; json: one array; text: readable."
+        ),
     ] = ExtractFormat.jsonl,
     output: OutputOpt = None,
     plain: PlainOpt = False,
@@ -192,29 +207,51 @@ def extract_command(
     """
     settings = load_settings(plain=plain, fetch=fetch, allow_private=allow_private, timeout=timeout)
     failures: list[Failure] = []
+    items = ((article, article_to_dict) for article in iter_articles(inputs, settings, failures))
+    done = _write_all(
+        items,
+        output,
+        as_json=format.value,
+        render=lambda a, out, first: out.write(("" if first else "\n") + article_to_text(a)),
+    )
+    _finish(done, failures, strict)
+
+
+def _write_all(
+    items: Iterator[tuple[Any, Callable[[Any], dict[str, Any]]]],
+    output: Path | None,
+    as_json: str,
+    render: Callable[[Any, IO[str], bool], object],
+) -> int:
+    """Stream results as JSON lines, one JSON array, or human-readable text; return the count.
+
+    Each result is written (and flushed) as soon as it is ready, so a long batch shows output
+    as it goes and an interrupted one keeps what was done.
+    """
     out = _open_output(output)
     done = 0
     try:
-        if format is ExtractFormat.json:
+        if as_json == "json":
             out.write("[")
-        for article in iter_articles(inputs, settings, failures):
-            if format is ExtractFormat.jsonl:
-                out.write(json.dumps(article_to_dict(article), ensure_ascii=False) + "\n")
-            elif format is ExtractFormat.json:
-                out.write(("," if done else "") + "\n" + _indent(json.dumps(article_to_dict(article), ensure_ascii=False, indent=2)))
+        for item, to_dict in items:
+            if as_json == "jsonl":
+                out.write(json.dumps(to_dict(item), ensure_ascii=False) + "\n")
+            elif as_json == "json":
+                text = json.dumps(to_dict(item), ensure_ascii=False, indent=2)
+                out.write(("," if done else "") + "\n" + _indent(text))
             else:
-                out.write(("\n" if done else "") + article_to_text(article))
+                render(item, out, done == 0)
             out.flush()
             done += 1
-        if format is ExtractFormat.json:
+        if as_json == "json":
             out.write("\n]\n" if done else "]\n")
-    except BrokenPipeError:  # `saywho extract … | head`
+    except BrokenPipeError:  # `saywho … | head`
         sys.stderr.close()
-        raise typer.Exit(0)
+        raise typer.Exit(0) from None
     finally:
         if output is not None:
             out.close()
-    _finish(done, failures, strict)
+    return done
 
 
 @app.command("analyze")
@@ -243,29 +280,13 @@ def analyze_command(
 
     settings = load_settings(plain=plain, fetch=fetch, allow_private=allow_private, timeout=timeout)
     failures: list[Failure] = []
-    out = _open_output(output)
-    done = 0
-    try:
-        if format is AnalyzeFormat.json:
-            out.write("[")
-        for analysis in analyze_many(iter_articles(inputs, settings, failures), settings):
-            if format is AnalyzeFormat.jsonl:
-                out.write(json.dumps(analysis_to_dict(analysis), ensure_ascii=False) + "\n")
-            elif format is AnalyzeFormat.json:
-                text = json.dumps(analysis_to_dict(analysis), ensure_ascii=False, indent=2)
-                out.write(("," if done else "") + "\n" + _indent(text))
-            else:
-                _print_table(analysis, out, first=done == 0)
-            out.flush()
-            done += 1
-        if format is AnalyzeFormat.json:
-            out.write("\n]\n" if done else "]\n")
-    except BrokenPipeError:  # `saywho analyze … | head`
-        sys.stderr.close()
-        raise typer.Exit(0)
-    finally:
-        if output is not None:
-            out.close()
+    analyses = analyze_many(iter_articles(inputs, settings, failures), settings)
+    done = _write_all(
+        ((analysis, analysis_to_dict) for analysis in analyses),
+        output,
+        as_json=format.value,
+        render=lambda a, out, first: _print_table(a, out, first=first),
+    )
     _finish(done, failures, strict)
 
 
