@@ -10,6 +10,9 @@ The modules, in the order the data flows through them:
 - `cues.py`: the cue lexicon (`saywho/data/cues.tsv`): lemma, stance, frames;
 - `attribution.py` with `verbs.py`, `phrases.py`, `spans.py`: rules over the parse that find
   source, cue and content; `headline.py`: attributions carried by punctuation;
+- `learned.py`: a CRF trained on PolNeAR (``data/models/attribution-crf.crfsuite``, when present
+  and ``python-crfsuite`` is installed) that drops the rules' findings it does not see as
+  attributions and adds the ones the rules missed; without it the rules run alone;
 - `speakers.py`: every source resolved to one speaker id within the article.
 
 Offsets are character offsets into ``article.text`` — or into ``article.title`` /
@@ -34,6 +37,7 @@ from ..model import Analysis, Article, Attribution, Span, Speaker
 from .attribution import Found, find_attributions
 from .cues import load_lexicon
 from .headline import find_headline, is_title_like
+from .learned import get_tagger
 from .nlp import ParsedField, get_nlp, parse_articles
 from .speakers import resolve_speakers
 
@@ -92,9 +96,10 @@ def find_all(fields: list[ParsedField]) -> tuple[list[Found], list[Speaker]]:
     has_title = any(p.name == "title" for p in fields)
     for parsed in fields:
         title_like = not has_title and is_title_like(parsed)
-        rules = find_attributions(parsed, lexicon)
+        headline = find_headline(parsed, lexicon, title_like)
+        rules = find_attributions(parsed, lexicon, get_tagger(), known=headline)
         parents = [rules[f.parent] if f.parent is not None else None for f in rules]
-        items = find_headline(parsed, lexicon, title_like) + rules
+        items = headline + rules
         order = sorted(range(len(items)), key=lambda i: (items[i].cue[0], i))
         position = {id(items[i]): len(found) + n for n, i in enumerate(order)}
         # parents index the article's list from here on

@@ -23,10 +23,12 @@ data.”"). Every span is a character range of the field's own text.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..model import Kind
 from .cues import Lexicon
+from .learned import refine
 from .phrases import PhraseRule
 from .spans import DIRECT_BONUS, RULE_CONFIDENCE, Found
 from .verbs import VerbRule
@@ -39,8 +41,15 @@ if TYPE_CHECKING:
 __all__ = ["RULE_CONFIDENCE", "Found", "find_attributions"]
 
 
-def find_attributions(parsed: ParsedField, lexicon: Lexicon) -> list[Found]:
-    """Every attribution the rules find in one parsed field, in text order."""
+def find_attributions(
+    parsed: ParsedField,
+    lexicon: Lexicon,
+    tagger: Any | None = None,
+    known: Sequence[Found] = (),
+) -> list[Found]:
+    """Every attribution the rules find in one parsed field, in text order; with a `tagger`
+    (the CRF of `learned.py`) the findings it does not confirm go and the ones it adds join
+    (none whose cue is one of `known`, the headline rules' findings)."""
     found: list[Found] = []
     sentence = 0
     for chunk in parsed.chunks:
@@ -49,6 +58,8 @@ def find_attributions(parsed: ParsedField, lexicon: Lexicon) -> list[Found]:
             sentence += 1
     found.sort(key=lambda f: f.cue[0])
     _continue_quotes(found, parsed)
+    if tagger is not None:
+        found = refine(parsed, found, lexicon, tagger, known)
     _assign_kinds(found, parsed)
     _nest(found)
     return found

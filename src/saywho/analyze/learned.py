@@ -1,0 +1,438 @@
+"""A learned correction of the rules: a linear-chain CRF over the tokens of each paragraph.
+
+    get_tagger() -> Tagger | None          (cached; None when the model file or crfsuite is absent)
+    refine(parsed, found, lexicon, tagger) -> [Found]
+
+The CRF reads the spaCy parse (lemma, POS, dependency arc and head, entities), the cue lexicon
+(is the token or its head a cue, the arc under the nearest cue above it, the distance to the
+nearest cue), quotation marks, and the rules' own output (which role the rules gave each token),
+and tags every token ``B-``/``I-`` ``CUE``/``SRC``/``CON`` or ``O``. `refine` then checks the rules
+against those tags (a rule's attribution whose cue the CRF does not tag as a cue is dropped; a
+nested one only when the CRF is sure it is no cue) and adds an attribution for every confident
+learned cue the rules missed, with the nearest learned source in its sentence and the nearest
+learned content. The rules keep their own span boundaries: letting the CRF's spans replace them
+(`REPLACE`) changed nothing or lowered exact F1 on PolNeAR dev. The model is trained on the
+PolNeAR training split by ``scripts/train_attribution.py``; see ``MODEL_CARD.md`` beside it.
+
+Without the model file (or without ``python-crfsuite``) nothing changes: the rules' findings are
+returned as they are.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..model import Kind, Stance
+from .cues import Lexicon
+from .spans import Found, overlaps
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from .nlp import Chunk, ParsedField
+
+MODEL_FILE = "attribution-crf.crfsuite"
+ROLES = ("CUE", "SRC", "CON")
+#: when one token holds several roles (a nested attribution inside a content), the inner wins
+PRIORITY = {"CUE": 0, "SRC": 1, "CON": 2}
+#: confidence of an attribution only the CRF found (cue tokens' mean marginal scales it)
+LEARNED_CONFIDENCE = 0.6
+#: a learned cue needs at least this mean marginal probability to add an attribution
+MIN_NEW_CUE = 0.65
+#: which of the rules' spans the CRF's overlapping spans replace (measured on PolNeAR dev)
+REPLACE = {"CUE": False, "SRC": False, "CON": False}
+#: drop a rule's attribution when the CRF tags none of its cue as a cue (on dev it traded about
+#: two points of recall for four of precision, a small gain in F1 for every role)
+DROP_UNCONFIRMED = True
+#: a learned cue's content must lie within this many sentences of the cue's sentence
+CONTENT_SENTENCES = 1
+#: how sure the CRF must be that a rule's cue is no cue at all (tag O) to drop it
+DROP_MIN = 0.5
+#: a learned attribution whose source is already another attribution's source in the same
+#: sentence is left out ("X defended the decision, saying …": the rules' participle wins)
+SKIP_SHARED_SOURCE = True
+#: only cues whose lemma is in the lexicon may start a learned attribution
+LEXICON_ONLY = False
+
+_LOCK = threading.Lock()
+
+Tagged = list[tuple[str, int, int]]  # (role, first token, last token) in a chunk's doc
+
+
+def model_path() -> Path:
+    """Where the packaged model lives (it may not exist: the rules then run alone)."""
+    return Path(str(resources.files("saywho").joinpath("data/models", MODEL_FILE)))
+
+
+def load_tagger(path: Path) -> Any | None:
+    """A crfsuite tagger for the model at `path`, or None when it cannot be used."""
+    if not path.is_file():
+        return None
+    try:
+        import pycrfsuite
+    except ImportError:
+        return None
+    tagger = pycrfsuite.Tagger()
+    try:
+        tagger.open(str(path))
+    except (OSError, ValueError):  # a truncated or foreign file: fall back to the rules
+        return None
+    return tagger
+
+
+@functools.lru_cache(maxsize=1)
+def get_tagger() -> Any | None:
+    """The packaged CRF, loaded once per process (None when absent: rules only)."""
+    return load_tagger(model_path())
+
+
+# --- features -----------------------------------------------------------------------------------
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n < 4 else ("4-6" if n < 7 else ("7-12" if n < 13 else "13+"))
+
+
+def _is_cue(tok: Token, lexicon: Lexicon) -> bool:
+    lemma = tok.lemma_.lower()
+    if tok.pos_ in {"VERB", "AUX"} or tok.tag_.startswith("VB"):
+        return lemma in lexicon.verbs
+    if tok.pos_ in {"NOUN", "PROPN"}:
+        return lemma in lexicon.nouns
+    return tok.lower_ == "according"
+
+
+def rule_tags(chunk: Chunk, found: Sequence[Found]) -> list[str]:
+    """The role the rules gave each token of `chunk` (BIO over CUE/SRC/CON), inner role first,
+    with the rule that found it: ``B-CUE|verb-clause``."""
+    doc = chunk.doc
+    starts = [chunk.offset + t.idx for t in doc]
+    n = len(doc)
+    best: list[tuple[int, int]] = [(9, -1)] * n  # (priority, span id)
+    roles: list[str] = ["O"] * n
+    names: list[str] = [""] * n
+    sid = 0
+    for f in found:
+        for role, span in (("CUE", f.cue), ("SRC", f.source), ("CON", f.content)):
+            if span is None:
+                continue
+            sid += 1
+            lo = bisect_left(starts, span[0])
+            hi = bisect_left(starts, span[1])
+            for i in range(lo, min(hi, n)):
+                if PRIORITY[role] < best[i][0]:
+                    best[i] = (PRIORITY[role], sid)
+                    roles[i] = role
+                    names[i] = f.rule
+    tags = bio(roles, [b[1] for b in best])
+    return [t + "|" + r if r else t for t, r in zip(tags, names, strict=True)]
+
+
+def bio(roles: Sequence[str], ids: Sequence[object]) -> list[str]:
+    """Roles and span ids per token -> BIO tags (a new span starts where the id changes)."""
+    out = []
+    for i, role in enumerate(roles):
+        if role == "O":
+            out.append("O")
+        elif i > 0 and roles[i - 1] == role and ids[i - 1] == ids[i]:
+            out.append("I-" + role)
+        else:
+            out.append("B-" + role)
+    return out
+
+
+def chunk_features(
+    parsed: ParsedField, chunk: Chunk, rules: Sequence[str], lexicon: Lexicon
+) -> list[list[str]]:
+    """One feature list per token of `chunk` (rules: the tags from `rule_tags`)."""
+    doc: Doc = chunk.doc
+    n = len(doc)
+    base = chunk.offset
+    cue = [_is_cue(t, lexicon) for t in doc]
+    # inside a quotation's words; the quotes are sorted by start
+    inner = [(q.inner_start, q.inner_end, q.closed) for q in parsed.quotes]
+    qstarts = [q[0] for q in inner]
+    words = [t.lower_ for t in doc]
+    rtag = [r.split("|", 1)[0] for r in rules]
+    pos = [t.pos_ for t in doc]
+    # distance to the nearest cue in the same sentence, either side
+    sent_of = [0] * n
+    sent_bounds = []
+    for k, s in enumerate(doc.sents):
+        sent_bounds.append((s.start, s.end))
+        for i in range(s.start, s.end):
+            sent_of[i] = k
+    left = [-1] * n
+    last = -1
+    for i in range(n):
+        if i and sent_of[i] != sent_of[i - 1]:
+            last = -1
+        left[i] = last
+        if cue[i]:
+            last = i
+    right = [-1] * n
+    last = -1
+    for i in range(n - 1, -1, -1):
+        if i < n - 1 and sent_of[i] != sent_of[i + 1]:
+            last = -1
+        right[i] = last
+        if cue[i]:
+            last = i
+    feats: list[list[str]] = []
+    for i, tok in enumerate(doc):
+        head = tok.head
+        lemma = tok.lemma_.lower()
+        f = [
+            "b",
+            "w=" + words[i],
+            "l=" + lemma,
+            "p=" + pos[i],
+            "t=" + tok.tag_,
+            "d=" + tok.dep_,
+            "hl=" + head.lemma_.lower(),
+            "hp=" + head.pos_,
+            "hd=" + head.dep_,
+            "dh=" + ("L" if head.i < i else ("R" if head.i > i else "0")),
+            "r=" + rtag[i],
+            "rn=" + rules[i],
+            "ghl=" + head.head.lemma_.lower(),
+            "e=" + tok.ent_iob_ + tok.ent_type_,
+        ]
+        if cue[i]:
+            f.append("cue")
+        if head.i != i and cue[head.i]:
+            f.append("hcue")
+            f.append("hcue.d=" + tok.dep_)
+        # the arc under the nearest cue above the token, and how far up it is
+        node, depth = tok, 0
+        while node.head.i != node.i and depth < 8:
+            depth += 1
+            if cue[node.head.i]:
+                f.append("ca=" + node.dep_)
+                f.append("ca.k=" + node.dep_ + _bucket(depth))
+                break
+            node = node.head
+        else:
+            f.append("ca=none")
+        at = base + tok.idx
+        k = bisect_right(qstarts, at) - 1
+        if k >= 0 and inner[k][0] <= at < inner[k][1]:
+            # an unclosed mark may be a stray one: the rules do not trust it either
+            f.append("inq" if inner[k][2] else "inq.open")
+        if tok.is_quote:
+            f.append("qm")
+        if left[i] >= 0:
+            f.append("cl=" + _bucket(i - left[i]))
+        if right[i] >= 0:
+            f.append("cr=" + _bucket(right[i] - i))
+        s_start, s_end = sent_bounds[sent_of[i]]
+        if i == s_start:
+            f.append("ss")
+        if i == s_end - 1:
+            f.append("se")
+        f.append("sp=" + _bucket(i - s_start))
+        f.append(
+            "sh=" + ("X" if tok.is_title else "d" if tok.is_digit else "p" if tok.is_punct else "x")
+        )
+        for d in (-1, 1):
+            j = i + d
+            if 0 <= j < n:
+                f.append(f"{d}:w={words[j]}")
+                f.append(f"{d}:p={pos[j]}")
+                f.append(f"{d}:r={rtag[j]}")
+                if cue[j]:
+                    f.append(f"{d}:cue")
+            else:
+                f.append(f"{d}:edge")
+        for d in (-2, 2):
+            j = i + d
+            if 0 <= j < n:
+                f.append(f"{d}:p={pos[j]}")
+                f.append(f"{d}:r={rtag[j]}")
+        for child in tok.children:
+            f.append("ch=" + child.dep_)
+        if cue[i]:
+            f.append("cue.l=" + lemma)
+            entry = lexicon.verb(lemma) if tok.pos_ in {"VERB", "AUX"} else None
+            if entry is not None:
+                f.extend("fr=" + frame for frame in entry.frames)
+        feats.append(f)
+    return feats
+
+
+def spans_of(tags: Sequence[str]) -> Tagged:
+    """BIO tags -> (role, first token, last token) spans (an ``I-`` after another role opens one)."""
+    out: Tagged = []
+    for i, tag in enumerate(tags):
+        if tag == "O":
+            continue
+        kind, role = tag.split("-", 1)
+        if kind == "I" and out and out[-1][0] == role and out[-1][2] == i - 1:
+            out[-1] = (role, out[-1][1], i)
+        else:
+            out.append((role, i, i))
+    return out
+
+
+# --- merging with the rules ---------------------------------------------------------------------
+
+
+def refine(
+    parsed: ParsedField,
+    found: list[Found],
+    lexicon: Lexicon,
+    tagger: Any,
+    known: Sequence[Found] = (),
+) -> list[Found]:
+    """The rules' findings of one field checked by the CRF's tags, and what only it found
+    (nothing whose cue overlaps one of `known`, findings made elsewhere)."""
+    if parsed.name != "text":
+        return found  # trained on body text only; titles keep the headline rules
+    added: list[Found] = []
+    dropped: set[int] = set()
+    sentence = 0
+    # a crfsuite tagger keeps the last sequence it tagged (for `marginal`): one caller at a time
+    with _LOCK:
+        for chunk in parsed.chunks:
+            doc = chunk.doc
+            n_sents = sum(1 for _ in doc.sents)
+            if len(doc) == 0:
+                continue
+            lo, hi = chunk.offset, chunk.offset + len(doc.text)
+            mine = [f for f in found if lo <= f.cue[0] < hi]
+            tags = tagger.tag(chunk_features(parsed, chunk, rule_tags(chunk, mine), lexicon))
+            spans = spans_of(tags)
+            char = [_chars(chunk, a, b) for _, a, b in spans]
+            cues = [k for k, s in enumerate(spans) if s[0] == "CUE"]
+            used: set[int] = set()
+            for f in mine:
+                for k in cues:
+                    if overlaps(char[k], f.cue):
+                        used.add(k)
+                        if REPLACE["CUE"]:
+                            f.cue = char[k]
+                        break
+                else:
+                    # a cue inside another attribution's content (nested speech) goes only when
+                    # the CRF is sure it is no cue; one the CRF sees as a source or content goes too
+                    nested = any(g is not f and overlaps(g.content, f.cue) for g in found)
+                    if DROP_UNCONFIRMED and (
+                        not nested or _outside(chunk, f.cue, tags, tagger) >= DROP_MIN
+                    ):
+                        dropped.add(id(f))
+                if f.source is not None and REPLACE["SRC"]:
+                    src = [
+                        char[k]
+                        for k, s in enumerate(spans)
+                        if s[0] == "SRC" and overlaps(char[k], f.source)
+                    ]
+                    if len(src) == 1:
+                        f.source = src[0]
+                con = [
+                    char[k]
+                    for k, s in enumerate(spans)
+                    if REPLACE["CON"] and s[0] == "CON" and overlaps(char[k], f.content)
+                ]
+                if con:
+                    f.content = (min(c[0] for c in con), max(c[1] for c in con))
+            for k in cues:
+                if k in used or any(overlaps(char[k], f.cue) for f in (*found, *known)):
+                    continue
+                role, a, b = spans[k]
+                score = sum(tagger.marginal(tags[i], i) for i in range(a, b + 1)) / (b - a + 1)
+                if score < MIN_NEW_CUE:
+                    continue
+                new = _new(parsed, chunk, spans, char, k, lexicon, sentence, score)
+                if new is None or (LEXICON_ONLY and new.rule == "learned-unlisted"):
+                    continue
+                if (
+                    SKIP_SHARED_SOURCE
+                    and new.source is not None
+                    and any(
+                        f.source is not None
+                        and f.sentence == new.sentence
+                        and overlaps(f.source, new.source)
+                        for f in mine
+                    )
+                ):
+                    continue
+                new.rule = "learned"
+                added.append(new)
+            sentence += n_sents
+    if dropped:
+        found = [f for f in found if id(f) not in dropped]
+    if added:
+        found = sorted(found + added, key=lambda f: f.cue[0])
+    return found
+
+
+def _outside(chunk: Chunk, span: tuple[int, int], tags: Sequence[str], tagger: Any) -> float:
+    """The CRF's mean probability of O over the tokens of `span`, 0 unless every one is O."""
+    starts = [chunk.offset + t.idx for t in chunk.doc]
+    lo, hi = bisect_left(starts, span[0]), bisect_left(starts, span[1])
+    if hi <= lo or any(tags[i] != "O" for i in range(lo, hi)):
+        return 0.0
+    return float(sum(tagger.marginal("O", i) for i in range(lo, hi))) / (hi - lo)
+
+
+def _chars(chunk: Chunk, a: int, b: int) -> tuple[int, int]:
+    doc = chunk.doc
+    return chunk.offset + doc[a].idx, chunk.offset + doc[b].idx + len(doc[b].text)
+
+
+def _new(
+    parsed: ParsedField,
+    chunk: Chunk,
+    spans: Tagged,
+    char: list[tuple[int, int]],
+    k: int,
+    lexicon: Lexicon,
+    first_sentence: int,
+    score: float,
+) -> Found | None:
+    """An attribution around the learned cue `spans[k]`: the nearest source in its sentence and
+    the nearest content in its paragraph piece."""
+    doc = chunk.doc
+    _, a, b = spans[k]
+    sent = doc[a].sent
+    sents = list(doc.sents)
+    here = next(n for n, s in enumerate(sents) if s.start == sent.start)
+    index = first_sentence + here
+    near_lo = sents[max(0, here - CONTENT_SENTENCES)].start
+    near_hi = sents[min(len(sents) - 1, here + CONTENT_SENTENCES)].end
+
+    def gap(j: int) -> int:
+        _, x, y = spans[j]
+        return x - b if x > b else a - y
+
+    src = [j for j, s in enumerate(spans) if s[0] == "SRC" and sent.start <= s[1] < sent.end]
+    con = [j for j, s in enumerate(spans) if s[0] == "CON" and s[2] >= near_lo and s[1] < near_hi]
+    if not con:
+        return None
+    c = min(con, key=gap)
+    s = min(src, key=gap) if src else None
+    head = doc[a : b + 1].root
+    lemma = head.lemma_.lower()
+    entry = lexicon.verb(lemma) or lexicon.nouns.get(lemma)
+    source_token = doc[spans[s][1] : spans[s][2] + 1].root if s is not None else None
+    return Found(
+        field=parsed.name,
+        rule="learned" if entry else "learned-unlisted",
+        kind=Kind.INDIRECT,
+        source=char[s] if s is not None else None,
+        cue=char[k],
+        cue_lemma=entry.lemma if entry else lemma,
+        stance=entry.stance if entry else Stance.NEUTRAL,
+        content=char[c],
+        sentence=index,
+        paragraph=chunk.paragraph,
+        confidence=LEARNED_CONFIDENCE * score,
+        source_token=source_token,
+        offset=chunk.offset,
+    )

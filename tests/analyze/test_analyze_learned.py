@@ -1,0 +1,118 @@
+"""The learned CRF (`saywho.analyze.learned`): it loads, tags a hand-made sentence, and the rules
+run alone when the model file is missing or broken."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from saywho.analyze import analyze, learned
+from saywho.analyze.attribution import find_attributions
+from saywho.analyze.cues import load_lexicon
+from saywho.analyze.nlp import parse_article
+from saywho.model import Article, Span
+
+needs_model = pytest.mark.skipif(
+    importlib.util.find_spec("pycrfsuite") is None or not learned.model_path().is_file(),
+    reason="no trained model (scripts/train_attribution.py) or no python-crfsuite",
+)
+
+
+def _article(text: str) -> Article:
+    return Article(
+        "id", "demo", None, None, None, None, None, (), "en", text, (Span(0, len(text)),), "plain"
+    )
+
+
+def _tags(text: str) -> dict[str, str]:
+    """word -> CRF tag for a one-paragraph text."""
+    tagger = learned.get_tagger()
+    assert tagger is not None
+    field = next(f for f in parse_article(_article(text)) if f.name == "text")
+    chunk = field.chunks[0]
+    found = find_attributions(field, load_lexicon())
+    feats = learned.chunk_features(field, chunk, learned.rule_tags(chunk, found), load_lexicon())
+    return {t.text: tag for t, tag in zip(chunk.doc, tagger.tag(feats), strict=True)}
+
+
+@pytest.fixture
+def no_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    missing = tmp_path / "attribution-crf.crfsuite"
+    monkeypatch.setattr(learned, "model_path", lambda: missing)
+    learned.get_tagger.cache_clear()
+    yield missing
+    learned.get_tagger.cache_clear()
+
+
+@needs_model
+def test_learned_model_loads_once() -> None:
+    learned.get_tagger.cache_clear()
+    tagger = learned.get_tagger()
+    assert tagger is not None
+    assert learned.get_tagger() is tagger
+    assert {"B-CUE", "B-SRC", "B-CON", "O"} <= set(tagger.labels())
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "The talks failed, the minister said on Monday.",
+            {"said": "B-CUE", "minister": "I-SRC", "talks": "I-CON", "Monday": "O"},
+            id="post-posed reporting verb tags source cue and content",
+        ),
+        pytest.param(
+            "Officials told reporters that the bridge would reopen in May.",
+            {"Officials": "B-SRC", "told": "B-CUE", "bridge": "I-CON"},
+            id="verb with a that-clause tags the clause as content",
+        ),
+    ],
+)
+def test_learned_tags_hand_made_sentence(text: str, expected: dict[str, str]) -> None:
+    tags = _tags(text)
+    assert {w: tags[w] for w in expected} == expected
+
+
+def test_learned_missing_model_falls_back_to_rules(no_model: Path) -> None:
+    assert learned.get_tagger() is None
+    text = "The talks failed, the minister said."
+    analysis = analyze(_article(text))
+    assert [a.cue.text(text) for a in analysis.attributions] == ["said"]
+
+
+def test_learned_broken_model_file_is_ignored(tmp_path: Path) -> None:
+    broken = tmp_path / "attribution-crf.crfsuite"
+    broken.write_bytes(b"not a crfsuite model")
+    assert learned.load_tagger(broken) is None
+    assert learned.load_tagger(tmp_path / "absent.crfsuite") is None
+
+
+def test_learned_rules_alone_without_tagger() -> None:
+    text = "The talks failed, the minister said."
+    field = next(f for f in parse_article(_article(text)) if f.name == "text")
+    found = find_attributions(field, load_lexicon(), None)
+    assert [text[slice(*f.cue)] for f in found] == ["said"]
+    assert [f.rule for f in found] != ["learned"]
+
+
+@pytest.mark.parametrize(
+    ("tags", "spans"),
+    [
+        pytest.param(
+            ["B-SRC", "I-SRC", "B-CUE", "O"],
+            [("SRC", 0, 1), ("CUE", 2, 2)],
+            id="bio tags become token spans",
+        ),
+        pytest.param(
+            ["I-CON", "I-CON", "O", "I-CON"],
+            [("CON", 0, 1), ("CON", 3, 3)],
+            id="a stray inside tag opens a span",
+        ),
+    ],
+)
+def test_learned_spans_of(tags: list[str], spans: list[tuple[str, int, int]]) -> None:
+    assert learned.spans_of(tags) == spans
