@@ -83,6 +83,14 @@ class Article:
     def paragraph_texts(self) -> list[str]:
         return [p.text(self.text) for p in self.paragraphs]
 
+    def field_text(self, field: str) -> str:
+        """The string an attribution's offsets index: "text", "title" or "standfirst"."""
+        if field == "title":
+            return self.title or ""
+        if field == "standfirst":
+            return self.standfirst or ""
+        return self.text
+
 
 class Kind(str, Enum):
     DIRECT = "direct"

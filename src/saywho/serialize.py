@@ -40,20 +40,13 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     return out
 
 
-def _field_text(article: Article, field: str) -> str:
-    if field == "title":
-        return article.title or ""
-    if field == "standfirst":
-        return article.standfirst or ""
-    return article.text
-
 
 def _span(span: Span, text: str) -> dict[str, Any]:
     return {"text": span.text(text), "start": span.start, "end": span.end}
 
 
 def _attribution_to_dict(attribution: Attribution, article: Article) -> dict[str, Any]:
-    text = _field_text(article, attribution.field)
+    text = article.field_text(attribution.field)
     source = None
     if attribution.source is not None:
         source = {**_span(attribution.source, text), "speaker": attribution.speaker}

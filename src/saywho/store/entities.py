@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Analysis, Article
+from ..model import Analysis
 
 #: entity labels that name something a claim can be about
 ABOUT_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW"})
@@ -25,13 +25,6 @@ class Mention:
     end: int
 
 
-def field_text(article: Article, field: str) -> str:
-    if field == "title":
-        return article.title or ""
-    if field == "standfirst":
-        return article.standfirst or ""
-    return article.text
-
 
 def content_mentions(analysis: Analysis) -> tuple[tuple[Mention, ...], ...]:
     """The named entities of every attribution's content, in attribution order."""
@@ -40,7 +33,7 @@ def content_mentions(analysis: Analysis) -> tuple[tuple[Mention, ...], ...]:
     from ..analyze import get_nlp
 
     nlp = get_nlp()
-    texts = [a.content.text(field_text(analysis.article, a.field)) for a in analysis.attributions]
+    texts = [a.content.text(analysis.article.field_text(a.field)) for a in analysis.attributions]
     keep = {"tok2vec", "ner"}
     disabled = [name for name in nlp.pipe_names if name not in keep]
     out: list[tuple[Mention, ...]] = []

@@ -29,7 +29,7 @@ from ..errors import StoreError
 from ..extract import iso_published
 from ..model import Analysis, Article, Failure
 from .engine import _reason
-from .entities import Mention, field_text
+from .entities import Mention
 from .schema import (
     article_speakers,
     article_versions,
@@ -211,7 +211,7 @@ class Writer:
         rows = []
         fts = []
         for n, a in enumerate(analysis.attributions):
-            text_of = field_text(article, a.field)
+            text_of = article.field_text(a.field)
             content = a.content.text(text_of)
             rows.append({
                 "id": ids[n], "version_id": version_id, "local_id": a.id, "kind": a.kind.value,
