@@ -78,7 +78,7 @@ def test_store_pipeline_workers_store_the_same_as_inline(tmp_path: Path) -> None
 def test_store_entities_in_contents_index_their_field() -> None:
     from saywho.analyze import analyze
     from saywho.extract import extract
-    from saywho.store.entities import content_mentions, field_text
+    from saywho.store.entities import content_mentions
 
     paths, _ = demo_corpus()
     raw = next(d for d in read_documents(paths[:1], SETTINGS) if isinstance(d, RawDocument))
@@ -87,7 +87,7 @@ def test_store_entities_in_contents_index_their_field() -> None:
     assert len(found) == len(analysis.attributions)
     names = set()
     for attribution, mentions in zip(analysis.attributions, found, strict=True):
-        text = field_text(analysis.article, attribution.field)
+        text = analysis.article.field_text(attribution.field)
         for m in mentions:
             assert text[m.start : m.end] == m.text
             assert attribution.content.start <= m.start < m.end <= attribution.content.end
