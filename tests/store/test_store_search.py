@@ -153,3 +153,52 @@ def test_store_search_reads_current_versions_even_when_old_ones_rank_higher(
     hits = search(engine, Filters(query="bridge", limit=1))
     assert [h.content for h in hits] == ["the bridge reopened after a long wait today"]
     assert "«bridge»" in (hits[0].snippet or "")
+
+
+def test_store_search_filtered_ranking_equals_the_full_join_on_sqlite(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The pooled SQLite search (best hits first, pool grown, join fallback) returns exactly
+    what ranking every match through the join returns, for common and selective filters."""
+    import random
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, text
+
+    from saywho.store import open_store
+    from saywho.store.query import _ranked_ids, _sqlite_search
+    from saywho.store.schema import article_versions, articles, attributions, outlets
+
+    engine = open_store(str(tmp_path / "pool.db"))
+    rng = random.Random(3)
+    now = datetime.now(UTC)
+    with engine.begin() as c:
+        c.execute(insert(outlets), [{"id": i, "name": f"Outlet {i}"} for i in range(1, 41)])
+        c.execute(insert(articles), [{"id": i, "key": f"hash:{i}", "outlet_id": rng.randint(1, 40),
+                                      "current_version_id": i, "first_seen": now} for i in range(1, 301)])  # fmt: skip
+        c.execute(insert(article_versions), [{
+            "id": i, "article_id": i, "version": 1, "body_hash": str(i), "source": f"s{i}", "text": "x",
+            "paragraphs": "[]", "authors": "[]", "warnings": "[]", "input_format": "plain",
+            "extractor_version": "t", "ingested_at": now, "published_date": date(2010 + i % 15, 1, 1),
+        } for i in range(1, 301)])  # fmt: skip
+        rows = []
+        for n in range(1, 3001):
+            content = " ".join(
+                rng.choices(
+                    ["alpha", "beta", "gamma", "delta", "alpha alpha"], k=rng.randint(3, 12)
+                )
+            )
+            rows.append({"id": n, "version_id": (n - 1) // 10 + 1, "local_id": f"a{n}",
+                         "kind": rng.choice(["direct", "indirect", "headline"]), "field": "text",
+                         "cue_start": 0, "cue_end": 1, "cue_text": "said", "cue_lemma": "say",
+                         "stance": rng.choice(["neutral"] * 20 + ["denying"]), "content_start": 0,
+                         "content_end": len(content), "content": content, "sentence": 0, "confidence": 0.5})  # fmt: skip
+        c.execute(insert(attributions), rows)
+        c.execute(text("INSERT INTO attribution_fts(rowid, content) VALUES (:id, :content)"), rows)
+    cases = [{}, {"stance": "denying"}, {"kind": "headline"}, {"outlet": "Outlet 7"},
+             {"since": date(2023, 1, 1)}, {"stance": "denying", "outlet": "outlet 3"}]  # fmt: skip
+    with engine.connect() as conn:
+        for extra in cases:
+            for limit in (5, 20, 200):
+                f = Filters(query="alpha", limit=limit, **extra)  # type: ignore[arg-type]
+                got = [r.id for r in _sqlite_search(conn, '"alpha"', f, limit)]
+                want = [i for i, _ in _ranked_ids(conn, '"alpha"', f, limit, None)]
+                assert got == want, (extra, limit)

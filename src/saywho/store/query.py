@@ -212,14 +212,40 @@ def search(engine: Engine, f: Filters) -> list[Claim]:
 
 def _sqlite_search(conn: Connection, match: str, f: Filters, limit: int) -> list[Any]:
     """Rank first, decorate after: bm25 and the joins run over ids only, and snippets are made
-    for the `limit` rows shown. Without filters only the best few hundred index hits are joined
-    (the FTS5 index orders them itself); should old versions or filters leave too few, the
-    full ranking runs."""
-    unfiltered = not any((f.speaker, f.about, f.stance, f.kind, f.outlet, f.since, f.until))
-    pool = limit * 4 + 50 if unfiltered else None
-    ranked = _ranked_ids(conn, match, f, limit, pool)
-    if pool is not None and len(ranked) < limit:
+    for the `limit` rows shown.
+
+    The FTS5 index hands over its hits in rank order, read lazily from one statement: only the
+    best few hundred are joined to the current article versions and checked against the
+    filters, then eight times more, until `limit` pass or the hits run out; so a common word
+    with tens of thousands of matches and a filter most claims pass (a stance, a kind, a recent
+    date) never drives tens of thousands of joins. When those two rounds do not find `limit`
+    (a selective filter), or for the speaker, entity and outlet filters (selective by nature:
+    one of many), the full ranking runs as one SQL join; each round re-ranks every match, so a
+    round that cannot succeed only adds to the join's cost."""
+    if f.speaker or f.about or f.outlet:
         ranked = _ranked_ids(conn, match, f, limit, None)
+    else:
+        ranked = []
+        pool, exhausted = limit * 4 + 50, False
+        # LIMIT both rounds: SQLite keeps a top-k heap instead of sorting every match
+        hits = conn.execute(
+            text("SELECT rowid, bm25(attribution_fts) AS rank FROM attribution_fts "
+                 "WHERE attribution_fts MATCH :q ORDER BY rank LIMIT :k"),
+            {"q": match, "k": pool * 9},
+        )  # fmt: skip
+        try:
+            for _ in range(2):
+                rows: Sequence[Any] = hits.fetchmany(pool)
+                batch = [(int(i), float(r)) for i, r in rows]
+                ranked += _kept(conn, batch, f, limit - len(ranked))
+                exhausted = len(batch) < pool
+                if exhausted or len(ranked) >= limit:
+                    break
+                pool *= 8
+        finally:
+            hits.close()
+        if not exhausted and len(ranked) < limit:  # a selective filter: let the join drive
+            ranked = _ranked_ids(conn, match, f, limit, None)
     if not ranked:
         return []
     ids = [i for i, _ in ranked]
@@ -234,6 +260,18 @@ def _sqlite_search(conn: Connection, match: str, f: Filters, limit: int) -> list
         {"a": HIGHLIGHT[0], "b": HIGHLIGHT[1], "q": match, "ids": ids},
     ).all())  # fmt: skip
     return [_Ranked(by_id[i], rank, snippets.get(i)) for i, rank in ranked if i in by_id]
+
+
+def _kept(
+    conn: Connection, hits: list[tuple[int, float]], f: Filters, limit: int
+) -> list[tuple[int, float]]:
+    """The best `limit` of `hits` (id, bm25) that are current and pass the filters."""
+    if not hits:
+        return []
+    ids = [i for i, _ in hits]
+    stmt = _claims_select().with_only_columns(attributions.c.id).where(attributions.c.id.in_(ids))
+    keep: set[int] = set(conn.execute(_filtered(stmt, f)).scalars().all())
+    return sorted(((i, r) for i, r in hits if i in keep), key=lambda h: (h[1], h[0]))[:limit]
 
 
 class _Ranked:
