@@ -55,6 +55,7 @@ bench: install
 	$(PY) benchmarks/extraction.py
 	$(PY) benchmarks/attribution.py
 	$(PY) benchmarks/throughput.py
+	$(PY) benchmarks/ingest.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis
