@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -39,6 +40,8 @@ from .cli import (
 from .errors import SaywhoError
 from .model import Kind, Stance
 from .sources import read_documents
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads only for the commands that use it
     from sqlalchemy import Engine
@@ -102,6 +105,15 @@ QueryFormatOpt = Annotated[
         "--format", "-f", help="table: readable; json: one object; csv: one row per claim."
     ),
 ]
+
+
+def _checked(call: Callable[[], T]) -> T:
+    """Run one store call; a `SaywhoError` becomes the CLI's one-line error and exit status 2."""
+    try:
+        return call()
+    except SaywhoError as exc:
+        _fail(str(exc), 2)
+        raise  # unreachable: _fail exits
 
 
 def _engine(db: str | None, create: bool = False) -> Engine:
@@ -317,11 +329,7 @@ def speakers_command(
     """The speakers with the most attributions, merged across articles."""
     from .store import speakers_top
 
-    try:
-        rows = speakers_top(_engine(db), top)
-    except SaywhoError as exc:
-        _fail(str(exc), 2)
-        return
+    rows = _checked(lambda: speakers_top(_engine(db), top))
     _print_rows(rows, format, title="speakers", key="speakers")
 
 
@@ -339,11 +347,7 @@ def speaker_command(
     """One speaker: names, roles with dates, counts by stance, timeline by month, latest claims."""
     from .store import speaker_profile
 
-    try:
-        profile = speaker_profile(_engine(db), name, latest)
-    except SaywhoError as exc:
-        _fail(str(exc), 2)
-        return
+    profile = _checked(lambda: speaker_profile(_engine(db), name, latest))
     if format is QueryFormat.json:
         typer.echo(json.dumps(profile, ensure_ascii=False, indent=2))
         return
@@ -387,11 +391,7 @@ def about_command(
     """Claims about an entity, grouped by who made them (most claims first)."""
     from .store import about as about_query
 
-    try:
-        groups = about_query(_engine(db), entity, per_speaker)
-    except SaywhoError as exc:
-        _fail(str(exc), 2)
-        return
+    groups = _checked(lambda: about_query(_engine(db), entity, per_speaker))
     if format is QueryFormat.json:
         typer.echo(
             json.dumps(
@@ -474,11 +474,7 @@ def stats_command(
     """Counts of articles, versions, attributions, speakers, outlets, mentions, ingest runs and errors."""
     from .store import stats
 
-    try:
-        counts = stats(_engine(db))
-    except SaywhoError as exc:
-        _fail(str(exc), 2)
-        return
+    counts = _checked(lambda: stats(_engine(db)))
     if format is QueryFormat.json:
         typer.echo(json.dumps(counts, indent=2))
     else:
