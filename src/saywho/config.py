@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from .errors import ConfigError
@@ -41,6 +41,10 @@ class Settings:
     detect_language: bool = True
     #: the store: a file path (SQLite) or a SQLAlchemy URL such as ``postgresql+psycopg://…``
     db: str = "saywho.db"
+    #: bearer token `POST /api/v1/ingest` requires (`saywho serve`); unset: ingest is disabled
+    api_token: str | None = field(default=None, repr=False)  # a secret: kept out of logs
+    #: largest request body `saywho serve` accepts, in bytes (bigger ones get 413)
+    max_request_bytes: int = 2 * MiB
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the given fields changed; `None` values are ignored (unset CLI flags)."""

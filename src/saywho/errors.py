@@ -6,6 +6,7 @@
     ├── ExtractionError         the input was read but holds no article
     ├── ConfigError             a setting has an invalid value
     └── StoreError              the store failed (later stages)
+        └── NotFoundError       a stored thing asked for by id does not exist
 
 Third-party exceptions are caught where they arise and re-raised as one of these
 (``raise InputError(...) from exc``), so callers only ever need to catch `SaywhoError`.
@@ -62,3 +63,9 @@ class StoreError(SaywhoError):
     """The store failed."""
 
     code = "E400"
+
+
+class NotFoundError(StoreError):
+    """A stored thing asked for by id (an article, a speaker, an entity) does not exist."""
+
+    code = "E404"

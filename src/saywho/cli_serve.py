@@ -1,0 +1,63 @@
+"""`saywho serve`: the web UI and REST API (`saywho.web`) run by uvicorn. Registered on
+`saywho.cli.app` when `saywho.cli` loads."""
+
+from __future__ import annotations
+
+import errno
+import socket
+from typing import Annotated
+
+import typer
+
+from .cli import _fail, app, err, load_settings
+from .cli_store import DbOpt
+from .errors import SaywhoError
+
+
+@app.command("serve")
+def serve_command(
+    db: DbOpt = None,
+    host: Annotated[
+        str,
+        typer.Option("--host", help="Address to listen on; 127.0.0.1 keeps it to this machine."),
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", "-p", min=1, max=65535, help="TCP port to listen on.")
+    ] = 8000,
+) -> None:
+    """Serve the web UI and the REST API over the store (pages at /, API at /api/v1, docs at /api/docs).
+
+    POST /api/v1/ingest is enabled only when SAYWHO_API_TOKEN is set (send it as a bearer token).
+    """
+    import uvicorn
+
+    from .web import create_app
+
+    settings = load_settings(db=db)
+    try:
+        web_app = create_app(settings)
+    except SaywhoError as exc:
+        _fail(str(exc), 2)
+        return
+    _check_port(host, port)
+    err.print(f"saywho: serving {settings.db} on http://{host}:{port}/ (Ctrl-C stops)",
+              markup=False, highlight=False)  # fmt: skip
+    uvicorn.run(web_app, host=host, port=port, log_level="info", server_header=False)
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail with one line, before uvicorn starts, when the address cannot be bound."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        _fail(f"--host {host}: cannot resolve ({exc.strerror or exc})", 2)
+        return
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                _fail(f"{host}:{port}: the port is already in use (choose another with --port)", 2)
+            _fail(f"{host}:{port}: cannot listen ({exc.strerror or exc})", 2)

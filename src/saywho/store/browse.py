@@ -1,0 +1,498 @@
+"""Reading the store for the web: one article with its attributions, paged lists, facets,
+one speaker, one entity, the overview.
+
+    page = attribution_list(engine, Filters(query="Islamic State", stance="accusing"), 20, 0)
+    detail = article_detail(engine, page.items[0]["article_id"])
+
+Ids are the store's own integer ids (articles, attributions, speakers); an entity's id is its
+normalised name, the key `about` matches on. Like `query`, every user value is bound as a
+parameter, only current article versions are read, and database errors become `StoreError`s;
+an id that names nothing raises `NotFoundError`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Integer,
+    Select,
+    column,
+    func,
+    literal_column,
+    select,
+    text,
+)
+
+from ..errors import NotFoundError
+from .query import Filters, _claims_select, _filtered, _run, fts5_query, search, speakers_top, stats
+from .schema import (
+    article_speakers,
+    article_versions,
+    articles,
+    attributions,
+    mentions,
+    outlets,
+    speaker_aliases,
+    speaker_roles,
+    speakers,
+)
+from .speakers import normalise
+
+#: the facets `facets` counts, in the order pages show them
+FACETS = ("speaker", "outlet", "stance", "kind")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a list and how many items the whole list holds."""
+
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+
+# --- claims --------------------------------------------------------------------------------
+
+
+def _claims() -> Select[Any]:
+    """`query`'s claims select plus what a page needs to link a claim to its place."""
+    return _claims_select().add_columns(
+        articles.c.id.label("article_id"),
+        attributions.c.speaker_id,
+        attributions.c.field,
+        attributions.c.content_start,
+        attributions.c.content_end,
+    )
+
+
+def _claim(row: Any, snippet: str | None = None, rank: float | None = None) -> dict[str, Any]:
+    return {
+        "id": row.id, "article_id": row.article_id, "speaker_id": row.speaker_id,
+        "speaker": row.speaker, "source": row.source_text, "cue": row.cue_text,
+        "cue_lemma": row.cue_lemma, "stance": row.stance, "kind": row.kind,
+        "content": row.content, "field": row.field, "start": row.content_start,
+        "end": row.content_end, "confidence": row.confidence, "title": row.title,
+        "url": row.url, "outlet": row.outlet, "published": row.published,
+        "licence": row.licence, "snippet": snippet, "rank": rank,
+    }  # fmt: skip
+
+
+def _matching(engine: Engine, query: str) -> ColumnElement[bool]:
+    """Attributions whose content matches `query`, with `search`'s safe query syntax."""
+    if engine.dialect.name == "sqlite":
+        ids = text("SELECT rowid FROM attribution_fts WHERE attribution_fts MATCH :match")
+        ids = ids.bindparams(match=fts5_query(query))
+        return attributions.c.id.in_(ids.columns(column("rowid", Integer)))
+    tsv: Any = literal_column("attributions.content_tsv")
+    return tsv.op("@@")(func.plainto_tsquery("english", query))  # type: ignore[no-any-return]
+
+
+def _selected(engine: Engine, stmt: Select[Any], f: Filters) -> Select[Any]:
+    stmt = _filtered(stmt, f)
+    if f.query and f.query.strip():
+        stmt = stmt.where(_matching(engine, f.query))
+    return stmt
+
+
+def _counted(conn: Connection, stmt: Select[Any]) -> int:
+    return int(conn.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+
+
+def attribution_list(engine: Engine, f: Filters, limit: int, offset: int) -> Page:
+    """Claims passing `f`: with a query, best match first (`search`'s ranking and snippets);
+    without one, newest first."""
+    base = _selected(engine, _claims_select(), f)
+    total: int = _run(engine, "count claims", lambda conn: _counted(conn, base))
+    if limit == 0 or offset >= total:
+        return Page([], total, limit, offset)
+    if f.query and f.query.strip():
+        # `search` returns the best N; the page is the tail of the best offset+limit
+        hits = search(engine, replace(f, limit=offset + limit))[offset:]
+        ids = [h.id for h in hits]
+        rows = _run(engine, "read claims",
+                    lambda conn: conn.execute(_claims().where(attributions.c.id.in_(ids))).all())  # fmt: skip
+        by_id = {r.id: r for r in rows}
+        items = [_claim(by_id[h.id], h.snippet, h.rank) for h in hits if h.id in by_id]
+        return Page(items, total, limit, offset)
+    stmt = (
+        _filtered(_claims(), f)
+        .order_by(article_versions.c.published.desc().nulls_last(), attributions.c.id.desc())
+        .limit(limit).offset(offset)
+    )  # fmt: skip
+    rows = _run(engine, "read claims", lambda conn: conn.execute(stmt).all())
+    return Page([_claim(r) for r in rows], total, limit, offset)
+
+
+def facets(engine: Engine, f: Filters, top: int = 10) -> dict[str, list[dict[str, Any]]]:
+    """For each of `FACETS`, the most frequent values among the claims passing `f`, with counts
+    (a speaker value also carries its id, so a page can link it)."""
+    groups: dict[str, tuple[Any, ...]] = {
+        "speaker": (speakers.c.name, speakers.c.id),
+        "outlet": (outlets.c.name,),
+        "stance": (attributions.c.stance,),
+        "kind": (attributions.c.kind,),
+    }
+
+    def read(conn: Connection) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {}
+        for name, cols in groups.items():
+            n = func.count(attributions.c.id)
+            stmt = (
+                _selected(engine, select(*cols, n.label("n")).select_from(
+                    _claims_select().get_final_froms()[0]), f)
+                .where(cols[0].is_not(None))
+                .group_by(*cols).order_by(n.desc(), cols[0]).limit(top)
+            )  # fmt: skip
+            out[name] = [
+                {"value": r[0], "count": int(r.n), **({"id": r[1]} if name == "speaker" else {})}
+                for r in conn.execute(stmt).all()
+            ]
+        return out
+
+    result: dict[str, list[dict[str, Any]]] = _run(engine, "count facets", read)
+    return result
+
+
+# --- articles ------------------------------------------------------------------------------
+
+
+def article_detail(engine: Engine, article_id: int) -> dict[str, Any]:
+    """One article's current version with its attributions (offsets into "field") and speakers;
+    attribution, parent and speaker ids are the store's ids."""
+
+    def read(conn: Connection) -> dict[str, Any]:
+        row = conn.execute(
+            select(articles.c.id, outlets.c.name.label("outlet"), article_versions)
+            .join(article_versions, article_versions.c.id == articles.c.current_version_id)
+            .outerjoin(outlets, outlets.c.id == articles.c.outlet_id)
+            .where(articles.c.id == article_id)
+        ).first()
+        if row is None:
+            raise NotFoundError("no such article", input=f"article {article_id}",
+                                remedy="see /api/v1/articles for the ids")  # fmt: skip
+        version_id = row[2]  # article_versions.id (the selected columns' third)
+        people = conn.execute(
+            select(article_speakers.c.local_id, article_speakers.c.speaker_id, speakers.c.name,
+                   speakers.c.type, article_speakers.c.descriptions)
+            .join(speakers, speakers.c.id == article_speakers.c.speaker_id)
+            .where(article_speakers.c.version_id == version_id)
+            .order_by(article_speakers.c.id)
+        ).all()  # fmt: skip
+        found = conn.execute(
+            select(attributions).where(attributions.c.version_id == version_id)
+            .order_by(attributions.c.id)
+        ).all()  # fmt: skip
+        return _article_dict(row, people, found)
+
+    detail: dict[str, Any] = _run(engine, "read the article", read)
+    return detail
+
+
+def _article_dict(row: Any, people: Sequence[Any], found: Sequence[Any]) -> dict[str, Any]:
+    m = row._mapping
+    body = m[article_versions.c.text]
+    fields = {"text": body, "title": m[article_versions.c.title] or "",
+              "standfirst": m[article_versions.c.standfirst] or ""}  # fmt: skip
+    by_local = {a.local_id: a.id for a in found}
+    spoken: dict[str, Any] = {}
+    for p in people:
+        entry = spoken.setdefault(str(p.speaker_id), {"name": p.name, "type": p.type,
+                                                      "descriptions": []})  # fmt: skip
+        entry["descriptions"] += [d for d in json.loads(p.descriptions or "[]")
+                                  if d not in entry["descriptions"]]  # fmt: skip
+
+    def span(start: int | None, end: int | None, field: str) -> dict[str, Any] | None:
+        if start is None or end is None:
+            return None
+        return {"text": fields.get(field, body)[start:end], "start": start, "end": end}
+
+    out = []
+    for a in found:
+        source = span(a.source_start, a.source_end, a.field)
+        if source is not None:
+            source["speaker"] = a.speaker_id
+        cue = span(a.cue_start, a.cue_end, a.field) or {}
+        out.append({
+            "id": a.id, "kind": a.kind, "field": a.field, "source": source,
+            "cue": {**cue, "lemma": a.cue_lemma, "stance": a.stance},
+            "content": span(a.content_start, a.content_end, a.field),
+            "sentence": a.sentence, "parent": by_local.get(a.parent_local_id),
+            "confidence": a.confidence, "speaker": a.speaker_id,
+        })  # fmt: skip
+    return {
+        "id": m[articles.c.id], "title": m[article_versions.c.title],
+        "standfirst": m[article_versions.c.standfirst], "text": body,
+        "paragraphs": [list(p) for p in json.loads(m[article_versions.c.paragraphs] or "[]")],
+        "url": m[article_versions.c.url], "outlet": m["outlet"],
+        "published": m[article_versions.c.published],
+        "authors": json.loads(m[article_versions.c.authors] or "[]"),
+        "language": m[article_versions.c.language], "licence": m[article_versions.c.licence],
+        "source": m[article_versions.c.source], "version": m[article_versions.c.version],
+        "attributions": out, "speakers": spoken,
+    }  # fmt: skip
+
+
+def article_list(engine: Engine, limit: int, offset: int) -> Page:
+    """Articles, newest first, with how many attributions each holds."""
+    n = (select(func.count()).where(attributions.c.version_id == article_versions.c.id)
+         .correlate(article_versions).scalar_subquery())  # fmt: skip
+    stmt = (
+        select(articles.c.id, article_versions.c.title, article_versions.c.url,
+               outlets.c.name.label("outlet"), article_versions.c.published,
+               article_versions.c.licence, n.label("attributions"))
+        .join(article_versions, article_versions.c.id == articles.c.current_version_id)
+        .outerjoin(outlets, outlets.c.id == articles.c.outlet_id)
+        .order_by(article_versions.c.published.desc().nulls_last(), articles.c.id.desc())
+        .limit(limit).offset(offset)
+    )  # fmt: skip
+
+    def read(conn: Connection) -> Page:
+        total = int(conn.scalar(select(func.count()).select_from(articles)
+                                .where(articles.c.current_version_id.is_not(None))) or 0)  # fmt: skip
+        rows = conn.execute(stmt).all() if limit else []
+        return Page([dict(r._mapping) for r in rows], total, limit, offset)
+
+    page: Page = _run(engine, "list articles", read)
+    return page
+
+
+# --- speakers ------------------------------------------------------------------------------
+
+
+def speaker_list(engine: Engine, limit: int, offset: int) -> Page:
+    """Speakers with at least one current attribution, most quoted first."""
+
+    def read(conn: Connection) -> Page:
+        quoted = (select(attributions.c.speaker_id)
+                  .join(articles, articles.c.current_version_id == attributions.c.version_id)
+                  .where(attributions.c.speaker_id.is_not(None)).distinct())  # fmt: skip
+        total = _counted(conn, quoted)
+        return Page(speakers_top(engine, offset + limit)[offset:] if limit else [],
+                    total, limit, offset)  # fmt: skip
+
+    page: Page = _run(engine, "list speakers", read)
+    return page
+
+
+def speaker_detail(engine: Engine, speaker_id: int, latest: int = 10) -> dict[str, Any]:
+    """One speaker: names, roles over time, counts by stance, timeline, top entities, claims."""
+
+    def read(conn: Connection) -> dict[str, Any]:
+        head = conn.execute(select(speakers.c.id, speakers.c.name, speakers.c.type)
+                            .where(speakers.c.id == speaker_id)).first()  # fmt: skip
+        if head is None:
+            raise NotFoundError("no such speaker", input=f"speaker {speaker_id}",
+                                remedy="see /api/v1/speakers for the ids")  # fmt: skip
+        aliases: Sequence[Any] = conn.execute(select(speaker_aliases.c.alias)
+                               .where(speaker_aliases.c.speaker_id == speaker_id)
+                               .order_by(speaker_aliases.c.alias)).scalars().all()  # fmt: skip
+        roles = conn.execute(
+            select(speaker_roles.c.role, speaker_roles.c.first_seen, speaker_roles.c.last_seen,
+                   speaker_roles.c.count)
+            .where(speaker_roles.c.speaker_id == speaker_id)
+            .order_by(speaker_roles.c.first_seen.nulls_last(), speaker_roles.c.role)
+        ).all()  # fmt: skip
+        mine = attributions.c.speaker_id == speaker_id
+        return {
+            "id": head.id, "name": head.name, "type": head.type, "aliases": list(aliases),
+            "roles": [dict(r._mapping) for r in roles], **_profile(conn, mine, latest),
+            "entities": _top_entities(conn, mine),
+        }  # fmt: skip
+
+    detail: dict[str, Any] = _run(engine, "read the speaker", read)
+    return detail
+
+
+def _profile(conn: Connection, where: ColumnElement[bool], latest: int) -> dict[str, Any]:
+    """Counts by stance, the timeline and the latest claims of the attributions `where` picks."""
+    base = _claims_select().get_final_froms()[0]
+    n = func.count(attributions.c.id)
+    per_day = conn.execute(
+        select(article_versions.c.published_date, attributions.c.stance, n.label("n"))
+        .select_from(base).where(where)
+        .group_by(article_versions.c.published_date, attributions.c.stance)
+    ).all()  # fmt: skip
+    by_stance: Counter[str] = Counter()
+    for r in per_day:
+        by_stance[r.stance] += int(r.n)
+    claims = conn.execute(
+        _claims().where(where)
+        .order_by(article_versions.c.published.desc().nulls_last(), attributions.c.id.desc())
+        .limit(latest)
+    ).all()  # fmt: skip
+    return {
+        "attributions": sum(by_stance.values()), "by_stance": dict(by_stance.most_common()),
+        "timeline": timeline_buckets((_as_date(r.published_date), r.stance, int(r.n)) for r in per_day),
+        "latest": [_claim(r) for r in claims],
+    }  # fmt: skip
+
+
+def _top_entities(
+    conn: Connection, where: ColumnElement[bool], top: int = 10
+) -> list[dict[str, Any]]:
+    n = func.count(func.distinct(mentions.c.attribution_id))
+    rows = conn.execute(
+        select(mentions.c.normalised, func.min(mentions.c.text).label("name"), n.label("n"))
+        .join(attributions, attributions.c.id == mentions.c.attribution_id)
+        .join(articles, articles.c.current_version_id == attributions.c.version_id)
+        .where(where).group_by(mentions.c.normalised)
+        .order_by(n.desc(), mentions.c.normalised).limit(top)
+    ).all()  # fmt: skip
+    return [{"id": r.normalised, "name": r.name, "count": int(r.n)} for r in rows]
+
+
+def timeline_buckets(
+    rows: Iterable[tuple[date | None, str, int]], unit: str | None = None
+) -> dict[str, Any]:
+    """Per-day counts by stance grouped into weeks (ISO, Monday first) or months.
+
+    Without `unit`, weeks when the dates span at most 26 weeks, else months. Every period from
+    the first to the last is listed, empty ones too, so a chart's x axis is even.
+
+    >>> timeline_buckets([(date(2024, 1, 3), "neutral", 2)])
+    {'unit': 'week', 'buckets': [{'period': '2024-01-01', 'counts': {'neutral': 2}}], 'undated': 0}
+    """
+    dated: list[tuple[date, str, int]] = []
+    undated = 0
+    for day, stance, n in rows:
+        if day is None:
+            undated += n
+        else:
+            dated.append((day, stance, n))
+    if not dated:
+        return {"unit": unit or "month", "buckets": [], "undated": undated}
+    first, last = min(d for d, _, _ in dated), max(d for d, _, _ in dated)
+    unit = unit or ("week" if (last - first).days <= 26 * 7 else "month")
+
+    def period(day: date) -> date:
+        return day - timedelta(days=day.weekday()) if unit == "week" else day.replace(day=1)
+
+    counts: dict[date, Counter[str]] = defaultdict(Counter)
+    for day, stance, n in dated:
+        counts[period(day)][stance] += n
+    buckets, current = [], period(first)
+    while current <= period(last):
+        label = current.isoformat() if unit == "week" else current.isoformat()[:7]
+        buckets.append({"period": label, "counts": dict(counts.get(current, Counter()))})
+        if unit == "week":
+            current += timedelta(days=7)
+        else:
+            current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return {"unit": unit, "buckets": buckets, "undated": undated}
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])  # SQLite may hand back the ISO text
+
+
+# --- entities ------------------------------------------------------------------------------
+
+
+def _current_mentions() -> Select[Any]:
+    return (select(mentions.c.normalised)
+            .join(attributions, attributions.c.id == mentions.c.attribution_id)
+            .join(articles, articles.c.current_version_id == attributions.c.version_id))  # fmt: skip
+
+
+def entity_list(engine: Engine, limit: int, offset: int) -> Page:
+    """Entities named inside claims, most claimed about first."""
+    n = func.count(func.distinct(mentions.c.attribution_id))
+    who = func.count(func.distinct(attributions.c.speaker_id))
+    stmt = (
+        _current_mentions().add_columns(func.min(mentions.c.text).label("name"),
+                                        func.min(mentions.c.label).label("label"),
+                                        n.label("claims"), who.label("speakers"))
+        .group_by(mentions.c.normalised).order_by(n.desc(), mentions.c.normalised)
+        .limit(limit).offset(offset)
+    )  # fmt: skip
+
+    def read(conn: Connection) -> Page:
+        total = _counted(conn, _current_mentions().distinct())
+        rows = conn.execute(stmt).all() if limit else []
+        items = [{"id": r.normalised, "name": r.name, "label": r.label, "claims": int(r.claims),
+                  "speakers": int(r.speakers)} for r in rows]  # fmt: skip
+        return Page(items, total, limit, offset)
+
+    page: Page = _run(engine, "list entities", read)
+    return page
+
+
+def entity_detail(engine: Engine, entity: str, latest: int = 10) -> dict[str, Any]:
+    """Who makes claims about an entity, with which stances, over time."""
+    keys = {entity, normalise(entity) or entity.casefold()}
+
+    def read(conn: Connection) -> dict[str, Any]:
+        names = conn.execute(
+            select(mentions.c.normalised, mentions.c.text, func.count().label("n"))
+            .where(mentions.c.normalised.in_(sorted(keys)))
+            .group_by(mentions.c.normalised, mentions.c.text).order_by(func.count().desc())
+        ).all()  # fmt: skip
+        if not names:
+            raise NotFoundError("no claims name this entity", input=entity,
+                                remedy="see /api/v1/entities for the ids")  # fmt: skip
+        key = names[0].normalised
+        about = attributions.c.id.in_(
+            select(mentions.c.attribution_id).where(mentions.c.normalised == key)
+        )
+        n = func.count(attributions.c.id)
+        who = conn.execute(
+            select(attributions.c.speaker_id, speakers.c.name, attributions.c.stance, n.label("n"))
+            .select_from(_claims_select().get_final_froms()[0]).where(about)
+            .group_by(attributions.c.speaker_id, speakers.c.name, attributions.c.stance)
+        ).all()  # fmt: skip
+        by_speaker: dict[Any, dict[str, Any]] = {}
+        for r in who:
+            entry = by_speaker.setdefault(r.speaker_id, {"id": r.speaker_id, "name": r.name,
+                                                         "count": 0, "by_stance": {}})  # fmt: skip
+            entry["count"] += int(r.n)
+            entry["by_stance"][r.stance] = int(r.n)
+        ranked = sorted(by_speaker.values(), key=lambda e: (-e["count"], e["name"] or "~"))
+        return {
+            "id": key,
+            "name": names[0].text,
+            "names": sorted({r.text for r in names if r.normalised == key}),
+            "speakers": ranked,
+            **_profile(conn, about, latest),
+        }
+
+    detail: dict[str, Any] = _run(engine, "read the entity", read)
+    return detail
+
+
+# --- overview ------------------------------------------------------------------------------
+
+
+def overview(engine: Engine, top: int = 10) -> dict[str, Any]:
+    """What the front page shows: counts, top speakers, recent articles, licence lines."""
+
+    def licences(conn: Connection) -> list[str]:
+        rows = conn.execute(select(article_versions.c.licence, func.count().label("n"))
+                            .join(articles, articles.c.current_version_id == article_versions.c.id)
+                            .where(article_versions.c.licence.is_not(None))
+                            .group_by(article_versions.c.licence)
+                            .order_by(func.count().desc()).limit(3)).all()  # fmt: skip
+        return [str(r.licence) for r in rows]
+
+    return {
+        "counts": stats(engine),
+        "speakers": speakers_top(engine, top),
+        "articles": article_list(engine, top, 0).items,
+        "licences": _run(engine, "read licences", licences),
+    }
+
+
+__all__ = ["FACETS", "Page", "article_detail", "article_list", "attribution_list",
+           "entity_detail", "entity_list", "facets", "overview", "speaker_detail",
+           "speaker_list", "timeline_buckets"]  # fmt: skip

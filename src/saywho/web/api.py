@@ -1,0 +1,198 @@
+"""The REST API under ``/api/v1``: thin routes over `store.browse` and `web.documents`.
+
+Lists are paged (``limit`` 0–100, ``offset``) and answer ``{"items", "total", "limit",
+"offset", "next"}``; every error is the one shape of `app.error_body`.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from sqlalchemy import Engine
+
+from ..config import Settings
+from ..model import Kind, Stance
+from ..store import browse
+from ..store.query import Filters
+from . import schemas
+from .app import ApiError
+from .documents import analysis_json, document_from, ingest_one
+
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=schemas.ERRORS)
+
+MAX_LIMIT = 100
+MAX_OFFSET = 1_000_000
+#: the largest id the databases store (64-bit signed); a bigger number cannot name anything
+MAX_ID = 2**63 - 1
+#: a day, or empty: a submitted HTML form sends every field, the empty ones as ""
+DAY = r"^(\d{4}-\d{2}-\d{2})?$"
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+Limit = Annotated[int, Query(ge=0, le=MAX_LIMIT, description="items per page (0: count only)")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")]
+ArticleId = Annotated[int, Path(ge=1, le=MAX_ID, description="an article id (/api/v1/articles)")]
+SpeakerId = Annotated[int, Path(ge=1, le=MAX_ID, description="a speaker id (/api/v1/speakers)")]
+
+
+class SearchParams:
+    """The filters of ``saywho search``, as query parameters (shared with the HTML pages)."""
+
+    def __init__(
+        self,
+        q: Annotated[str | None, Query(max_length=500, description="words to find in claim contents")] = None,
+        speaker: Annotated[str | None, Query(max_length=300, description="claims by this speaker (any name)")] = None,
+        about: Annotated[str | None, Query(max_length=300, description="claims naming this entity")] = None,
+        stance: Annotated[Stance | Literal[""] | None, Query(description="only this stance")] = None,
+        kind: Annotated[Kind | Literal[""] | None, Query(description="only this kind")] = None,
+        outlet: Annotated[str | None, Query(max_length=300, description="only this outlet")] = None,
+        since: Annotated[str | None, Query(pattern=DAY, description="published on or after (YYYY-MM-DD)")] = None,
+        until: Annotated[str | None, Query(pattern=DAY, description="published on or before (YYYY-MM-DD)")] = None,
+    ) -> None:  # fmt: skip
+        self.q = (q or "").strip() or None
+        self.filters = Filters(
+            query=self.q, speaker=(speaker or "").strip() or None, about=(about or "").strip() or None,
+            stance=stance.value if stance else None, kind=kind.value if kind else None,
+            outlet=(outlet or "").strip() or None, since=_day("since", since), until=_day("until", until),
+        )  # fmt: skip
+        if self.q is not None and not re.search(r"\w", self.q):
+            raise ApiError(422, f"the search {self.q[:80]!r} has no words in it (search for words)")
+
+
+SearchDep = Annotated[SearchParams, Depends()]
+
+
+def _day(name: str, value: str | None) -> date | None:
+    """A YYYY-MM-DD parameter as a date (strict: pydantic would also take 0 as 1970-01-01)."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ApiError(422, f"{name}: {value[:40]!r} is not a day (give YYYY-MM-DD)") from None
+
+
+def paged(request: Request, page: browse.Page) -> dict[str, Any]:
+    """A page as the API answers it, with the URL of the next page."""
+    following = page.offset + page.limit
+    next_url = None
+    if page.limit and following < page.total:
+        next_url = str(request.url.include_query_params(offset=following, limit=page.limit))
+    return {"items": page.items, "total": page.total, "limit": page.limit,
+            "offset": page.offset, "next": next_url}  # fmt: skip
+
+
+@router.get("/", response_model=schemas.Overview, summary="What the store holds")
+def overview(engine: EngineDep) -> dict[str, Any]:
+    return browse.overview(engine)
+
+
+@router.get("/articles", response_model=schemas.ArticlePage, summary="Articles, newest first")
+def articles(
+    request: Request, engine: EngineDep, limit: Limit = 20, offset: Offset = 0
+) -> dict[str, Any]:
+    return paged(request, browse.article_list(engine, limit, offset))
+
+
+@router.get("/articles/{article_id}", response_model=schemas.Article,
+            summary="One article with its attributions and speakers")  # fmt: skip
+def article(article_id: ArticleId, engine: EngineDep) -> dict[str, Any]:
+    return browse.article_detail(engine, article_id)
+
+
+@router.get("/attributions", response_model=schemas.ClaimPage,
+            summary="Attributions passing the search filters (q optional)")  # fmt: skip
+def attributions(
+    request: Request, engine: EngineDep, params: SearchDep, limit: Limit = 20, offset: Offset = 0
+) -> dict[str, Any]:
+    return paged(request, browse.attribution_list(engine, params.filters, limit, offset))
+
+
+@router.get("/search", response_model=schemas.SearchPage,
+            summary="Full-text search over claims (q), with the filters and facet counts")  # fmt: skip
+def search(
+    request: Request, engine: EngineDep, params: SearchDep, limit: Limit = 20, offset: Offset = 0
+) -> dict[str, Any]:
+    # without words it lists every claim passing the filters, newest first, as the page does
+    page = paged(request, browse.attribution_list(engine, params.filters, limit, offset))
+    return {**page, "query": params.q, "facets": browse.facets(engine, params.filters)}
+
+
+@router.get("/speakers", response_model=schemas.SpeakerPage, summary="Speakers, most quoted first")
+def speakers(
+    request: Request, engine: EngineDep, limit: Limit = 20, offset: Offset = 0
+) -> dict[str, Any]:
+    return paged(request, browse.speaker_list(engine, limit, offset))
+
+
+@router.get("/speakers/{speaker_id}", response_model=schemas.Speaker,
+            summary="One speaker: names, roles, stances, timeline, entities, latest claims")  # fmt: skip
+def speaker(speaker_id: SpeakerId, engine: EngineDep) -> dict[str, Any]:
+    return browse.speaker_detail(engine, speaker_id)
+
+
+@router.get("/entities", response_model=schemas.EntityPage,
+            summary="Entities named inside claims, most claimed about first")  # fmt: skip
+def entities(
+    request: Request, engine: EngineDep, limit: Limit = 20, offset: Offset = 0
+) -> dict[str, Any]:
+    return paged(request, browse.entity_list(engine, limit, offset))
+
+
+@router.get("/entities/{entity_id:path}", response_model=schemas.Entity,
+            summary="Who makes claims about an entity, with which stances, over time")  # fmt: skip
+def entity(entity_id: str, engine: EngineDep) -> dict[str, Any]:
+    if not entity_id.strip() or len(entity_id) > 500:
+        raise ApiError(404, "no such entity (see /api/v1/entities for the ids)")
+    return browse.entity_detail(engine, entity_id)
+
+
+@router.post("/analyze", response_model=schemas.Analysis,
+             summary="Analyse a text, HTML page or URL without storing it")  # fmt: skip
+def analyze(body: schemas.DocumentIn, settings: SettingsDep) -> dict[str, Any]:
+    raw = document_from(text=body.text, html=body.html, url=body.url, settings=settings)
+    return analysis_json(raw, settings)
+
+
+@router.post("/ingest", response_model=schemas.IngestOut, status_code=201,
+             summary="Store a text, HTML page or URL (needs SAYWHO_API_TOKEN)",
+             responses={401: {"model": schemas.ErrorOut}, 403: {"model": schemas.ErrorOut}})  # fmt: skip
+def ingest(
+    body: schemas.IngestIn,
+    engine: EngineDep,
+    settings: SettingsDep,
+    authorization: Annotated[str | None, Header(description="Bearer <SAYWHO_API_TOKEN>")] = None,
+) -> dict[str, Any]:
+    check_token(settings, authorization)
+    raw = document_from(text=body.text, html=body.html, url=body.url, settings=settings,
+                        source=body.source)  # fmt: skip
+    article_id, status = ingest_one(engine, raw, settings)
+    return {"id": article_id, "status": status}
+
+
+def check_token(settings: Settings, authorization: str | None) -> None:
+    """Ingest needs ``Authorization: Bearer <SAYWHO_API_TOKEN>``; without a token set, it is off."""
+    expected = settings.api_token or ""
+    if not expected:
+        raise ApiError(403, "ingest is disabled on this server (set SAYWHO_API_TOKEN to enable it)")
+    scheme, _, given = (authorization or "").partition(" ")
+    # compare_digest: the time taken does not tell how much of a guess was right
+    if scheme.lower() != "bearer" or not secrets.compare_digest(
+        given.strip().encode(), expected.encode()
+    ):
+        raise ApiError(401, "a valid bearer token is required (Authorization: Bearer <token>)")

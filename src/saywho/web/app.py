@@ -1,0 +1,248 @@
+"""The application factory: settings and store in, a FastAPI app out (nothing built at import).
+
+    app = create_app(Settings.from_env(), db="saywho.db")
+
+Around the routes: security headers (a strict Content-Security-Policy: no inline script or
+style, nothing from other origins) on every response, a request-body limit (413), and one
+error shape for every API error, ``{"error": {"status", "code", "message"}}``; HTML pages get
+the same errors as a page.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..config import Settings
+from ..errors import (
+    ConfigError,
+    ExtractionError,
+    InputError,
+    NotFoundError,
+    SaywhoError,
+    StoreError,
+)
+
+HERE = Path(__file__).resolve().parent
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
+       "frame-ancestors 'none'")  # fmt: skip
+SECURITY_HEADERS = {
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+}
+_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+          405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
+          422: "invalid_request", 500: "internal_error", 502: "fetch_failed",
+          503: "store_unavailable"}  # fmt: skip
+log = logging.getLogger("saywho.web")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class ApiError(Exception):
+    """An error a route raises on purpose, rendered in the one error shape."""
+
+    def __init__(self, status: int, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+        self.code = code or _CODES.get(status, "error")
+
+
+def error_body(status: int, message: str, code: str | None = None) -> dict[str, Any]:
+    return {"error": {"status": status, "code": code or _CODES.get(status, "error"),
+                      "message": " ".join(message.split())}}  # fmt: skip
+
+
+def status_of(exc: SaywhoError) -> int:
+    """The HTTP status of a library error: the user's fault (4xx) or the store's (5xx)."""
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, InputError | ExtractionError | ConfigError):
+        return 422
+    if isinstance(exc, StoreError):
+        return 503
+    return 500
+
+
+def create_app(settings: Settings | None = None, *, db: str | None = None) -> FastAPI:
+    """The saywho web app over the store `db` (default: ``settings.db``)."""
+    from ..store import open_store
+    from .api import router as api_router
+    from .docs import router as docs_router
+    from .pages import router as pages_router
+
+    settings = (settings or Settings.from_env()).with_overrides(db=db)
+    engine = open_store(settings.db, create=True)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> Any:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="saywho", version=_version(), lifespan=lifespan,
+        description="Who claimed what, about whom, when: the attributions saywho found in news.",
+        openapi_url="/api/v1/openapi.json", docs_url=None, redoc_url=None,
+    )  # fmt: skip
+    app.state.settings = settings
+    app.state.engine = engine
+    app.include_router(api_router)
+    app.include_router(docs_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _add_error_handlers(app)
+    app.add_middleware(_SecurityHeaders)
+    app.add_middleware(_BodyLimit, limit=settings.max_request_bytes)
+    return app
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+def _wants_html(request: Request) -> bool:
+    path = request.url.path
+    return not (path.startswith("/api/") or path.startswith("/static/"))
+
+
+def _error_response(request: Request, status: int, message: str, code: str | None = None,
+                    headers: dict[str, str] | None = None) -> Response:  # fmt: skip
+    # the security headers here too: a 500 leaves through Starlette's outermost error
+    # middleware, past `_SecurityHeaders`
+    headers = {**SECURITY_HEADERS, **(headers or {})}
+    if _wants_html(request):
+        from .pages import error_page
+
+        return error_page(request, status, message, headers)
+    return JSONResponse(error_body(status, message, code), status_code=status, headers=headers)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> Response:
+        headers = {"www-authenticate": "Bearer"} if exc.status == 401 else None
+        return _error_response(request, exc.status, exc.message, exc.code, headers)
+
+    @app.exception_handler(SaywhoError)
+    async def saywho_error(request: Request, exc: SaywhoError) -> Response:
+        status = status_of(exc)
+        if status >= 500:
+            log.error("%s", exc)
+        return _error_response(request, status, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        messages = {404: f"nothing at {request.url.path} (see /api/docs)",
+                    405: f"{request.method} is not allowed on {request.url.path}"}  # fmt: skip
+        message = messages.get(exc.status_code, str(exc.detail))
+        return _error_response(request, exc.status_code, message,
+                               headers=dict(exc.headers or {}) or None)  # fmt: skip
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        return _error_response(request, 422, _describe(exc.errors()))
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s", request.url.path)
+        return _error_response(request, 500, "internal error (see the server log)")
+
+
+def _describe(errors: Any) -> str:
+    """The first validation problem in one line: where and what."""
+    parts = []
+    for err in list(errors)[:3]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body",)) or "request"
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"
+
+
+class _SecurityHeaders:
+    """Adds `SECURITY_HEADERS` to every HTTP response (errors and static files too)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", [])
+                           if k.decode("latin-1").lower() not in SECURITY_HEADERS]  # fmt: skip
+                headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class _BodyLimit:
+    """Answers 413 to a request body over `limit` bytes, declared or streamed, before any
+    route reads it (the body is buffered, at most `limit` bytes, and replayed)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(scope, send)
+            return
+        chunks: list[bytes] = []
+        size, more = 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await self._refuse(scope, send)
+                return
+            chunks.append(chunk)
+            more = bool(message.get("more_body", False))
+        body, replayed = b"".join(chunks), False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        message = f"the request body is larger than {self.limit} bytes (SAYWHO_MAX_REQUEST_BYTES)"
+        response = JSONResponse(error_body(413, message), status_code=413,
+                                headers={**SECURITY_HEADERS, "connection": "close"})  # fmt: skip
+        await response(scope, _noop_receive, send)
+
+
+async def _noop_receive() -> Message:
+    return {"type": "http.disconnect"}

@@ -1,0 +1,108 @@
+"""Charts drawn on the server as SVG markup (no JavaScript, no network, no inline style).
+
+    svg = timeline_svg(detail["timeline"], title="Attributions per month")
+
+Colours are presentation attributes (``fill="…"``), which the page's Content-Security-Policy
+allows where ``style=`` would not; every label is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from markupsafe import Markup, escape
+
+#: one colour per stance, also used by the legend in the CSS (static/saywho.css)
+STANCE_COLOURS = {
+    "neutral": "#8c96a0",
+    "factive": "#2a9d8f",
+    "estimating": "#e9c46a",
+    "distancing": "#f4a261",
+    "accusing": "#e76f51",
+    "denying": "#7b2cbf",
+    "other": "#264653",
+}
+WIDTH, HEIGHT = 720, 260
+LEFT, RIGHT, TOP, BOTTOM = 44, 150, 28, 52
+
+
+def _stance_order(buckets: Sequence[Mapping[str, Any]]) -> list[str]:
+    seen = {s for b in buckets for s, n in b["counts"].items() if n}
+    known = [s for s in STANCE_COLOURS if s in seen]
+    return known + sorted(seen - set(STANCE_COLOURS))
+
+
+def _nice_max(value: int) -> int:
+    """The y axis top: 1, 2, 5 × a power of ten, at least `value`."""
+    step = 1
+    while True:
+        for m in (1, 2, 5):
+            if m * step >= value:
+                return m * step
+        step *= 10
+
+
+def timeline_svg(timeline: Mapping[str, Any], title: str = "Attributions over time") -> Markup:
+    """Stacked bars, one per week or month, one colour per stance, with axes and a legend."""
+    buckets: Sequence[Mapping[str, Any]] = timeline.get("buckets", [])
+    unit = str(timeline.get("unit", "month"))
+    stances = _stance_order(buckets)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    totals = [sum(int(n) for n in b["counts"].values()) for b in buckets]
+    top = _nice_max(max(totals, default=0) or 1)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="chart-title" class="chart">',
+        f'<title id="chart-title">{escape(title)}</title>',
+        f'<text x="{LEFT}" y="16" font-size="13" font-weight="bold" fill="#222">{escape(title)}</text>',
+    ]
+    # y axis: 0, half, top, with grid lines
+    for value in sorted({0, top // 2, top}):
+        y = TOP + plot_h - plot_h * value / top
+        out.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + plot_w}" y2="{y:.1f}" '
+                   f'stroke="#ddd" stroke-width="1"/>')  # fmt: skip
+        out.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" '
+                   f'fill="#444">{value}</text>')  # fmt: skip
+    out.append(f'<text x="12" y="{TOP + plot_h / 2:.1f}" font-size="11" fill="#444" text-anchor="middle" '
+               f'transform="rotate(-90 12 {TOP + plot_h / 2:.1f})">attributions</text>')  # fmt: skip
+    out.append(f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}" '
+               f'stroke="#444" stroke-width="1"/>')  # fmt: skip
+    if not buckets:
+        out.append(f'<text x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h / 2:.1f}" font-size="12" '
+                   f'text-anchor="middle" fill="#666">no dated attributions</text>')  # fmt: skip
+    slot = plot_w / max(len(buckets), 1)
+    bar = max(min(slot * 0.7, 40), 1.0)
+    every = max(1, len(buckets) // 8)  # at most about eight x labels, so they never overlap
+    for i, bucket in enumerate(buckets):
+        x = LEFT + i * slot + (slot - bar) / 2
+        y = TOP + plot_h
+        period = escape(bucket["period"])
+        for stance in stances:
+            n = int(bucket["counts"].get(stance, 0))
+            if not n:
+                continue
+            h = plot_h * n / top
+            y -= h
+            out.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+                f'fill="{STANCE_COLOURS.get(stance, "#999")}" data-stance="{escape(stance)}">'
+                f"<title>{period}: {n} {escape(stance)}</title></rect>"
+            )
+        if i % every == 0:
+            cx = LEFT + i * slot + slot / 2
+            out.append(f'<text x="{cx:.1f}" y="{TOP + plot_h + 16}" font-size="10" '
+                       f'text-anchor="middle" fill="#444">{period}</text>')  # fmt: skip
+    out.append(f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 8}" font-size="11" '
+               f'text-anchor="middle" fill="#444">{escape(unit)}</text>')  # fmt: skip
+    out.append('<g class="chart-legend">')
+    for i, stance in enumerate(stances):
+        ly = TOP + 4 + i * 18
+        lx = LEFT + plot_w + 16
+        out.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" '
+                   f'fill="{STANCE_COLOURS.get(stance, "#999")}"/>')  # fmt: skip
+        out.append(
+            f'<text x="{lx + 18}" y="{ly + 10}" font-size="11" fill="#222">{escape(stance)}</text>'
+        )
+    out.append("</g></svg>")
+    return Markup("".join(out))

@@ -1,0 +1,230 @@
+"""The HTML pages: the same library calls as the API (`store.browse`), rendered with Jinja2
+(autoescaped). Every page has a JSON twin under ``/api/v1`` with the same path."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+
+from ..errors import SaywhoError
+from ..model import Kind, Stance
+from ..store import browse
+from .api import (
+    MAX_LIMIT,
+    ArticleId,
+    EngineDep,
+    Limit,
+    Offset,
+    SearchDep,
+    SettingsDep,
+    SpeakerId,
+)
+from .app import HERE, status_of
+from .charts import STANCE_COLOURS, timeline_svg
+from .documents import analysis_json, document_from
+from .highlight import highlighted, marks_for
+
+router = APIRouter(include_in_schema=False)
+# autoescape everywhere, whatever the file name: article text and user input are untrusted
+templates = Jinja2Templates(
+    env=Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
+)
+
+
+def http_url(value: object) -> str | None:
+    """`value` when it is an http(s) URL, else None: a stored URL comes from the page itself and
+    may be ``javascript:…``, which must never become a link."""
+    text = str(value or "").strip()
+    try:
+        scheme = urlsplit(text).scheme.lower()
+    except ValueError:  # an unbalanced IPv6 bracket, say
+        return None
+    return text if scheme in ("http", "https") else None
+
+
+templates.env.filters["http_url"] = http_url
+templates.env.globals.update(
+    stances=[s.value for s in Stance], kinds=[k.value for k in Kind], stance_colours=STANCE_COLOURS
+)
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def error_page(request: Request, status: int, message: str,
+               headers: Mapping[str, str] | None = None) -> Response:  # fmt: skip
+    response = _page(request, "error.html", {"status": status, "message": message}, status)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def article_view(doc: Mapping[str, Any], *, linked: bool) -> dict[str, Any]:
+    """What the article template shows of an article (`browse.article_detail`) or an analysis
+    (`serialize.analysis_to_dict`): each field as highlighted HTML, one entry per paragraph,
+    and the side list of attributions. `linked`: speaker ids name stored speakers."""
+    atts: Sequence[Mapping[str, Any]] = doc.get("attributions", [])
+    people: Mapping[str, Mapping[str, Any]] = doc.get("speakers", {})
+    text = doc.get("text") or ""
+    view: dict[str, Any] = {}
+    for name in ("title", "standfirst"):
+        value = doc.get(name) or ""
+        view[name] = highlighted(value, marks_for(atts, name, people), name) if value else None
+    marks = marks_for(atts, "text", people)
+    view["paragraphs"] = [highlighted(text, marks, "text", start, end)
+                          for start, end in _paragraph_offsets(doc)]  # fmt: skip
+    items = []
+    for a in atts:
+        speaker = (a.get("source") or {}).get("speaker")
+        person = people.get(str(speaker), {}) if speaker is not None else {}
+        field_text = doc.get(a.get("field", "text")) or ""
+        content = a["content"]
+        items.append({
+            "id": a["id"], "kind": a["kind"], "stance": a["cue"]["stance"],
+            "cue": a["cue"]["text"], "source": (a.get("source") or {}).get("text"),
+            "content": field_text[content["start"]:content["end"]], "field": a.get("field", "text"),
+            "speaker": person.get("name"), "speaker_id": speaker if linked else None,
+            "descriptions": person.get("descriptions", []), "confidence": a.get("confidence"),
+        })  # fmt: skip
+    view["attributions"] = items
+    return view
+
+
+def _paragraph_offsets(doc: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """[start, end) of each paragraph in the text: stored as offsets, or (in an analysis) as
+    the paragraph strings themselves, found in order."""
+    text: str = doc.get("text") or ""
+    out: list[tuple[int, int]] = []
+    cursor = 0
+    for p in doc.get("paragraphs", []):
+        if isinstance(p, str):
+            at = text.find(p, cursor)
+            if at < 0:
+                continue
+            out.append((at, at + len(p)))
+            cursor = at + len(p)
+        else:
+            out.append((int(p[0]), int(p[1])))
+    return out or ([(0, len(text))] if text else [])
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, engine: EngineDep) -> HTMLResponse:
+    return _page(request, "overview.html", {"data": browse.overview(engine)})
+
+
+@router.get("/articles", response_class=HTMLResponse)
+def articles(
+    request: Request, engine: EngineDep, limit: Limit = 50, offset: Offset = 0
+) -> HTMLResponse:
+    page = browse.article_list(engine, limit, offset)
+    return _page(request, "articles.html", {"page": page, **_paging(request, page)})
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article(request: Request, article_id: ArticleId, engine: EngineDep) -> HTMLResponse:
+    doc = browse.article_detail(engine, article_id)
+    return _page(request, "article.html", {"doc": doc, "view": article_view(doc, linked=True)})
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, engine: EngineDep, params: SearchDep,
+           limit: Limit = 20, offset: Offset = 0) -> HTMLResponse:  # fmt: skip
+    page = browse.attribution_list(engine, params.filters, limit, offset)
+    facet_counts = browse.facets(engine, params.filters)
+    form = {k: v for k, v in request.query_params.items() if k not in ("limit", "offset")}
+    facet_links = {
+        name: [(v, _with(request, **{name: v["value"]})) for v in values]
+        for name, values in facet_counts.items()
+    }
+    return _page(request, "search.html", {
+        "page": page, "form": form, "facets": facet_links, **_paging(request, page),
+    })  # fmt: skip
+
+
+@router.get("/speakers", response_class=HTMLResponse)
+def speakers(
+    request: Request, engine: EngineDep, limit: Limit = 50, offset: Offset = 0
+) -> HTMLResponse:
+    page = browse.speaker_list(engine, limit, offset)
+    return _page(request, "speakers.html", {"page": page, **_paging(request, page)})
+
+
+@router.get("/speakers/{speaker_id}", response_class=HTMLResponse)
+def speaker(request: Request, speaker_id: SpeakerId, engine: EngineDep) -> HTMLResponse:
+    data = browse.speaker_detail(engine, speaker_id)
+    chart = timeline_svg(data["timeline"], f"Attributions per {data['timeline']['unit']} by stance")
+    return _page(request, "speaker.html", {"data": data, "chart": chart})
+
+
+@router.get("/entities", response_class=HTMLResponse)
+def entities(
+    request: Request, engine: EngineDep, limit: Limit = 50, offset: Offset = 0
+) -> HTMLResponse:
+    page = browse.entity_list(engine, limit, offset)
+    return _page(request, "entities.html", {"page": page, **_paging(request, page)})
+
+
+@router.get("/entities/{entity_id:path}", response_class=HTMLResponse)
+def entity(request: Request, entity_id: str, engine: EngineDep) -> HTMLResponse:
+    data = browse.entity_detail(engine, entity_id)
+    chart = timeline_svg(data["timeline"], f"Claims per {data['timeline']['unit']} by stance")
+    return _page(request, "entity.html", {"data": data, "chart": chart})
+
+
+@router.get("/analyze", response_class=HTMLResponse)
+def analyze_form(request: Request) -> HTMLResponse:
+    return _page(request, "analyze.html", {"form": {}, "doc": None})
+
+
+@router.post("/analyze", response_class=HTMLResponse)
+def analyze_page(
+    request: Request,
+    settings: SettingsDep,
+    text: Annotated[str, Form()] = "",
+    html: Annotated[str, Form()] = "",
+    url: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    form = {"text": text, "html": html, "url": url}
+    given = {k: v for k, v in form.items() if v.strip()}
+    if len(given) != 1:
+        message = "fill in exactly one of text, HTML or URL"
+        return _page(request, "analyze.html", {"form": form, "doc": None, "error": message}, 422)
+    try:
+        raw = document_from(text=given.get("text"), html=given.get("html"),
+                            url=given.get("url"), settings=settings)  # fmt: skip
+        doc = analysis_json(raw, settings)
+    except SaywhoError as exc:
+        context = {"form": form, "doc": None, "error": str(exc)}
+        return _page(request, "analyze.html", context, status_of(exc))
+    view = article_view(doc, linked=False)
+    return _page(request, "analyze.html", {"form": form, "doc": doc, "view": view})
+
+
+def _with(request: Request, **changes: Any) -> str:
+    """This page's URL with some query parameters changed (and paging restarted)."""
+    params = {k: v for k, v in request.query_params.items() if k != "offset"}
+    params.update({k: str(v) for k, v in changes.items()})
+    return f"{request.url.path}?{urlencode(params)}"
+
+
+def _paging(request: Request, page: browse.Page) -> dict[str, Any]:
+    following = page.offset + page.limit
+    earlier = max(page.offset - page.limit, 0)
+    return {
+        "next_url": _with(request, offset=following, limit=page.limit)
+        if page.limit and following < page.total else None,
+        "prev_url": _with(request, offset=earlier, limit=page.limit)
+        if page.limit and page.offset > 0 else None,
+        "max_limit": MAX_LIMIT,
+    }  # fmt: skip
+
+
+__all__ = ["article_view", "error_page", "router", "templates"]

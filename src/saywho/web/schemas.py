@@ -1,0 +1,276 @@
+"""The API's request and response shapes (pydantic lives here, at the edge, and nowhere else).
+
+The shapes mirror what the library returns (`store.browse`, `serialize.analysis_to_dict`), so
+the OpenAPI document describes exactly what the routes send.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    """The one error shape: every 4xx and 5xx answer of the API is this object."""
+
+    error: ErrorDetail
+
+
+class Span(BaseModel):
+    text: str
+    start: int
+    end: int
+
+
+class SourceSpan(Span):
+    speaker: int | str | None = Field(description="the speaker id (a key of `speakers`)")
+
+
+class CueSpan(Span):
+    lemma: str
+    stance: str
+
+
+class Attribution(BaseModel):
+    id: int | str
+    kind: str
+    field: str = Field(description='which string the offsets index: "text", "title", "standfirst"')
+    source: SourceSpan | None
+    cue: CueSpan
+    content: Span
+    sentence: int
+    parent: int | str | None
+    confidence: float
+
+
+class StoredAttribution(Attribution):
+    speaker: int | None = Field(None, description="the resolved speaker's id (/speakers/{id})")
+
+
+class ArticleSpeaker(BaseModel):
+    name: str
+    type: str
+    descriptions: list[str]
+
+
+class Article(BaseModel):
+    id: int
+    title: str | None
+    standfirst: str | None
+    text: str
+    paragraphs: list[list[int]] = Field(description="[start, end] of each paragraph in `text`")
+    url: str | None
+    outlet: str | None
+    published: str | None
+    authors: list[str]
+    language: str | None
+    licence: str | None = Field(description="the attribution line the licence asks for")
+    source: str
+    version: int
+    attributions: list[StoredAttribution]
+    speakers: dict[str, ArticleSpeaker]
+
+
+class ArticleSummary(BaseModel):
+    id: int
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published: str | None
+    licence: str | None
+    attributions: int
+
+
+class Paged(BaseModel):
+    total: int = Field(description="items in the whole list")
+    limit: int
+    offset: int
+    next: str | None = Field(description="the URL of the next page, null on the last")
+
+
+class ArticlePage(Paged):
+    items: list[ArticleSummary]
+
+
+class Claim(BaseModel):
+    id: int
+    article_id: int
+    speaker_id: int | None
+    speaker: str | None
+    source: str | None
+    cue: str
+    cue_lemma: str
+    stance: str
+    kind: str
+    content: str
+    field: str
+    start: int
+    end: int
+    confidence: float
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published: str | None
+    licence: str | None
+    snippet: str | None = Field(description="the matching words between « and » (search only)")
+    rank: float | None
+
+
+class FacetValue(BaseModel):
+    value: str
+    count: int
+    id: int | None = None
+
+
+class ClaimPage(Paged):
+    items: list[Claim]
+
+
+class SearchPage(ClaimPage):
+    query: str | None = Field(description="the words searched for (null: every claim, newest first)")
+    facets: dict[str, list[FacetValue]]
+
+
+class SpeakerSummary(BaseModel):
+    id: int
+    name: str
+    type: str
+    attributions: int
+    articles: int
+
+
+class SpeakerPage(Paged):
+    items: list[SpeakerSummary]
+
+
+class Role(BaseModel):
+    role: str
+    first_seen: str | None
+    last_seen: str | None
+    count: int
+
+
+class Bucket(BaseModel):
+    period: str = Field(description="YYYY-MM-DD (the Monday of a week) or YYYY-MM")
+    counts: dict[str, int] = Field(description="attributions by stance")
+
+
+class Timeline(BaseModel):
+    unit: str = Field(description='"week" or "month"')
+    buckets: list[Bucket]
+    undated: int
+
+
+class EntityCount(BaseModel):
+    id: str
+    name: str
+    count: int
+
+
+class Profile(BaseModel):
+    attributions: int
+    by_stance: dict[str, int]
+    timeline: Timeline
+    latest: list[Claim]
+
+
+class Speaker(Profile):
+    id: int
+    name: str
+    type: str
+    aliases: list[str]
+    roles: list[Role]
+    entities: list[EntityCount] = Field(description="what their claims name most")
+
+
+class EntitySummary(BaseModel):
+    id: str = Field(description="the normalised name: /entities/{id}")
+    name: str
+    label: str
+    claims: int
+    speakers: int
+
+
+class EntityPage(Paged):
+    items: list[EntitySummary]
+
+
+class EntitySpeaker(BaseModel):
+    id: int | None
+    name: str | None
+    count: int
+    by_stance: dict[str, int]
+
+
+class Entity(Profile):
+    id: str
+    name: str
+    names: list[str]
+    speakers: list[EntitySpeaker]
+
+
+class Overview(BaseModel):
+    counts: dict[str, int]
+    speakers: list[SpeakerSummary]
+    articles: list[ArticleSummary]
+    licences: list[str]
+
+
+class DocumentIn(BaseModel):
+    """Exactly one of "text", "html" or "url"."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = None
+    html: str | None = None
+    url: str | None = None
+
+    @model_validator(mode="after")
+    def _one_input(self) -> DocumentIn:
+        given = [k for k in ("text", "html", "url") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError('give exactly one of "text", "html" or "url"')
+        return self
+
+
+class IngestIn(DocumentIn):
+    source: str | None = Field(None, max_length=2000, description="what to record as its source")
+
+
+class IngestOut(BaseModel):
+    id: int = Field(description="the stored article's id (/articles/{id})")
+    status: str = Field(description='"stored", "updated" or "skipped" (already stored)')
+
+
+class Analysis(BaseModel):
+    """The object `saywho analyze --format json` prints for one document."""
+
+    source: str
+    id: str
+    url: str | None
+    site: str | None
+    title: str | None
+    standfirst: str | None
+    published: str | None
+    authors: list[str]
+    language: str | None
+    paragraphs: list[str]
+    text: str
+    input_format: str
+    warnings: list[str]
+    attributions: list[Attribution]
+    speakers: dict[str, ArticleSpeaker]
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": text}
+    for code, text in ((404, "Not found"), (413, "Request body too large"),
+                       (422, "Invalid request"), (503, "The store failed"))
+}  # fmt: skip
