@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
@@ -169,6 +170,16 @@ def ingest_command(
             help="Processes that analyse in parallel (the store is written by this one).",
         ),
     ] = 1,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="SCHEDULER",
+            help="Analyse on Dask distributed workers: a scheduler address (tcp://host:8786) or "
+            "local (a LocalCluster of --workers processes). This process still writes the store.",
+            show_default=False,
+        ),
+    ] = None,
     demo: Annotated[
         bool,
         typer.Option(
@@ -237,8 +248,14 @@ def ingest_command(
     with progress:
         task = progress.add_task("ingesting", total=_estimate_total(names), errors=0, rate=0.0)
         try:
-            summary = ingest(engine, read_documents(names, settings), settings, inputs=names,
-                             workers=workers, meta=meta, on_event=on_event)  # fmt: skip
+            with ExitStack() as stack:
+                analyser = None
+                if dask is not None:
+                    from .store.distributed import dask_analyser, dask_client
+
+                    analyser = dask_analyser(stack.enter_context(dask_client(dask, workers)))
+                summary = ingest(engine, read_documents(names, settings), settings, inputs=names,
+                                 workers=workers, meta=meta, on_event=on_event, analyser=analyser)  # fmt: skip
         except SaywhoError as exc:
             _fail(str(exc), 2)
     for failure in summary.failures:

@@ -75,11 +75,45 @@ def test_store_cli_query_without_a_store_says_what_to_do(tmp_path: Path) -> None
 
 
 def test_store_cli_db_upgrade(tmp_path: Path) -> None:
+    from saywho.store import head_revision
+
     db = str(tmp_path / "u.db")
     first = invoke("db", "upgrade", "--db", db)
-    assert first.exit_code == 0 and "(new store) → 0001" in first.stdout
-    assert "already at schema revision 0001" in invoke("db", "upgrade", "--db", db).stdout
+    assert first.exit_code == 0 and f"(new store) → {head_revision()}" in first.stdout
+    assert (
+        f"already at schema revision {head_revision()}"
+        in invoke("db", "upgrade", "--db", db).stdout
+    )
     assert invoke("db", "upgrade", "--help").exit_code == 0
+
+
+def test_store_cli_db_upgrade_migrates_a_0001_store_and_its_searches_work(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from saywho.store import make_engine
+    from saywho.store.engine import _alembic_config
+
+    db = str(tmp_path / "old.db")
+    engine = make_engine(db)
+    with engine.begin() as conn:  # a store as saywho with schema 0001 made it
+        command.upgrade(_alembic_config(conn), "0001")
+    settings = Settings(detect_language=False)
+    ingest(engine, read_documents([str(SAMPLE)], settings), settings, inputs=[str(SAMPLE)])
+    refused = invoke("search", "Islamic State", "--db", db)
+    assert refused.exit_code == 2 and "saywho db upgrade" in refused.stderr
+    migrated = invoke("db", "upgrade", "--db", db)
+    assert migrated.exit_code == 0 and "schema revision 0001 → 0002" in migrated.stdout
+    with engine.connect() as conn:
+        facets = conn.execute(text("SELECT count(*) FROM attribution_facets")).scalar()
+        claims = conn.execute(text("SELECT count(*) FROM attributions")).scalar()
+        stance = conn.execute(
+            text("SELECT stance FROM attributions WHERE content LIKE '%sponsoring%'")
+        ).scalar()
+    assert claims and facets == claims
+    hits = json.loads(invoke("search", "sponsoring Islamic State", "--stance", str(stance), "--since", "2023-01-01",
+                             "--format", "json", "--db", db).stdout)  # fmt: skip
+    assert hits["count"] >= 1 and "sponsoring" in hits["data"][0]["content"]
 
 
 def test_store_cli_search_table_json_csv(store: str) -> None:

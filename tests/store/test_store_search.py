@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
@@ -155,50 +157,168 @@ def test_store_search_reads_current_versions_even_when_old_ones_rank_higher(
     assert "«bridge»" in (hits[0].snippet or "")
 
 
-def test_store_search_filtered_ranking_equals_the_full_join_on_sqlite(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """The pooled SQLite search (best hits first, pool grown, join fallback) returns exactly
-    what ranking every match through the join returns, for common and selective filters."""
+def _synthetic_store(path: str) -> Engine:
+    """3000 attributions over 300 articles with outlets, dates, speakers and mentions, written in
+    bulk at schema 0001 (no facets yet); 30 articles then get a second, current version."""
     import random
     from datetime import UTC, datetime
 
-    from sqlalchemy import insert, text
+    from alembic import command
+    from sqlalchemy import insert, text, update
 
-    from saywho.store import open_store
-    from saywho.store.query import _ranked_ids, _sqlite_search
-    from saywho.store.schema import article_versions, articles, attributions, outlets
+    from saywho.store import make_engine
+    from saywho.store.engine import _alembic_config
+    from saywho.store.schema import (
+        article_versions,
+        articles,
+        attributions,
+        mentions,
+        outlets,
+        speaker_aliases,
+        speakers,
+    )
 
-    engine = open_store(str(tmp_path / "pool.db"))
+    engine = make_engine(path)
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "0001")
     rng = random.Random(3)
     now = datetime.now(UTC)
-    with engine.begin() as c:
-        c.execute(insert(outlets), [{"id": i, "name": f"Outlet {i}"} for i in range(1, 41)])
-        c.execute(insert(articles), [{"id": i, "key": f"hash:{i}", "outlet_id": rng.randint(1, 40),
-                                      "current_version_id": i, "first_seen": now} for i in range(1, 301)])  # fmt: skip
-        c.execute(insert(article_versions), [{
-            "id": i, "article_id": i, "version": 1, "body_hash": str(i), "source": f"s{i}", "text": "x",
-            "paragraphs": "[]", "authors": "[]", "warnings": "[]", "input_format": "plain",
-            "extractor_version": "t", "ingested_at": now, "published_date": date(2010 + i % 15, 1, 1),
-        } for i in range(1, 301)])  # fmt: skip
+
+    def version(i: int, article: int, n: int) -> dict[str, object]:
+        return {"id": i, "article_id": article, "version": n, "body_hash": str(i), "source": f"s{i}",
+                "text": "x", "paragraphs": "[]", "authors": "[]", "warnings": "[]",
+                "input_format": "plain", "extractor_version": "t", "ingested_at": now,
+                "published_date": date(2010 + i % 15, 1 + i % 12, 1)}  # fmt: skip
+
+    def claims(first: int, count: int, version_id: int) -> list[dict[str, object]]:
         rows = []
-        for n in range(1, 3001):
-            content = " ".join(
-                rng.choices(
-                    ["alpha", "beta", "gamma", "delta", "alpha alpha"], k=rng.randint(3, 12)
-                )
-            )
-            rows.append({"id": n, "version_id": (n - 1) // 10 + 1, "local_id": f"a{n}",
+        for n in range(first, first + count):
+            words = ["alpha", "beta", "gamma", "delta", "alpha alpha"]
+            content = " ".join(rng.choices(words, k=rng.randint(3, 12)))
+            rows.append({"id": n, "version_id": version_id, "local_id": f"a{n}",
                          "kind": rng.choice(["direct", "indirect", "headline"]), "field": "text",
-                         "cue_start": 0, "cue_end": 1, "cue_text": "said", "cue_lemma": "say",
+                         "speaker_id": rng.randint(1, 30), "cue_start": 0, "cue_end": 1,
+                         "cue_text": "said", "cue_lemma": "say",
                          "stance": rng.choice(["neutral"] * 20 + ["denying"]), "content_start": 0,
                          "content_end": len(content), "content": content, "sentence": 0, "confidence": 0.5})  # fmt: skip
-        c.execute(insert(attributions), rows)
-        c.execute(text("INSERT INTO attribution_fts(rowid, content) VALUES (:id, :content)"), rows)
-    cases = [{}, {"stance": "denying"}, {"kind": "headline"}, {"outlet": "Outlet 7"},
-             {"since": date(2023, 1, 1)}, {"stance": "denying", "outlet": "outlet 3"}]  # fmt: skip
+        return rows
+
+    def write(conn: Any, rows: list[dict[str, object]]) -> None:
+        conn.execute(insert(attributions), rows)
+        conn.execute(
+            text("INSERT INTO attribution_fts(rowid, content) VALUES (:id, :content)"), rows
+        )
+        conn.execute(insert(mentions), [{"attribution_id": r["id"], "text": "Kabul", "normalised": "kabul",
+                                         "label": "GPE", "start": 0, "end": 5} for r in rows if r["id"] % 7 == 0])  # fmt: skip
+
+    with engine.begin() as c:
+        c.execute(insert(outlets), [{"id": i, "name": f"Outlet {i}"} for i in range(1, 41)])
+        c.execute(insert(speakers), [{"id": i, "name": f"Speaker {i}", "type": "PERSON",
+                                      "merge_key": f"full:speaker {i}"} for i in range(1, 31)])  # fmt: skip
+        c.execute(insert(speaker_aliases), [{"speaker_id": i, "alias": f"Speaker {i}",
+                                             "normalised": f"speaker {i}"} for i in range(1, 31)])  # fmt: skip
+        c.execute(insert(articles), [{"id": i, "key": f"hash:{i}", "outlet_id": rng.randint(1, 40),
+                                      "current_version_id": i, "first_seen": now} for i in range(1, 301)])  # fmt: skip
+        c.execute(insert(article_versions), [version(i, i, 1) for i in range(1, 301)])
+        write(c, [r for i in range(1, 301) for r in claims(i * 10 - 9, 10, i)])
+    with engine.begin() as c:  # new current versions: their old attributions must drop out
+        for article in range(1, 301, 10):
+            c.execute(insert(article_versions), [version(1000 + article, article, 2)])
+            c.execute(update(articles).where(articles.c.id == article)
+                      .values(current_version_id=1000 + article, outlet_id=rng.randint(1, 40)))  # fmt: skip
+            write(c, claims(10_000 + article * 10, 10, 1000 + article))
+    return engine
+
+
+def _reference(conn: Any, match: str, f: Filters) -> list[int]:
+    """Every match ranked by (bm25, id), kept when the full join (`iter_claims`) passes it."""
+    from sqlalchemy import text
+
+    from saywho.store.query import iter_claims
+
+    passing = {c.id for c in iter_claims(conn, dataclasses.replace(f, query=None, limit=None))}
+    ranked = conn.execute(text("SELECT rowid, bm25(attribution_fts) FROM attribution_fts "
+                               "WHERE attribution_fts MATCH :q"), {"q": match}).all()  # fmt: skip
+    return [i for i, _ in sorted(ranked, key=lambda r: (r[1], r[0])) if i in passing][: f.limit]
+
+
+SEARCH_CASES = [
+    ({}, "no filter"),
+    ({"stance": "denying"}, "a rare stance"),
+    ({"kind": "headline"}, "a kind"),
+    ({"outlet": "Outlet 7"}, "an outlet"),
+    ({"since": date(2023, 1, 1)}, "a recent date"),
+    ({"until": date(2012, 6, 30)}, "an old date"),
+    ({"stance": "denying", "outlet": "outlet 3"}, "a stance at an outlet"),
+    ({"stance": "neutral", "kind": "indirect", "since": date(2015, 1, 1)}, "stance kind and date"),
+    ({"speaker": "Speaker 4"}, "a speaker"),
+    ({"about": "Kabul", "kind": "direct"}, "an entity and a kind"),
+]
+
+
+@pytest.mark.parametrize(
+    "plan", ["probe each match", "list the passing ids", "pooled best hits", "as chosen"]
+)
+@pytest.mark.parametrize(("extra", "_label"), SEARCH_CASES, ids=[c[1] for c in SEARCH_CASES])
+def test_store_search_filtered_ranking_equals_the_reference_join_on_sqlite(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, extra: dict[str, Any], _label: str, plan: str
+) -> None:
+    """Every SQLite plan returns exactly what ranking every match and filtering it through the
+    full join returns, on a store migrated from 0001 and with superseded article versions."""
+    from saywho.store import open_store, upgrade
+    from saywho.store import query as store_query
+
+    upgrade(_synthetic_store(str(tmp_path / "pool.db")))
+    engine = open_store(str(tmp_path / "pool.db"), create=False)
+    if plan == "pooled best hits":  # never "few matches", never "fewer pass than match"
+        monkeypatch.setattr(store_query, "_FEW_MATCHES", -1)
+        monkeypatch.setattr(store_query, "_LIST_VS_PROBE", 0.0)
+        monkeypatch.setattr(store_query, "_PROBE_BELOW_RATE", -1.0)
     with engine.connect() as conn:
-        for extra in cases:
+        for word in ("alpha", "gamma delta"):
             for limit in (5, 20, 200):
-                f = Filters(query="alpha", limit=limit, **extra)  # type: ignore[arg-type]
-                got = [r.id for r in _sqlite_search(conn, '"alpha"', f, limit)]
-                want = [i for i, _ in _ranked_ids(conn, '"alpha"', f, limit, None)]
-                assert got == want, (extra, limit)
+                f = Filters(query=word, limit=limit, **extra)
+                match = store_query.fts5_query(word)
+                want = _reference(conn, match, f)
+                if plan in ("probe each match", "list the passing ids"):
+                    passing = store_query._passing(f)
+                    ranked = store_query._ranked_among(
+                        conn, match, passing, limit, probe=plan == "probe each match"
+                    )
+                    got = [i for i, _ in ranked]
+                else:
+                    got = [c.id for c in search(engine, f)]
+                assert got == want, (word, limit)
+                assert want or extra, "the synthetic store should have hits without filters"
+
+
+def test_store_search_facets_equal_the_current_join_after_migration_and_new_versions(
+    tmp_path: Any, make: MakeFn
+) -> None:
+    """Migration 0002 backfills `attribution_facets` from a 0001 store, and its triggers keep it
+    equal to the current attributions when new versions and attributions arrive afterwards."""
+    from sqlalchemy import text
+
+    from saywho.store import open_store, upgrade
+    from saywho.store.engine import current_revision
+
+    engine = _synthetic_store(str(tmp_path / "m.db"))
+    assert current_revision(engine) == "0001"
+    assert upgrade(engine) == ("0001", "0002")
+    engine = open_store(str(tmp_path / "m.db"), create=False)
+    current = ("SELECT a.id, a.stance, a.kind, ar.outlet_id, v.published_date FROM attributions a "
+               "JOIN article_versions v ON v.id = a.version_id JOIN articles ar ON ar.current_version_id = v.id")  # fmt: skip
+    facets = (
+        "SELECT attribution_id, stance, kind, outlet_id, published_date FROM attribution_facets"
+    )
+    with engine.connect() as conn:
+        assert sorted(conn.execute(text(facets)).all()) == sorted(conn.execute(text(current)).all())
+        assert len(conn.execute(text(facets)).all()) == 3000
+    writer = Writer(engine)
+    url = "https://example.com/facets"
+    writer.store(make("Kabulov said one two.", url=url, site="RT", claims=(("", "said", "one two", "neutral", "indirect"),)))  # fmt: skip
+    writer.store(make("Kabulov said three four.", url=url, site="RT", claims=(("", "said", "three four", "denying", "direct"),)))  # fmt: skip
+    with engine.connect() as conn:
+        rows = sorted(conn.execute(text(facets)).all())
+        assert rows == sorted(conn.execute(text(current)).all())
+        assert len(rows) == 3001 and ("denying", "direct") in {(r[1], r[2]) for r in rows}

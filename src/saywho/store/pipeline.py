@@ -4,9 +4,11 @@
                      workers=4, on_event=lambda outcome, source: ...)
 
 Extraction and the "already stored?" check run in the calling process; analysis (the spaCy
-parse and the entity pass) runs inline or, with ``workers > 1``, in a process pool that gets a
-bounded window of chunks, so memory stays flat. Storing always happens here, in the one writer,
-one transaction per article. A bad document is recorded in ``ingest_errors`` and the run goes on.
+parse and the entity pass, `prepare`) runs inline or, with ``workers > 1``, in a process pool that
+gets a bounded window of chunks, so memory stays flat; an `Analyser` runs the same `prepare`
+elsewhere (``store/distributed.py``: Dask workers). Storing always happens here, in the one
+writer, one transaction per article. A bad document is recorded in ``ingest_errors`` and the run
+goes on.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ CHUNK = 16  # articles per unit of work: big enough for nlp.pipe, small enough f
 
 #: called after each document with "stored", "updated", "skipped" or "error", and its source
 EventHook = Callable[[str, str], None]
+#: articles to analyse together, each with its licence line
+Chunk = list[tuple[Article, str | None]]
+#: runs `prepare` on every chunk, handing the results back in the order of the chunks
+Analyser = Callable[[Iterator[Chunk]], Iterator[list["Prepared | Failure"]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +101,7 @@ def ingest(
     workers: int = 1,
     meta: Mapping[str, DemoMeta] | None = None,
     on_event: EventHook | None = None,
+    analyser: Analyser | None = None,
 ) -> IngestSummary:
     """Store every document of `documents`; see the module docstring."""
     writer = Writer(engine)
@@ -136,7 +143,8 @@ def ingest(
             yield chunk
 
     try:
-        for prepared_chunk in _analysed(pending(), workers):
+        analysed = analyser(pending()) if analyser else _analysed(pending(), workers)
+        for prepared_chunk in analysed:
             for prepared in prepared_chunk:
                 if isinstance(prepared, Failure):
                     fail(prepared)

@@ -18,10 +18,12 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Date,
     Engine,
     Float,
     Integer,
     Select,
+    String,
     bindparam,
     column,
     func,
@@ -152,15 +154,25 @@ def _word_match(column: Any, norm: str) -> Any:
                column.like(f"% {e} %", escape="\\"))  # fmt: skip
 
 
+def _speaker_ids(name: str) -> Select[Any]:
+    """Speakers with an alias equal to `name` or containing it as whole words."""
+    norm = normalise(name) or name.casefold()
+    return select(speaker_aliases.c.speaker_id).where(
+        _word_match(speaker_aliases.c.normalised, norm)
+    )
+
+
+def _about_ids(entity: str) -> Select[Any]:
+    """Attributions whose content mentions `entity` (whole words)."""
+    norm = normalise(entity) or entity.casefold()
+    return select(mentions.c.attribution_id).where(_word_match(mentions.c.normalised, norm))
+
+
 def _filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
     if f.speaker:
-        norm = normalise(f.speaker) or f.speaker.casefold()
-        stmt = stmt.where(attributions.c.speaker_id.in_(
-            select(speaker_aliases.c.speaker_id).where(_word_match(speaker_aliases.c.normalised, norm))))  # fmt: skip
+        stmt = stmt.where(attributions.c.speaker_id.in_(_speaker_ids(f.speaker)))
     if f.about:
-        norm = normalise(f.about) or f.about.casefold()
-        stmt = stmt.where(attributions.c.id.in_(
-            select(mentions.c.attribution_id).where(_word_match(mentions.c.normalised, norm))))  # fmt: skip
+        stmt = stmt.where(attributions.c.id.in_(_about_ids(f.about)))
     if f.stance:
         stmt = stmt.where(attributions.c.stance == f.stance)
     if f.kind:
@@ -211,41 +223,165 @@ def search(engine: Engine, f: Filters) -> list[Claim]:
 
 
 def _sqlite_search(conn: Connection, match: str, f: Filters, limit: int) -> list[Any]:
-    """Rank first, decorate after: bm25 and the joins run over ids only, and snippets are made
+    """Rank first, decorate after: bm25 and the filters run over ids only, and snippets are made
     for the `limit` rows shown.
 
-    The FTS5 index hands over its hits in rank order, read lazily from one statement: only the
-    best few hundred are joined to the current article versions and checked against the
-    filters, then eight times more, until `limit` pass or the hits run out; so a common word
-    with tens of thousands of matches and a filter most claims pass (a stance, a kind, a recent
-    date) never drives tens of thousands of joins. When those two rounds do not find `limit`
-    (a selective filter), or for the speaker, entity and outlet filters (selective by nature:
-    one of many), the full ranking runs as one SQL join; each round re-ranks every match, so a
-    round that cannot succeed only adds to the join's cost."""
-    if f.speaker or f.about or f.outlet:
-        ranked = _ranked_ids(conn, match, f, limit, None)
-    else:
-        ranked = []
-        pool, exhausted = limit * 4 + 50, False
-        # LIMIT both rounds: SQLite keeps a top-k heap instead of sorting every match
-        hits = conn.execute(
-            text("SELECT rowid, bm25(attribution_fts) AS rank FROM attribution_fts "
-                 "WHERE attribution_fts MATCH :q ORDER BY rank LIMIT :k"),
-            {"q": match, "k": pool * 9},
-        )  # fmt: skip
-        try:
-            for _ in range(2):
-                rows: Sequence[Any] = hits.fetchmany(pool)
-                batch = [(int(i), float(r)) for i, r in rows]
-                ranked += _kept(conn, batch, f, limit - len(ranked))
-                exhausted = len(batch) < pool
-                if exhausted or len(ranked) >= limit:
-                    break
-                pool *= 8
-        finally:
-            hits.close()
-        if not exhausted and len(ranked) < limit:  # a selective filter: let the join drive
-            ranked = _ranked_ids(conn, match, f, limit, None)
+    bm25 costs about 1.5 µs per match, so a common word (50 000 matches in 1M attributions)
+    dominates; the filters are answered by ``attribution_facets`` (the current attributions and
+    their filter values, indexed; migration 0002). From the number of matches (counted) and the
+    share of them that pass the filters (a sample of the first few hundred), one of three plans:
+
+    - a speaker or entity filter, or fewer attributions pass in all than there are matches (an
+      outlet, a rare stance, kind or date range): FTS5 is asked for the matches among the
+      passing ids only, so bm25 never runs on every match;
+    - few matches, or under 30 % of them pass: each match probes the facets by id, and bm25
+      runs on those that pass;
+    - no filter, or 30 % or more pass: the matches are read best first from one statement and
+      checked against the filters in two growing pools; should they not hold `limit` passing
+      hits (the best matches happen to fail), the probing plan finishes the job.
+
+    The plan only changes the cost: all three return exactly the best `limit` passing matches
+    by (bm25, id), as one plain join ranking every match would (tests/store/test_store_search.py
+    compares them).
+    """
+    passing = _passing(f)
+    if _has_filters(f):
+        matches = int(conn.scalar(
+            text("SELECT count(*) FROM (SELECT 1 FROM attribution_fts "
+                 "WHERE attribution_fts MATCH :q LIMIT :cap)"), {"q": match, "cap": _MANY_MATCHES},
+        ) or 0)  # fmt: skip
+        if matches <= _FEW_MATCHES:
+            return _decorated(conn, match, _ranked_among(conn, match, passing, limit, probe=True))
+        if f.speaker or f.about:  # one of many by nature; and their name lookup is not free
+            return _decorated(conn, match, _ranked_among(conn, match, passing, limit, probe=False))
+        rate = _pass_rate(conn, match, passing)
+        # ids are dense (one writer), so the largest is about how many attributions there are
+        current = int(conn.scalar(select(func.max(_FACETS.c.attribution_id))) or 0)
+        if rate * current < matches * _LIST_VS_PROBE:
+            return _decorated(conn, match, _ranked_among(conn, match, passing, limit, probe=False))
+        if rate < _PROBE_BELOW_RATE:
+            return _decorated(conn, match, _ranked_among(conn, match, passing, limit, probe=True))
+    ranked: list[tuple[int, float]] = []
+    pool, exhausted = limit * 4 + 50, False
+    sizes = [pool, pool * 8]  # a bigger LIMIT makes the one ranking statement itself slower
+    # LIMIT: SQLite keeps a top-k heap instead of sorting every match; rowid breaks bm25 ties
+    hits = conn.execute(
+        text("SELECT rowid, bm25(attribution_fts) AS rank FROM attribution_fts "
+             "WHERE attribution_fts MATCH :q ORDER BY rank, rowid LIMIT :k"),
+        {"q": match, "k": sum(sizes)},
+    )  # fmt: skip
+    try:
+        for size in sizes:
+            rows: Sequence[Any] = hits.fetchmany(size)
+            batch = [(int(i), float(r)) for i, r in rows]
+            ranked += _kept(conn, batch, passing, limit - len(ranked))
+            exhausted = len(batch) < size
+            if exhausted or len(ranked) >= limit:
+                break
+    finally:
+        hits.close()
+    if not exhausted and len(ranked) < limit:
+        ranked = _ranked_among(conn, match, passing, limit, probe=True)
+    return _decorated(conn, match, ranked)
+
+
+#: the plan thresholds, from the costs measured on 1M attributions (benchmarks/ingest.py):
+#: bm25 ≈ 1.5 µs a match, a probe of the facets by id ≈ 1 µs a match, the list of passing ids
+#: ≈ 0.7 µs an id (built once, then probed in ≈ 0.1 µs), counting matches ≈ 0.1 µs each
+_FEW_MATCHES = 4_000
+_MANY_MATCHES = 200_000
+_SAMPLE = 256
+_LIST_VS_PROBE = 1.4  # listing 1.4 passing ids costs about what probing one match does
+_PROBE_BELOW_RATE = 0.3
+
+_FACETS = table(
+    "attribution_facets",
+    column("attribution_id", Integer),
+    column("stance", String),
+    column("kind", String),
+    column("outlet_id", Integer),
+    column("published_date", Date),
+)
+
+
+def _pass_rate(conn: Connection, match: str, passing: Select[Any]) -> float:
+    """The share of a sample of the matches (the first by id, no ranking) that pass."""
+    sample = (
+        text("SELECT rowid FROM attribution_fts WHERE attribution_fts MATCH :q LIMIT :n")
+        .bindparams(q=match, n=_SAMPLE)
+        .columns(column("rowid", Integer))
+        .subquery("sample")
+    )
+    kept = passing.where(_FACETS.c.attribution_id == sample.c.rowid).exists()
+    row = conn.execute(select(func.count(), func.count().filter(kept)).select_from(sample)).one()
+    return int(row[1]) / max(int(row[0]), 1)
+
+
+def _has_filters(f: Filters) -> bool:
+    return any((f.speaker, f.about, f.stance, f.kind, f.outlet, f.since, f.until))
+
+
+def _passing(f: Filters) -> Select[Any]:
+    """The ids of current attributions that pass `f`'s filters (all of them without filters),
+    with the same meaning as `_filtered` on the full join."""
+    fc = _FACETS.c
+    stmt = select(fc.attribution_id)
+    if f.speaker:
+        stmt = stmt.where(fc.attribution_id.in_(
+            select(attributions.c.id).where(attributions.c.speaker_id.in_(_speaker_ids(f.speaker)))))  # fmt: skip
+    if f.about:
+        stmt = stmt.where(fc.attribution_id.in_(_about_ids(f.about)))
+    if f.stance:
+        stmt = stmt.where(fc.stance == f.stance)
+    if f.kind:
+        stmt = stmt.where(fc.kind == f.kind)
+    if f.outlet:
+        stmt = stmt.where(fc.outlet_id.in_(
+            select(outlets.c.id).where(func.lower(outlets.c.name) == f.outlet.lower())))  # fmt: skip
+    if f.since:
+        stmt = stmt.where(fc.published_date >= f.since)
+    if f.until:
+        stmt = stmt.where(fc.published_date <= f.until)
+    return stmt
+
+
+def _kept(
+    conn: Connection, hits: list[tuple[int, float]], passing: Select[Any], limit: int
+) -> list[tuple[int, float]]:
+    """The best `limit` of `hits` (id, bm25; in rank order) that pass."""
+    if not hits or limit <= 0:
+        return []
+    ids = [i for i, _ in hits]
+    keep: set[int] = set(
+        conn.execute(passing.where(_FACETS.c.attribution_id.in_(ids))).scalars().all()
+    )
+    return [(i, r) for i, r in hits if i in keep][:limit]
+
+
+def _ranked_among(
+    conn: Connection, match: str, passing: Select[Any], limit: int, probe: bool
+) -> list[tuple[int, float]]:
+    """The best `limit` matches that pass: bm25 runs on those only. `probe`: each match looks
+    its id up in the facets; else the passing ids are listed once and each match probes the list
+    ("+rowid" keeps SQLite from handing that list to FTS5 as one lookup per id)."""
+    rowid = _FTS_TABLE.c.rowid
+    among = (
+        passing.where(_FACETS.c.attribution_id == rowid).exists()
+        if probe
+        else literal_column("+attribution_fts.rowid").in_(passing)
+    )
+    stmt = (
+        select(rowid, literal_column("bm25(attribution_fts)", Float).label("rank"))
+        .where(literal_column("attribution_fts").op("MATCH")(match), among)
+        .order_by(literal_column("rank"), rowid)
+        .limit(limit)
+    )
+    rows: Sequence[Any] = conn.execute(stmt).all()
+    return [(int(i), float(r)) for i, r in rows]
+
+
+def _decorated(conn: Connection, match: str, ranked: list[tuple[int, float]]) -> list[Any]:
+    """The claims rows of `ranked` (id, bm25), in that order, with their snippets."""
     if not ranked:
         return []
     ids = [i for i, _ in ranked]
@@ -262,18 +398,6 @@ def _sqlite_search(conn: Connection, match: str, f: Filters, limit: int) -> list
     return [_Ranked(by_id[i], rank, snippets.get(i)) for i, rank in ranked if i in by_id]
 
 
-def _kept(
-    conn: Connection, hits: list[tuple[int, float]], f: Filters, limit: int
-) -> list[tuple[int, float]]:
-    """The best `limit` of `hits` (id, bm25) that are current and pass the filters."""
-    if not hits:
-        return []
-    ids = [i for i, _ in hits]
-    stmt = _claims_select().with_only_columns(attributions.c.id).where(attributions.c.id.in_(ids))
-    keep: set[int] = set(conn.execute(_filtered(stmt, f)).scalars().all())
-    return sorted(((i, r) for i, r in hits if i in keep), key=lambda h: (h[1], h[0]))[:limit]
-
-
 class _Ranked:
     """A claims row with its rank attached (rows are immutable)."""
 
@@ -282,25 +406,6 @@ class _Ranked:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._row, name)
-
-
-def _ranked_ids(
-    conn: Connection, match: str, f: Filters, limit: int, pool: int | None
-) -> list[tuple[int, float]]:
-    sql = "SELECT rowid AS id, bm25(attribution_fts) AS rank FROM attribution_fts WHERE attribution_fts MATCH :q"
-    hits_text = (
-        text(sql + " ORDER BY rank LIMIT :k").bindparams(q=match, k=pool)
-        if pool
-        else text(sql).bindparams(q=match)
-    )
-    hits = hits_text.columns(column("id", Integer), column("rank", Float)).subquery("hits")
-    stmt = (
-        _claims_select().with_only_columns(attributions.c.id, hits.c.rank)
-        .join(hits, hits.c.id == attributions.c.id)
-        .order_by(hits.c.rank, attributions.c.id)
-    )  # fmt: skip
-    rows: Sequence[Any] = conn.execute(_filtered(stmt, f).limit(limit)).all()
-    return [(int(i), float(r)) for i, r in rows]
 
 
 def iter_claims(conn: Connection, f: Filters, batch: int = 1000) -> Iterator[Claim]:

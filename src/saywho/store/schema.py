@@ -10,7 +10,9 @@ An *article* is one story, keyed by its canonical URL (or, without one, its body
 distinct body stored under that key is an *article version*, and ``articles.current_version_id``
 names the one queries read, so a changed article keeps its history. Full-text search uses an
 FTS5 table ``attribution_fts`` (SQLite) or the generated ``content_tsv`` column (PostgreSQL);
-both are created by the migration, not by this metadata.
+on SQLite, filtered searches also read ``attribution_facets`` (the filter values of current
+attributions, kept up to date by triggers). These are created by the migrations, not by this
+metadata.
 """
 
 from __future__ import annotations
