@@ -48,7 +48,13 @@ def http_url(value: object) -> str | None:
     return text if scheme in ("http", "https") else None
 
 
+def counted(n: int, noun: str) -> str:
+    """'1 article', '3 articles'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 templates.env.filters["http_url"] = http_url
+templates.env.filters["counted"] = counted
 templates.env.globals.update(
     stances=[s.value for s in Stance], kinds=[k.value for k in Kind], stance_colours=STANCE_COLOURS
 )
