@@ -33,7 +33,16 @@ from sqlalchemy import (
 )
 
 from ..errors import NotFoundError
-from .query import Filters, _claims_select, _filtered, _run, fts5_query, search, speakers_top, stats
+from .query import (
+    Filters,
+    claims_select,
+    filtered,
+    fts5_query,
+    run_read,
+    search,
+    speakers_top,
+    stats,
+)
 from .schema import (
     article_speakers,
     article_versions,
@@ -66,7 +75,7 @@ class Page:
 
 def _claims() -> Select[Any]:
     """`query`'s claims select plus what a page needs to link a claim to its place."""
-    return _claims_select().add_columns(
+    return claims_select().add_columns(
         articles.c.id.label("article_id"),
         attributions.c.speaker_id,
         attributions.c.field,
@@ -98,7 +107,7 @@ def _matching(engine: Engine, query: str) -> ColumnElement[bool]:
 
 
 def _selected(engine: Engine, stmt: Select[Any], f: Filters) -> Select[Any]:
-    stmt = _filtered(stmt, f)
+    stmt = filtered(stmt, f)
     if f.query and f.query.strip():
         stmt = stmt.where(_matching(engine, f.query))
     return stmt
@@ -111,25 +120,25 @@ def _counted(conn: Connection, stmt: Select[Any]) -> int:
 def attribution_list(engine: Engine, f: Filters, limit: int, offset: int) -> Page:
     """Claims passing `f`: with a query, best match first (`search`'s ranking and snippets);
     without one, newest first."""
-    base = _selected(engine, _claims_select(), f)
-    total: int = _run(engine, "count claims", lambda conn: _counted(conn, base))
+    base = _selected(engine, claims_select(), f)
+    total: int = run_read(engine, "count claims", lambda conn: _counted(conn, base))
     if limit == 0 or offset >= total:
         return Page([], total, limit, offset)
     if f.query and f.query.strip():
         # `search` returns the best N; the page is the tail of the best offset+limit
         hits = search(engine, replace(f, limit=offset + limit))[offset:]
         ids = [h.id for h in hits]
-        rows = _run(engine, "read claims",
+        rows = run_read(engine, "read claims",
                     lambda conn: conn.execute(_claims().where(attributions.c.id.in_(ids))).all())  # fmt: skip
         by_id = {r.id: r for r in rows}
         items = [_claim(by_id[h.id], h.snippet, h.rank) for h in hits if h.id in by_id]
         return Page(items, total, limit, offset)
     stmt = (
-        _filtered(_claims(), f)
+        filtered(_claims(), f)
         .order_by(article_versions.c.published.desc().nulls_last(), attributions.c.id.desc())
         .limit(limit).offset(offset)
     )  # fmt: skip
-    rows = _run(engine, "read claims", lambda conn: conn.execute(stmt).all())
+    rows = run_read(engine, "read claims", lambda conn: conn.execute(stmt).all())
     return Page([_claim(r) for r in rows], total, limit, offset)
 
 
@@ -149,7 +158,7 @@ def facets(engine: Engine, f: Filters, top: int = 10) -> dict[str, list[dict[str
             n = func.count(attributions.c.id)
             stmt = (
                 _selected(engine, select(*cols, n.label("n")).select_from(
-                    _claims_select().get_final_froms()[0]), f)
+                    claims_select().get_final_froms()[0]), f)
                 .where(cols[0].is_not(None))
                 .group_by(*cols).order_by(n.desc(), cols[0]).limit(top)
             )  # fmt: skip
@@ -159,7 +168,7 @@ def facets(engine: Engine, f: Filters, top: int = 10) -> dict[str, list[dict[str
             ]
         return out
 
-    result: dict[str, list[dict[str, Any]]] = _run(engine, "count facets", read)
+    result: dict[str, list[dict[str, Any]]] = run_read(engine, "count facets", read)
     return result
 
 
@@ -194,7 +203,7 @@ def article_detail(engine: Engine, article_id: int) -> dict[str, Any]:
         ).all()  # fmt: skip
         return _article_dict(row, people, found)
 
-    detail: dict[str, Any] = _run(engine, "read the article", read)
+    detail: dict[str, Any] = run_read(engine, "read the article", read)
     return detail
 
 
@@ -262,7 +271,7 @@ def article_list(engine: Engine, limit: int, offset: int) -> Page:
         rows = conn.execute(stmt).all() if limit else []
         return Page([dict(r._mapping) for r in rows], total, limit, offset)
 
-    page: Page = _run(engine, "list articles", read)
+    page: Page = run_read(engine, "list articles", read)
     return page
 
 
@@ -280,7 +289,7 @@ def speaker_list(engine: Engine, limit: int, offset: int) -> Page:
         return Page(speakers_top(engine, offset + limit)[offset:] if limit else [],
                     total, limit, offset)  # fmt: skip
 
-    page: Page = _run(engine, "list speakers", read)
+    page: Page = run_read(engine, "list speakers", read)
     return page
 
 
@@ -309,13 +318,13 @@ def speaker_detail(engine: Engine, speaker_id: int, latest: int = 10) -> dict[st
             "entities": _top_entities(conn, mine),
         }  # fmt: skip
 
-    detail: dict[str, Any] = _run(engine, "read the speaker", read)
+    detail: dict[str, Any] = run_read(engine, "read the speaker", read)
     return detail
 
 
 def _profile(conn: Connection, where: ColumnElement[bool], latest: int) -> dict[str, Any]:
     """Counts by stance, the timeline and the latest claims of the attributions `where` picks."""
-    base = _claims_select().get_final_froms()[0]
+    base = claims_select().get_final_froms()[0]
     n = func.count(attributions.c.id)
     per_day = conn.execute(
         select(article_versions.c.published_date, attributions.c.stance, n.label("n"))
@@ -425,7 +434,7 @@ def entity_list(engine: Engine, limit: int, offset: int) -> Page:
                   "speakers": int(r.speakers)} for r in rows]  # fmt: skip
         return Page(items, total, limit, offset)
 
-    page: Page = _run(engine, "list entities", read)
+    page: Page = run_read(engine, "list entities", read)
     return page
 
 
@@ -449,7 +458,7 @@ def entity_detail(engine: Engine, entity: str, latest: int = 10) -> dict[str, An
         n = func.count(attributions.c.id)
         who = conn.execute(
             select(attributions.c.speaker_id, speakers.c.name, attributions.c.stance, n.label("n"))
-            .select_from(_claims_select().get_final_froms()[0]).where(about)
+            .select_from(claims_select().get_final_froms()[0]).where(about)
             .group_by(attributions.c.speaker_id, speakers.c.name, attributions.c.stance)
         ).all()  # fmt: skip
         by_speaker: dict[Any, dict[str, Any]] = {}
@@ -467,7 +476,7 @@ def entity_detail(engine: Engine, entity: str, latest: int = 10) -> dict[str, An
             **_profile(conn, about, latest),
         }
 
-    detail: dict[str, Any] = _run(engine, "read the entity", read)
+    detail: dict[str, Any] = run_read(engine, "read the entity", read)
     return detail
 
 
@@ -489,7 +498,7 @@ def overview(engine: Engine, top: int = 10) -> dict[str, Any]:
         "counts": stats(engine),
         "speakers": speakers_top(engine, top),
         "articles": article_list(engine, top, 0).items,
-        "licences": _run(engine, "read licences", licences),
+        "licences": run_read(engine, "read licences", licences),
     }
 
 

@@ -116,7 +116,7 @@ def fts5_query(text: str) -> str:
     return " ".join(terms)
 
 
-def _claims_select() -> Select[Any]:
+def claims_select() -> Select[Any]:
     return (
         select(
             attributions.c.id,
@@ -168,7 +168,7 @@ def _about_ids(entity: str) -> Select[Any]:
     return select(mentions.c.attribution_id).where(_word_match(mentions.c.normalised, norm))
 
 
-def _filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
+def filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
     if f.speaker:
         stmt = stmt.where(attributions.c.speaker_id.in_(_speaker_ids(f.speaker)))
     if f.about:
@@ -203,7 +203,7 @@ def search(engine: Engine, f: Filters) -> list[Claim]:
     limit = f.limit or 20
     if engine.dialect.name == "sqlite":
         match = fts5_query(f.query)
-        rows = _run(engine, "search", lambda conn: _sqlite_search(conn, match, f, limit))
+        rows = run_read(engine, "search", lambda conn: _sqlite_search(conn, match, f, limit))
         # bm25 is smaller for better matches; report bigger-is-better like ts_rank
         return [_claim(r, r.snip, -float(r.rank)) for r in rows]
     # PostgreSQL: the GIN index finds matches, ts_rank orders them
@@ -213,12 +213,12 @@ def search(engine: Engine, f: Filters) -> list[Claim]:
     options = f"StartSel={HIGHLIGHT[0]}, StopSel={HIGHLIGHT[1]}, MaxWords=24, MinWords=8"
     snippet = func.ts_headline("english", attributions.c.content, tsq, options)
     stmt = (
-        _claims_select().add_columns(rank.label("rank"), snippet.label("snip"))
+        claims_select().add_columns(rank.label("rank"), snippet.label("snip"))
         .where(tsv.op("@@")(tsq))
         .order_by(rank.desc(), attributions.c.id)
     )  # fmt: skip
-    stmt = _filtered(stmt, f).limit(limit)
-    rows = _run(engine, "search", lambda conn: conn.execute(stmt).all())
+    stmt = filtered(stmt, f).limit(limit)
+    rows = run_read(engine, "search", lambda conn: conn.execute(stmt).all())
     return [_claim(r, r.snip, float(r.rank)) for r in rows]
 
 
@@ -323,7 +323,7 @@ def _has_filters(f: Filters) -> bool:
 
 def _passing(f: Filters) -> Select[Any]:
     """The ids of current attributions that pass `f`'s filters (all of them without filters),
-    with the same meaning as `_filtered` on the full join."""
+    with the same meaning as `filtered` on the full join."""
     fc = _FACETS.c
     stmt = select(fc.attribution_id)
     if f.speaker:
@@ -386,7 +386,7 @@ def _decorated(conn: Connection, match: str, ranked: list[tuple[int, float]]) ->
         return []
     ids = [i for i, _ in ranked]
     by_id = {
-        r.id: r for r in conn.execute(_claims_select().where(attributions.c.id.in_(ids))).all()
+        r.id: r for r in conn.execute(claims_select().where(attributions.c.id.in_(ids))).all()
     }
     # snippets straight from the index for the rows shown (a join would re-run MATCH per row)
     snippets: dict[int, str] = dict(conn.execute(
@@ -410,7 +410,7 @@ class _Ranked:
 
 def iter_claims(conn: Connection, f: Filters, batch: int = 1000) -> Iterator[Claim]:
     """Every claim that matches the filters (no query), streamed in id order."""
-    stmt = _filtered(_claims_select(), f).order_by(attributions.c.id)
+    stmt = filtered(claims_select(), f).order_by(attributions.c.id)
     if f.limit:
         stmt = stmt.limit(f.limit)
     result = conn.execution_options(stream_results=True, yield_per=batch).execute(stmt)
@@ -435,7 +435,7 @@ def speakers_top(engine: Engine, top: int = 20) -> list[dict[str, Any]]:
         .order_by(n_claims.desc(), speakers.c.name)
         .limit(top)
     )
-    rows = _run(engine, "list speakers", lambda conn: conn.execute(stmt).all())
+    rows = run_read(engine, "list speakers", lambda conn: conn.execute(stmt).all())
     return [dict(r._mapping) for r in rows]
 
 
@@ -479,7 +479,7 @@ def speaker_profile(engine: Engine, name: str, latest: int = 5) -> dict[str, Any
         ).all()  # fmt: skip
         claims = [
             _claim(r) for r in conn.execute(
-                _claims_select().where(attributions.c.speaker_id == sid)
+                claims_select().where(attributions.c.speaker_id == sid)
                 .order_by(article_versions.c.published.desc(), attributions.c.id)
             ).all()
         ]  # fmt: skip
@@ -495,7 +495,7 @@ def speaker_profile(engine: Engine, name: str, latest: int = 5) -> dict[str, Any
             "latest": [c.to_dict() for c in claims[:latest]], "other_matches": list(others),
         }  # fmt: skip
 
-    profile: dict[str, Any] = _run(engine, "read the speaker", read)
+    profile: dict[str, Any] = run_read(engine, "read the speaker", read)
     return profile
 
 
@@ -507,8 +507,8 @@ def about(
         raise StoreError(
             "the entity is empty", input="ENTITY", remedy="name a person, place or organisation"
         )
-    stmt = _filtered(_claims_select(), Filters(about=entity)).order_by(attributions.c.id)
-    rows = _run(engine, "find claims", lambda conn: conn.execute(stmt).all())
+    stmt = filtered(claims_select(), Filters(about=entity)).order_by(attributions.c.id)
+    rows = run_read(engine, "find claims", lambda conn: conn.execute(stmt).all())
     groups: dict[str, list[Claim]] = {}
     for row in rows:
         claim = _claim(row)
@@ -540,11 +540,11 @@ def stats(engine: Engine) -> dict[str, int]:
             "ingest_errors": count(select(func.count()).select_from(ingest_errors)),
         }
 
-    counts: dict[str, int] = _run(engine, "count", read)
+    counts: dict[str, int] = run_read(engine, "count", read)
     return counts
 
 
-def _run(engine: Engine, what: str, work: Any) -> Any:
+def run_read(engine: Engine, what: str, work: Any) -> Any:
     try:
         with engine.connect() as conn:
             return work(conn)
