@@ -201,6 +201,11 @@ CASES = [
         id="has learned is factive",
     ),
     pytest.param(
+        "The senator sharply criticized the plan to close the base.",
+        {"source": "The senator", "cue": "sharply criticized"},
+        id="a manner adverb before the verb belongs to the cue",
+    ),
+    pytest.param(
         "Clinton accused Trump of lying about his taxes.",
         {
             "source": "Clinton",

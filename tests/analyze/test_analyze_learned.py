@@ -13,7 +13,8 @@ from saywho.analyze import analyze, learned
 from saywho.analyze.attribution import find_attributions
 from saywho.analyze.cues import load_lexicon
 from saywho.analyze.nlp import parse_article
-from saywho.model import Article, Span
+from saywho.analyze.spans import Found
+from saywho.model import Article, Kind, Span, Stance
 
 needs_model = pytest.mark.skipif(
     importlib.util.find_spec("pycrfsuite") is None or not learned.model_path().is_file(),
@@ -116,3 +117,60 @@ def test_learned_rules_alone_without_tagger() -> None:
 )
 def test_learned_spans_of(tags: list[str], spans: list[tuple[str, int, int]]) -> None:
     assert learned.spans_of(tags) == spans
+
+
+def _found(text: str, cue: str, content: str, source: str | None) -> Found:
+    def span(part: str) -> tuple[int, int]:
+        start = text.index(part)
+        return start, start + len(part)
+
+    return Found(
+        field="text",
+        rule="verb-clause",
+        kind=Kind.INDIRECT,
+        source=span(source) if source else None,
+        cue=span(cue),
+        cue_lemma=cue,
+        stance=Stance.NEUTRAL,
+        content=span(content),
+        sentence=0,
+        paragraph=0,
+        confidence=0.9,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "tags", "rule_content", "expected"),
+    [
+        pytest.param(
+            "He said the plan , which failed , was dead .",
+            ["B-SRC", "B-CUE", "B-CON"] + ["I-CON"] * 7 + ["O"],
+            "the plan",
+            "the plan , which failed , was dead",
+            id="content tokens the CRF tags after the rule's end widen the content",
+        ),
+        pytest.param(
+            "He said the plan was dead .",
+            ["B-SRC", "B-CUE", "O", "O", "O", "O", "O"],
+            "the plan was dead",
+            "the plan was dead",
+            id="edges the CRF tags O are kept (edges only widen)",
+        ),
+        pytest.param(
+            "He said the plan was dead .",
+            ["B-CON", "I-CON", "B-CON", "I-CON", "I-CON", "I-CON", "O"],
+            "the plan was dead",
+            "the plan was dead",
+            id="widening never runs over the attribution's own source and cue",
+        ),
+    ],
+)
+def test_learned_adjust_content_widens_over_crf_content(
+    text: str, tags: list[str], rule_content: str, expected: str
+) -> None:
+    field = next(f for f in parse_article(_article(text)) if f.name == "text")
+    chunk = field.chunks[0]
+    assert [t.text for t in chunk.doc] == text.split(" ")
+    f = _found(text, "said", rule_content, "He")
+    start, end = learned._adjust_content(chunk, f, tags)
+    assert text[start:end] == expected

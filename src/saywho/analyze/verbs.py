@@ -35,9 +35,18 @@ _AUX_DEPS = {"aux", "auxpass", "neg"}
 _CUE_ADVERBS = {
     "also", "further", "later", "previously", "repeatedly", "again", "never", "once", "recently",
     "earlier", "first", "often", "already", "publicly", "privately", "immediately", "since",
-    "then", "still", "even", "just", "flatly", "categorically", "reportedly",
+    "then", "still", "even", "just", "flatly", "categorically", "reportedly", "now", "long",
+    "almost",
 }  # fmt: skip
 _PERSONAL = {"i", "we", "you", "me", "us"}
+
+
+def _cue_adverb(tok: Token) -> bool:
+    """An adverb PolNeAR puts into the cue: a listed one or a manner adverb ("cynically
+    dismissed", "has sharply criticized")."""
+    return tok.lower_ in _CUE_ADVERBS or (tok.lower_.endswith("ly") and tok.tag_ == "RB")
+
+
 # verbs whose object, when the parser found no complement, is still the reported clause
 # ("the candidate said families … file lawsuits"); for other verbs it is a plain object
 _LINEAR_LEMMAS = {
@@ -129,7 +138,7 @@ class VerbRule(SentenceView):
                 continue
             if prev.head.i != tok.i:
                 break
-            if prev.dep_ in _AUX_DEPS or (prev.dep_ == "advmod" and prev.lower_ in _CUE_ADVERBS):
+            if prev.dep_ in _AUX_DEPS or (prev.dep_ == "advmod" and _cue_adverb(prev)):
                 first -= 1
                 continue
             break
