@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # the spaCy model's wheel, pinned by hash in requirements.lock (sdist hash removed on purpose)
 MODEL_SHA256 := e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779
 
-.PHONY: install run test lint lock bench clean postgresql
+.PHONY: install run test lint lock bench clean postgresql chromium
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -20,14 +20,15 @@ $(STAMP): $(PY) requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-# the web UI is not built yet: `make run` stores the demo corpus on first start (./saywho.db),
-# prints what is in the store and the sample article's attributions
+# `make run` stores the demo corpus on first start (./saywho.db), prints what is in the store
+# and the sample article's attributions, then serves the web UI and API on http://127.0.0.1:8000/
 run: install
 	test -f saywho.db || $(VENV)/bin/saywho ingest --demo
 	$(VENV)/bin/saywho stats
 	$(VENV)/bin/saywho analyze --format table src/saywho/data/demo/rt-2023-01-20-us-isis.txt
+	$(VENV)/bin/saywho serve
 
-test: install postgresql lint
+test: install postgresql chromium lint
 	$(PY) -m pytest -q -ra
 
 # ruff (rules and reasons in pyproject.toml) and mypy --strict on the package
@@ -43,6 +44,15 @@ postgresql:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql; \
 	else echo "PostgreSQL is not installed and cannot be installed here: its tests will be skipped"; fi
 
+# The browser tests (tests/web/browser/) drive Debian's Chromium through Playwright, which is
+# never allowed to download a browser of its own. Installed from Debian when missing and we are
+# root (as CI is); otherwise those tests skip with a reason.
+chromium:
+	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; \
+	else echo "Chromium is not installed and cannot be installed here: the browser tests will be skipped"; fi
+
 # Re-resolve the lock from pyproject.toml; keeps only the model wheel's hash.
 lock: $(PY)
 	$(PY) -m pip install --quiet "uv>=0.9,<1"
@@ -56,6 +66,7 @@ bench: install
 	$(PY) benchmarks/attribution.py
 	$(PY) benchmarks/throughput.py
 	$(PY) benchmarks/ingest.py
+	$(PY) benchmarks/api.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis
