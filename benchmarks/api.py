@@ -1,6 +1,7 @@
 """API load benchmark: `saywho serve` answering concurrent searches on a 1M-attribution store.
 
     .venv/bin/python benchmarks/api.py [--clients 200] [--duration 30] [--processes 1]
+                                       [--server-workers 1]
                                        [--attributions 1000000] [--quick]
 
 Store: the generated store of benchmarks/ingest.py (`search_store`: ≥ 1M attributions written
@@ -152,8 +153,8 @@ def make_queries(n: int, seed: int = 7) -> list[dict[str, str]]:
 
 def library_baseline(db: Path, queries: list[dict[str, str]]) -> dict[str, list[float]]:
     """Latencies (ms) of the same queries in this process, one at a time, through
-    `saywho.store.search` (the CLI's search) and through the two library calls the endpoint
-    makes (`browse.attribution_list` with its total, `browse.facets`)."""
+    `saywho.store.search` (the CLI's search) and through the library call the endpoint makes
+    (`browse.search_page`: the page with its total, and the facets)."""
     from saywho.store import browse, open_store, search
 
     engine = open_store(str(db), create=False)
@@ -167,8 +168,7 @@ def library_baseline(db: Path, queries: list[dict[str, str]]) -> dict[str, list[
             search(engine, f)
             out["search"].append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            browse.attribution_list(engine, replace(f, limit=None), 20, offset)
-            browse.facets(engine, replace(f, limit=None))
+            browse.search_page(engine, replace(f, limit=None), 20, offset)
             out["endpoint"].append((time.perf_counter() - t) * 1000)
     finally:
         engine.dispose()
@@ -269,12 +269,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(db: Path, port: int, log: Path, workers: int = 1) -> subprocess.Popen[bytes]:
     env = dict(os.environ, NO_COLOR="1")
     env.pop("SAYWHO_DB", None)
     with log.open("wb") as out:
         proc = subprocess.Popen([SAYWHO, "serve", "--db", str(db), "--host", "127.0.0.1",
-                                 "--port", str(port)], stdout=out, stderr=subprocess.STDOUT,
+                                 "--port", str(port), "--workers", str(workers)], stdout=out, stderr=subprocess.STDOUT,
                                 env=env)  # fmt: skip
     import httpx
 
@@ -294,9 +294,18 @@ def start_server(db: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU seconds so far of a process and its live children, the server's worker
+    processes under ``--workers`` (Linux /proc)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            _, tail = stat.read_text().rsplit(")", 1)
+        except OSError:  # the process ended meanwhile
+            continue
+        fields = tail.split()
+        if stat.parent.name == str(pid) or fields[1] == str(pid):  # the process, or a child
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 # ---------------------------------------------------------------------------------- output
@@ -325,6 +334,8 @@ def main() -> int:
                         help="seconds of load on the trivial endpoint (default 10)")  # fmt: skip
     parser.add_argument("--processes", type=int, default=1,
                         help="client processes the clients are spread over (default 1)")  # fmt: skip
+    parser.add_argument("--server-workers", type=int, default=1,
+                        help="saywho serve --workers: server processes (default 1)")  # fmt: skip
     parser.add_argument("--attributions", type=int, default=1_000_000,
                         help="generated attributions in the store (default 1000000)")  # fmt: skip
     parser.add_argument(
@@ -343,14 +354,15 @@ def main() -> int:
     queries = make_queries(args.queries)
     filtered = sum(1 for q in queries if set(q) - {"q", "offset"})
     print(f"{len(queries)} distinct searches ({filtered} filtered), limit 20; "
-          f"{args.clients} clients in {args.processes} process(es); {os.cpu_count()} CPUs here")  # fmt: skip
+          f"{args.clients} clients in {args.processes} process(es); "
+          f"server: {args.server_workers} worker(s); {os.cpu_count()} CPUs here")  # fmt: skip
 
     load_before = os.getloadavg()[0]
     lib = library_baseline(db, queries)
     port = free_port()
     OUT.mkdir(parents=True, exist_ok=True)
     log = OUT / "api-serve.log"
-    server = start_server(db, port, log)
+    server = start_server(db, port, log, args.server_workers)
     base = f"http://127.0.0.1:{port}"
     try:
         with ProcessPoolExecutor(max_workers=args.processes) as pool:

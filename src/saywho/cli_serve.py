@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import socket
 from typing import Annotated
 
@@ -12,6 +13,12 @@ import typer
 from .cli import _fail, app, err, load_settings
 from .cli_store import DbOpt
 from .errors import SaywhoError
+
+# uvicorn closes an idle keep-alive connection after 5 s by default, the same expiry httpx and
+# many clients use: a client then reuses a connection the server is closing at that instant and
+# gets a read error (seen as 1–2 errors per run in benchmarks/api.py). Outliving the clients'
+# expiry, as nginx's 75 s default does, closes that race.
+KEEP_ALIVE_S = 75
 
 
 @app.command("serve")
@@ -24,6 +31,12 @@ def serve_command(
     port: Annotated[
         int, typer.Option("--port", "-p", min=1, max=65535, help="TCP port to listen on.")
     ] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", "-w", min=1, max=64,
+                     help="Server processes sharing the port (each with its own connections); "
+                     "1 runs in this process."),
+    ] = 1,
 ) -> None:
     """Serve the web UI and the REST API over the store (pages at /, API at /api/v1, docs at /api/docs).
 
@@ -42,7 +55,15 @@ def serve_command(
     _check_port(host, port)
     err.print(f"saywho: serving {settings.db} on http://{host}:{port}/ (Ctrl-C stops)",
               markup=False, highlight=False)  # fmt: skip
-    uvicorn.run(web_app, host=host, port=port, log_level="info", server_header=False)
+    if workers == 1:
+        uvicorn.run(web_app, host=host, port=port, log_level="info", server_header=False,
+                    timeout_keep_alive=KEEP_ALIVE_S)
+        return
+    # worker processes import the app by name and build it from the environment, so the store
+    # this process checked above is handed down as SAYWHO_DB (the other settings already are)
+    os.environ["SAYWHO_DB"] = settings.db
+    uvicorn.run("saywho.web:create_app", factory=True, workers=workers, host=host, port=port,
+                log_level="info", server_header=False, timeout_keep_alive=KEEP_ALIVE_S)  # fmt: skip
 
 
 def _check_port(host: str, port: int) -> None:

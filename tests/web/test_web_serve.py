@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
+from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from saywho.cli import app
@@ -60,3 +62,32 @@ def test_serve_settings_read_the_token_and_limit_from_the_environment() -> None:
     assert settings.api_token == "t0ken" and settings.max_request_bytes == 4096
     assert "t0ken" not in repr(settings)  # a secret stays out of logs
     assert Settings.from_env({}).api_token is None
+
+
+def test_serve_workers_hand_the_store_to_each_worker_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --workers N, uvicorn imports the app factory by name in each worker, which reads the
+    store from SAYWHO_DB: the one this process checked (uvicorn itself is not started here)."""
+    import os
+
+    import uvicorn
+
+    calls: list[tuple[Any, dict[str, Any]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kw: calls.append((target, kw)))
+    monkeypatch.delenv("SAYWHO_DB", raising=False)
+    db = str(tmp_path / "w.db")
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    result = runner.invoke(app, ["serve", "--db", db, "--port", str(port), "--workers", "3"], env=ENV)
+    assert result.exit_code == 0, result.stderr
+    ((target, kw),) = calls
+    assert (target, kw["factory"], kw["workers"], kw["port"]) == ("saywho.web:create_app", True, 3, port)
+    assert os.environ["SAYWHO_DB"] == db
+    monkeypatch.delenv("SAYWHO_DB")
+
+
+def test_serve_zero_workers_is_refused() -> None:
+    result = runner.invoke(app, ["serve", "--workers", "0"], env=ENV)
+    assert result.exit_code == 2 and "--workers" in result.stderr

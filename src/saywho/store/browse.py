@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 
 from ..errors import NotFoundError
+from .counts import FACETS, Facets, summarised, summary, summary_facets
 from .query import (
     Filters,
     claims_select,
@@ -55,9 +56,6 @@ from .schema import (
     speakers,
 )
 from .speakers import normalise
-
-#: the facets `facets` counts, in the order pages show them
-FACETS = ("speaker", "outlet", "stance", "kind")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +118,15 @@ def _counted(conn: Connection, stmt: Select[Any]) -> int:
 def attribution_list(engine: Engine, f: Filters, limit: int, offset: int) -> Page:
     """Claims passing `f`: with a query, best match first (`search`'s ranking and snippets);
     without one, newest first."""
-    base = _selected(engine, claims_select(), f)
-    total: int = run_read(engine, "count claims", lambda conn: _counted(conn, base))
+    if summarised(engine, f):
+        total = run_read(engine, "count claims", lambda conn: summary(conn, f).total)
+    else:
+        base = _selected(engine, claims_select(), f)
+        total = run_read(engine, "count claims", lambda conn: _counted(conn, base))
+    return _listed(engine, f, limit, offset, total)
+
+
+def _listed(engine: Engine, f: Filters, limit: int, offset: int, total: int) -> Page:
     if limit == 0 or offset >= total:
         return Page([], total, limit, offset)
     if f.query and f.query.strip():
@@ -142,9 +147,34 @@ def attribution_list(engine: Engine, f: Filters, limit: int, offset: int) -> Pag
     return Page([_claim(r) for r in rows], total, limit, offset)
 
 
-def facets(engine: Engine, f: Filters, top: int = 10) -> dict[str, list[dict[str, Any]]]:
+def facets(engine: Engine, f: Filters, top: int = 10) -> Facets:
     """For each of `FACETS`, the most frequent values among the claims passing `f`, with counts
-    (a speaker value also carries its id, so a page can link it)."""
+    (a speaker value also carries its id, so a page can link it); exact, ties by value."""
+    if not summarised(engine, f):
+        return _joined_facets(engine, f, top)
+    counts: Facets = run_read(engine, "count facets",
+                              lambda conn: summary_facets(conn, summary(conn, f), top))  # fmt: skip
+    return counts
+
+
+def search_page(
+    engine: Engine, f: Filters, limit: int, offset: int, top: int = 10
+) -> tuple[Page, Facets]:
+    """`attribution_list` and `facets` together, as the search page and API show them: on
+    SQLite with a query the matches are read once for both the total and the facets."""
+    if not summarised(engine, f):
+        return attribution_list(engine, f, limit, offset), facets(engine, f, top)
+
+    def read(conn: Connection) -> tuple[int, Facets]:
+        counted = summary(conn, f)
+        return counted.total, summary_facets(conn, counted, top)
+
+    total, counts = run_read(engine, "count facets", read)
+    return _listed(engine, f, limit, offset, total), counts
+
+
+def _joined_facets(engine: Engine, f: Filters, top: int) -> Facets:
+    """`facets` through the claims join: PostgreSQL, and SQLite without a query."""
     groups: dict[str, tuple[Any, ...]] = {
         "speaker": (speakers.c.name, speakers.c.id),
         "outlet": (outlets.c.name,),
@@ -152,15 +182,16 @@ def facets(engine: Engine, f: Filters, top: int = 10) -> dict[str, list[dict[str
         "kind": (attributions.c.kind,),
     }
 
-    def read(conn: Connection) -> dict[str, list[dict[str, Any]]]:
-        out: dict[str, list[dict[str, Any]]] = {}
+    def read(conn: Connection) -> Facets:
+        out: Facets = {}
         for name, cols in groups.items():
             n = func.count(attributions.c.id)
             stmt = (
                 _selected(engine, select(*cols, n.label("n")).select_from(
                     claims_select().get_final_froms()[0]), f)
                 .where(cols[0].is_not(None))
-                .group_by(*cols).order_by(n.desc(), cols[0]).limit(top)
+                .group_by(*cols).order_by(n.desc(), *cols)
+                .limit(top)
             )  # fmt: skip
             out[name] = [
                 {"value": r[0], "count": int(r.n), **({"id": r[1]} if name == "speaker" else {})}
@@ -168,7 +199,7 @@ def facets(engine: Engine, f: Filters, top: int = 10) -> dict[str, list[dict[str
             ]
         return out
 
-    result: dict[str, list[dict[str, Any]]] = run_read(engine, "count facets", read)
+    result: Facets = run_read(engine, "count facets", read)
     return result
 
 
@@ -503,5 +534,5 @@ def overview(engine: Engine, top: int = 10) -> dict[str, Any]:
 
 
 __all__ = ["FACETS", "Page", "article_detail", "article_list", "attribution_list",
-           "entity_detail", "entity_list", "facets", "overview", "speaker_detail",
+           "entity_detail", "entity_list", "facets", "overview", "search_page", "speaker_detail",
            "speaker_list", "timeline_buckets"]  # fmt: skip

@@ -73,7 +73,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # reads through a memory map instead of a read() call per page: a search touching 40 000
+    # attributions by id (facet counts) ran about a third faster on a 1M store; the size is
+    # address space to use at most, not memory taken
+    cursor.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")
     cursor.close()
+
+
+_MMAP_BYTES = 1 << 30
 
 
 def _safe(db: str) -> str:

@@ -294,7 +294,8 @@ _SAMPLE = 256
 _LIST_VS_PROBE = 1.4  # listing 1.4 passing ids costs about what probing one match does
 _PROBE_BELOW_RATE = 0.3
 
-_FACETS = table(
+#: SQLite only (migration 0002): the current attributions' filter values, keyed by id
+FACETS_TABLE = _FACETS = table(
     "attribution_facets",
     column("attribution_id", Integer),
     column("stance", String),
@@ -324,8 +325,13 @@ def _has_filters(f: Filters) -> bool:
 def _passing(f: Filters) -> Select[Any]:
     """The ids of current attributions that pass `f`'s filters (all of them without filters),
     with the same meaning as `filtered` on the full join."""
+    return facets_filtered(select(_FACETS.c.attribution_id), f)
+
+
+def facets_filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
+    """`stmt`, which reads `attribution_facets` (SQLite), kept to the rows passing `f`'s
+    filters: `filtered`'s meaning without the join to versions, articles and outlets."""
     fc = _FACETS.c
-    stmt = select(fc.attribution_id)
     if f.speaker:
         stmt = stmt.where(fc.attribution_id.in_(
             select(attributions.c.id).where(attributions.c.speaker_id.in_(_speaker_ids(f.speaker)))))  # fmt: skip
@@ -554,5 +560,5 @@ def run_read(engine: Engine, what: str, work: Any) -> Any:
         ) from exc
 
 
-__all__ = ["Claim", "Filters", "about", "fts5_query", "iter_claims", "search",
-           "speaker_profile", "speakers_top", "stats"]  # fmt: skip
+__all__ = ["FACETS_TABLE", "Claim", "Filters", "about", "facets_filtered", "fts5_query",
+           "iter_claims", "search", "speaker_profile", "speakers_top", "stats"]  # fmt: skip

@@ -129,8 +129,8 @@ def search(
     request: Request, engine: EngineDep, params: SearchDep, limit: Limit = 20, offset: Offset = 0
 ) -> dict[str, Any]:
     # without words it lists every claim passing the filters, newest first, as the page does
-    page = paged(request, browse.attribution_list(engine, params.filters, limit, offset))
-    return {**page, "query": params.q, "facets": browse.facets(engine, params.filters)}
+    page, facets = browse.search_page(engine, params.filters, limit, offset)
+    return {**paged(request, page), "query": params.q, "facets": facets}
 
 
 @router.get("/speakers", response_model=schemas.SpeakerPage, summary="Speakers, most quoted first")

@@ -33,14 +33,22 @@ def _stance_order(buckets: Sequence[Mapping[str, Any]]) -> list[str]:
     return known + sorted(seen - set(STANCE_COLOURS))
 
 
-def _nice_max(value: int) -> int:
-    """The y axis top: 1, 2, 5 × a power of ten, at least `value`."""
-    step = 1
+def _ticks(value: int) -> list[int]:
+    """Y axis ticks from 0 in a round step (1, 2 or 5 × a power of ten), at most five steps,
+    the last at or above `value`: 4 → 0 1 2 3 4, 7 → 0 2 4 6 8, 17 → 0 5 10 15 20.
+
+    >>> _ticks(3), _ticks(12), _ticks(230)
+    ([0, 1, 2, 3], [0, 5, 10, 15], [0, 50, 100, 150, 200, 250])
+    """
+    value = max(value, 1)
+    power = 1
     while True:
         for m in (1, 2, 5):
-            if m * step >= value:
-                return m * step
-        step *= 10
+            step = m * power
+            steps = -(-value // step)  # ceiling
+            if steps <= 5:
+                return [i * step for i in range(steps + 1)]
+        power *= 10
 
 
 def timeline_svg(timeline: Mapping[str, Any], title: str = "Attributions over time") -> Markup:
@@ -50,15 +58,16 @@ def timeline_svg(timeline: Mapping[str, Any], title: str = "Attributions over ti
     stances = _stance_order(buckets)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     totals = [sum(int(n) for n in b["counts"].values()) for b in buckets]
-    top = _nice_max(max(totals, default=0) or 1)
+    ticks = _ticks(max(totals, default=0))
+    top = ticks[-1]
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="chart-title" class="chart">',
         f'<title id="chart-title">{escape(title)}</title>',
         f'<text x="{LEFT}" y="16" font-size="13" font-weight="bold" fill="#222">{escape(title)}</text>',
     ]
-    # y axis: 0, half, top, with grid lines
-    for value in sorted({0, top // 2, top}):
+    # y axis: every tick with a grid line
+    for value in ticks:
         y = TOP + plot_h - plot_h * value / top
         out.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + plot_w}" y2="{y:.1f}" '
                    f'stroke="#ddd" stroke-width="1"/>')  # fmt: skip

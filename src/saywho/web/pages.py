@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
@@ -53,11 +54,62 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-templates.env.filters["http_url"] = http_url
-templates.env.filters["counted"] = counted
+def _parsed(value: object) -> datetime | date | None:
+    if isinstance(value, datetime | date):
+        return value
+    text = str(value or "").strip()
+    try:
+        if "T" in text or " " in text:
+            return datetime.fromisoformat(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def readable_date(value: object, time: bool = True) -> str:
+    """'2023-01-20T13:04' → '20 Jan 2023, 13:04' ('20 Jan 2023' without `time`); a date alone →
+    '20 Jan 2023'; what is no ISO date is shown as it is."""
+    when = _parsed(value)
+    if when is None:
+        return str(value or "")
+    day = f"{when.day} {when:%b %Y}"  # no %-d: the day without a leading zero, on every platform
+    return f"{day}, {when:%H:%M}" if time and isinstance(when, datetime) else day
+
+
+def iso(value: object) -> str:
+    """The machine-readable value of a `<time datetime=…>`: ISO 8601, as stored."""
+    when = _parsed(value)
+    if isinstance(when, datetime):
+        return when.isoformat(timespec="minutes" if not when.second else "seconds")
+    return when.isoformat() if when is not None else ""
+
+
+def wordy(value: object) -> bool:
+    """Whether a cue holds a letter or digit ("said") rather than only punctuation ("–", ":")."""
+    return any(ch.isalnum() for ch in str(value or ""))
+
+
+def other_names(aliases: Sequence[str], name: str) -> list[str]:
+    """A speaker's aliases less its canonical name (case and spacing aside), each once."""
+    seen = {" ".join(name.split()).casefold()}
+    out = []
+    for alias in aliases:
+        key = " ".join(alias.split()).casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(alias)
+    return out
+
+
+templates.env.filters.update(http_url=http_url, counted=counted, readable_date=readable_date,
+                             iso=iso, other_names=other_names)  # fmt: skip
+templates.env.tests["wordy"] = wordy
 templates.env.globals.update(
-    stances=[s.value for s in Stance], kinds=[k.value for k in Kind], stance_colours=STANCE_COLOURS
-)
+    stances=[s.value for s in Stance], kinds=[k.value for k in Kind], stance_colours=STANCE_COLOURS,
+    # marks a content can open or close its own quotation with; in a search snippet « » mark the
+    # matched words (`store.query.HIGHLIGHT`) instead
+    QUOTE_MARKS="\"“”‘’«»„‚‹›'", SNIPPET_QUOTE_MARKS="\"“”‘’„‚'",
+)  # fmt: skip
 
 
 def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
@@ -143,8 +195,7 @@ def article(request: Request, article_id: ArticleId, engine: EngineDep) -> HTMLR
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, engine: EngineDep, params: SearchDep,
            limit: Limit = 20, offset: Offset = 0) -> HTMLResponse:  # fmt: skip
-    page = browse.attribution_list(engine, params.filters, limit, offset)
-    facet_counts = browse.facets(engine, params.filters)
+    page, facet_counts = browse.search_page(engine, params.filters, limit, offset)
     form = {k: v for k, v in request.query_params.items() if k not in ("limit", "offset")}
     facet_links = {
         name: [(v, _with(request, **{name: v["value"]})) for v in values]

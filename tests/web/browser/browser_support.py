@@ -84,10 +84,7 @@ class Console:
 
     def problems(self) -> list[str]:
         """Console errors (a CSP violation is one), uncaught errors and failed requests."""
-        # the browser asks for /favicon.ico by itself; the app does not serve one (a 404 that
-        # no page of the app causes and no user sees), so it is not held against a page
-        logged = [text for kind, text in self.messages
-                  if kind == "error" and not text.endswith("/favicon.ico)")]  # fmt: skip
+        logged = [text for kind, text in self.messages if kind == "error"]
         return logged + self.errors + self.failed
 
 
