@@ -65,3 +65,42 @@ def test_headline_transcript_lead_in_the_body(run: Run) -> None:
     text = "The debate went on.\n\nPENCE: Well, look, Mark Cuban has been saying tough things."
     found = [a for a in run(text) if a["cue"] == ":"]
     assert [a["source"] for a in found] == ["PENCE"]
+
+
+def test_headline_transcript_lead_inside_a_quoted_transcript(run: Run) -> None:
+    # a transcript quoted paragraph by paragraph: each line reopens the quotation mark
+    text = (
+        "Partial transcript as follows:\n\n"
+        '"WALLACE: Let’s start with breaking news on the debate tonight.\n\n'
+        '"PENCE: Well, look, Mark Cuban has been saying tough things all week.'
+    )
+    found = [a for a in run(text) if a["cue"] == ":" and a["source"] != "Partial transcript"]
+    assert [(a["source"], str(a["content"])[:9]) for a in found] == [
+        ("WALLACE", "Let’s sta"),
+        ("PENCE", "Well, loo"),
+    ]
+
+
+def test_headline_quotation_signed_with_a_dash(run: Run) -> None:
+    text = (
+        "Readers answered our call.\n\n"
+        "“He represents our greatest shame.” ― Sonya Herridge\n"
+        "“I am so ashamed of this campaign.”\u00a0― Pamela Padilla."
+    )
+    found = [a for a in run(text) if a["cue"] == "―"]
+    assert [(a["source"], a["cue"], a["content"], a["kind"]) for a in found] == [
+        ("Sonya Herridge", "―", "“He represents our greatest shame.”", "direct"),
+        ("Pamela Padilla", "―", "“I am so ashamed of this campaign.”", "direct"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Readers answered.\n\n“Fake news” — that is what he calls every story.",
+                     id="a clause after the dash is no name"),
+        pytest.param("Readers answered.\n\nThe “great wall” ― Donald Trump", id="a line that is no quotation"),
+    ],
+)  # fmt: skip
+def test_headline_no_byline_without_a_signed_quotation(run: Run, text: str) -> None:
+    assert [a for a in run(text) if a["cue"] in {"―", "—"}] == []

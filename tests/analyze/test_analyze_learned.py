@@ -174,3 +174,33 @@ def test_learned_adjust_content_widens_over_crf_content(
     f = _found(text, "said", rule_content, "He")
     start, end = learned._adjust_content(chunk, f, tags)
     assert text[start:end] == expected
+
+
+def test_learned_new_attribution_takes_the_source_the_parse_links_to_the_cue() -> None:
+    # the nearer source-tagged span ("Jones", inside a relative clause) is not the cue's subject
+    text = "Smith , who met Jones , denied the report ."
+    field = next(f for f in parse_article(_article(text)) if f.name == "text")
+    chunk = field.chunks[0]
+    assert [t.text for t in chunk.doc] == text.split(" ")
+    tags = ["B-SRC", "O", "O", "O", "B-SRC", "O", "B-CUE", "B-CON", "I-CON", "O"]
+    spans = learned.spans_of(tags)
+    char = [learned._chars(chunk, a, b) for _, a, b in spans]
+    cue = next(k for k, s in enumerate(spans) if s[0] == "CUE")
+    new = learned._new(field, chunk, spans, char, cue, load_lexicon(), 0, 0.9)
+    assert new is not None and new.source is not None
+    assert (text[slice(*new.source)], text[slice(*new.content)]) == ("Smith", "the report")
+
+
+def test_learned_new_attribution_never_takes_a_whitespace_span() -> None:
+    # the robustness test found a run of spaces tagged as the learned source
+    text = "He said  the plan failed ."
+    field = next(f for f in parse_article(_article(text)) if f.name == "text")
+    chunk = field.chunks[0]
+    assert [t.text for t in chunk.doc] == ["He", "said", " ", "the", "plan", "failed", "."]
+    tags = ["O", "B-CUE", "B-SRC", "B-CON", "I-CON", "I-CON", "O"]
+    spans = learned.spans_of(tags)
+    char = [learned._chars(chunk, a, b) for _, a, b in spans]
+    cue = next(k for k, s in enumerate(spans) if s[0] == "CUE")
+    new = learned._new(field, chunk, spans, char, cue, load_lexicon(), 0, 0.9)
+    assert new is not None
+    assert (new.source, text[slice(*new.content)]) == (None, "the plan failed")

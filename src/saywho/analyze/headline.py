@@ -10,7 +10,9 @@ verb ("…, says Moscow") are found by the verb rules in `attribution.py`; every
 title field gets the kind ``headline``.
 
 The same colon rule finds body paragraphs that open with a speaker's name ("PENCE: Well, look,
-…", interview transcripts). With ``title_like`` the first body paragraph is treated as a title:
+…", interview transcripts, also when the whole line is quoted), and a body paragraph that is a
+quotation signed with a dash ("“…” ― Sonya Herridge", reader comments) attributes the quotation
+to the name. With ``title_like`` the first body paragraph is treated as a title:
 plain-text input (``--plain``) keeps the headline as the first paragraph.
 """
 
@@ -31,6 +33,11 @@ if TYPE_CHECKING:
 _MAX_SOURCE_WORDS = 6
 _DASH_RE = re.compile(r"\s([–—―-])\s")
 _COLON_RE = re.compile(r":\s")
+#: a whole paragraph that is a quotation, a dash and a name: '“…” ― Sonya Herridge'
+_BYLINE_RE = re.compile(
+    r"^[^\S\n]*([“”\"‘'][^\n]*[^\s“\"‘'][”\"’'])[^\S\n]*([–—―])[^\S\n]*([^\s“”\"][^\n“”\"]*)$",
+    re.MULTILINE,
+)
 #: common nouns that may be a headline's source ("Poll: Sanders leads")
 _REPORT_NOUNS = {
     "poll", "survey", "study", "report", "newspaper", "source", "sources", "official",
@@ -44,6 +51,7 @@ _LABELS = {
     "more", "related", "continued", "correction", "podcast", "listen", "quiz", "explainer",
 }  # fmt: skip
 _NAME_CHARS = re.compile(r"^[\w .,'’&()-]+$")
+_OPENING_MARKS = {'"', "“", "‘", "'"}
 _LEAD_COLON_MAX = 60  # characters before the colon of a transcript-style lead
 
 
@@ -65,6 +73,8 @@ def find_headline(parsed: ParsedField, lexicon: Lexicon, title_like: bool = Fals
             found = _colon(parsed, chunk, lexicon, lo, hi, headline=False)
             if found is not None:
                 out.append(found)
+            else:
+                out.extend(_bylines(parsed, lexicon, lo, parsed.paragraphs[chunk.paragraph][1]))
     return out
 
 
@@ -108,12 +118,26 @@ def _colon(
     if colon is None or cue is None:
         return None
     start = lo
-    dashes = list(_DASH_RE.finditer(text, lo, colon.start()))
+    # a transcript quoted whole, one open quotation per paragraph ('"PENCE: Well, …'): the
+    # speaker's name sits inside the quote the paragraph opens with
+    # (often a quotation of several paragraphs, each reopened with a mark, so the quotation that
+    # holds the colon may have begun paragraphs before)
+    quoted_line = text[lo : lo + 1] in _OPENING_MARKS
+    if quoted_line:
+        start = lo + 1
+    dashes = list(_DASH_RE.finditer(text, start, colon.start()))
     if dashes:  # "EXCLUSIVE – Roger Stone: …"
         start = dashes[-1].end()
     source = _strip(text, start, colon.start())
     content = _strip(text, colon.end(), hi)
-    if not source or not content or any(q.start < colon.start() < q.end for q in parsed.quotes):
+    if (
+        not source
+        or not content
+        or any(
+            q.start < colon.start() < q.end and not (quoted_line and q.start <= lo)
+            for q in parsed.quotes
+        )
+    ):
         return None
     if not _NAME_CHARS.match(text[source[0] : source[1]]):
         return None
@@ -124,6 +148,29 @@ def _colon(
         return None
     cue_span = (colon.start(), colon.start() + 1)
     return _found(parsed, "headline-colon", source, cue_span, cue, content, head, chunk)
+
+
+def _bylines(parsed: ParsedField, lexicon: Lexicon, lo: int, hi: int) -> list[Found]:
+    """Lines of a paragraph that are a quotation signed with a dash: '“…” ― Sonya Herridge'."""
+    text = parsed.text
+    out: list[Found] = []
+    for m in _BYLINE_RE.finditer(text, lo, hi):
+        cue = lexicon.punct.get(m.group(2)) or lexicon.punct.get("—")
+        source = _strip(text, m.start(3), m.end(3))
+        content = _strip(text, m.start(1), m.end(1))
+        chunk = next(
+            (c for c in parsed.chunks if c.offset <= m.start(3) < c.offset + len(c.doc.text)),
+            None,
+        )
+        if cue is None or source is None or content is None or chunk is None:
+            continue
+        if not _NAME_CHARS.match(text[source[0] : source[1]]):
+            continue
+        head = _source_head(chunk.doc, chunk.offset, source, headline=False)
+        if head is not None:
+            cue_span = (m.start(2), m.end(2))
+            out.append(_found(parsed, "byline-dash", source, cue_span, cue, content, head, chunk))
+    return out
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:

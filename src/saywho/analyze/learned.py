@@ -9,8 +9,8 @@ nearest cue), quotation marks, and the rules' own output (which role the rules g
 and tags every token ``B-``/``I-`` ``CUE``/``SRC``/``CON`` or ``O``. `refine` then checks the rules
 against those tags (a rule's attribution whose cue the CRF does not tag as a cue is dropped; a
 nested one only when the CRF is sure it is no cue) and adds an attribution for every confident
-learned cue the rules missed, with the nearest learned source in its sentence and the nearest
-learned content. The rules keep their own span boundaries, except that a rule's content widens
+learned cue the rules missed, with the learned source in its sentence and the learned content
+the parse attaches to the cue (else the nearest ones). The rules keep their own span boundaries, except that a rule's content widens
 over the content tokens the CRF tags right beside it (`ADJUST_CONTENT`); letting the CRF's spans
 replace the rules' outright (`REPLACE`) changed nothing or lowered exact F1 on PolNeAR dev. The model is trained on the
 PolNeAR training split by ``scripts/train_attribution.py``; see ``MODEL_CARD.md`` beside it.
@@ -432,8 +432,8 @@ def _new(
     first_sentence: int,
     score: float,
 ) -> Found | None:
-    """An attribution around the learned cue `spans[k]`: the nearest source in its sentence and
-    the nearest content in its paragraph piece."""
+    """An attribution around the learned cue `spans[k]`: a source in its sentence and a content in
+    its paragraph piece, those the parse attaches to the cue first, then the nearest."""
     doc = chunk.doc
     _, a, b = spans[k]
     sent = doc[a].sent
@@ -447,13 +447,31 @@ def _new(
         _, x, y = spans[j]
         return x - b if x > b else a - y
 
-    src = [j for j, s in enumerate(spans) if s[0] == "SRC" and sent.start <= s[1] < sent.end]
-    con = [j for j, s in enumerate(spans) if s[0] == "CON" and s[2] >= near_lo and s[1] < near_hi]
+    def words(j: int) -> bool:  # a span of whitespace tokens alone is no source or content
+        return not all(t.is_space for t in doc[spans[j][1] : spans[j][2] + 1])
+
+    src = [
+        j
+        for j, s in enumerate(spans)
+        if s[0] == "SRC" and sent.start <= s[1] < sent.end and words(j)
+    ]
+    con = [
+        j
+        for j, s in enumerate(spans)
+        if s[0] == "CON" and s[2] >= near_lo and s[1] < near_hi and words(j)
+    ]
     if not con:
         return None
-    c = min(con, key=gap)
-    s = min(src, key=gap) if src else None
     head = doc[a : b + 1].root
+
+    def linked(j: int) -> bool:
+        """The span hangs off the cue in the parse (its root's head is a cue token)."""
+        root = doc[spans[j][1] : spans[j][2] + 1].root
+        return a <= root.head.i <= b
+
+    # a span the parse attaches to the cue beats a nearer one that is not
+    c = min(con, key=lambda j: (not linked(j), gap(j)))
+    s = min(src, key=lambda j: (not linked(j), gap(j))) if src else None
     lemma = head.lemma_.lower()
     entry = lexicon.verb(lemma) or lexicon.nouns.get(lemma)
     source_token = doc[spans[s][1] : spans[s][2] + 1].root if s is not None else None

@@ -34,6 +34,7 @@ RULE_CONFIDENCE: dict[str, float] = {
     "noun-clause": 0.63,
     "headline-dash": 0.70,  # too rare in PolNeAR to measure; set below the colon rule
     "headline-colon": 0.73,
+    "byline-dash": 0.73,  # the same shape as a transcript colon: a name set off by punctuation
 }
 PRONOUN_PENALTY = {"verb-infinitive": 0.3, "verb-linear": 0.18}  # default 0.1
 NO_SOURCE_PENALTY = 0.4
