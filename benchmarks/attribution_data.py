@@ -64,6 +64,10 @@ class BratEvent:
     args: tuple[tuple[str, str], ...]  # (role, span id), e.g. ("Content2", "T22")
 
 
+#: the start of a brat annotation line: an id (T1, E2, R3, A4, #5, …) and a tab
+_BRAT_ID = re.compile(r"^[A-Z#]\d+\t")
+
+
 def parse_brat(ann: str, *, name: str = "<ann>") -> tuple[dict[str, BratSpan], list[BratEvent]]:
     """Text-bound annotations (``T``) by id and events (``E``) in file order.
 
@@ -77,7 +81,9 @@ def parse_brat(ann: str, *, name: str = "<ann>") -> tuple[dict[str, BratSpan], l
     spans: dict[str, BratSpan] = {}
     events: list[BratEvent] = []
     for lineno, line in enumerate(ann.splitlines(), 1):
-        if not line.strip():
+        # a few PolNeAR train files have span text that ran over a line break: the rest of it
+        # stands on a line of its own, with no annotation id, and belongs to the line before
+        if not line.strip() or not _BRAT_ID.match(line):
             continue
         try:
             if line.startswith("T"):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import pickle
-import re
 import sys
 import time
 from bisect import bisect_left
@@ -28,8 +27,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from attribution_data import (  # noqa: E402  # benchmarks is not a package
     Document,
-    first_annotation_per_article,
-    polnear_gold,
+    load_polnear,
 )
 
 from saywho.analyze.attribution import find_attributions  # noqa: E402
@@ -46,31 +44,10 @@ from saywho.config import Settings  # noqa: E402
 from saywho.extract import extract  # noqa: E402
 from saywho.model import Article, RawDocument  # noqa: E402
 
-#: a brat line: an id (T1, E2, R3, A4, #5, ...), a tab, the rest
-_BRAT_LINE = re.compile(r"^[A-Z#]\d+\t")
-
 
 def load_train(root: Path, limit: int | None) -> list[Document]:
-    """PolNeAR train, the first annotator per article, like the benchmark's `load_polnear`, but
-    skipping the stray lines a few training files have (span text that ran over a line break)."""
-    base = root / "train"
-    docs = []
-    chosen = first_annotation_per_article((base / "attributions").glob("*.ann"))
-    for stem, ann_path in chosen.items():
-        text_path = base / "text" / f"{stem}.txt"
-        if not text_path.exists():
-            continue
-        ann = "\n".join(
-            line
-            for line in ann_path.read_text(encoding="utf-8").splitlines()
-            if _BRAT_LINE.match(line)
-        )
-        gold = polnear_gold(ann, name=str(ann_path))
-        text = text_path.read_bytes().decode("utf-8")
-        docs.append(Document(stem, text_path, text, gold))
-        if limit is not None and len(docs) >= limit:
-            break
-    return docs
+    """PolNeAR train, the first annotator per article: the benchmark's own loader."""
+    return load_polnear(root, split="train", limit=limit)
 
 
 def gold_tags(chunk: Chunk, doc: Document) -> list[str]:

@@ -435,6 +435,19 @@ def test_data_parse_brat_keeps_discontinuous_pieces_and_events() -> None:
     assert events[3].args == ()
 
 
+def test_data_parse_brat_skips_span_text_that_ran_over_a_line_break() -> None:
+    # as in a few PolNeAR train files: the span's text goes on, on a line with no id
+    spans, events = parse_brat("T1\tContent 0 20\tfirst line\nof the content\nT2\tCue 21 25\tsaid\n")
+    assert set(spans) == {"T1", "T2"}
+    assert spans["T2"].extent.pieces == ((21, 25),)
+    assert events == []
+
+
+def test_data_parse_brat_still_refuses_a_broken_annotation_line() -> None:
+    with pytest.raises(DataError, match="cannot parse brat line"):
+        parse_brat("T1\tContent zero 20\ttext\n")
+
+
 def test_data_polnear_gold_builds_attributions() -> None:
     gold = polnear_gold(ANN)
     by_id = {g.id: g for g in gold}
