@@ -32,7 +32,8 @@ def _reference(engine: Engine, f: Filters, top: int) -> tuple[int, dict[str, lis
                 func.plainto_tsquery("english", f.query)))).scalars()),
     }[engine.dialect.name]  # fmt: skip
     with engine.connect() as conn:
-        found = matches(conn)
+        # without words every claim is "found"; the filters below still apply
+        found = matches(conn) if f.query else set(conn.execute(select(attributions.c.id)).scalars())
         # the filters' own meaning, from the full claims join `iter_claims` reads
         from saywho.store.query import iter_claims
 
@@ -99,6 +100,10 @@ CASES = [
     (Filters(query="bridge", speaker="Anna Berg"), "a speaker"),
     (Filters(query="bridge", since=date(2024, 3, 1), until=date(2024, 5, 31)), "a date range"),
     (Filters(query="nothing matches this"), "no match"),
+    (Filters(), "no words: every current claim"),
+    (Filters(stance="neutral"), "no words, a stance"),
+    (Filters(kind="direct", outlet="rt"), "no words, a kind at an outlet"),
+    (Filters(speaker="Anna Berg", since=date(2024, 2, 1)), "no words, a speaker since a date"),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Counting the claims a full-text search finds on SQLite, for `browse`'s totals and facets.
+"""Counting the claims a search passes on SQLite, for `browse`'s totals and facets.
 
     if summarised(engine, f):
         counted = run_read(engine, "count", lambda conn: summary(conn, f))
@@ -7,7 +7,8 @@
 The matches are read once from FTS5, and each is looked up by id in ``attribution_facets``
 (migration 0002: stance, kind, outlet, date of every current attribution) and ``attributions``
 (its speaker): no join of every match to its version, article, outlet and speaker per facet.
-Counts are exact; ties are ordered by value as the join's ORDER BY orders them.
+Without search words every passing claim counts, and SQLite groups ``attribution_facets`` by
+each facet itself. Counts are exact; ties are ordered by value as the join's ORDER BY orders them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Integer, column, literal_column, select, text
+from sqlalchemy import Connection, Engine, Integer, column, func, literal_column, select, text
 
 from .query import FACETS_TABLE, Filters, facets_filtered, fts5_query
 from .schema import attributions, outlets, speakers
@@ -28,9 +29,9 @@ Facets = dict[str, list[dict[str, Any]]]
 
 
 def summarised(engine: Engine, f: Filters) -> bool:
-    """Whether `f` is counted from the full-text matches and `attribution_facets` (SQLite, a
-    query) rather than through the claims join, which costs a join per match and per facet."""
-    return engine.dialect.name == "sqlite" and bool(f.query and f.query.strip())
+    """Whether `f` is counted from `attribution_facets` (SQLite) rather than through the claims
+    join, which costs a join per claim and per facet (PostgreSQL plans that join well itself)."""
+    return engine.dialect.name == "sqlite"
 
 
 def summary(conn: Connection, f: Filters) -> Summary:
@@ -39,7 +40,8 @@ def summary(conn: Connection, f: Filters) -> Summary:
 
     The rows are counted here rather than by GROUP BY: a common word's matches have nearly as
     many (speaker, outlet, stance, kind) groups as rows, so SQLite's sort would buy nothing."""
-    assert f.query is not None
+    if not (f.query and f.query.strip()):
+        return _grouped(conn, f)
     matches = (
         text("SELECT rowid FROM attribution_fts WHERE attribution_fts MATCH :match")
         .bindparams(match=fts5_query(f.query)).columns(column("rowid", Integer)).subquery("m")
@@ -57,6 +59,22 @@ def summary(conn: Connection, f: Filters) -> Summary:
         return Summary(0, {name: Counter() for name in FACETS})
     columns = zip(*rows, strict=True)
     return Summary(len(rows), dict(zip(FACETS, map(Counter, columns), strict=True)))
+
+
+def _grouped(conn: Connection, f: Filters) -> Summary:
+    """`summary` without search words: every passing claim counts, so SQLite groups them itself
+    (one GROUP BY per facet over ``attribution_facets``'s indexes) instead of sending a row per
+    claim here — a store of a million claims would otherwise be read whole."""
+    fc = FACETS_TABLE.c
+    by: dict[str, Counter[Any]] = {}
+    for name, col in zip(FACETS, (attributions.c.speaker_id, fc.outlet_id, fc.stance, fc.kind),
+                         strict=True):  # fmt: skip
+        stmt = facets_filtered(
+            select(col, func.count()).select_from(FACETS_TABLE)
+            .join(attributions, attributions.c.id == fc.attribution_id), f,
+        ).group_by(col)  # fmt: skip
+        by[name] = Counter({row[0]: int(row[1]) for row in conn.execute(stmt).all()})
+    return Summary(sum(by["kind"].values()), by)
 
 
 @dataclass(frozen=True, slots=True)
