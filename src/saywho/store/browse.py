@@ -23,22 +23,18 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
-    Integer,
     Select,
-    column,
     func,
     literal_column,
     select,
-    text,
 )
 
 from ..errors import NotFoundError
-from .counts import FACETS, Facets, summarised, summary, summary_facets
+from .counts import FACETS, Facets, fts_matches, summarised, summary, summary_facets
 from .query import (
     Filters,
     claims_select,
     filtered,
-    fts5_query,
     run_read,
     search,
     speakers_top,
@@ -97,9 +93,7 @@ def _claim(row: Any, snippet: str | None = None, rank: float | None = None) -> d
 def _matching(engine: Engine, query: str) -> ColumnElement[bool]:
     """Attributions whose content matches `query`, with `search`'s safe query syntax."""
     if engine.dialect.name == "sqlite":
-        ids = text("SELECT rowid FROM attribution_fts WHERE attribution_fts MATCH :match")
-        ids = ids.bindparams(match=fts5_query(query))
-        return attributions.c.id.in_(ids.columns(column("rowid", Integer)))
+        return attributions.c.id.in_(fts_matches(query))
     tsv: Any = literal_column("attributions.content_tsv")
     return tsv.op("@@")(func.plainto_tsquery("english", query))  # type: ignore[no-any-return]
 

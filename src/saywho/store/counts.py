@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Integer, column, func, literal_column, select, text
+from sqlalchemy.sql.selectable import TextualSelect
 
 from .query import FACETS_TABLE, Filters, facets_filtered, fts5_query
 from .schema import attributions, outlets, speakers
@@ -26,6 +27,13 @@ from .schema import attributions, outlets, speakers
 FACETS = ("speaker", "outlet", "stance", "kind")
 
 Facets = dict[str, list[dict[str, Any]]]
+
+
+def fts_matches(query: str) -> TextualSelect:
+    """The ids (column ``rowid``) of the attributions whose content matches `query` on SQLite,
+    in `search`'s safe query syntax."""
+    ids = text("SELECT rowid FROM attribution_fts WHERE attribution_fts MATCH :match")
+    return ids.bindparams(match=fts5_query(query)).columns(column("rowid", Integer))
 
 
 def summarised(engine: Engine, f: Filters) -> bool:
@@ -42,10 +50,7 @@ def summary(conn: Connection, f: Filters) -> Summary:
     many (speaker, outlet, stance, kind) groups as rows, so SQLite's sort would buy nothing."""
     if not (f.query and f.query.strip()):
         return _grouped(conn, f)
-    matches = (
-        text("SELECT rowid FROM attribution_fts WHERE attribution_fts MATCH :match")
-        .bindparams(match=fts5_query(f.query)).columns(column("rowid", Integer)).subquery("m")
-    )  # fmt: skip
+    matches = fts_matches(f.query).subquery("m")
     fc = FACETS_TABLE.c
     stmt = facets_filtered(
         select(attributions.c.speaker_id, fc.outlet_id, fc.stance, fc.kind).select_from(matches)
@@ -134,4 +139,4 @@ def _names(conn: Connection, table: Any, ids: list[int]) -> dict[int, str]:
 _CHUNK = 5000
 
 
-__all__ = ["FACETS", "Facets", "Summary", "summarised", "summary", "summary_facets"]
+__all__ = ["FACETS", "Facets", "Summary", "fts_matches", "summarised", "summary", "summary_facets"]
