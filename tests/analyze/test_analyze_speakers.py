@@ -61,6 +61,24 @@ def speakers_by_cue(attributions: list[dict[str, object]]) -> dict[str, object]:
             {"said": "warren"},
             id="a relative pronoun stands for the noun it modifies",
         ),
+        pytest.param(
+            "Egypt's foreign minister Sameh Shoukry said the talks would resume. "
+            "Ethiopia's water minister denied that the filling had harmed farmers.",
+            {"said": "sameh-shoukry", "denied": "ethiopia-s-water-minister"},
+            id="a description whose qualifiers the earlier speaker lacks is someone else",
+        ),
+        pytest.param(
+            "Zamir Kabulov, Russia’s presidential envoy for Afghanistan, spoke on Friday. "
+            "The Russian envoy said the US had failed.",
+            {"said": "zamir-kabulov"},
+            id="a nationality qualifier agrees with the country in the description",
+        ),
+        pytest.param(
+            "Zamir Kabulov, Russia’s presidential envoy for Afghanistan, spoke on Friday. "
+            "The former envoy said the US had failed.",
+            {"said": "zamir-kabulov"},
+            id="generic qualifiers such as former do not block a match",
+        ),
     ],
 )
 def test_speakers_resolve_every_form_to_one_id(

@@ -74,6 +74,11 @@ _PERSON_NOUNS = _MALE_NOUNS | _FEMALE_NOUNS | {
     "pollster", "strategist", "manager", "executive", "ceo", "representative", "congressman",
     "speaker", "politician", "negotiator", "historian", "narrator", "host", "anchor", "user",
 }  # fmt: skip
+# adjectives any holder of a role may carry: no reason to doubt "the former envoy" is the envoy
+_GENERIC_QUALIFIERS = {
+    "former", "top", "senior", "new", "current", "then", "chief", "deputy", "acting", "same",
+    "other", "own", "veteran", "longtime", "outgoing", "incoming", "late", "leading", "high",
+}  # fmt: skip
 _DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "another", "one", "some"}
 _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _FIRST_PERSON = {"i", "me", "we", "us", "my", "our"}
@@ -300,6 +305,7 @@ class _Resolver:
         determiner = next((c.lower_ for c in tok.children if c.dep_ in {"det", "poss"}), None)
         # 4. a definite description matching an earlier speaker's name or role
         if determiner in {"the", "this", "that", "these", "those"} or lemma not in _ANONYMOUS:
+            qualifiers = _qualifiers(tok)
             for cand in reversed(self.speakers):
                 name_words = {w.lower() for w in re.findall(r"\w+", cand.name)}
                 roles = {w.lower() for d in cand.descriptions for w in re.findall(r"\w+", d)}
@@ -312,11 +318,15 @@ class _Resolver:
                         continue
                     if gender and cand.gender and gender != cand.gender:
                         continue
+                    if not _agrees(qualifiers, name_words | roles):
+                        continue  # "Ethiopia's water minister" is not Egypt's foreign minister
                     return cand
             for m in reversed(self.timeline):
                 if m.pos >= pos or m.speaker is not None:
                     continue
                 roles = {w.lower() for d in m.descriptions for w in re.findall(r"\w+", d)}
+                if not _agrees(qualifiers, roles | set(m.name.lower().split())):
+                    continue
                 if (m.type in {"ORG", "GPE"} and lemma in m.name.lower().split()) or (
                     lemma in roles and not plural
                 ):
@@ -523,6 +533,32 @@ def _entity_spans(fields: list[ParsedField]) -> dict[str, list[tuple[int, int]]]
                         (chunk.offset + ent.start_char, chunk.offset + ent.end_char)
                     )
     return out
+
+
+def _qualifiers(tok: Token) -> list[str]:
+    """The words that narrow a description down ("Ethiopia's", "water" in "Ethiopia's water
+    minister"): nouns, proper nouns and adjectives before the head, bar the ones any holder of
+    the role may carry ("former", "top", "senior")."""
+    out = []
+    for t in tok.doc[tok.left_edge.i : tok.i]:
+        if t.head.i != tok.i and t.head.head.i != tok.i:
+            continue  # inside a longer modifier; its head speaks for it
+        if t.pos_ in {"NOUN", "PROPN", "ADJ"} and t.lower_ not in _GENERIC_QUALIFIERS:
+            out.append(t.lower_)
+    return out
+
+
+def _agrees(qualifiers: list[str], words: set[str]) -> bool:
+    """Every qualifier of a description is among a speaker's words, allowing a country for its
+    people ("Russian" ~ "Russia", "Egyptian" ~ "Egypt")."""
+    for q in qualifiers:
+        if q in words:
+            continue
+        stem = q[:5]
+        if len(stem) >= 4 and any(w[:5] == stem or q.startswith(w) and len(w) >= 4 for w in words):
+            continue
+        return False
+    return True
 
 
 def _appositions(root: Token, name: str) -> tuple[str, ...]:
