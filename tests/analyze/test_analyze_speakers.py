@@ -116,3 +116,34 @@ def test_speakers_first_person_inside_a_quote_is_not_a_separate_source(run: Run)
     found = run("“I told him the deal was dead,” Kabulov said.")
     assert [a["cue"] for a in found] == ["said"]
     assert found[0]["speaker"] == "kabulov"
+
+
+def test_speakers_a_headline_role_is_the_body_speaker_it_describes() -> None:
+    from saywho.analyze import analyze
+    from saywho.extract import extract
+    from saywho.model import RawDocument
+
+    page = (
+        b"Mayor says budget is balanced\n\n"
+        b"The mayor of Springfield, Jane Doe, said the budget was balanced. "
+        b"Doe told reporters the city would not raise taxes.\n"
+    )
+    analysis = analyze(extract(RawDocument("mayor.txt", page)))
+    assert analysis.article.title == "Mayor says budget is balanced"
+    assert [a.speaker for a in analysis.attributions] == ["jane-doe"] * 3
+    assert [s.id for s in analysis.speakers] == ["jane-doe"]
+
+
+def test_speakers_a_headline_role_two_body_speakers_share_stays_apart() -> None:
+    from saywho.analyze import analyze
+    from saywho.extract import extract
+    from saywho.model import RawDocument
+
+    page = (
+        b"Minister says talks will resume\n\n"
+        b"The foreign minister, Sameh Shoukry, said the talks would resume. "
+        b"The water minister, Mohamed Abdel Aty, said the dam was a threat.\n"
+    )
+    analysis = analyze(extract(RawDocument("ministers.txt", page)))
+    headline = [a for a in analysis.attributions if a.field == "title"]
+    assert headline and headline[0].speaker not in {"sameh-shoukry", "mohamed-abdel-aty"}

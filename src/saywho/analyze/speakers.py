@@ -276,9 +276,10 @@ class _Resolver:
         if tok.ent_type_ == "" and tok.pos_ == "NOUN":
             # the head itself is the role ("the envoy, Zamir Kabulov")
             cand.add_description(doc[tok.left_edge.i : tok.i + 1].text)
-        if cand.type == "PERSON":
-            # "US Secretary of State Antony Blinken": the words before the name
-            ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        if cand.type == "PERSON" and (ent is not None or tok.pos_ == "PROPN"):
+            # "US Secretary of State Antony Blinken": the words before the name (not those
+            # before a role noun whose apposition is the name: that role is described above)
             start = ent.start if ent is not None else tok.i
             first = tok.left_edge.i
             words = [t for t in doc[first:start] if t.lower_ not in _DETERMINERS and not t.is_punct]
@@ -469,6 +470,7 @@ def resolve_speakers(found: list[Found], fields: list[ParsedField]) -> list[Spea
         cand = resolver.resolve(found[i])
         chosen[i] = cand
         resolver.record(found[i], cand)
+    _relink_headline_roles(found, chosen)
     # first person inside a quotation: the quoted speaker
     for i in order:
         f = found[i]
@@ -507,6 +509,33 @@ def resolve_speakers(found: list[Found], fields: list[ParsedField]) -> list[Spea
     for i, cand in chosen.items():
         found[i].speaker = cand.id if cand is not None else None
     return speakers
+
+
+def _relink_headline_roles(found: list[Found], chosen: dict[int, _Candidate | None]) -> None:
+    """A headline or standfirst names a role before the body names the person ("Mayor says
+    budget is balanced" … "The mayor of Springfield, Jane Doe, said"): its nameless source
+    becomes the one body speaker that role describes, when there is exactly one."""
+    body = [c for i, c in chosen.items() if c is not None and found[i].field == "text"]
+    for i, cand in chosen.items():
+        f = found[i]
+        tok = f.source_token
+        if f.field == "text" or cand is None or tok is None:
+            continue
+        lemma = tok.lemma_.lower()
+        if cand.type in {"PERSON", "ORG", "GPE"} and cand.name.lower() != lemma:
+            continue  # a name, not a role
+        qualifiers = _qualifiers(tok)
+        matches = {
+            id(c): c
+            for c in body
+            if c is not cand and lemma in (roles := _role_words(c)) and _agrees(qualifiers, roles)
+        }
+        if len(matches) == 1:
+            chosen[i] = next(iter(matches.values()))
+
+
+def _role_words(cand: _Candidate) -> set[str]:
+    return {w.lower() for d in cand.descriptions for w in re.findall(r"\w+", d)}
 
 
 def _body_mentions(
