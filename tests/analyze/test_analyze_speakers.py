@@ -79,6 +79,21 @@ def speakers_by_cue(attributions: list[dict[str, object]]) -> dict[str, object]:
             {"said": "zamir-kabulov"},
             id="generic qualifiers such as former do not block a match",
         ),
+        pytest.param(
+            "The World Health Organisation (WHO) recommends iodised salt. "
+            "WHO says the problem is getting worse.",
+            {"recommends": "world-health-organisation", "says": "world-health-organisation"},
+            id="an abbreviation in capitals is the organisation, not a relative pronoun",
+        ),
+        pytest.param(
+            "The results of the National Iodine Nutrition Study revealed that children lacked "
+            "iodine. The results confirm that the problem is widespread.",
+            {
+                "revealed": "national-iodine-nutrition-study",
+                "confirm": "national-iodine-nutrition-study",
+            },
+            id="the results of a named study speak for the study, and so do the results later",
+        ),
     ],
 )
 def test_speakers_resolve_every_form_to_one_id(

@@ -58,6 +58,8 @@ _REPRESENTATIVES = {
     "spokesman", "spokeswoman", "spokesperson", "representative", "official", "officer",
     "source", "aide", "adviser", "advisor", "staffer", "member", "diplomat", "insider",
 }  # fmt: skip
+# what an organisation or a study produces, speaking for it: "the results of the … Study"
+_PRODUCTS = {"result", "finding", "author", "conclusion", "figure", "data", "analysis"}
 # heads of anonymous sources ("a source said", "people familiar with the matter")
 _ANONYMOUS = {
     "source", "official", "person", "people", "insider", "aide", "someone", "staffer", "diplomat",
@@ -168,6 +170,13 @@ class _Resolver:
             for cand in reversed(self.speakers):
                 if cand.type == "PERSON" and last and last == _surname(cand.name):
                     return cand
+        if len(name) > 1 and name.isupper() and name.isalpha():
+            # an abbreviation: "WHO" for "World Health Organisation (WHO)"
+            for cand in reversed(self.speakers):
+                if cand.type != "PERSON" and (
+                    name in cand.descriptions or _initials(cand.name) == name
+                ):
+                    return cand
         return None
 
     def speaker_for_name(
@@ -226,10 +235,18 @@ class _Resolver:
         self, tok: Token, f: Found, pos: tuple[int, int, int], depth: int
     ) -> _Candidate | None:
         lower = tok.lower_
-        if lower in {"who", "which", "that", "whom"} and tok.head.dep_ == "relcl" and depth < 2:
+        acronym = len(tok.text) > 1 and tok.text.isupper()  # "WHO said" is no relative pronoun
+        if (
+            lower in {"who", "which", "that", "whom"}
+            and tok.head.dep_ == "relcl"
+            and depth < 2
+            and not acronym
+        ):
             return self.resolve_token(tok.head.head, f, pos, depth + 1)
-        if tok.pos_ == "PRON" or lower in _PRONOUN_GENDER:
+        if (tok.pos_ == "PRON" or lower in _PRONOUN_GENDER) and not acronym:
             return self.pronoun(lower, pos)
+        if acronym and tok.pos_ == "PRON":
+            return self.speaker_for_name(tok.text, "ORG", pos, None)
         name, kind = self._name_of(tok)
         gender = _gender_near(tok.doc, tok.left_edge.i, tok.i)
         if name is not None:
@@ -295,8 +312,9 @@ class _Resolver:
         doc = tok.doc
         lemma = tok.lemma_.lower()
         plural = tok.tag_ in {"NNS", "NNPS"}
-        # 3. representatives of a named organisation
-        if lemma in _REPRESENTATIVES:
+        # 3. representatives of a named organisation, and what it produced ("the results of
+        # the National Iodine Nutrition Study", "the authors of the Lancet study")
+        if lemma in _REPRESENTATIVES or lemma in _PRODUCTS:
             org = self._organisation_in(tok)
             if org is not None:
                 name, kind = org
@@ -314,6 +332,7 @@ class _Resolver:
                     lemma in name_words
                     or tok.lower_ in name_words
                     or (lemma in roles and not plural)
+                    or (plural and tok.lower_ in roles and cand.type != "PERSON")
                 ):
                     if cand.type == "PERSON" and plural:
                         continue
@@ -611,10 +630,19 @@ def _clean_name(tokens: list[Token]) -> str:
         tokens = tokens[1:]
     while tokens and (tokens[-1].lower_ in {"'s", "’s", "'", "’"} or tokens[-1].is_punct):
         tokens = tokens[:-1]
+    # "World Health Organisation (WHO": an abbreviation the entity cut off is no part of the name
+    opened = [k for k, t in enumerate(tokens) if t.text in {"(", "["}]
+    if opened and not any(t.text in {")", "]"} for t in tokens[opened[-1] :]):
+        tokens = tokens[: opened[-1]]
     if not tokens:
         return ""
     doc = tokens[0].doc
     return doc[tokens[0].i : tokens[-1].i + 1].text
+
+
+def _initials(name: str) -> str:
+    """The capitals of a name: "WHO" for "World Health Organisation" ("of", "for" skipped)."""
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
 
 
 def _surname(name: str) -> str:
