@@ -172,7 +172,38 @@ def test_learned_adjust_content_widens_over_crf_content(
     chunk = field.chunks[0]
     assert [t.text for t in chunk.doc] == text.split(" ")
     f = _found(text, "said", rule_content, "He")
-    start, end = learned._adjust_content(chunk, f, tags)
+    start, end = learned._adjust_content(chunk, f, tags, load_lexicon())
+    assert text[start:end] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "expected"),
+    [
+        pytest.param(
+            "Officials told him that the budget was funded .",
+            "that the budget was funded",
+            "that the budget was funded",
+            id="the hearer before a that-clause is no content",
+        ),
+        pytest.param(
+            "Officials urged him to fund the budget .",
+            "to fund the budget",
+            "him to fund the budget",
+            id="the one urged before an infinitive is (PolNeAR keeps it)",
+        ),
+    ],
+)
+def test_learned_adjust_content_never_takes_the_hearer_of_a_clause(
+    text: str, content: str, expected: str
+) -> None:
+    field = next(f for f in parse_article(_article(text)) if f.name == "text")
+    chunk = field.chunks[0]
+    tags = ["B-SRC", "B-CUE"] + ["I-CON"] * (len(chunk.doc) - 3) + ["O"]
+    tags[2] = "B-CON"
+    cue = text.split(" ")[1]
+    f = _found(text, cue, content, "Officials")
+    f.cue_lemma = {"told": "tell", "urged": "urge"}[cue]
+    start, end = learned._adjust_content(chunk, f, tags, load_lexicon())
     assert text[start:end] == expected
 
 

@@ -66,6 +66,9 @@ LEXICON_ONLY = False
 #: 0.552 -> 0.568, GUM 0.561 -> 0.579)
 ADJUST_CONTENT = True
 
+#: the hearer of a cue that takes one ("told him that …"): a content never widens over it
+_HEARER = frozenset({"dobj", "dative", "iobj"})
+
 _LOCK = threading.Lock()
 
 Tagged = list[tuple[str, int, int]]  # (role, first token, last token) in a chunk's doc
@@ -348,7 +351,7 @@ def refine(
                 if con:
                     f.content = (min(c[0] for c in con), max(c[1] for c in con))
                 elif ADJUST_CONTENT:
-                    f.content = _adjust_content(chunk, f, tags)
+                    f.content = _adjust_content(chunk, f, tags, lexicon)
             for k in cues:
                 if k in used or any(overlaps(char[k], f.cue) for f in (*found, *known)):
                     continue
@@ -380,9 +383,12 @@ def refine(
     return found
 
 
-def _adjust_content(chunk: Chunk, f: Found, tags: Sequence[str]) -> tuple[int, int]:
+def _adjust_content(
+    chunk: Chunk, f: Found, tags: Sequence[str], lexicon: Lexicon
+) -> tuple[int, int]:
     """The rule's content widened over the content tokens the CRF tags right outside its edges,
-    within the sentence of each edge (never over the attribution's own source or cue).
+    within the sentence of each edge (never over the attribution's own source or cue, nor over
+    the hearer of a cue with a that-clause: "told him that …").
 
     Moving an edge inward where the CRF tags O lowered exact F1 on dev, so edges only widen."""
     doc = chunk.doc
@@ -392,8 +398,20 @@ def _adjust_content(chunk: Chunk, f: Found, tags: Sequence[str]) -> tuple[int, i
         return f.content
     taken = [f.cue] + ([f.source] if f.source is not None else [])
 
+    cue_tokens = range(bisect_left(starts, f.cue[0]), bisect_left(starts, f.cue[1]))
+    entry = lexicon.verb(f.cue_lemma.split(" ")[0])
+    # "told him that …" (a clause follows the hearer), not "urged him to …" (PolNeAR keeps
+    # the one urged in the content of an infinitive)
+    hearer = (
+        entry is not None
+        and "addressee" in entry.frames
+        and any(c.dep_ == "ccomp" for i in cue_tokens for c in doc[i].children)
+    )
+
     def content(i: int) -> bool:
         span = (starts[i], starts[i] + len(doc[i].text))
+        if hearer and doc[i].head.i in cue_tokens and doc[i].dep_ in _HEARER:
+            return False  # "told him that …": the hearer is no part of what was told
         return tags[i].endswith("-CON") and not any(overlaps(span, x) for x in taken)
 
     first, last = lo, hi - 1
