@@ -94,6 +94,22 @@ def speakers_by_cue(attributions: list[dict[str, object]]) -> dict[str, object]:
             },
             id="the results of a named study speak for the study, and so do the results later",
         ),
+        pytest.param(
+            "The governor of Ohio, Mike DeWine, said the schools would close.",
+            {"said": "mike-dewine"},
+            id="the name apposed to a role's place is the speaker",
+        ),
+        pytest.param(
+            "A tweet on Monday by US Secretary of State Mike Pompeo said the talks had failed.",
+            {"said": "mike-pompeo"},
+            id="a tweet by a person speaks for the person",
+        ),
+        pytest.param(
+            "Researchers from the University of Colorado at Boulder and the College of Wooster "
+            "in Ohio said the ice was melting.",
+            {"said": "researchers-from-the-university-of-colorado-at-boulder"},
+            id="a nameless source is named by its head and first object, not every conjunct",
+        ),
     ],
 )
 def test_speakers_resolve_every_form_to_one_id(
@@ -162,3 +178,20 @@ def test_speakers_a_headline_role_two_body_speakers_share_stays_apart() -> None:
     analysis = analyze(extract(RawDocument("ministers.txt", page)))
     headline = [a for a in analysis.attributions if a.field == "title"]
     assert headline and headline[0].speaker not in {"sameh-shoukry", "mohamed-abdel-aty"}
+
+
+def test_speakers_a_role_with_its_place_describes_the_apposed_name() -> None:
+    from saywho.analyze import analyze
+    from saywho.config import Settings
+    from saywho.extract import extract
+    from saywho.model import RawDocument
+
+    text = (
+        b"The American Samoan delegate to the U.S. House of Representatives, Aumua Amata, "
+        b"said she was happy.\n"
+    )
+    analysis = analyze(extract(RawDocument("delegate.txt", text), Settings(plain=True)))
+    speaker = next(s for s in analysis.speakers if s.id == "aumua-amata")
+    assert speaker.descriptions == (
+        "The American Samoan delegate to the U.S. House of Representatives",
+    )

@@ -59,7 +59,10 @@ _REPRESENTATIVES = {
     "source", "aide", "adviser", "advisor", "staffer", "member", "diplomat", "insider",
 }  # fmt: skip
 # what an organisation or a study produces, speaking for it: "the results of the … Study"
-_PRODUCTS = {"result", "finding", "author", "conclusion", "figure", "data", "analysis"}
+_PRODUCTS = {
+    "result", "finding", "author", "conclusion", "figure", "data", "analysis", "tweet",
+    "statement", "letter", "post", "message", "report", "study", "survey", "poll", "release",
+}  # fmt: skip
 # heads of anonymous sources ("a source said", "people familiar with the matter")
 _ANONYMOUS = {
     "source", "official", "person", "people", "insider", "aide", "someone", "staffer", "diplomat",
@@ -75,6 +78,7 @@ _PERSON_NOUNS = _MALE_NOUNS | _FEMALE_NOUNS | {
     "scientist", "researcher", "witness", "resident", "official", "officer", "source", "person",
     "pollster", "strategist", "manager", "executive", "ceo", "representative", "congressman",
     "speaker", "politician", "negotiator", "historian", "narrator", "host", "anchor", "user",
+    "delegate", "commissioner", "sheriff", "coach", "captain", "legislator", "councillor",
 }  # fmt: skip
 # adjectives any holder of a role may carry: no reason to doubt "the former envoy" is the envoy
 _GENERIC_QUALIFIERS = {
@@ -274,12 +278,25 @@ class _Resolver:
             ):
                 first -= 1
             return _clean_name(list(doc[first : tok.i + 1])) or None, "UNKNOWN"
-        # "the envoy, Zamir Kabulov": the name is the apposition
-        for child in tok.children:
-            if child.dep_ == "appos":
-                name, kind = self._name_of(child)
-                if name is not None:
-                    return name, kind
+        # "the envoy, Zamir Kabulov": the name is the apposition; "the governor of Ohio, Mike
+        # DeWine": the parser hangs it on the object of the preposition
+        appositions = [c for c in tok.children if c.dep_ == "appos"]
+        if tok.lemma_.lower() in _PERSON_NOUNS:
+            appositions += [
+                a
+                for p in tok.children
+                if p.dep_ == "prep"
+                for o in p.children
+                if o.dep_ == "pobj"
+                for a in o.children
+                if a.dep_ == "appos" and a.ent_type_ == "PERSON"
+            ]
+        for child in appositions:
+            name, kind = self._name_of(child)
+            if name is not None:
+                if tok.lemma_.lower() in _PERSON_NOUNS and kind == "UNKNOWN":
+                    kind = "PERSON"  # "the delegate, Aumua Amata": proper nouns for a person
+                return name, kind
         return None, "OTHER"
 
     def _describe(self, cand: _Candidate, tok: Token, name: str) -> None:
@@ -291,8 +308,13 @@ class _Resolver:
                 if name.lower() not in text.lower():
                     cand.add_description(text)
         if tok.ent_type_ == "" and tok.pos_ == "NOUN":
-            # the head itself is the role ("the envoy, Zamir Kabulov")
-            cand.add_description(doc[tok.left_edge.i : tok.i + 1].text)
+            # the head itself is the role ("the envoy, Zamir Kabulov"), with the place or body
+            # it is the role of ("the governor of Ohio, Mike DeWine")
+            last = tok.i
+            for child in tok.rights:
+                if child.dep_ == "prep" and child.i == last + 1:
+                    last = _object_end(child)
+            cand.add_description(doc[tok.left_edge.i : last + 1].text)
         ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
         if cand.type == "PERSON" and (ent is not None or tok.pos_ == "PROPN"):
             # "US Secretary of State Antony Blinken": the words before the name (not those
@@ -314,7 +336,15 @@ class _Resolver:
         plural = tok.tag_ in {"NNS", "NNPS"}
         # 3. representatives of a named organisation, and what it produced ("the results of
         # the National Iodine Nutrition Study", "the authors of the Lancet study")
-        if lemma in _REPRESENTATIVES or lemma in _PRODUCTS:
+        if lemma in _PRODUCTS:
+            made_by = _producer(tok)
+            if made_by is not None:
+                name, kind = made_by
+                cand = self.speaker_for_name(name, kind, pos, None)
+                if kind != "PERSON":  # "the results" later are the study's; a tweet is no role
+                    cand.add_description(doc[tok.left_edge.i : tok.right_edge.i + 1].text)
+                return cand
+        if lemma in _REPRESENTATIVES:
             org = self._organisation_in(tok)
             if org is not None:
                 name, kind = org
@@ -368,9 +398,9 @@ class _Resolver:
         if not words:
             return None
         last = tok.i
-        for child in tok.rights:  # "a spokesman for the ministry"
+        for child in tok.rights:  # "researchers from the University of Colorado at Boulder"
             if child.dep_ == "prep" and child.i == last + 1:
-                last = child.right_edge.i
+                last = _object_end(child)
         name = doc[words[0].i : last + 1].text
         known = self.match_name(name, "OTHER")
         if known is None:
@@ -551,6 +581,37 @@ def _relink_headline_roles(found: list[Found], chosen: dict[int, _Candidate | No
         }
         if len(matches) == 1:
             chosen[i] = next(iter(matches.values()))
+
+
+def _producer(tok: Token) -> tuple[str, str] | None:
+    """Who made the thing `tok` names: the named object of its "of", "by" or "from" ("the
+    results of the National Iodine Nutrition Study", "a tweet by Mike Pompeo")."""
+    doc = tok.doc
+    for p in tok.children:
+        if p.dep_ != "prep" or p.lower_ not in {"of", "by", "from"}:
+            continue
+        for o in p.children:
+            if o.dep_ != "pobj":
+                continue
+            ent = next((e for e in doc.ents if e.start <= o.i < e.end), None)
+            if ent is not None and ent.label_ in {"PERSON", "ORG", "GPE"}:
+                name = _clean_name(list(ent))
+                if name:
+                    return name, ent.label_
+    return None
+
+
+def _object_end(prep: Token) -> int:
+    """The last token of a preposition's object without what hangs after it (a relative
+    clause, a second conjunct, a further place): the whole entity when the object is in one."""
+    obj = next((c for c in prep.children if c.dep_ in {"pobj", "pcomp"}), None)
+    if obj is None:
+        return prep.i - 1  # no object: the preposition stays out too
+    doc = prep.doc
+    ent = next((e for e in doc.ents if e.start <= obj.i < e.end), None)
+    if ent is not None:
+        return max(obj.i, ent.end - 1)
+    return obj.i
 
 
 def _role_words(cand: _Candidate) -> set[str]:
