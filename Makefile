@@ -64,6 +64,7 @@ lock: $(PY)
 bench: install
 	$(PY) benchmarks/extraction.py
 	$(PY) benchmarks/attribution.py
+	$(PY) benchmarks/speakers.py
 	$(PY) benchmarks/throughput.py
 	$(PY) benchmarks/ingest.py
 	$(PY) benchmarks/api.py

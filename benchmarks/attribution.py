@@ -367,6 +367,40 @@ content all match the same gold attribution (the source may also be matched by a
 speaker the system resolved); roles the gold leaves unannotated are not required."""
 
 
+def render_agreement(root: Path) -> str:
+    """Inter-annotator agreement under the benchmark's own scorer: for every article several
+    annotators annotated, each annotator's attributions scored against each other's as gold
+    (so P = R = F1 over all ordered pairs). A ceiling for what exact matching can reach."""
+    from attribution_data import load_polnear_annotators
+
+    lines = ["PolNeAR inter-annotator agreement (each annotator scored against each other one):"]
+    for split in ("dev", "train"):
+        tally = Tally()
+        pairs = 0
+        articles = load_polnear_annotators(root, split)
+        for _, text, golds in articles:
+            for a, gold in enumerate(golds):
+                for b, other in enumerate(golds):
+                    if a == b:
+                        continue
+                    preds = [
+                        PredictedAttribution(
+                            content=g.content,
+                            cue=g.cue[0] if g.cue else None,
+                            source=g.source[0] if g.source else None,
+                            speaker_mentions=(),
+                        )
+                        for g in other
+                        if g.content is not None
+                    ]
+                    tally.update(score_document(text, gold, preds))
+                    pairs += 1
+        lines.append(f"  {split}: {len(articles)} articles, {pairs} annotator pairs")
+        for role, mode in (*((r, "exact") for r in ROLES), ("linked", "overlap")):
+            lines.append(f"    {role:<8} {mode:<8} F1 {tally[('all', 'all', role, mode)].f1:.3f}")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Score attribution extraction (saywho, textacy) on PolNeAR dev and GUM news."
@@ -394,7 +428,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--check", action="store_true", help="exit 1 when saywho misses a PolNeAR target"
     )
+    parser.add_argument(
+        "--agreement",
+        action="store_true",
+        help="score PolNeAR's annotators against each other (articles several annotated) and stop",
+    )
     args = parser.parse_args(argv)
+    if args.agreement:
+        try:
+            print(render_agreement(args.data / "polnear"))
+        except DataError as exc:
+            print(f"polnear: cannot load: {exc}", file=sys.stderr)
+            return 2
+        return 0
 
     systems = list(SYSTEMS) if args.system == "both" else [args.system]
     if "saywho" in systems and (reason := saywho_unavailable()):

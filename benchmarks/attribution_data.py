@@ -185,6 +185,28 @@ def load_polnear(root: Path, *, split: str = "dev", limit: int | None = None) ->
     return docs
 
 
+def load_polnear_annotators(
+    root: Path, split: str
+) -> list[tuple[str, str, list[tuple[GoldAttribution, ...]]]]:
+    """The PolNeAR articles of `split` that several annotators annotated:
+    (article stem, text, [gold attributions of each annotator]) — for inter-annotator agreement."""
+    base = root / split
+    ann_dir, text_dir = base / "attributions", base / "text"
+    if not ann_dir.is_dir() or not text_dir.is_dir():
+        raise DataError(f"{base}: no text/ and attributions/ folders (is the PolNeAR copy there?)")
+    groups: dict[str, list[Path]] = {}
+    for p in sorted(ann_dir.glob("*.ann"), key=lambda p: p.name):
+        groups.setdefault(p.stem.rsplit("_", 1)[0], []).append(p)
+    out = []
+    for stem, paths in sorted(groups.items()):
+        if len(paths) < 2:
+            continue
+        text = _read_text(text_dir / f"{stem}.txt")
+        golds = [polnear_gold(p.read_text(encoding="utf-8"), name=str(p)) for p in paths]
+        out.append((stem, text, golds))
+    return out
+
+
 # --- GUM --------------------------------------------------------------------------------------
 
 #: caption credits, which eRST annotates as attributions but which are not quotations

@@ -19,6 +19,7 @@ from attribution_data import (
     is_photo_credit,
     load_gum,
     load_polnear,
+    load_polnear_annotators,
     parse_brat,
     polnear_gold,
 )
@@ -437,7 +438,9 @@ def test_data_parse_brat_keeps_discontinuous_pieces_and_events() -> None:
 
 def test_data_parse_brat_skips_span_text_that_ran_over_a_line_break() -> None:
     # as in a few PolNeAR train files: the span's text goes on, on a line with no id
-    spans, events = parse_brat("T1\tContent 0 20\tfirst line\nof the content\nT2\tCue 21 25\tsaid\n")
+    spans, events = parse_brat(
+        "T1\tContent 0 20\tfirst line\nof the content\nT2\tCue 21 25\tsaid\n"
+    )
     assert set(spans) == {"T1", "T2"}
     assert spans["T2"].extent.pieces == ((21, 25),)
     assert events == []
@@ -503,6 +506,31 @@ def test_data_load_polnear_reads_hand_made_files(tmp_path: Path) -> None:
     assert docs[0].gold[0].content is not None
     assert docs[0].gold[0].content.text(docs[0].text) == '"we won."'
     assert docs[0].notes == ("annotator file doc_one_aaaa.ann",)
+
+
+def test_data_agreement_scores_annotators_against_each_other(tmp_path: Path) -> None:
+    from attribution import render_agreement
+
+    for split in ("dev", "train"):
+        (tmp_path / split / "text").mkdir(parents=True)
+        (tmp_path / split / "attributions").mkdir()
+    text = "Smith said we won. Jones agreed."
+    (tmp_path / "dev" / "text" / "doc.txt").write_text(text, encoding="utf-8")
+    one = (
+        "T1\tSource 0 5\tSmith\nT2\tCue 6 10\tsaid\nT3\tContent 11 17\twe won\n"
+        "E1\tAttribution:T2 Content:T3 Cue:T2 Source:T1\n"
+    )
+    two = one.replace("Content 11 17\twe won", "Content 14 17\twon")  # a shorter content
+    (tmp_path / "dev" / "attributions" / "doc_aaaa.ann").write_text(one, encoding="utf-8")
+    (tmp_path / "dev" / "attributions" / "doc_bbbb.ann").write_text(two, encoding="utf-8")
+    (tmp_path / "dev" / "attributions" / "solo_cccc.ann").write_text(one, encoding="utf-8")
+    (articles,) = [load_polnear_annotators(tmp_path, "dev")]
+    assert [(stem, len(golds)) for stem, _, golds in articles] == [("doc", 2)]
+    report = render_agreement(tmp_path)
+    assert "dev: 1 articles, 2 annotator pairs" in report
+    assert "source   exact    F1 1.000" in report
+    assert "content  exact    F1 0.000" in report
+    assert "train: 0 articles, 0 annotator pairs" in report
 
 
 def test_data_load_polnear_names_a_missing_folder(tmp_path: Path) -> None:
