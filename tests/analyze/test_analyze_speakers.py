@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -195,3 +196,38 @@ def test_speakers_a_role_with_its_place_describes_the_apposed_name() -> None:
     assert speaker.descriptions == (
         "The American Samoan delegate to the U.S. House of Representatives",
     )
+
+
+def _doc(words: list[str], pos: list[str], deps: list[str], heads: list[int]) -> Any:
+    from spacy.tokens import Doc
+
+    from saywho.analyze import get_nlp
+
+    return Doc(get_nlp().vocab, words=words, pos=pos, deps=deps, heads=heads)
+
+
+def test_speakers_officials_of_an_unnamed_proper_noun_speak_for_it() -> None:
+    from saywho.analyze.speakers import _Resolver
+
+    # "Scientology officials said": the entity tagger left "Scientology" unnamed
+    doc = _doc(
+        ["Scientology", "officials", "said", "so"],
+        ["PROPN", "NOUN", "VERB", "ADV"],
+        ["compound", "nsubj", "ROOT", "advmod"],
+        [1, 2, 2, 2],
+    )
+    assert _Resolver([])._organisation_in(doc[1]) == ("Scientology", "ORG")
+
+
+def test_speakers_a_one_word_person_written_in_lower_case_too_is_no_person() -> None:
+    from spacy.tokens import Span as SpacySpan
+
+    from saywho.analyze.speakers import _common_word
+
+    doc = _doc(
+        ["Iodine", "helps", "."], ["PROPN", "VERB", "PUNCT"], ["nsubj", "ROOT", "punct"], [1, 1, 1]
+    )
+    ent = SpacySpan(doc, 0, 1, label="PERSON")
+    assert _common_word(ent, "Iodine helps. Take iodine daily.")
+    assert not _common_word(ent, "Iodine helps. Take Iodine daily.")
+    assert not _common_word(SpacySpan(doc, 0, 2, label="PERSON"), "iodine helps")

@@ -34,6 +34,7 @@ from .attribution import Found
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
     from .nlp import ParsedField
 
@@ -146,6 +147,8 @@ class _Resolver:
                     kind = _ENTITY_TYPES.get(ent.label_)
                     if kind is None or kind == "OTHER":
                         continue
+                    if kind == "PERSON" and _common_word(ent, parsed.text):
+                        continue  # "Iodine deficiency can …": the tagger's person is a word
                     name = _clean_name([t for t in ent])
                     if not name:
                         continue
@@ -418,6 +421,19 @@ class _Resolver:
             if lo <= ent.start and ent.end - 1 <= hi and not (ent.start <= tok.i < ent.end):
                 if ent.label_ in {"ORG", "GPE"}:
                     return _clean_name(list(ent)), ent.label_
+        # "Scientology officials", "Pentagon sources": proper nouns the tagger left unnamed
+        words = [
+            t
+            for t in doc[lo : tok.i]
+            if t.head.i == tok.i and t.dep_ == "compound" and t.pos_ == "PROPN" and not t.ent_type_
+        ]
+        if words and words[-1].i == tok.i - 1:
+            first = words[-1].i
+            while (
+                first - 1 >= lo and doc[first - 1].pos_ == "PROPN" and not doc[first - 1].ent_type_
+            ):
+                first -= 1
+            return doc[first : tok.i].text, "ORG"
         for t in doc[lo : hi + 1]:
             if t.i != tok.i and t.pos_ == "NOUN" and t.head.i != t.i and t.dep_ == "pobj":
                 for cand in reversed(self.speakers):
@@ -612,6 +628,14 @@ def _object_end(prep: Token) -> int:
     if ent is not None:
         return max(obj.i, ent.end - 1)
     return obj.i
+
+
+def _common_word(ent: SpacySpan, text: str) -> bool:
+    """A one-word "person" the text also writes in lower case ("Iodine" at the start of a
+    sentence, "iodine" elsewhere) is a common word the entity tagger took for a name."""
+    if len(ent) != 1 or not ent.text.isalpha():
+        return False
+    return re.search(rf"\b{re.escape(ent.text.lower())}\b", text) is not None
 
 
 def _role_words(cand: _Candidate) -> set[str]:
