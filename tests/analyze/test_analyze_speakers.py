@@ -111,6 +111,18 @@ def speakers_by_cue(attributions: list[dict[str, object]]) -> dict[str, object]:
             {"said": "researchers-from-the-university-of-colorado-at-boulder"},
             id="a nameless source is named by its head and first object, not every conjunct",
         ),
+        pytest.param(
+            "The Russian Foreign Ministry issued a statement on Monday. Critics went to the "
+            "court, where they claimed the statement was false.",
+            {"claimed": None},
+            id="they after an anonymous plural subject stays without a speaker, not the ministry",
+        ),
+        pytest.param(
+            "The Russian Foreign Ministry issued a statement on Monday. Pentagon officials went "
+            "to the court, where they claimed the statement was false.",
+            {"claimed": "pentagon"},
+            id="they after officials of an organisation is the organisation",
+        ),
     ],
 )
 def test_speakers_resolve_every_form_to_one_id(

@@ -64,6 +64,14 @@ _PRODUCTS = {
     "result", "finding", "author", "conclusion", "figure", "data", "analysis", "tweet",
     "statement", "letter", "post", "message", "report", "study", "survey", "poll", "release",
 }  # fmt: skip
+# plural subjects "they" may stand for: people, groups of them, and organisations in the plural
+_GROUP_HEADS = {
+    "official", "officer", "researcher", "scientist", "critic", "expert", "analyst", "lawmaker",
+    "leader", "author", "member", "resident", "witness", "activist", "protester", "student",
+    "worker", "employee", "voter", "supporter", "opponent", "investigator", "prosecutor",
+    "lawyer", "doctor", "authority", "company", "firm", "group", "organisation", "organization",
+    "government", "party", "source", "people", "parent", "teacher", "police", "representative",
+}  # fmt: skip
 # heads of anonymous sources ("a source said", "people familiar with the matter")
 _ANONYMOUS = {
     "source", "official", "person", "people", "insider", "aide", "someone", "staffer", "diplomat",
@@ -126,6 +134,8 @@ class _Mention:
     speaker: _Candidate | None = None
     source: bool = False
     descriptions: tuple[str, ...] = ()
+    #: the head of a plural description ("Scientology officials"), resolved when "they" needs it
+    token: Token | None = None
 
 
 class _Resolver:
@@ -163,6 +173,24 @@ class _Resolver:
                             descriptions=_appositions(root, name),
                         )
                     )
+                for tok in sent:
+                    # "Scientology officials went to the station, where they claimed …"
+                    if (
+                        tok.dep_ in {"nsubj", "nsubjpass"}
+                        and tok.tag_ == "NNS"
+                        and not tok.ent_type_
+                        and tok.lemma_.lower() in _GROUP_HEADS
+                    ):
+                        self.timeline.append(
+                            _Mention(
+                                pos=(order, sentence, chunk.offset + tok.left_edge.idx),
+                                name=_clean_name(list(tok.doc[tok.left_edge.i : tok.i + 1])),
+                                type="PLURAL",
+                                subject=True,
+                                gender=None,
+                                token=tok,
+                            )
+                        )
                 sentence += 1
         self.timeline.sort(key=lambda m: m.pos)
 
@@ -236,11 +264,9 @@ class _Resolver:
         if tok is None or f.source is None:
             return None
         pos = (_FIELD_ORDER.get(f.field, 3), f.sentence, f.source[0])
-        return self.resolve_token(tok, f, pos, depth=0)
+        return self.resolve_token(tok, pos, depth=0)
 
-    def resolve_token(
-        self, tok: Token, f: Found, pos: tuple[int, int, int], depth: int
-    ) -> _Candidate | None:
+    def resolve_token(self, tok: Token, pos: tuple[int, int, int], depth: int) -> _Candidate | None:
         lower = tok.lower_
         acronym = len(tok.text) > 1 and tok.text.isupper()  # "WHO said" is no relative pronoun
         if (
@@ -249,7 +275,7 @@ class _Resolver:
             and depth < 2
             and not acronym
         ):
-            return self.resolve_token(tok.head.head, f, pos, depth + 1)
+            return self.resolve_token(tok.head.head, pos, depth + 1)
         if (tok.pos_ == "PRON" or lower in _PRONOUN_GENDER) and not acronym:
             return self.pronoun(lower, pos)
         if acronym and tok.pos_ == "PRON":
@@ -260,7 +286,7 @@ class _Resolver:
             cand = self.speaker_for_name(name, kind, pos, gender)
             self._describe(cand, tok, name)
             return cand
-        return self.nominal(tok, f, pos, gender)
+        return self.nominal(tok, pos, gender)
 
     def _name_of(self, tok: Token) -> tuple[str | None, str]:
         """The name in a source phrase headed by `tok`, with its entity type."""
@@ -332,7 +358,7 @@ class _Resolver:
                     cand.add_description(doc[lo : hi + 1].text)
 
     def nominal(
-        self, tok: Token, f: Found, pos: tuple[int, int, int], gender: str | None
+        self, tok: Token, pos: tuple[int, int, int], gender: str | None
     ) -> _Candidate | None:
         doc = tok.doc
         lemma = tok.lemma_.lower()
@@ -476,6 +502,12 @@ class _Resolver:
                 by_sentence[s], key=lambda m: (m.source, m.subject, m.pos), reverse=True
             )
             for m in ranked:
+                if m.type == "PLURAL" and m.token is not None:
+                    if "PLURAL" not in want_types:
+                        continue
+                    # the description resolved as a source would be; an anonymous group
+                    # ("critics") leaves "they" without a speaker rather than with a wrong one
+                    return self.resolve_token(m.token, m.pos, depth=1)
                 cand = m.speaker or self.match_name(m.name, m.type)
                 kind = cand.type if cand is not None else m.type
                 if kind not in want_types:
