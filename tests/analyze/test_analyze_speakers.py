@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from saywho.model import Analysis
+from saywho.analyze import analyze
+from saywho.extract import extract
+from saywho.model import Analysis, RawDocument
 
 Run = Callable[..., list[dict[str, object]]]
 
@@ -162,48 +164,41 @@ def test_speakers_first_person_inside_a_quote_is_not_a_separate_source(run: Run)
     assert found[0]["speaker"] == "kabulov"
 
 
-def test_speakers_a_headline_role_is_the_body_speaker_it_describes() -> None:
-    from saywho.analyze import analyze
-    from saywho.extract import extract
-    from saywho.model import RawDocument
+def _analyse(page: bytes) -> Analysis:
+    """A page read as a text file would be (the first line is its title)."""
+    return analyze(extract(RawDocument("page.txt", page)))
 
+
+def test_speakers_a_headline_role_is_the_body_speaker_it_describes() -> None:
     page = (
         b"Mayor says budget is balanced\n\n"
         b"The mayor of Springfield, Jane Doe, said the budget was balanced. "
         b"Doe told reporters the city would not raise taxes.\n"
     )
-    analysis = analyze(extract(RawDocument("mayor.txt", page)))
+    analysis = _analyse(page)
     assert analysis.article.title == "Mayor says budget is balanced"
     assert [a.speaker for a in analysis.attributions] == ["jane-doe"] * 3
     assert [s.id for s in analysis.speakers] == ["jane-doe"]
 
 
 def test_speakers_a_headline_role_two_body_speakers_share_stays_apart() -> None:
-    from saywho.analyze import analyze
-    from saywho.extract import extract
-    from saywho.model import RawDocument
-
     page = (
         b"Minister says talks will resume\n\n"
         b"The foreign minister, Sameh Shoukry, said the talks would resume. "
         b"The water minister, Mohamed Abdel Aty, said the dam was a threat.\n"
     )
-    analysis = analyze(extract(RawDocument("ministers.txt", page)))
+    analysis = _analyse(page)
     headline = [a for a in analysis.attributions if a.field == "title"]
     assert headline and headline[0].speaker not in {"sameh-shoukry", "mohamed-abdel-aty"}
 
 
 def test_speakers_a_role_with_its_place_describes_the_apposed_name() -> None:
-    from saywho.analyze import analyze
-    from saywho.config import Settings
-    from saywho.extract import extract
-    from saywho.model import RawDocument
-
     text = (
+        b"Delegate is happy\n\n"
         b"The American Samoan delegate to the U.S. House of Representatives, Aumua Amata, "
         b"said she was happy.\n"
     )
-    analysis = analyze(extract(RawDocument("delegate.txt", text), Settings(plain=True)))
+    analysis = _analyse(text)
     speaker = next(s for s in analysis.speakers if s.id == "aumua-amata")
     assert speaker.descriptions == (
         "The American Samoan delegate to the U.S. House of Representatives",
