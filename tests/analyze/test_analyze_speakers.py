@@ -235,6 +235,6 @@ def test_speakers_a_one_word_person_written_in_lower_case_too_is_no_person() -> 
         ["Iodine", "helps", "."], ["PROPN", "VERB", "PUNCT"], ["nsubj", "ROOT", "punct"], [1, 1, 1]
     )
     ent = SpacySpan(doc, 0, 1, label="PERSON")
-    assert _common_word(ent, "Iodine helps. Take iodine daily.")
-    assert not _common_word(ent, "Iodine helps. Take Iodine daily.")
-    assert not _common_word(SpacySpan(doc, 0, 2, label="PERSON"), "iodine helps")
+    assert _common_word(ent, {"helps", "take", "iodine", "daily"})
+    assert not _common_word(ent, {"helps", "take", "daily"})
+    assert not _common_word(SpacySpan(doc, 0, 2, label="PERSON"), {"iodine", "helps"})

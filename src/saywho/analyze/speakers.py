@@ -151,13 +151,14 @@ class _Resolver:
     def _collect_mentions(self, parsed: ParsedField) -> None:
         order = _FIELD_ORDER.get(parsed.name, 3)
         sentence = 0
+        lower_words = {w for w in re.findall(r"\w+", parsed.text) if w.islower()}
         for chunk in parsed.chunks:
             for sent in chunk.doc.sents:
                 for ent in sent.ents:
                     kind = _ENTITY_TYPES.get(ent.label_)
                     if kind is None or kind == "OTHER":
                         continue
-                    if kind == "PERSON" and _common_word(ent, parsed.text):
+                    if kind == "PERSON" and _common_word(ent, lower_words):
                         continue  # "Iodine deficiency can …": the tagger's person is a word
                     name = _clean_name([t for t in ent])
                     if not name:
@@ -662,12 +663,11 @@ def _object_end(prep: Token) -> int:
     return obj.i
 
 
-def _common_word(ent: SpacySpan, text: str) -> bool:
+def _common_word(ent: SpacySpan, lower_words: set[str]) -> bool:
     """A one-word "person" the text also writes in lower case ("Iodine" at the start of a
-    sentence, "iodine" elsewhere) is a common word the entity tagger took for a name."""
-    if len(ent) != 1 or not ent.text.isalpha():
-        return False
-    return re.search(rf"\b{re.escape(ent.text.lower())}\b", text) is not None
+    sentence, "iodine" elsewhere: `lower_words` holds the text's lower-case words) is a common
+    word the entity tagger took for a name."""
+    return len(ent) == 1 and ent.text.isalpha() and ent.text.lower() in lower_words
 
 
 def _role_words(cand: _Candidate) -> set[str]:
