@@ -31,7 +31,9 @@ from attribution_scoring import (
     ROLES,
     Counts,
     Extent,
+    GoldAttribution,
     PredictedAttribution,
+    SpeakerCheck,
     Tally,
     score_document,
 )
@@ -110,9 +112,28 @@ def predict_saywho(article: Any, _parsed: Any) -> list[PredictedAttribution]:
                 cue=_extent(a.cue),
                 source=_extent(a.source),
                 speaker_mentions=mentions,
+                speaker_name=speaker.name if speaker else None,
             )
         )
     return out
+
+
+def coref_check(coref: Any) -> SpeakerCheck:
+    """The speaker check against a GUM article's gold coreference (`speakers.CorefDoc`): the
+    gold source is aligned with its coreference mention, and the predicted speaker's name (the
+    source's own text for a system that resolves none) must name that entity."""
+    from speakers import align, denotes
+
+    def check(pred: PredictedAttribution, gold: GoldAttribution) -> bool | None:
+        mention = align(coref, gold.source[0].start, gold.source[0].end)
+        if mention is None:
+            return None  # the gold source is no mention of the coreference layer: cannot tell
+        name = pred.speaker_name
+        if name is None and pred.source is not None:
+            name = coref.text[pred.source.start : pred.source.end]
+        return denotes(name, mention[2], coref)
+
+    return check
 
 
 #: contract slips seen in saywho's output, reported under its scores
@@ -218,8 +239,14 @@ class SystemRun:
 
 
 def run_corpus(
-    docs: Sequence[Document], systems: Sequence[str], *, per_sentence: bool
+    docs: Sequence[Document],
+    systems: Sequence[str],
+    *,
+    per_sentence: bool,
+    coref: dict[str, Any] | None = None,
 ) -> dict[str, SystemRun]:
+    """Run and score every system on every document; with `coref` (document id → gold
+    coreference) the linked score is also taken with the speaker checked."""
     runs = {name: SystemRun() for name in systems}
     need_parse = per_sentence or "textacy" in systems
     if need_parse:
@@ -252,8 +279,16 @@ def run_corpus(
                 run.seconds += parse_seconds  # textacy's cost includes the parse it needs
             run.docs += 1
             run.predicted += len(preds)
+            check = coref_check(coref[doc.id]) if coref and doc.id in coref else None
             run.tally.update(
-                score_document(doc.text, doc.gold, preds, ignore=doc.ignore, sentence_starts=starts)
+                score_document(
+                    doc.text,
+                    doc.gold,
+                    preds,
+                    ignore=doc.ignore,
+                    sentence_starts=starts,
+                    speaker_check=check,
+                )
             )
     return runs
 
@@ -280,6 +315,10 @@ def _prf(c: Counts) -> str:
     return f"{_f(c.precision)}  {_f(c.recall)}  {_f(c.f1)}"
 
 
+def first_tally(runs: dict[str, SystemRun]) -> Tally:
+    return next(iter(runs.values())).tally
+
+
 def render_corpus(
     title: str, docs: Sequence[Document], runs: dict[str, SystemRun], *, targets: bool
 ) -> str:
@@ -288,8 +327,11 @@ def render_corpus(
     lines = [f"== {title}: {len(docs)} documents, {n_gold} gold attributions =="]
     head = f"{'role':<8} {'match':<8}" + "".join(f"   {s:<19}" for s in systems)
     lines += [head, f"{'':<17}" + "".join(f"   {'P      R      F1':<19}" for _ in systems)]
+    speaker_rows = (
+        ("speaker",) if ("all", "all", "linked", "speaker") in first_tally(runs).counts else ()
+    )
     for role in (*ROLES, "linked"):
-        for mode in MODES:
+        for mode in (*MODES, *speaker_rows) if role == "linked" else MODES:
             if role == "linked" and mode == "first":
                 continue
             row = f"{role:<8} {mode:<8}"
@@ -364,7 +406,9 @@ shared token (tokens: \\w+ runs and single punctuation marks, the same for every
 span shared by several attributions counts once. Discontinuous gold spans (brat "s e;s e") are
 compared by their hull for exact/first and by their tokens for overlap. linked = source, cue and
 content all match the same gold attribution (the source may also be matched by a mention of the
-speaker the system resolved); roles the gold leaves unannotated are not required."""
+speaker the system resolved); roles the gold leaves unannotated are not required. Where gold
+coreference exists (GUM), linked speaker = linked overlap and the resolved speaker's name names
+the gold source's entity (a system without speakers is judged by its source text)."""
 
 
 def render_agreement(root: Path) -> str:
@@ -478,7 +522,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{key}: cannot load: {exc}", file=sys.stderr)
             return 2
         TEXTACY_STATS.per_paragraph = TEXTACY_STATS.skipped_paragraphs = 0
-        runs = run_corpus(docs, systems, per_sentence=args.per_sentence)
+        coref = None
+        if key == "gum":
+            from speakers import load_coref
+
+            try:
+                coref = {c.id: c for c in load_coref(args.data)}
+            except DataError as exc:
+                print(f"gum: no speaker check (coreference not loaded: {exc})", file=sys.stderr)
+        runs = run_corpus(docs, systems, per_sentence=args.per_sentence, coref=coref)
         print(render_corpus(title, docs, runs, targets=key == "polnear"))
         print()
         report[key] = {

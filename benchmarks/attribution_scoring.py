@@ -94,12 +94,18 @@ class GoldAttribution:
 
 @dataclass(frozen=True, slots=True)
 class PredictedAttribution:
-    """What a system found; `speaker_mentions` are other mentions of the speaker it resolved."""
+    """What a system found; `speaker_mentions` are other mentions of the speaker it resolved,
+    `speaker_name` that speaker's canonical name (None: the system resolves no speakers)."""
 
     content: Extent | None
     cue: Extent | None
     source: Extent | None
     speaker_mentions: tuple[Extent, ...] = ()
+    speaker_name: str | None = None
+
+
+#: whether a prediction's speaker is the gold attribution's source entity (None: cannot tell)
+SpeakerCheck = Callable[[PredictedAttribution, GoldAttribution], "bool | None"]
 
 
 # --- counting -----------------------------------------------------------------------------------
@@ -522,8 +528,13 @@ def score_document(
     *,
     ignore: Mapping[str, Sequence[Extent]] | None = None,
     sentence_starts: Sequence[int] | None = None,
+    speaker_check: SpeakerCheck | None = None,
 ) -> Tally:
     """Score one document's predictions against its gold attributions.
+
+    With `speaker_check` (a corpus with gold coreference) a third linked score, mode
+    ``speaker``, also needs the resolved speaker to be the gold source's entity: a pronoun
+    source that matches the gold "he" counts only when it was resolved to the right person.
 
     `ignore` lists, per role, regions whose role was not annotated (GUM relations without a cue
     signal): an unmatched prediction overlapping one is neither right nor wrong.
@@ -587,6 +598,17 @@ def score_document(
 
         pairs = greedy_pairs(len(pl), len(gl), weight)
         _tally_pairs(tally, "linked", mode, p_items, g_items, pairs, set())
+    if speaker_check is not None:
+        check = speaker_check
+
+        def speaker_weight(p: int, g: int) -> float | None:
+            w = _linked_weight(pl[p], gl[g], "overlap")
+            if w is None or (gold[g].source and check(predicted[p], gold[g]) is False):
+                return None
+            return w
+
+        pairs = greedy_pairs(len(pl), len(gl), speaker_weight)
+        _tally_pairs(tally, "linked", "speaker", p_items, g_items, pairs, set())
     return tally
 
 

@@ -634,3 +634,46 @@ def test_harness_tokens_extent_groups_adjacent_tokens_into_pieces() -> None:
     ]
     assert _tokens_extent(toks, 100) == Extent(((105, 114), (120, 125)))
     assert _tokens_extent([], 0) is None
+
+
+# --- linked with the speaker checked against gold coreference -----------------------------------
+
+
+def test_scoring_linked_speaker_needs_the_right_speaker_for_a_pronoun() -> None:
+    from attribution import coref_check
+    from speakers import CorefDoc
+
+    text = "Zamir Kabulov spoke. He said it failed."
+    he = text.index("He")
+    gold = [
+        GoldAttribution(
+            "E1",
+            content=Extent.of(he + 8, he + 17),
+            cue=(Extent.of(he + 3, he + 7),),
+            source=(Extent.of(he, he + 2),),
+        )
+    ]
+    coref = CorefDoc("d", text, ((0, 13, "1", "Zamir Kabulov"), (he, he + 2, "1", "He")))
+
+    def predicted(name: str | None) -> list[PredictedAttribution]:
+        return [
+            PredictedAttribution(
+                content=Extent.of(he + 8, he + 17),
+                cue=Extent.of(he + 3, he + 7),
+                source=Extent.of(he, he + 2),
+                speaker_name=name,
+            )
+        ]
+
+    right = score_document(text, gold, predicted("Zamir Kabulov"), speaker_check=coref_check(coref))
+    wrong = score_document(
+        text, gold, predicted("Antony Blinken"), speaker_check=coref_check(coref)
+    )
+    unresolved = score_document(text, gold, predicted(None), speaker_check=coref_check(coref))
+    for tally in (right, wrong, unresolved):
+        assert tally[("all", "all", "linked", "overlap")].tp == 1  # the spans all match
+    assert right[("all", "all", "linked", "speaker")].tp == 1
+    assert wrong[("all", "all", "linked", "speaker")].tp == 0
+    assert unresolved[("all", "all", "linked", "speaker")].tp == 0  # "He" names nobody
+    no_check = score_document(text, gold, predicted(None))
+    assert ("all", "all", "linked", "speaker") not in no_check.counts
