@@ -108,6 +108,11 @@ def speakers_by_cue(attributions: list[dict[str, object]]) -> dict[str, object]:
             id="a tweet by a person speaks for the person",
         ),
         pytest.param(
+            "Donald Trump's tweet said the election was rigged.",
+            {"said": "donald-trump"},
+            id="a named person's tweet speaks for the person",
+        ),
+        pytest.param(
             "Researchers from the University of Colorado at Boulder and the College of Wooster "
             "in Ohio said the ice was melting.",
             {"said": "researchers-from-the-university-of-colorado-at-boulder"},

@@ -633,10 +633,16 @@ def _relink_headline_roles(found: list[Found], chosen: dict[int, _Candidate | No
 
 
 def _producer(tok: Token) -> tuple[str, str] | None:
-    """Who made the thing `tok` names: the named object of its "of", "by" or "from" ("the
-    results of the National Iodine Nutrition Study", "a tweet by Mike Pompeo")."""
+    """Who made the thing `tok` names: its named possessor ("Trump's tweet") or the named object
+    of its "of", "by" or "from" ("the results of the National Iodine Nutrition Study", "a tweet
+    by Mike Pompeo")."""
     doc = tok.doc
     for p in tok.children:
+        if p.dep_ == "poss" and p.ent_type_ in {"PERSON", "ORG", "GPE"}:
+            ent = next((e for e in doc.ents if e.start <= p.i < e.end), None)
+            name = _clean_name(list(ent)) if ent is not None else ""
+            if ent is not None and name:
+                return name, ent.label_  # "PC World's analysis", "Trump's tweet"
         if p.dep_ != "prep" or p.lower_ not in {"of", "by", "from"}:
             continue
         for o in p.children:
