@@ -113,6 +113,18 @@ def speakers_by_cue(attributions: list[dict[str, object]]) -> dict[str, object]:
             id="a named person's tweet speaks for the person",
         ),
         pytest.param(
+            'The "History" section of the site said the church was founded in 1953. '
+            "Other sites reported that the page had been changed.",
+            {"reported": "other-sites"},
+            id="other sites are not the section of the site named before",
+        ),
+        pytest.param(
+            "A post by an unknown author claimed the site was hacked. "
+            "Posts on the message board said the attack came from abroad.",
+            {"said": "posts-on-the-message-board"},
+            id="plural posts are not the one post named before",
+        ),
+        pytest.param(
             "Researchers from the University of Colorado at Boulder and the College of Wooster "
             "in Ohio said the ice was melting.",
             {"said": "researchers-from-the-university-of-colorado-at-boulder"},

@@ -89,6 +89,9 @@ _PERSON_NOUNS = _MALE_NOUNS | _FEMALE_NOUNS | {
     "speaker", "politician", "negotiator", "historian", "narrator", "host", "anchor", "user",
     "delegate", "commissioner", "sheriff", "coach", "captain", "legislator", "councillor",
 }  # fmt: skip
+# determiners and adjectives that bring in someone new: "other sites", "another official"
+_ANOTHER = {"other", "another", "different", "rival", "opposing"}
+_NAME_PREPOSITIONS = {"of", "for", "in", "at", "on", "from", "by", "with", "to"}
 # adjectives any holder of a role may carry: no reason to doubt "the former envoy" is the envoy
 _GENERIC_QUALIFIERS = {
     "former", "top", "senior", "new", "current", "then", "chief", "deputy", "acting", "same",
@@ -382,14 +385,18 @@ class _Resolver:
                 cand.add_description(doc[tok.left_edge.i : tok.right_edge.i + 1].text)
                 return cand
         determiner = next((c.lower_ for c in tok.children if c.dep_ in {"det", "poss"}), None)
-        # 4. a definite description matching an earlier speaker's name or role
-        if determiner in {"the", "this", "that", "these", "those"} or lemma not in _ANONYMOUS:
+        # 4. a definite description matching an earlier speaker's name or role ("other sites",
+        # "another official" announce someone new)
+        another = any(c.lower_ in _ANOTHER for c in tok.children if c.dep_ in {"det", "amod"})
+        if not another and (
+            determiner in {"the", "this", "that", "these", "those"} or lemma not in _ANONYMOUS
+        ):
             qualifiers = _qualifiers(tok)
             for cand in reversed(self.speakers):
-                name_words = {w.lower() for w in re.findall(r"\w+", cand.name)}
+                name_words = _head_words(cand.name)
                 roles = {w.lower() for d in cand.descriptions for w in re.findall(r"\w+", d)}
                 if (
-                    lemma in name_words
+                    (lemma in name_words and (not plural or tok.lower_ in name_words))
                     or tok.lower_ in name_words
                     or (lemma in roles and not plural)
                     or (plural and tok.lower_ in roles and cand.type != "PERSON")
@@ -674,6 +681,18 @@ def _common_word(ent: SpacySpan, lower_words: set[str]) -> bool:
     sentence, "iodine" elsewhere: `lower_words` holds the text's lower-case words) is a common
     word the entity tagger took for a name."""
     return len(ent) == 1 and ent.text.isalpha() and ent.text.lower() in lower_words
+
+
+def _head_words(name: str) -> set[str]:
+    """The lower-case words of a name before its first preposition: "the ministry" may be the
+    Russian Foreign Ministry or the Ministry of Defence, "the site" is not 'the "History" section
+    of the site'."""
+    words = []
+    for w in re.findall(r"\w+", name):
+        if w in _NAME_PREPOSITIONS:
+            break
+        words.append(w.lower())
+    return set(words)
 
 
 def _role_words(cand: _Candidate) -> set[str]:
