@@ -170,6 +170,31 @@ def test_speakers_ids_are_unique_and_every_attribution_speaker_exists(
     assert {a.speaker for a in sample_analysis.attributions if a.speaker} <= set(ids)
 
 
+def test_speakers_learn_gender_from_first_names(run: Run) -> None:
+    found = run("Gloria Estes met Albert Park on Monday. He said the talks went well.")
+    assert [a["speaker"] for a in found] == ["albert-park"]
+    found = run("Albert Park met Gloria Estes on Monday. She said the talks went well.")
+    assert [a["speaker"] for a in found] == ["gloria-estes"]
+
+
+@pytest.mark.parametrize(
+    ("name", "gender"),
+    [
+        ("Gloria Thomas", "f"),
+        ("Albert Jaquier", "m"),
+        ("Gloria", "f"),  # one word, far more often a first name than a surname
+        ("Thomas", None),  # one word that is a common surname too
+        ("Taylor Smith", None),  # a first name given to both sexes
+        ("Zamir Kabulov", None),  # not in the census lists
+        ("", None),
+    ],
+)
+def test_speakers_first_name_gender(name: str, gender: str | None) -> None:
+    from saywho.analyze.speakers import _first_name_gender
+
+    assert _first_name_gender(name) == gender
+
+
 def test_speakers_learn_gender_from_titles(run: Run) -> None:
     found = run("Mrs. Lee met Mr. Park on Monday. She said the talks went well.")
     assert [a["speaker"] for a in found] == ["lee"]

@@ -24,9 +24,11 @@ Mentions in `Speaker.mentions` are spans of the article body (`Article.text`) on
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import TYPE_CHECKING
 
 from ..model import Span, Speaker
@@ -173,7 +175,8 @@ class _Resolver:
                             name=name,
                             type=kind,
                             subject=root.dep_ in {"nsubj", "nsubjpass"},
-                            gender=_gender_near(ent.doc, ent.start),
+                            gender=_gender_near(ent.doc, ent.start)
+                            or (_first_name_gender(name) if kind == "PERSON" else None),
                             descriptions=_appositions(root, name),
                         )
                     )
@@ -253,6 +256,8 @@ class _Resolver:
             cand.names.add(_surname(name))
         if gender and cand.gender is None:
             cand.gender = gender
+        if cand.type == "PERSON" and cand.gender is None:
+            cand.gender = _first_name_gender(cand.name)
         return cand
 
     def _type_from_mentions(self, name: str) -> str:
@@ -812,6 +817,62 @@ def _gender_near(doc: Doc, first: int, last: int | None = None) -> str | None:
         if lower in _FEMALE_NOUNS:
             return "f"
     return None
+
+
+#: a first name gives a gender only when the census counts one sex at least this much more often
+_NAME_GENDER_RATIO = 4.0
+#: a one-word name is taken for a first name only when the census counts it this much more often
+#: as a first name than as a surname ("Gloria", "Albert"; not "Thomas", "Taylor", "Jordan")
+_FIRST_NOT_SURNAME_RATIO = 5.0
+
+
+@functools.lru_cache(maxsize=1)
+def _census() -> tuple[dict[str, str], dict[str, float], dict[str, float]]:
+    """From the US Census 1990 name lists that the `names` package ships (public-domain data):
+    upper-case first name → "m" or "f" where one sex dominates, first-name frequencies (the
+    larger of the two sexes', percent) and surname frequencies (percent). Empty when the
+    package is absent: speakers then get no gender from first names."""
+    try:
+        root = resources.files("names")
+        male, female, last = (
+            _census_counts(root.joinpath(f"dist.{part}").read_text(encoding="ascii"))
+            for part in ("male.first", "female.first", "all.last")
+        )
+    except (ModuleNotFoundError, OSError, UnicodeDecodeError, ValueError):
+        return {}, {}, {}
+    gender, first = {}, {}
+    for name in male.keys() | female.keys():
+        m, f = male.get(name, 0.0), female.get(name, 0.0)
+        first[name] = max(m, f)
+        if m >= _NAME_GENDER_RATIO * f:
+            gender[name] = "m"
+        elif f >= _NAME_GENDER_RATIO * m:
+            gender[name] = "f"
+    return gender, first, last
+
+
+def _census_counts(text: str) -> dict[str, float]:
+    """Census lines ("JAMES 3.318 3.318 1") → {"JAMES": 3.318}."""
+    out = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 2:
+            out[parts[0]] = float(parts[1])
+    return out
+
+
+def _first_name_gender(name: str) -> str | None:
+    """The gender a person's first name suggests ("Gloria Thomas" → f, "Gloria" → f), None when
+    the census lists do not know it, use it for both sexes, or a one-word name is as likely a
+    surname ("Thomas")."""
+    words = name.split()
+    if not words:
+        return None
+    key = words[0].strip(".,").upper()
+    gender, first, last = _census()
+    if len(words) == 1 and first.get(key, 0.0) < _FIRST_NOT_SURNAME_RATIO * last.get(key, 0.0):
+        return None
+    return gender.get(key)
 
 
 def _slug(name: str) -> str:
