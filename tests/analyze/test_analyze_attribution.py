@@ -17,6 +17,16 @@ def by_cue(attributions: list[dict[str, object]], cue: str) -> dict[str, object]
 
 CASES = [
     pytest.param(
+        '"We are going to Mars," said Bolden to the gathered crowd.',
+        {
+            "source": "Bolden",
+            "cue": "said",
+            "content": '"We are going to Mars,"',
+            "kind": "direct",
+        },
+        id="an inverted speaker keeps out the hearer the parser hung on it",
+    ),
+    pytest.param(
         "“We are ready to talk,” the minister said.",
         {
             "source": "the minister",

@@ -198,6 +198,10 @@ class VerbRule(SentenceView):
                 elif head.i < k:  # "Republican figures — whose party …"
                     last = k - 1
                     break
+        for child in head.rights:
+            # "…, said Bolden to the gathered crowd": the hearer the parser hung on the speaker
+            if head.i > verb.i and child.dep_ == "prep" and child.lower_ == "to":
+                last = min(last, child.left_edge.i - 1)
         for child in head.rights:  # "John Archer, wearing a T-shirt": a participle set off
             if (
                 child.dep_ == "acl"
