@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -353,7 +354,7 @@ class _Resolver:
                 if child.dep_ == "prep" and child.i == last + 1:
                     last = _object_end(child)
             cand.add_description(doc[tok.left_edge.i : last + 1].text)
-        ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        ent = _entity_at(tok)
         if cand.type == "PERSON" and (ent is not None or tok.pos_ == "PROPN"):
             # "US Secretary of State Antony Blinken": the words before the name (not those
             # before a role noun whose apposition is the name: that role is described above)
@@ -399,7 +400,7 @@ class _Resolver:
             qualifiers = _qualifiers(tok)
             for cand in reversed(self.speakers):
                 name_words = _head_words(cand.name)
-                roles = {w.lower() for d in cand.descriptions for w in re.findall(r"\w+", d)}
+                roles = _description_words(cand.descriptions)
                 if (
                     (lemma in name_words and (not plural or tok.lower_ in name_words))
                     or tok.lower_ in name_words
@@ -416,7 +417,7 @@ class _Resolver:
             for m in reversed(self.timeline):
                 if m.pos >= pos or m.speaker is not None:
                     continue
-                roles = {w.lower() for d in m.descriptions for w in re.findall(r"\w+", d)}
+                roles = _description_words(m.descriptions)
                 if not _agrees(qualifiers, roles | set(m.name.lower().split())):
                     continue
                 if (m.type in {"ORG", "GPE"} and lemma in m.name.lower().split()) or (
@@ -638,7 +639,9 @@ def _relink_headline_roles(found: list[Found], chosen: dict[int, _Candidate | No
         matches = {
             id(c): c
             for c in body
-            if c is not cand and lemma in (roles := _role_words(c)) and _agrees(qualifiers, roles)
+            if c is not cand
+            and lemma in (roles := _description_words(c.descriptions))
+            and _agrees(qualifiers, roles)
         }
         if len(matches) == 1:
             chosen[i] = next(iter(matches.values()))
@@ -648,10 +651,9 @@ def _producer(tok: Token) -> tuple[str, str] | None:
     """Who made the thing `tok` names: its named possessor ("Trump's tweet") or the named object
     of its "of", "by" or "from" ("the results of the National Iodine Nutrition Study", "a tweet
     by Mike Pompeo")."""
-    doc = tok.doc
     for p in tok.children:
         if p.dep_ == "poss" and p.ent_type_ in {"PERSON", "ORG", "GPE"}:
-            ent = next((e for e in doc.ents if e.start <= p.i < e.end), None)
+            ent = _entity_at(p)
             name = _clean_name(list(ent)) if ent is not None else ""
             if ent is not None and name:
                 return name, ent.label_  # "PC World's analysis", "Trump's tweet"
@@ -660,7 +662,7 @@ def _producer(tok: Token) -> tuple[str, str] | None:
         for o in p.children:
             if o.dep_ != "pobj":
                 continue
-            ent = next((e for e in doc.ents if e.start <= o.i < e.end), None)
+            ent = _entity_at(o)
             if ent is not None and ent.label_ in {"PERSON", "ORG", "GPE"}:
                 name = _clean_name(list(ent))
                 if name:
@@ -674,8 +676,7 @@ def _object_end(prep: Token) -> int:
     obj = next((c for c in prep.children if c.dep_ in {"pobj", "pcomp"}), None)
     if obj is None:
         return prep.i - 1  # no object: the preposition stays out too
-    doc = prep.doc
-    ent = next((e for e in doc.ents if e.start <= obj.i < e.end), None)
+    ent = _entity_at(obj)
     if ent is not None:
         return max(obj.i, ent.end - 1)
     return obj.i
@@ -700,8 +701,14 @@ def _head_words(name: str) -> set[str]:
     return set(words)
 
 
-def _role_words(cand: _Candidate) -> set[str]:
-    return {w.lower() for d in cand.descriptions for w in re.findall(r"\w+", d)}
+def _description_words(descriptions: Iterable[str]) -> set[str]:
+    """The lower-case words of a speaker's or a mention's descriptions."""
+    return {w.lower() for d in descriptions for w in re.findall(r"\w+", d)}
+
+
+def _entity_at(tok: Token) -> SpacySpan | None:
+    """The named entity `tok` is part of, if any."""
+    return next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
 
 
 def _body_mentions(
