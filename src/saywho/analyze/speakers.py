@@ -159,6 +159,9 @@ class _Resolver:
         sentence = 0
         lower_words = {w for w in re.findall(r"\w+", parsed.text) if w.islower()}
         for chunk in parsed.chunks:
+            # "Scientology officials went to the station, where they claimed …": plural
+            # subjects "they" may stand for (found over the arrays: visiting every token is slow)
+            plural_subjects = _plural_subjects(chunk.doc)
             for sent in chunk.doc.sents:
                 for ent in sent.ents:
                     kind = _ENTITY_TYPES.get(ent.label_)
@@ -181,24 +184,20 @@ class _Resolver:
                             descriptions=_appositions(root, name),
                         )
                     )
-                for tok in sent:
-                    # "Scientology officials went to the station, where they claimed …"
-                    if (
-                        tok.dep_ in {"nsubj", "nsubjpass"}
-                        and tok.tag_ == "NNS"
-                        and not tok.ent_type_
-                        and tok.lemma_.lower() in _GROUP_HEADS
-                    ):
-                        self.timeline.append(
-                            _Mention(
-                                pos=(order, sentence, chunk.offset + tok.left_edge.idx),
-                                name=_clean_name(list(tok.doc[tok.left_edge.i : tok.i + 1])),
-                                type="PLURAL",
-                                subject=True,
-                                gender=None,
-                                token=tok,
-                            )
+                for i in plural_subjects:
+                    if not sent.start <= i < sent.end:
+                        continue
+                    tok = chunk.doc[i]
+                    self.timeline.append(
+                        _Mention(
+                            pos=(order, sentence, chunk.offset + tok.left_edge.idx),
+                            name=_clean_name(list(tok.doc[tok.left_edge.i : tok.i + 1])),
+                            type="PLURAL",
+                            subject=True,
+                            gender=None,
+                            token=tok,
                         )
+                    )
                 sentence += 1
         self.timeline.sort(key=lambda m: m.pos)
 
@@ -699,6 +698,24 @@ def _head_words(name: str) -> set[str]:
             break
         words.append(w.lower())
     return set(words)
+
+
+def _plural_subjects(doc: Doc) -> list[int]:
+    """Indices of plural common-noun subjects outside entities whose head is a word for people
+    or organisations ("officials", "researchers", "companies")."""
+    from spacy.attrs import DEP, ENT_IOB, TAG  # type: ignore[import-not-found]  # no stubs
+
+    if len(doc) == 0:
+        return []
+    strings = doc.vocab.strings
+    subject = {strings.add("nsubj"), strings.add("nsubjpass")}
+    plural = strings.add("NNS")
+    out = []
+    for i, (dep, tag, iob) in enumerate(doc.to_array([DEP, TAG, ENT_IOB]).tolist()):
+        if dep in subject and tag == plural and iob in (0, 2):  # 2: outside an entity
+            if doc[i].lemma_.lower() in _GROUP_HEADS:
+                out.append(i)
+    return out
 
 
 def _description_words(descriptions: Iterable[str]) -> set[str]:
