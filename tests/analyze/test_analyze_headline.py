@@ -67,6 +67,19 @@ def test_headline_transcript_lead_in_the_body(run: Run) -> None:
     assert [a["source"] for a in found] == ["PENCE"]
 
 
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Epic Mickey by The Katherinator. Image: Nick Moreau.",
+        "Black Widow and Captain America Image: Nick Moreau.",
+        "Photo credit: Jane Smith for Reuters.",
+    ],
+)
+def test_headline_a_media_credit_in_the_body_is_no_attribution(run: Run, caption: str) -> None:
+    text = f"The convention opened on Friday.\n\n{caption}\n\nThousands came."
+    assert [a for a in run(text) if a["cue"] == ":"] == []
+
+
 def test_headline_transcript_lead_inside_a_quoted_transcript(run: Run) -> None:
     # a transcript quoted paragraph by paragraph: each line reopens the quotation mark
     text = (

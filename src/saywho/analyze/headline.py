@@ -49,6 +49,7 @@ _LABELS = {
     "note", "update", "updated", "notice", "editor", "editors", "email", "daily", "live", "watch",
     "breaking", "exclusive", "analysis", "opinion", "review", "video", "photos", "photo", "read",
     "more", "related", "continued", "correction", "podcast", "listen", "quiz", "explainer",
+    "image", "images", "picture", "pictures", "credit", "credits", "caption", "audio", "videos",
 }  # fmt: skip
 _NAME_CHARS = re.compile(r"^[\w .,'’&()-]+$")
 _OPENING_MARKS = {'"', "“", "‘", "'"}
