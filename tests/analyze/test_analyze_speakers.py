@@ -280,3 +280,21 @@ def test_speakers_a_one_word_person_written_in_lower_case_too_is_no_person() -> 
     assert _common_word(ent, {"helps", "take", "iodine", "daily"})
     assert not _common_word(ent, {"helps", "take", "daily"})
     assert not _common_word(SpacySpan(doc, 0, 2, label="PERSON"), {"iodine", "helps"})
+
+
+def test_speakers_a_person_the_entity_tagger_ran_into_an_organisation() -> None:
+    from spacy.tokens import Span as SpacySpan
+
+    from saywho.analyze.speakers import _person_before_preposition
+
+    words = ["Lydia", "Buchtmann", "for", "Food", "Standards", "Australia", "says", "so"]
+    doc = _doc(
+        words,
+        ["PROPN", "PROPN", "ADP", "PROPN", "PROPN", "PROPN", "VERB", "ADV"],
+        ["compound", "nsubj", "prep", "compound", "compound", "pobj", "ROOT", "advmod"],
+        [1, 6, 1, 5, 5, 2, 6, 6],
+    )
+    assert _person_before_preposition(SpacySpan(doc, 0, 6, label="ORG")) == "Lydia Buchtmann"
+    # a body's own name is left alone: no first name before the preposition
+    assert _person_before_preposition(SpacySpan(doc, 3, 6, label="ORG")) is None
+    assert _person_before_preposition(SpacySpan(doc, 0, 6, label="PERSON")) is None

@@ -305,6 +305,9 @@ class _Resolver:
                 kind = _ENTITY_TYPES[ent.label_]
                 if kind == "OTHER":
                     return None, kind
+                person = _person_before_preposition(ent)
+                if person is not None:
+                    return person, "PERSON"
                 return _clean_name(list(ent)), kind
         if tok.pos_ == "PROPN":
             first = tok.i
@@ -698,6 +701,23 @@ def _head_words(name: str) -> set[str]:
             break
         words.append(w.lower())
     return set(words)
+
+
+def _person_before_preposition(ent: SpacySpan) -> str | None:
+    """The person at the start of an organisation the entity tagger ran on from her name:
+    "Lydia Buchtmann for Food Standards Australia" → "Lydia Buchtmann" (a first name the census
+    knows, a capitalised surname, then "for", "of", "at" or "from")."""
+    if ent.label_ != "ORG" or len(ent) < 4:
+        return None
+    first, last, prep = ent[0], ent[1], ent[2]
+    if (
+        prep.lower_ in {"for", "of", "at", "from"}
+        and last.text[:1].isupper()
+        and last.is_alpha
+        and _first_name_gender(f"{first.text} {last.text}") is not None
+    ):
+        return f"{first.text} {last.text}"
+    return None
 
 
 def _plural_subjects(doc: Doc) -> list[int]:
