@@ -86,6 +86,14 @@ PlainOpt = Annotated[
 FetchOpt = Annotated[
     bool, typer.Option("--fetch", help="Fetch the pages of feed entries that carry only a link.")
 ]
+RulesOnlyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--rules-only",
+        help="Find attributions with the rules alone, without the learned CRF: fewer, surer "
+        "attributions outside US political news (also SAYWHO_RULES_ONLY=1).",
+    ),
+]
 PrivateOpt = Annotated[
     bool,
     typer.Option(
@@ -269,6 +277,7 @@ def analyze_command(
     allow_private: PrivateOpt = False,
     timeout: TimeoutOpt = None,
     strict: StrictOpt = False,
+    rules_only: RulesOnlyOpt = False,
 ) -> None:
     """Find who said what in news pages: attributions (source, cue, content) and speakers.
 
@@ -278,7 +287,13 @@ def analyze_command(
     """
     from .analyze import analyze_many  # spaCy loads only for this command
 
-    settings = load_settings(plain=plain, fetch=fetch, allow_private=allow_private, timeout=timeout)
+    settings = load_settings(
+        plain=plain,
+        fetch=fetch,
+        allow_private=allow_private,
+        timeout=timeout,
+        rules_only=rules_only,
+    )
     failures: list[Failure] = []
     analyses = analyze_many(iter_articles(inputs, settings, failures), settings)
     done = _write_all(

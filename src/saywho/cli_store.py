@@ -29,6 +29,7 @@ from .cli import (
     OutputOpt,
     PlainOpt,
     PrivateOpt,
+    RulesOnlyOpt,
     StrictOpt,
     TimeoutOpt,
     _fail,
@@ -192,6 +193,7 @@ def ingest_command(
     allow_private: PrivateOpt = False,
     timeout: TimeoutOpt = None,
     strict: StrictOpt = False,
+    rules_only: RulesOnlyOpt = False,
 ) -> None:
     """Extract, analyse and store documents in the store (idempotent, one transaction per article).
 
@@ -209,7 +211,12 @@ def ingest_command(
     if not names and not demo:
         _fail("nothing to ingest: name files, directories or URLs, or use --demo", 2)
     settings = load_settings(
-        plain=plain, fetch=fetch, allow_private=allow_private, timeout=timeout, db=db
+        plain=plain,
+        fetch=fetch,
+        allow_private=allow_private,
+        timeout=timeout,
+        db=db,
+        rules_only=rules_only,
     )
     engine = _engine(db, create=True)
     meta: dict[str, DemoMeta] = {}
@@ -253,7 +260,8 @@ def ingest_command(
                 if dask is not None:
                     from .store.distributed import dask_analyser, dask_client
 
-                    analyser = dask_analyser(stack.enter_context(dask_client(dask, workers)))
+                    client = stack.enter_context(dask_client(dask, workers))
+                    analyser = dask_analyser(client, settings=settings)
                 summary = ingest(engine, read_documents(names, settings), settings, inputs=names,
                                  workers=workers, meta=meta, on_event=on_event, analyser=analyser)  # fmt: skip
         except SaywhoError as exc:

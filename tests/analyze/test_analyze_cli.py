@@ -112,3 +112,21 @@ def test_cli_analyze_has_help() -> None:
 def test_cli_analyze_reports_missing_input(tmp_path: Path) -> None:
     result = invoke("analyze", str(tmp_path / "missing.txt"))
     assert result.exit_code == 1
+
+
+def test_cli_analyze_rules_only_leaves_out_what_only_the_crf_finds(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "Officials say talks failed\n\nThe minister said the talks had failed. Critics were "
+        "also critical of the plan.\n",
+        encoding="utf-8",
+    )
+
+    def cues(*flags: str, env: dict[str, str] | None = None) -> list[str]:
+        result = runner.invoke(app, ["analyze", str(page), *flags], env={**ENV, **(env or {})})
+        assert result.exit_code == 0, result.output
+        return [a["cue"]["text"] for a in json.loads(result.stdout)["attributions"]]
+
+    assert cues() == ["say", "said", "were also critical of"]  # the last: the CRF's, 0.48
+    assert cues("--rules-only") == ["say", "said"]
+    assert cues(env={"SAYWHO_RULES_ONLY": "1"}) == ["say", "said"]

@@ -93,3 +93,18 @@ def test_store_entities_in_contents_index_their_field() -> None:
             assert attribution.content.start <= m.start < m.end <= attribution.content.end
             names.add(m.text)
     assert {"US", "Islamic State"} & names
+
+
+def test_store_pipeline_prepare_obeys_rules_only() -> None:
+    from saywho.extract import extract
+    from saywho.store.pipeline import prepare
+
+    text = (
+        b"Officials say talks failed\n\nThe minister said the talks had failed. Critics were "
+        b"also critical of the plan.\n"
+    )
+    article = extract(RawDocument("page.txt", text), Settings())
+    (learned,) = prepare([(article, None)])
+    (rules,) = prepare([(article, None)], Settings(rules_only=True))
+    assert not isinstance(learned, Failure) and not isinstance(rules, Failure)
+    assert len(learned.analysis.attributions) == len(rules.analysis.attributions) + 1

@@ -53,7 +53,7 @@ def analyze_many(
     articles: Iterable[Article], settings: Settings | None = None, batch_size: int = 64
 ) -> Iterator[Analysis]:
     """`analyze` over a stream of articles, parsing them through one `nlp.pipe` stream."""
-    del settings  # nothing in the analysis is configurable yet; the argument keeps the contract
+    learned = not (settings is not None and settings.rules_only)
     pending: deque[Article] = deque()
 
     def tee() -> Iterator[Article]:
@@ -62,11 +62,11 @@ def analyze_many(
             yield article
 
     for fields in parse_articles(tee(), batch_size=batch_size):
-        yield _analyse_parsed(pending.popleft(), fields)
+        yield _analyse_parsed(pending.popleft(), fields, learned)
 
 
-def _analyse_parsed(article: Article, fields: list[ParsedField]) -> Analysis:
-    found, speakers = find_all(fields)
+def _analyse_parsed(article: Article, fields: list[ParsedField], learned: bool) -> Analysis:
+    found, speakers = find_all(fields, learned=learned)
     ids = [f"a{n}" for n in range(1, len(found) + 1)]
     attributions = tuple(
         Attribution(
@@ -88,16 +88,20 @@ def _analyse_parsed(article: Article, fields: list[ParsedField]) -> Analysis:
     return Analysis(article=article, attributions=attributions, speakers=tuple(speakers))
 
 
-def find_all(fields: list[ParsedField]) -> tuple[list[Found], list[Speaker]]:
+def find_all(
+    fields: list[ParsedField], *, learned: bool = True
+) -> tuple[list[Found], list[Speaker]]:
     """The rules' findings over an article's parsed fields (with the rule that fired on each),
-    and its speakers: what `analyze` turns into the data model. Evaluation scripts use it."""
+    checked and completed by the CRF unless `learned` is false, and its speakers: what `analyze`
+    turns into the data model. Evaluation scripts use it."""
     lexicon = load_lexicon()
+    tagger = get_tagger() if learned else None
     found: list[Found] = []
     has_title = any(p.name == "title" for p in fields)
     for parsed in fields:
         title_like = not has_title and is_title_like(parsed)
         headline = find_headline(parsed, lexicon, title_like)
-        rules = find_attributions(parsed, lexicon, get_tagger(), known=headline)
+        rules = find_attributions(parsed, lexicon, tagger, known=headline)
         parents = [rules[f.parent] if f.parent is not None else None for f in rules]
         items = headline + rules
         order = sorted(range(len(items)), key=lambda i: (items[i].cue[0], i))

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from ..config import Settings
 from ..errors import StoreError
 from ..model import Failure
 from .ingest import Prepared
@@ -67,9 +68,12 @@ def dask_client(scheduler: str, workers: int = 1, processes: bool = True) -> Ite
         yield client
 
 
-def dask_analyser(client: Client, window: int | None = None) -> Analyser:
-    """An analyser for `pipeline.ingest` that runs `prepare` on the client's workers, with at most
-    `window` chunks submitted and not yet stored (default: twice the workers' threads)."""
+def dask_analyser(
+    client: Client, window: int | None = None, settings: Settings | None = None
+) -> Analyser:
+    """An analyser for `pipeline.ingest` that runs `prepare` (as `settings` say) on the client's
+    workers, with at most `window` chunks submitted and not yet stored (default: twice the
+    workers' threads)."""
     threads: dict[str, int] = client.nthreads()  # type: ignore[no-untyped-call]
     limit = window or max(2, 2 * sum(threads.values()))
 
@@ -88,7 +92,7 @@ def dask_analyser(client: Client, window: int | None = None) -> Analyser:
             if chunk is None:
                 return False
             # pure=False: two equal chunks (a rerun) are still two tasks
-            future = client.submit(prepare, chunk, pure=False)
+            future = client.submit(prepare, chunk, settings, pure=False)
             index[future.key] = submitted
             submitted += 1
             running.add(future)  # type: ignore[no-untyped-call]

@@ -64,8 +64,10 @@ class IngestSummary:
         }
 
 
-def prepare(articles: list[tuple[Article, str | None]]) -> list[Prepared | Failure]:
-    """Analyse a chunk of articles (runs in a worker process, or inline).
+def prepare(
+    articles: list[tuple[Article, str | None]], settings: Settings | None = None
+) -> list[Prepared | Failure]:
+    """Analyse a chunk of articles (runs in a worker process, or inline) as `settings` say.
 
     Should the analysis fail on a chunk, each article is retried alone and the one that fails
     becomes a `Failure` (recorded in ``ingest_errors`` with the exception's name) instead of
@@ -75,7 +77,7 @@ def prepare(articles: list[tuple[Article, str | None]]) -> list[Prepared | Failu
 
     try:
         licences = [licence for _, licence in articles]
-        analyses = zip(analyze_many(a for a, _ in articles), licences, strict=True)
+        analyses = zip(analyze_many((a for a, _ in articles), settings), licences, strict=True)
         return [
             Prepared(analysis, content_mentions(analysis), licence)
             for analysis, licence in analyses
@@ -84,12 +86,12 @@ def prepare(articles: list[tuple[Article, str | None]]) -> list[Prepared | Failu
         if len(articles) == 1:
             article = articles[0][0]
             try:
-                analysis = next(analyze_many([article]))
+                analysis = next(analyze_many([article], settings))
                 return [Prepared(analysis, content_mentions(analysis), articles[0][1])]
             except Exception as exc:  # noqa: BLE001 - a bug in analysis must not stop a batch run; it is recorded
                 reason = f"{article.source}: analysis failed ({type(exc).__name__}: {exc})"
                 return [Failure(article.source, " ".join(reason.split())[:500], "E500")]
-        return [item for one in articles for item in prepare([one])]
+        return [item for one in articles for item in prepare([one], settings)]
 
 
 def ingest(
@@ -143,7 +145,7 @@ def ingest(
             yield chunk
 
     try:
-        analysed = analyser(pending()) if analyser else _analysed(pending(), workers)
+        analysed = analyser(pending()) if analyser else _analysed(pending(), workers, settings)
         for prepared_chunk in analysed:
             for prepared in prepared_chunk:
                 if isinstance(prepared, Failure):
@@ -159,16 +161,16 @@ def ingest(
 
 
 def _analysed(
-    chunks: Iterator[list[tuple[Article, str | None]]], workers: int
+    chunks: Iterator[list[tuple[Article, str | None]]], workers: int, settings: Settings
 ) -> Iterator[list[Prepared | Failure]]:
     if workers <= 1:
         for chunk in chunks:
-            yield prepare(chunk)
+            yield prepare(chunk, settings)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         window: deque[Future[list[Prepared | Failure]]] = deque()
         for chunk in chunks:
-            window.append(pool.submit(prepare, chunk))
+            window.append(pool.submit(prepare, chunk, settings))
             if len(window) >= 2 * workers:  # bounded: memory stays flat however big the corpus
                 yield window.popleft().result()
         while window:
