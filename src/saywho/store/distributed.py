@@ -26,7 +26,7 @@ from ..config import Settings
 from ..errors import StoreError
 from ..model import Failure
 from .ingest import Prepared
-from .pipeline import Analyser, Chunk, prepare
+from .pipeline import Analyser, Chunk, for_analysis, prepare
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -74,6 +74,7 @@ def dask_analyser(
     """An analyser for `pipeline.ingest` that runs `prepare` (as `settings` say) on the client's
     workers, with at most `window` chunks submitted and not yet stored (default: twice the
     workers' threads)."""
+    settings = for_analysis(settings)  # no store URL or API token travels to the workers
     threads: dict[str, int] = client.nthreads()  # type: ignore[no-untyped-call]
     limit = window or max(2, 2 * sum(threads.values()))
 

@@ -64,6 +64,12 @@ class IngestSummary:
         }
 
 
+def for_analysis(settings: Settings | None) -> Settings | None:
+    """Only what the analysis reads, for shipping to worker processes and Dask workers: the
+    store's URL and the API token stay where they are."""
+    return None if settings is None else Settings(rules_only=settings.rules_only)
+
+
 def prepare(
     articles: list[tuple[Article, str | None]], settings: Settings | None = None
 ) -> list[Prepared | Failure]:
@@ -145,7 +151,11 @@ def ingest(
             yield chunk
 
     try:
-        analysed = analyser(pending()) if analyser else _analysed(pending(), workers, settings)
+        analysed = (
+            analyser(pending())
+            if analyser
+            else _analysed(pending(), workers, for_analysis(settings))
+        )
         for prepared_chunk in analysed:
             for prepared in prepared_chunk:
                 if isinstance(prepared, Failure):
@@ -161,7 +171,7 @@ def ingest(
 
 
 def _analysed(
-    chunks: Iterator[list[tuple[Article, str | None]]], workers: int, settings: Settings
+    chunks: Iterator[list[tuple[Article, str | None]]], workers: int, settings: Settings | None
 ) -> Iterator[list[Prepared | Failure]]:
     if workers <= 1:
         for chunk in chunks:
