@@ -320,7 +320,8 @@ def _print_table(analysis: Analysis, out: IO[str], first: bool) -> None:
     console = Console(file=out, highlight=False, soft_wrap=False, width=width)
     if not first:
         console.print()
-    table = Table(title=article.title or article.source, title_justify="left", show_lines=True)
+    table = Table(title=article.title or article.source, title_justify="left", show_lines=True,
+                  caption=analysis.analyser or None, caption_justify="right")  # fmt: skip
     for column, style in (("id", "dim"), ("kind", ""), ("source → speaker", "bold"), ("cue", ""),
                           ("stance", ""), ("content", ""), ("conf", "")):  # fmt: skip
         table.add_column(column, style=style or None, overflow="fold")

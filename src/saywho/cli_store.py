@@ -276,6 +276,12 @@ def ingest_command(
         f"{summary.skipped} already stored, {summary.errors} failed → {settings.db}",
         markup=False, highlight=False,
     )  # fmt: skip
+    if summary.other_analysers:
+        others = "; ".join(f"{n} by {name}" for name, n in summary.other_analysers.items())
+        err.print(f"saywho: note: this run analyses with {summary.analyser}, but articles in the store "
+                  f"were analysed otherwise ({others}); articles already stored are skipped, not "
+                  "re-analysed: ingest into a new --db to analyse them again",
+                  markup=False, highlight=False)  # fmt: skip
     if demo:
         err.print("saywho: the Wikinews articles are CC BY 2.5 (Wikinews, https://en.wikinews.org/); "
                   "each article's attribution line is stored with it and shown in results.",
@@ -496,16 +502,19 @@ def stats_command(
     ] = QueryFormat.table,
     db: DbOpt = None,
 ) -> None:
-    """Counts of articles, versions, attributions, speakers, outlets, mentions, ingest runs and errors."""
-    from .store import stats
+    """Counts of articles, versions, attributions, speakers, outlets, mentions, ingest runs and
+    errors, and of the current article versions by what analysed them."""
+    from .store import analysers, stats
 
-    counts = _checked(lambda: stats(_engine(db)))
+    engine = _engine(db)
+    counts = _checked(lambda: stats(engine))
+    made_by = _checked(lambda: analysers(engine))
     if format is QueryFormat.json:
-        typer.echo(json.dumps(counts, indent=2))
+        typer.echo(json.dumps({**counts, "analysers": made_by}, indent=2))
     else:
-        _print_rows(
-            [{"what": k, "count": v} for k, v in counts.items()], format, title="store", key="stats"
-        )
+        rows = [{"what": k, "count": v} for k, v in counts.items()]
+        rows += [{"what": f"analysed by {name}", "count": n} for name, n in made_by.items()]
+        _print_rows(rows, format, title="store", key="stats")
 
 
 def _print_rows(rows: list[dict[str, object]], format: QueryFormat, title: str, key: str) -> None:

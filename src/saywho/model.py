@@ -161,3 +161,5 @@ class Analysis:
     article: Article
     attributions: tuple[Attribution, ...]
     speakers: tuple[Speaker, ...]
+    #: what made it: ``saywho VERSION rules+crf-<model fingerprint>`` or ``saywho VERSION rules``
+    analyser: str = ""

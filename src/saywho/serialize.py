@@ -28,7 +28,8 @@ def article_to_dict(article: Article) -> dict[str, Any]:
 
 
 def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
-    """The `saywho analyze` object: the `extract` object plus "attributions" and "speakers".
+    """The `saywho analyze` object: the `extract` object plus "attributions", "speakers" and
+    "analyser" (what made them: the saywho version and the model, see `analyser_name`).
 
     Every span is ``{"text", "start", "end"}`` with offsets into the string its attribution's
     "field" names ("text", "title" or "standfirst"), so ``field[start:end] == text``.
@@ -37,6 +38,7 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     out = article_to_dict(article)
     out["attributions"] = [_attribution_to_dict(a, article) for a in analysis.attributions]
     out["speakers"] = {s.id: _speaker_to_dict(s) for s in analysis.speakers}
+    out["analyser"] = analysis.analyser
     return out
 
 

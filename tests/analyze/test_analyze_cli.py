@@ -21,14 +21,16 @@ def invoke(*args: str) -> Result:
     return runner.invoke(app, list(args), env=ENV)
 
 
-def test_serialize_analysis_is_the_article_plus_attributions_and_speakers(
+def test_serialize_analysis_is_the_article_plus_attributions_speakers_and_analyser(
     sample_analysis: Analysis,
 ) -> None:
     obj = analysis_to_dict(sample_analysis)
     assert list(obj) == list(article_to_dict(sample_analysis.article)) + [
         "attributions",
         "speakers",
+        "analyser",
     ]
+    assert obj["analyser"] == sample_analysis.analyser
     first = obj["attributions"][0]
     assert list(first) == [
         "id",
@@ -130,3 +132,28 @@ def test_cli_analyze_rules_only_leaves_out_what_only_the_crf_finds(tmp_path: Pat
     assert cues() == ["say", "said", "were also critical of"]  # the last: the CRF's, 0.48
     assert cues("--rules-only") == ["say", "said"]
     assert cues(env={"SAYWHO_RULES_ONLY": "1"}) == ["say", "said"]
+
+
+def test_cli_analyze_says_what_made_the_analysis(tmp_path: Path) -> None:
+    """Every analysis names its analyser: the saywho version and the packaged model's
+    fingerprint, or the rules alone; the table shows it under the attributions."""
+    import hashlib
+
+    from saywho import __version__
+    from saywho.analyze.learned import model_path
+
+    page = tmp_path / "page.txt"
+    page.write_text("The minister said the talks had failed.\n", encoding="utf-8")
+
+    def made_by(*flags: str) -> str:
+        result = invoke("analyze", str(page), "--format", "json", *flags)
+        assert result.exit_code == 0, result.output
+        name = json.loads(result.stdout)[0]["analyser"]
+        assert isinstance(name, str)
+        return name
+
+    fingerprint = hashlib.sha256(model_path().read_bytes()).hexdigest()[:12]
+    assert made_by() == f"saywho {__version__} rules+crf-{fingerprint}"
+    assert made_by("--rules-only") == f"saywho {__version__} rules"
+    table = invoke("analyze", str(page), "--format", "table", "--rules-only")
+    assert f"saywho {__version__} rules" in table.stdout

@@ -56,6 +56,34 @@ def test_store_cli_ingest_then_rerun_skips(tmp_path: Path) -> None:
     assert stats["articles"] == 1 and stats["ingest_errors"] == 1 and stats["ingest_runs"] == 2
 
 
+def test_store_cli_ingest_records_the_analyser_and_notes_a_mix(tmp_path: Path) -> None:
+    """Runs and article versions record what analysed them; a rerun with other settings skips
+    the stored articles (they are not re-analysed) and says so; stats counts by analyser."""
+    from sqlalchemy import text
+
+    from saywho.analyze import analyser_name
+
+    db = str(tmp_path / "s.db")
+    crf, rules = analyser_name(), analyser_name(Settings(rules_only=True))
+    assert crf != rules and rules.endswith(" rules")
+    first = invoke("ingest", str(SAMPLE), "--db", db)
+    assert first.exit_code == 0 and "note:" not in first.stderr
+    again = invoke("ingest", str(SAMPLE), "--rules-only", "--db", db)
+    assert again.exit_code == 0 and "1 already stored" in again.stderr
+    note = " ".join(again.stderr.split())
+    assert f"this run analyses with {rules}" in note and f"1 by {crf}" in note
+    assert "not re-analysed" in note
+    same = invoke("ingest", str(SAMPLE), "--db", db)
+    assert same.exit_code == 0 and "note:" not in same.stderr  # nothing is mixed for this run
+    with open_store(db).connect() as conn:
+        runs = conn.execute(text("SELECT analyser FROM ingest_runs ORDER BY id")).scalars().all()
+        versions = conn.execute(text("SELECT analyser FROM article_versions")).scalars().all()
+    assert runs == [crf, rules, crf] and versions == [crf]
+    assert json.loads(invoke("stats", "--format", "json", "--db", db).stdout)["analysers"] == {crf: 1}
+    table = " ".join(invoke("stats", "--db", db).stdout.split())
+    assert f"analysed by {crf}" in table
+
+
 def test_store_cli_ingest_strict_and_nothing(tmp_path: Path) -> None:
     bad = tmp_path / "bad.bin"
     bad.write_bytes(b"\x00\x01" * 100)
@@ -96,14 +124,21 @@ def test_store_cli_db_upgrade_migrates_a_0001_store_and_its_searches_work(tmp_pa
 
     db = str(tmp_path / "old.db")
     engine = make_engine(db)
-    with engine.begin() as conn:  # a store as saywho with schema 0001 made it
-        command.upgrade(_alembic_config(conn), "0001")
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")
     settings = Settings(detect_language=False)
     ingest(engine, read_documents([str(SAMPLE)], settings), settings, inputs=[str(SAMPLE)])
+    with engine.begin() as conn:  # a store as saywho with schema 0001 made it, data and all
+        command.downgrade(_alembic_config(conn), "0001")
+    with engine.connect() as conn:
+        assert "analyser" not in {c[1] for c in conn.execute(text("PRAGMA table_info(article_versions)"))}
     refused = invoke("search", "Islamic State", "--db", db)
     assert refused.exit_code == 2 and "saywho db upgrade" in refused.stderr
     migrated = invoke("db", "upgrade", "--db", db)
-    assert migrated.exit_code == 0 and "schema revision 0001 → 0002" in migrated.stdout
+    assert migrated.exit_code == 0 and "schema revision 0001 → 0003" in migrated.stdout
+    # versions stored before 0003 say nothing of what analysed them
+    made_by = json.loads(invoke("stats", "--format", "json", "--db", db).stdout)["analysers"]
+    assert made_by == {"unknown": 1}
     with engine.connect() as conn:
         facets = conn.execute(text("SELECT count(*) FROM attribution_facets")).scalar()
         claims = conn.execute(text("SELECT count(*) FROM attributions")).scalar()

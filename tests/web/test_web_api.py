@@ -138,6 +138,12 @@ def test_api_article_keeps_its_licence_line(web_client: Any, ids: dict[str, int]
     assert "<script>" in article["text"]  # JSON carries the text as it is; HTML escapes it
 
 
+def test_api_article_says_what_analysed_it(web_client: Any, ids: dict[str, int]) -> None:
+    from web_corpus import ANALYSER
+
+    assert web_client.get(f"/api/v1/articles/{ids['Moscow']}").json()["analyser"] == ANALYSER
+
+
 # --- attributions and search -------------------------------------------------------------
 
 

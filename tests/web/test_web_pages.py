@@ -101,6 +101,7 @@ def test_pages_article_escapes_hostile_text_and_shows_the_licence(web_client: An
     check_spans(tree, article)
     assert not tree.xpath("//script[not(@src)]") and not tree.xpath("//img")
     assert one(tree, "//p[@id='licence']").text_content() == article["licence"]
+    assert one(tree, "//p[@id='analyser']").text_content() == f"Analysed by {article['analyser']}"
 
 
 def test_pages_search_follows_the_markup_contract(web_client: Any) -> None:

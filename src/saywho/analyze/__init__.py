@@ -32,16 +32,26 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Iterator
 
+from .. import __version__
 from ..config import Settings
 from ..model import Analysis, Article, Attribution, Span, Speaker
 from .attribution import Found, find_attributions
 from .cues import load_lexicon
 from .headline import find_headline, is_title_like
-from .learned import get_tagger
+from .learned import get_tagger, model_id
 from .nlp import ParsedField, get_nlp, parse_articles
 from .speakers import resolve_speakers
 
-__all__ = ["analyze", "analyze_many", "get_nlp", "load_lexicon"]
+__all__ = ["analyser_name", "analyze", "analyze_many", "get_nlp", "load_lexicon"]
+
+
+def analyser_name(settings: Settings | None = None) -> str:
+    """What an analysis under `settings` is made by, recorded with every analysis and stored
+    article: ``saywho VERSION rules+crf-<fingerprint>``, or ``saywho VERSION rules`` when the
+    rules run alone (``--rules-only``, or no usable model)."""
+    learned = not (settings is not None and settings.rules_only)
+    model = model_id() if learned else None
+    return f"saywho {__version__} rules" + (f"+{model}" if model else "")
 
 
 def analyze(article: Article, settings: Settings | None = None) -> Analysis:
@@ -54,6 +64,7 @@ def analyze_many(
 ) -> Iterator[Analysis]:
     """`analyze` over a stream of articles, parsing them through one `nlp.pipe` stream."""
     learned = not (settings is not None and settings.rules_only)
+    name = analyser_name(settings)
     pending: deque[Article] = deque()
 
     def tee() -> Iterator[Article]:
@@ -62,10 +73,12 @@ def analyze_many(
             yield article
 
     for fields in parse_articles(tee(), batch_size=batch_size):
-        yield _analyse_parsed(pending.popleft(), fields, learned)
+        yield _analyse_parsed(pending.popleft(), fields, learned, name)
 
 
-def _analyse_parsed(article: Article, fields: list[ParsedField], learned: bool) -> Analysis:
+def _analyse_parsed(
+    article: Article, fields: list[ParsedField], learned: bool, name: str
+) -> Analysis:
     found, speakers = find_all(fields, learned=learned)
     ids = [f"a{n}" for n in range(1, len(found) + 1)]
     attributions = tuple(
@@ -85,7 +98,9 @@ def _analyse_parsed(article: Article, fields: list[ParsedField], learned: bool) 
         )
         for i, f in enumerate(found)
     )
-    return Analysis(article=article, attributions=attributions, speakers=tuple(speakers))
+    return Analysis(
+        article=article, attributions=attributions, speakers=tuple(speakers), analyser=name
+    )
 
 
 def find_all(

@@ -22,6 +22,7 @@ returned as they are.
 from __future__ import annotations
 
 import functools
+import hashlib
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -99,6 +100,15 @@ def load_tagger(path: Path) -> Any | None:
 def get_tagger() -> Any | None:
     """The packaged CRF, loaded once per process (None when absent: rules only)."""
     return load_tagger(model_path())
+
+
+@functools.lru_cache(maxsize=1)
+def model_id() -> str | None:
+    """The packaged model's fingerprint, ``crf-`` and 12 hex digits of the file's SHA-256, or
+    None when there is no usable model (the rules then run alone)."""
+    if get_tagger() is None:
+        return None
+    return "crf-" + hashlib.sha256(model_path().read_bytes()).hexdigest()[:12]
 
 
 # --- features -----------------------------------------------------------------------------------

@@ -30,10 +30,10 @@ from .engine import (
 from .export import export
 from .ingest import Prepared, Writer, article_key, canonical_url
 from .pipeline import DemoMeta, IngestSummary, ingest
-from .query import Filters, about, search, speaker_profile, speakers_top, stats
+from .query import Filters, about, analysers, search, speaker_profile, speakers_top, stats
 
 __all__ = [
-    "DemoMeta", "Filters", "IngestSummary", "Prepared", "Writer", "about", "article_key",
+    "DemoMeta", "Filters", "IngestSummary", "Prepared", "Writer", "about", "analysers", "article_key",
     "canonical_url", "current_revision", "database_url", "demo_corpus", "ensure_schema",
     "export", "head_revision", "ingest", "make_engine", "open_store", "search",
     "speaker_profile", "speakers_top", "stats", "upgrade",

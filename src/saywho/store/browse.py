@@ -272,7 +272,7 @@ def _article_dict(row: Any, people: Sequence[Any], found: Sequence[Any]) -> dict
         "authors": json.loads(m[article_versions.c.authors] or "[]"),
         "language": m[article_versions.c.language], "licence": m[article_versions.c.licence],
         "source": m[article_versions.c.source], "version": m[article_versions.c.version],
-        "attributions": out, "speakers": spoken,
+        "analyser": m[article_versions.c.analyser], "attributions": out, "speakers": spoken,
     }  # fmt: skip
 
 

@@ -90,11 +90,11 @@ class Writer:
         self.engine = engine
         self.sqlite = engine.dialect.name == "sqlite"
 
-    def begin_run(self, inputs: Sequence[str]) -> int:
+    def begin_run(self, inputs: Sequence[str], analyser: str | None = None) -> int:
         with self._transaction("start an ingest run") as conn:
             result = conn.execute(insert(ingest_runs).values(
                 started_at=_now(), inputs=json.dumps(list(inputs), ensure_ascii=False),
-                saywho_version=__version__, stored=0, updated=0, skipped=0, errors=0, completed=False,
+                saywho_version=__version__, analyser=analyser, stored=0, updated=0, skipped=0, errors=0, completed=False,
             ))  # fmt: skip
             assert result.inserted_primary_key is not None
             return int(result.inserted_primary_key[0])
@@ -181,8 +181,8 @@ class Writer:
             authors=json.dumps(list(a.authors), ensure_ascii=False), language=a.language,
             text=a.text, paragraphs=json.dumps([[p.start, p.end] for p in a.paragraphs]),
             input_format=a.input_format, warnings=json.dumps(list(a.warnings), ensure_ascii=False),
-            licence=prepared.licence, extractor_version=EXTRACTOR_VERSION, ingested_at=_now(),
-            run_id=run_id,
+            licence=prepared.licence, extractor_version=EXTRACTOR_VERSION,
+            analyser=prepared.analysis.analyser or None, ingested_at=_now(), run_id=run_id,
         ))  # fmt: skip
         assert result.inserted_primary_key is not None
         return int(result.inserted_primary_key[0])

@@ -26,6 +26,7 @@ from ..extract import extract
 from ..model import Article, Failure, RawDocument
 from .entities import content_mentions
 from .ingest import Prepared, Writer
+from .query import analysers
 
 CHUNK = 16  # articles per unit of work: big enough for nlp.pipe, small enough for progress
 
@@ -54,6 +55,11 @@ class IngestSummary:
     skipped: int = 0
     errors: int = 0
     failures: list[Failure] = field(default_factory=list)
+    #: what this run analyses with (`analyze.analyser_name`)
+    analyser: str = ""
+    #: when articles were skipped: current versions in the store analysed by something else
+    #: (name -> count; "unknown" for versions stored before the store recorded it)
+    other_analysers: dict[str, int] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -112,8 +118,11 @@ def ingest(
     analyser: Analyser | None = None,
 ) -> IngestSummary:
     """Store every document of `documents`; see the module docstring."""
+    from ..analyze import analyser_name
+
     writer = Writer(engine)
-    summary = IngestSummary(run_id=writer.begin_run(inputs))
+    made_by = analyser_name(settings)
+    summary = IngestSummary(run_id=writer.begin_run(inputs, made_by), analyser=made_by)
     hook = on_event or (lambda _outcome, _source: None)
     completed = False
 
@@ -167,6 +176,10 @@ def ingest(
         completed = True
     finally:
         writer.finish_run(summary.run_id, summary.counts(), completed=completed)
+    if summary.skipped:
+        summary.other_analysers = {
+            name: n for name, n in analysers(engine).items() if name != made_by
+        }
     return summary
 
 

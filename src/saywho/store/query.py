@@ -550,6 +550,28 @@ def stats(engine: Engine) -> dict[str, int]:
     return counts
 
 
+def analysers(engine: Engine) -> dict[str, int]:
+    """How many current article versions each analyser made ("unknown": stored before the
+    store recorded it), most first.
+
+    Articles already stored are skipped by `ingest`, not re-analysed, so a store filled by runs
+    with different settings (``--rules-only``) or models holds a mix: this says which."""
+
+    def read(conn: Connection) -> dict[str, int]:
+        name = func.coalesce(article_versions.c.analyser, "unknown")
+        rows: Sequence[Any] = conn.execute(
+            select(name, func.count())
+            .select_from(articles)
+            .join(article_versions, articles.c.current_version_id == article_versions.c.id)
+            .group_by(name)
+            .order_by(func.count().desc(), name)
+        ).all()
+        return {str(n): int(c) for n, c in rows}
+
+    found: dict[str, int] = run_read(engine, "count analysers", read)
+    return found
+
+
 def run_read(engine: Engine, what: str, work: Any) -> Any:
     try:
         with engine.connect() as conn:
@@ -560,5 +582,5 @@ def run_read(engine: Engine, what: str, work: Any) -> Any:
         ) from exc
 
 
-__all__ = ["FACETS_TABLE", "Claim", "Filters", "about", "facets_filtered", "fts5_query",
+__all__ = ["FACETS_TABLE", "Claim", "Filters", "about", "analysers", "facets_filtered", "fts5_query",
            "iter_claims", "search", "speaker_profile", "speakers_top", "stats"]  # fmt: skip

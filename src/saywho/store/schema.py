@@ -81,6 +81,7 @@ article_versions = Table(
     Column("warnings", Text, nullable=False, default="[]"),  # JSON list
     Column("licence", Text),  # attribution line the licence asks for (demo corpus)
     Column("extractor_version", String(40), nullable=False),
+    Column("analyser", String(120)),  # what made the analysis (`analyze.analyser_name`); NULL: unknown
     Column("ingested_at", DateTime(timezone=True), nullable=False),
     Column("run_id", ForeignKey("ingest_runs.id"), nullable=True),
     UniqueConstraint("article_id", "version", name="uq_article_versions_article_version"),
@@ -175,6 +176,7 @@ ingest_runs = Table(
     Column("finished_at", DateTime(timezone=True)),
     Column("inputs", Text, nullable=False),  # JSON list of what the user named
     Column("saywho_version", String(40), nullable=False),
+    Column("analyser", String(120)),  # what this run's settings analyse with
     Column("stored", Integer, nullable=False, default=0),
     Column("updated", Integer, nullable=False, default=0),  # new versions of known articles
     Column("skipped", Integer, nullable=False, default=0),  # already stored

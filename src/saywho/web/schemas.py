@@ -74,6 +74,10 @@ class Article(BaseModel):
     licence: str | None = Field(description="the attribution line the licence asks for")
     source: str
     version: int
+    analyser: str | None = Field(
+        description="what made the stored analysis (see `saywho analyze`'s \"analyser\"); null "
+        "when it was stored before the store recorded it"
+    )
     attributions: list[StoredAttribution]
     speakers: dict[str, ArticleSpeaker]
 
@@ -267,6 +271,10 @@ class Analysis(BaseModel):
     warnings: list[str]
     attributions: list[Attribution]
     speakers: dict[str, ArticleSpeaker]
+    analyser: str = Field(
+        description='what made the analysis: "saywho VERSION rules+crf-<model fingerprint>", or '
+        '"saywho VERSION rules" when the rules ran alone (rules_only, or no model)'
+    )
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
