@@ -115,6 +115,8 @@ def align(doc: CorefDoc, start: int, end: int) -> tuple[int, int, str, str] | No
 
 
 def _norm(name: str) -> str:
+    # quotation marks are no part of what a name names ('The "History" section')
+    name = re.sub(r"[\"“”„«»‘]", "", name)
     name = re.sub(r"\s+", " ", name.strip(TRIM).lower().replace("’", "'"))
     for article in ARTICLES:
         if name.startswith(article):

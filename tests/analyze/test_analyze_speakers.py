@@ -298,3 +298,82 @@ def test_speakers_a_person_the_entity_tagger_ran_into_an_organisation() -> None:
     # a body's own name is left alone: no first name before the preposition
     assert _person_before_preposition(SpacySpan(doc, 3, 6, label="ORG")) is None
     assert _person_before_preposition(SpacySpan(doc, 0, 6, label="PERSON")) is None
+
+
+def test_speakers_a_source_the_parser_made_a_verb_is_named_by_its_person() -> None:
+    from spacy.tokens import Span as SpacySpan
+
+    from saywho.analyze.speakers import _nominal_head
+
+    # "Caloundra coach Geoff Ingram said": the parser read "coach" as a verb whose object is
+    # the coach, and the quote before it as coach's clause
+    words = ["Caloundra", "coach", "Geoff", "Ingram", "said", "."]
+    doc = _doc(
+        words,
+        ["PROPN", "VERB", "PROPN", "PROPN", "VERB", "PUNCT"],
+        ["nsubj", "ccomp", "compound", "dobj", "ROOT", "punct"],
+        [1, 4, 3, 1, 4, 4],
+    )
+    doc.ents = [SpacySpan(doc, 0, 1, label="ORG"), SpacySpan(doc, 2, 4, label="PERSON")]
+    source_end = doc[3].idx + len(doc[3].text)
+    head = _nominal_head(doc, 0, source_end)
+    assert head is not None and head.text == "Ingram"
+    doc.ents = []  # no entity: the last noun
+    head = _nominal_head(doc, 0, source_end)
+    assert head is not None and head.text == "Ingram"
+    assert _nominal_head(doc, doc[4].idx, doc[4].idx + 4) is None  # no noun in the span
+
+
+def test_speakers_a_verb_headed_source_in_a_real_parse(run: Run) -> None:
+    found = run(
+        "“I am [pretty happy with that]”, Caloundra coach Geoff Ingram said. “We made a lot "
+        "of ground.”"
+    )
+    said = next(a for a in found if a["cue"] == "said")
+    assert said["source"] == "Caloundra coach Geoff Ingram" and said["speaker"] == "geoff-ingram"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name"),
+    [
+        ('History" section of the site', "History section of the site"),
+        ("“Quoted” group", "Quoted group"),
+        ("Marine Traffic's website", "Marine Traffic's website"),  # an apostrophe in a word stays
+        ("Marine Traffic’s website", "Marine Traffic’s website"),
+    ],
+)
+def test_speakers_a_phrase_name_has_no_quote_marks(phrase: str, name: str) -> None:
+    from saywho.analyze.speakers import _without_quote_marks
+
+    assert _without_quote_marks(phrase) == name
+
+
+def test_speakers_the_subject_after_but_is_the_source() -> None:
+    from saywho.analyze.verbs import _after_but
+
+    # "the company invested …, but Gazeta Prawna reports …": the parser coordinated the
+    # company and the paper as one subject of "reports"
+    words = ["the", "company", "invested", ",", "but", "Gazeta", "Prawna", "reports", "so"]
+    doc = _doc(
+        words,
+        ["DET", "NOUN", "VERB", "PUNCT", "CCONJ", "PROPN", "PROPN", "VERB", "ADV"],
+        ["det", "nsubj", "acl", "punct", "cc", "compound", "conj", "ROOT", "advmod"],
+        [1, 7, 1, 1, 1, 6, 1, 7, 7],
+    )
+    assert _after_but(doc[1]).text == "Prawna"
+    and_doc = _doc(
+        [w if w != "but" else "and" for w in words],
+        ["DET", "NOUN", "VERB", "PUNCT", "CCONJ", "PROPN", "PROPN", "VERB", "ADV"],
+        ["det", "nsubj", "acl", "punct", "cc", "compound", "conj", "ROOT", "advmod"],
+        [1, 7, 1, 1, 1, 6, 1, 7, 7],
+    )
+    assert _after_but(and_doc[1]).text == "company"  # "X and Y report": both are the source
+
+
+def test_speakers_the_source_after_but_in_a_real_parse(run: Run) -> None:
+    found = run(
+        "At the time, the company invested in e-commerce and started home deliveries, but "
+        "Gazeta Prawna reports only 0.5% of Polish grocery turnover comes from this segment."
+    )
+    reports = next(a for a in found if a["cue"] == "reports")
+    assert reports["source"] == "Gazeta Prawna" and reports["speaker"] == "gazeta-prawna"

@@ -272,6 +272,8 @@ class _Resolver:
         tok = f.source_token
         if tok is None or f.source is None:
             return None
+        if tok.pos_ in {"VERB", "AUX"}:  # a parse that made the source a clause
+            tok = _nominal_head(tok.doc, f.source[0] - f.offset, f.source[1] - f.offset) or tok
         pos = (_FIELD_ORDER.get(f.field, 3), f.sentence, f.source[0])
         return self.resolve_token(tok, pos, depth=0)
 
@@ -446,7 +448,7 @@ class _Resolver:
         for child in tok.rights:  # "researchers from the University of Colorado at Boulder"
             if child.dep_ == "prep" and child.i == last + 1:
                 last = _object_end(child)
-        name = doc[words[0].i : last + 1].text
+        name = _without_quote_marks(doc[words[0].i : last + 1].text)
         known = self.match_name(name, "OTHER")
         if known is None:
             kind = "PERSON" if lemma in _PERSON_NOUNS and not plural else "OTHER"
@@ -829,6 +831,26 @@ def _clean_name(tokens: list[Token]) -> str:
         return ""
     doc = tokens[0].doc
     return doc[tokens[0].i : tokens[-1].i + 1].text
+
+
+def _nominal_head(doc: Doc, start: int, end: int) -> Token | None:
+    """The token to name a source by when the parser made its head a verb ("Caloundra coach
+    Geoff Ingram said", "coach" a verb): the last token of the last person or organisation
+    named within the source's characters ``[start, end)``, else its last noun."""
+    inside = [t for t in doc if start <= t.idx and t.idx + len(t.text) <= end]
+    named = [t for t in inside if t.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}]
+    nouns = [t for t in inside if t.pos_ in {"PROPN", "NOUN"}]
+    chosen = named or nouns
+    return chosen[-1] if chosen else None
+
+
+_QUOTE_MARKS = re.compile(r"[\"“”„«»‘‚]|(?<!\w)['’]|['’](?!\w)")
+
+
+def _without_quote_marks(name: str) -> str:
+    """A phrase's name without its quotation marks: 'The "History" section' is named
+    "History section", and an apostrophe inside a word ("Traffic's") stays."""
+    return " ".join(_QUOTE_MARKS.sub("", name).split())
 
 
 def _initials(name: str) -> str:

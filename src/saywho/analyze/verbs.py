@@ -158,6 +158,7 @@ class VerbRule(SentenceView):
         an agent ("was reported by Reuters") or be passive ("it was reported")."""
         for child in tok.children:
             if child.dep_ in _SUBJECT_DEPS and child.lower_ not in {"there"}:
+                child = _after_but(child)
                 return child, self.np_span(child, tok), False
         if depth == 0:
             for child in tok.children:
@@ -432,3 +433,14 @@ class VerbRule(SentenceView):
         if len(words.split()) < 3 and words.rstrip()[-1:] not in {",", ".", "!", "?"}:
             return None  # a scare-quoted word is not what the cue reports ("“Yes,” he said" is)
         return best
+
+
+def _after_but(subject: Token) -> Token:
+    """The subject after ", but" when the parser coordinated a whole clause with it: in "the
+    company invested …, but Gazeta Prawna reports …" the reporter is Gazeta Prawna, not the
+    company ("but" never joins two subjects of one verb)."""
+    if any(c.dep_ == "cc" and c.lower_ == "but" for c in subject.children):
+        for c in subject.rights:
+            if c.dep_ == "conj" and c.pos_ in {"PROPN", "NOUN", "PRON"}:
+                return c
+    return subject
