@@ -55,6 +55,17 @@ def speakers_by_cue(attributions: list[dict[str, object]]) -> dict[str, object]:
             id="a spokesman speaks for the organisation named in his phrase",
         ),
         pytest.param(
+            "According to a statement released by the Supreme Court, the judge died on Tuesday.",
+            {"According to": "supreme-court"},
+            id="a statement released by a named body is that body's",
+        ),
+        pytest.param(
+            "The European Court of Justice ruled on Thursday. The Court of Justice said Facebook "
+            "must remove the posts.",
+            {"said": "european-court-of-justice"},
+            id="an organisation's name without its first words is the same organisation",
+        ),
+        pytest.param(
             "A source said the deal was close.",
             {"said": None},
             id="an anonymous source gets no speaker",

@@ -212,6 +212,11 @@ class _Resolver:
             for cand in reversed(self.speakers):
                 if cand.type == "PERSON" and last and last == _surname(cand.name):
                     return cand
+        if kind in {"ORG", "GPE"} and len(lowered.split()) >= 2:
+            # "the Court of Justice" after "the European Court of Justice": the same body
+            for cand in reversed(self.speakers):
+                if cand.type == kind and any(n.endswith(" " + lowered) for n in cand.names):
+                    return cand
         if len(name) > 1 and name.isupper() and name.isalpha():
             # an abbreviation: "WHO" for "World Health Organisation (WHO)"
             for cand in reversed(self.speakers):
@@ -240,6 +245,14 @@ class _Resolver:
                 ):
                     full, kind = m.name, "PERSON"
                     gender = gender or m.gender
+                    break
+                if (
+                    kind in {"ORG", "GPE"}
+                    and m.type == kind
+                    and len(name.split()) >= 2
+                    and m.name.lower().endswith(" " + name.lower())
+                ):
+                    full = m.name  # "the Court of Justice" after "the European Court of Justice"
                     break
             if kind == "UNKNOWN":
                 kind = self._type_from_mentions(name)
@@ -652,16 +665,19 @@ def _relink_headline_roles(found: list[Found], chosen: dict[int, _Candidate | No
 
 
 def _producer(tok: Token) -> tuple[str, str] | None:
-    """Who made the thing `tok` names: its named possessor ("Trump's tweet") or the named object
+    """Who made the thing `tok` names: its named possessor ("Trump's tweet"), the named object
     of its "of", "by" or "from" ("the results of the National Iodine Nutrition Study", "a tweet
-    by Mike Pompeo")."""
+    by Mike Pompeo") or the agent of a participle after it ("a statement released by the
+    Supreme Court")."""
     for p in tok.children:
         if p.dep_ == "poss" and p.ent_type_ in {"PERSON", "ORG", "GPE"}:
             ent = _entity_at(p)
             name = _clean_name(list(ent)) if ent is not None else ""
             if ent is not None and name:
                 return name, ent.label_  # "PC World's analysis", "Trump's tweet"
-        if p.dep_ != "prep" or p.lower_ not in {"of", "by", "from"}:
+        if p.dep_ == "acl" and p.tag_ == "VBN":  # "a statement released by the Supreme Court"
+            p = next((a for a in p.children if a.dep_ == "agent"), p)
+        elif p.dep_ != "prep" or p.lower_ not in {"of", "by", "from"}:
             continue
         for o in p.children:
             if o.dep_ != "pobj":
