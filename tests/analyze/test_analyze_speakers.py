@@ -388,3 +388,49 @@ def test_speakers_the_source_after_but_in_a_real_parse(run: Run) -> None:
     )
     reports = next(a for a in found if a["cue"] == "reports")
     assert reports["source"] == "Gazeta Prawna" and reports["speaker"] == "gazeta-prawna"
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "speaker"),
+    [
+        pytest.param(
+            "“Warm water is attacking the shelves,” said study co-author Karen Alley.",
+            "study co-author Karen Alley",
+            "karen-alley",
+            id="inverted: 'co' and 'Alley' both parsed as subjects",
+        ),
+        pytest.param(
+            "Another co-author, civil and environmental engineering professor Julian Marshall, "
+            "said, “We have seen it.”",
+            "Another co-author, civil and environmental engineering professor Julian Marshall,",
+            "julian-marshall",
+            id="'co', '-' and 'author' parsed as three subjects",
+        ),
+    ],
+)
+def test_speakers_a_subject_the_parser_split_is_one_source(
+    run: Run, text: str, source: str, speaker: str
+) -> None:
+    (found,) = run(text)
+    assert (found["source"], found["speaker"]) == (source, speaker)
+
+
+def test_speakers_adjacent_subjects_are_one_phrase_and_apart_ones_are_not() -> None:
+    from saywho.analyze.verbs import _adjacent
+
+    # "study co - author Alley said": "co" (with "study") and "Alley" (with "- author")
+    doc = _doc(
+        ["study", "co", "-", "author", "Alley", "said", "so"],
+        ["NOUN", "NOUN", "NOUN", "NOUN", "PROPN", "VERB", "ADV"],
+        ["compound", "nsubj", "compound", "compound", "nsubj", "ROOT", "advmod"],
+        [1, 5, 4, 4, 5, 5, 5],
+    )
+    assert _adjacent([doc[1], doc[4]])
+    # "Smith said so, Jones": a gap between them
+    apart = _doc(
+        ["Smith", "said", "so", "Jones"],
+        ["PROPN", "VERB", "ADV", "PROPN"],
+        ["nsubj", "ROOT", "advmod", "nsubj"],
+        [1, 1, 1, 1],
+    )
+    assert not _adjacent([apart[0], apart[3]])

@@ -156,10 +156,16 @@ class VerbRule(SentenceView):
         A participle or a coordinated verb shares the subject of the verb it hangs from
         ("defended X, saying …", "said … and warned …"); only the cue's own clause can give
         an agent ("was reported by Reuters") or be passive ("it was reported")."""
-        for child in tok.children:
-            if child.dep_ in _SUBJECT_DEPS and child.lower_ not in {"there"}:
-                child = _after_but(child)
-                return child, self.np_span(child, tok), False
+        subjects = [c for c in tok.children if c.dep_ in _SUBJECT_DEPS and c.lower_ != "there"]
+        if len(subjects) > 1 and _adjacent(subjects):
+            # one phrase the parser cut into several subjects ("said study co-author Karen
+            # Alley": "co" and "Alley"): the whole phrase, named by its last subject
+            spans = [x for x in (self.np_span(c, tok) for c in subjects) if x is not None]
+            if spans:
+                return subjects[-1], (spans[0][0], spans[-1][1]), False
+        if subjects:
+            child = _after_but(subjects[0])
+            return child, self.np_span(child, tok), False
         if depth == 0:
             for child in tok.children:
                 if child.dep_ == "agent":
@@ -444,3 +450,11 @@ def _after_but(subject: Token) -> Token:
             if c.dep_ == "conj" and c.pos_ in {"PROPN", "NOUN", "PRON"}:
                 return c
     return subject
+
+
+def _adjacent(subjects: list[Token]) -> bool:
+    """Whether each subject's phrase starts right where the one before it ends (a verb has one
+    subject, so these are pieces of one phrase the tokenizer or parser split: "co", "-",
+    "author")."""
+    pairs = zip(subjects, subjects[1:], strict=False)
+    return all(b.left_edge.i == a.right_edge.i + 1 for a, b in pairs)
