@@ -60,6 +60,11 @@ def speakers_by_cue(attributions: list[dict[str, object]]) -> dict[str, object]:
             id="a statement released by a named body is that body's",
         ),
         pytest.param(
+            "According to a Pentagon report published on Friday, the strike killed ten people.",
+            {"According to": "pentagon"},
+            id="a report a named body modifies is that body's",
+        ),
+        pytest.param(
             "The European Court of Justice ruled on Thursday. The Court of Justice said Facebook "
             "must remove the posts.",
             {"said": "european-court-of-justice"},

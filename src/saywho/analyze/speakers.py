@@ -665,16 +665,17 @@ def _relink_headline_roles(found: list[Found], chosen: dict[int, _Candidate | No
 
 
 def _producer(tok: Token) -> tuple[str, str] | None:
-    """Who made the thing `tok` names: its named possessor ("Trump's tweet"), the named object
-    of its "of", "by" or "from" ("the results of the National Iodine Nutrition Study", "a tweet
-    by Mike Pompeo") or the agent of a participle after it ("a statement released by the
-    Supreme Court")."""
+    """Who made the thing `tok` names: its named possessor or modifier ("Trump's tweet", "the
+    NDRRMC report"), the named object of its "of", "by" or "from" ("the results of the National
+    Iodine Nutrition Study", "a tweet by Mike Pompeo") or the agent of a participle after it ("a
+    statement released by the Supreme Court")."""
     for p in tok.children:
-        if p.dep_ == "poss" and p.ent_type_ in {"PERSON", "ORG", "GPE"}:
+        if p.dep_ in {"poss", "compound"} and p.ent_type_ in {"PERSON", "ORG", "GPE"}:
             ent = _entity_at(p)
             name = _clean_name(list(ent)) if ent is not None else ""
-            if ent is not None and name:
-                return name, ent.label_  # "PC World's analysis", "Trump's tweet"
+            if ent is not None and name and not ent.start <= tok.i < ent.end:
+                # "PC World's analysis", "Trump's tweet", "the NDRRMC report"
+                return name, ent.label_
         if p.dep_ == "acl" and p.tag_ == "VBN":  # "a statement released by the Supreme Court"
             p = next((a for a in p.children if a.dep_ == "agent"), p)
         elif p.dep_ != "prep" or p.lower_ not in {"of", "by", "from"}:
