@@ -340,15 +340,6 @@ def test_speakers_a_source_the_parser_made_a_verb_is_named_by_its_person() -> No
     assert _nominal_head(doc, doc[4].idx, doc[4].idx + 4) is None  # no noun in the span
 
 
-def test_speakers_a_verb_headed_source_in_a_real_parse(run: Run) -> None:
-    found = run(
-        "“I am [pretty happy with that]”, Caloundra coach Geoff Ingram said. “We made a lot "
-        "of ground.”"
-    )
-    said = next(a for a in found if a["cue"] == "said")
-    assert said["source"] == "Caloundra coach Geoff Ingram" and said["speaker"] == "geoff-ingram"
-
-
 @pytest.mark.parametrize(
     ("phrase", "name"),
     [
@@ -377,27 +368,29 @@ def test_speakers_the_subject_after_but_is_the_source() -> None:
         [1, 7, 1, 1, 1, 6, 1, 7, 7],
     )
     assert _after_but(doc[1]).text == "Prawna"
-    and_doc = _doc(
-        [w if w != "but" else "and" for w in words],
-        ["DET", "NOUN", "VERB", "PUNCT", "CCONJ", "PROPN", "PROPN", "VERB", "ADV"],
-        ["det", "nsubj", "acl", "punct", "cc", "compound", "conj", "ROOT", "advmod"],
-        [1, 7, 1, 1, 1, 6, 1, 7, 7],
-    )
-    assert _after_but(and_doc[1]).text == "company"  # "X and Y report": both are the source
-
-
-def test_speakers_the_source_after_but_in_a_real_parse(run: Run) -> None:
-    found = run(
-        "At the time, the company invested in e-commerce and started home deliveries, but "
-        "Gazeta Prawna reports only 0.5% of Polish grocery turnover comes from this segment."
-    )
-    reports = next(a for a in found if a["cue"] == "reports")
-    assert reports["source"] == "Gazeta Prawna" and reports["speaker"] == "gazeta-prawna"
+    # the same parse with "and": "X and Y report" are both sources
+    assert _after_but(_doc(
+        [w if w != "but" else "and" for w in words], [t.pos_ for t in doc], [t.dep_ for t in doc],
+        [t.head.i for t in doc],
+    )[1]).text == "company"  # fmt: skip
 
 
 @pytest.mark.parametrize(
     ("text", "source", "speaker"),
     [
+        pytest.param(
+            "“I am [pretty happy with that]”, Caloundra coach Geoff Ingram said.",
+            "Caloundra coach Geoff Ingram",
+            "geoff-ingram",
+            id="the parser made 'coach' a verb whose clause is the quote",
+        ),
+        pytest.param(
+            "At the time, the company invested in e-commerce and started home deliveries, but "
+            "Gazeta Prawna reports only 0.5% of Polish grocery turnover comes from this segment.",
+            "Gazeta Prawna",
+            "gazeta-prawna",
+            id="the parser coordinated a clause with the subject after ', but'",
+        ),
         pytest.param(
             "“Warm water is attacking the shelves,” said study co-author Karen Alley.",
             "study co-author Karen Alley",
@@ -413,7 +406,7 @@ def test_speakers_the_source_after_but_in_a_real_parse(run: Run) -> None:
         ),
     ],
 )
-def test_speakers_a_subject_the_parser_split_is_one_source(
+def test_speakers_a_source_a_real_parse_gets_wrong_is_still_one_named_source(
     run: Run, text: str, source: str, speaker: str
 ) -> None:
     (found,) = run(text)

@@ -285,7 +285,8 @@ class _Resolver:
         tok = f.source_token
         if tok is None or f.source is None:
             return None
-        if tok.pos_ in {"VERB", "AUX"}:  # a parse that made the source a clause
+        if tok.pos_ in {"VERB", "AUX"} or any(c.dep_ in _CLAUSE_ARCS for c in tok.children):
+            # a parse that made the source a clause ("coach" a verb with a subject and object)
             tok = _nominal_head(tok.doc, f.source[0] - f.offset, f.source[1] - f.offset) or tok
         pos = (_FIELD_ORDER.get(f.field, 3), f.sentence, f.source[0])
         return self.resolve_token(tok, pos, depth=0)
@@ -860,6 +861,9 @@ def _nominal_head(doc: Doc, start: int, end: int) -> Token | None:
     chosen = named or nouns
     return chosen[-1] if chosen else None
 
+
+#: arcs only a verb has: a source head with one of them is a misparse
+_CLAUSE_ARCS = frozenset({"nsubj", "nsubjpass", "dobj", "ccomp", "aux"})
 
 _QUOTE_MARKS = re.compile(r"[\"“”„«»‘‚]|(?<!\w)['’]|['’](?!\w)")
 
