@@ -212,10 +212,9 @@ class _Resolver:
             for cand in reversed(self.speakers):
                 if cand.type == "PERSON" and last and last == _surname(cand.name):
                     return cand
-        if kind in {"ORG", "GPE"} and len(lowered.split()) >= 2:
-            # "the Court of Justice" after "the European Court of Justice": the same body
+        if kind in {"ORG", "GPE"}:
             for cand in reversed(self.speakers):
-                if cand.type == kind and any(n.endswith(" " + lowered) for n in cand.names):
+                if cand.type == kind and any(_tail_of(name, n) for n in cand.names):
                     return cand
         if len(name) > 1 and name.isupper() and name.isalpha():
             # an abbreviation: "WHO" for "World Health Organisation (WHO)"
@@ -246,13 +245,8 @@ class _Resolver:
                     full, kind = m.name, "PERSON"
                     gender = gender or m.gender
                     break
-                if (
-                    kind in {"ORG", "GPE"}
-                    and m.type == kind
-                    and len(name.split()) >= 2
-                    and m.name.lower().endswith(" " + name.lower())
-                ):
-                    full = m.name  # "the Court of Justice" after "the European Court of Justice"
+                if kind in {"ORG", "GPE"} and m.type == kind and _tail_of(name, m.name):
+                    full = m.name
                     break
             if kind == "UNKNOWN":
                 kind = self._type_from_mentions(name)
@@ -849,6 +843,17 @@ def _clean_name(tokens: list[Token]) -> str:
         return ""
     doc = tokens[0].doc
     return doc[tokens[0].i : tokens[-1].i + 1].text
+
+
+def _tail_of(name: str, longer: str) -> bool:
+    """Whether a body's name of two words or more is the end of a longer name: "the Court of
+    Justice" after "the European Court of Justice" is the same body.
+
+    >>> _tail_of("Court of Justice", "European Court of Justice"), _tail_of("Justice", "Court of Justice")
+    (True, False)
+    """
+    short = name.lower()
+    return len(short.split()) >= 2 and longer.lower().endswith(" " + short)
 
 
 def _nominal_head(doc: Doc, start: int, end: int) -> Token | None:
