@@ -152,6 +152,9 @@ class Attribution:
     #: which string the spans index: "text" (`Article.text`), "title" or "standfirst";
     #: a headline attribution's offsets are offsets into `Article.title`
     field: str = "text"
+    #: what found it: "rules" (the hand-written rules, checked by the CRF when it runs) or
+    #: "crf" (added by the learned model where the rules found nothing)
+    method: str = "rules"
 
 
 @dataclass(frozen=True, slots=True)

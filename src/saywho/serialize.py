@@ -66,6 +66,7 @@ def _attribution_to_dict(attribution: Attribution, article: Article) -> dict[str
         "sentence": attribution.sentence,
         "parent": attribution.parent,
         "confidence": attribution.confidence,
+        "method": attribution.method,
     }
 
 

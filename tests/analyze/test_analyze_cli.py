@@ -42,7 +42,9 @@ def test_serialize_analysis_is_the_article_plus_attributions_speakers_and_analys
         "sentence",
         "parent",
         "confidence",
+        "method",
     ]
+    assert {a["method"] for a in obj["attributions"]} == {"rules"}  # the sample's: the rules'
     assert list(first["source"]) == ["text", "start", "end", "speaker"]
     assert list(first["cue"]) == ["text", "start", "end", "lemma", "stance"]
     assert list(first["content"]) == ["text", "start", "end"]
@@ -129,7 +131,12 @@ def test_cli_analyze_rules_only_leaves_out_what_only_the_crf_finds(tmp_path: Pat
         assert result.exit_code == 0, result.output
         return [a["cue"]["text"] for a in json.loads(result.stdout)["attributions"]]
 
+    def methods() -> list[str]:
+        result = runner.invoke(app, ["analyze", str(page)], env=ENV)
+        return [a["method"] for a in json.loads(result.stdout)["attributions"]]
+
     assert cues() == ["say", "said", "were also critical of"]  # the last: the CRF's, 0.48
+    assert methods() == ["rules", "rules", "crf"]  # and each says which found it
     assert cues("--rules-only") == ["say", "said"]
     assert cues(env={"SAYWHO_RULES_ONLY": "1"}) == ["say", "said"]
 

@@ -79,6 +79,11 @@ def test_store_cli_ingest_records_the_analyser_and_notes_a_mix(tmp_path: Path) -
         runs = conn.execute(text("SELECT analyser FROM ingest_runs ORDER BY id")).scalars().all()
         versions = conn.execute(text("SELECT analyser FROM article_versions")).scalars().all()
     assert runs == [crf, rules, crf] and versions == [crf]
+    with open_store(db).connect() as conn:  # the sample's attributions are all the rules'
+        methods = conn.execute(text("SELECT DISTINCT method FROM attributions")).scalars().all()
+    assert methods == ["rules"]
+    exported = invoke("export", "--format", "csv", "--db", db).stdout
+    assert "method" in exported.splitlines()[0].split(",") and ",rules," in exported
     assert json.loads(invoke("stats", "--format", "json", "--db", db).stdout)["analysers"] == {crf: 1}
     table = " ".join(invoke("stats", "--db", db).stdout.split())
     assert f"analysed by {crf}" in table
@@ -135,7 +140,7 @@ def test_store_cli_db_upgrade_migrates_a_0001_store_and_its_searches_work(tmp_pa
     refused = invoke("search", "Islamic State", "--db", db)
     assert refused.exit_code == 2 and "saywho db upgrade" in refused.stderr
     migrated = invoke("db", "upgrade", "--db", db)
-    assert migrated.exit_code == 0 and "schema revision 0001 → 0003" in migrated.stdout
+    assert migrated.exit_code == 0 and "schema revision 0001 → 0004" in migrated.stdout
     # versions stored before 0003 say nothing of what analysed them
     made_by = json.loads(invoke("stats", "--format", "json", "--db", db).stdout)["analysers"]
     assert made_by == {"unknown": 1}

@@ -141,7 +141,13 @@ def test_api_article_keeps_its_licence_line(web_client: Any, ids: dict[str, int]
 def test_api_article_says_what_analysed_it(web_client: Any, ids: dict[str, int]) -> None:
     from web_corpus import ANALYSER
 
-    assert web_client.get(f"/api/v1/articles/{ids['Moscow']}").json()["analyser"] == ANALYSER
+    article = web_client.get(f"/api/v1/articles/{ids['Moscow']}").json()
+    assert article["analyser"] == ANALYSER
+    # and which attributions the learned model added
+    assert {a["cue"]["text"]: a["method"] for a in article["attributions"]} == {
+        "said": "rules", "claimed": "rules", "denied": "crf", "says": "rules"}  # fmt: skip
+    found = web_client.get("/api/v1/search?q=talks Geneva").json()["items"]
+    assert {c["cue"]: c["method"] for c in found}["denied"] == "crf"
 
 
 # --- attributions and search -------------------------------------------------------------

@@ -104,6 +104,13 @@ def test_pages_article_escapes_hostile_text_and_shows_the_licence(web_client: An
     assert one(tree, "//p[@id='analyser']").text_content() == f"Analysed by {article['analyser']}"
 
 
+def test_pages_article_marks_what_the_learned_model_added(web_client: Any, ids: dict[str, int]) -> None:
+    tree = dom(web_client.get(f"/articles/{ids['Moscow']}"))
+    marked = tree.xpath("//ol[@id='attributions']/li[span[@class='method']]")
+    assert [li.xpath("string(em)") for li in marked] == ["denied"]
+    assert one(marked[0], ".//span[@class='method']").text_content() == "learned"
+
+
 def test_pages_search_follows_the_markup_contract(web_client: Any) -> None:
     tree = dom(web_client.get("/search?q=talks&limit=1"))
     form = one(tree, "//form[@id='search-form']")

@@ -32,6 +32,7 @@ class ClaimSpec:
     kind: str = "indirect"
     field: str = "text"
     speaker_type: str = "PERSON"
+    method: str = "rules"
 
 
 def build(
@@ -74,6 +75,7 @@ def build(
             speaker=people[c.speaker].id if c.speaker else None, cue=Span(q0, q0 + len(c.cue)),
             cue_lemma=c.cue.split()[-1], stance=Stance(c.stance),
             content=Span(c0, c0 + len(c.content)), sentence=n, confidence=0.9, field=c.field,
+            method=c.method,
         ))  # fmt: skip
         mentions.append(tuple(
             Mention(word, "ORG", c0 + c.content.index(word), c0 + c.content.index(word) + len(word))
@@ -105,7 +107,7 @@ def corpus() -> list[Prepared]:
                 # nested inside the previous sentence's content-free tail: a second speaker whose
                 # source lies inside Kabulov's reported words
                 ClaimSpec("State Department", "the State Department", "denied", "talks in Geneva",
-                          "denying", "indirect", speaker_type="ORG"),
+                          "denying", "indirect", speaker_type="ORG", method="crf"),
                 ClaimSpec("Russian Foreign Ministry", "Moscow", "says", "US backs Islamic State", "neutral",
                           "headline", "title", "GPE"),
             ],

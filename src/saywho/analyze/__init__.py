@@ -95,6 +95,7 @@ def _analyse_parsed(
             parent=ids[f.parent] if f.parent is not None else None,
             confidence=round(max(0.05, min(0.99, f.confidence)), 2),
             field=f.field,
+            method="crf" if f.rule.startswith("learned") else "rules",
         )
         for i, f in enumerate(found)
     )

@@ -84,7 +84,8 @@ def _claim(row: Any, snippet: str | None = None, rank: float | None = None) -> d
         "speaker": row.speaker, "source": row.source_text, "cue": row.cue_text,
         "cue_lemma": row.cue_lemma, "stance": row.stance, "kind": row.kind,
         "content": row.content, "field": row.field, "start": row.content_start,
-        "end": row.content_end, "confidence": row.confidence, "title": row.title,
+        "end": row.content_end, "confidence": row.confidence, "method": row.method,
+        "title": row.title,
         "url": row.url, "outlet": row.outlet, "published": row.published,
         "licence": row.licence, "snippet": snippet, "rank": rank,
     }  # fmt: skip
@@ -261,7 +262,7 @@ def _article_dict(row: Any, people: Sequence[Any], found: Sequence[Any]) -> dict
             "cue": {**cue, "lemma": a.cue_lemma, "stance": a.stance},
             "content": span(a.content_start, a.content_end, a.field),
             "sentence": a.sentence, "parent": by_local.get(a.parent_local_id),
-            "confidence": a.confidence, "speaker": a.speaker_id,
+            "confidence": a.confidence, "method": a.method, "speaker": a.speaker_id,
         })  # fmt: skip
     return {
         "id": m[articles.c.id], "title": m[article_versions.c.title],

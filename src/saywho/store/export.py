@@ -61,7 +61,8 @@ def _parquet(claims: Any, out: IO[bytes], batch: int) -> int:
     schema = pa.schema([
         ("id", pa.int64()), ("speaker", pa.string()), ("source", pa.string()), ("cue", pa.string()),
         ("cue_lemma", pa.string()), ("stance", pa.string()), ("kind", pa.string()),
-        ("content", pa.string()), ("confidence", pa.float64()), ("title", pa.string()),
+        ("content", pa.string()), ("confidence", pa.float64()), ("method", pa.string()),
+        ("title", pa.string()),
         ("url", pa.string()), ("outlet", pa.string()), ("published", pa.string()),
         ("article_source", pa.string()), ("licence", pa.string()),
     ])  # fmt: skip

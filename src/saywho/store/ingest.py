@@ -222,7 +222,7 @@ class Writer:
                 "cue_end": a.cue.end, "cue_text": a.cue.text(text_of), "cue_lemma": a.cue_lemma,
                 "stance": a.stance.value, "content_start": a.content.start,
                 "content_end": a.content.end, "content": content, "sentence": a.sentence,
-                "parent_local_id": a.parent, "confidence": a.confidence,
+                "parent_local_id": a.parent, "confidence": a.confidence, "method": a.method,
             })  # fmt: skip
             fts.append({"rowid": ids[n], "content": content})
         if rows:

@@ -84,6 +84,7 @@ class Claim:
     kind: str
     content: str
     confidence: float
+    method: str | None  # "rules" or "crf"; None: stored before the store recorded it
     title: str | None
     url: str | None
     outlet: str | None
@@ -128,6 +129,7 @@ def claims_select() -> Select[Any]:
             attributions.c.kind,
             attributions.c.content,
             attributions.c.confidence,
+            attributions.c.method,
             article_versions.c.title,
             article_versions.c.url,
             outlets.c.name.label("outlet"),
@@ -190,7 +192,7 @@ def _claim(row: Any, snippet: str | None = None, rank: float | None = None) -> C
     return Claim(
         id=row.id, speaker=row.speaker, source=row.source_text, cue=row.cue_text,
         cue_lemma=row.cue_lemma, stance=row.stance, kind=row.kind, content=row.content,
-        confidence=row.confidence, title=row.title, url=row.url, outlet=row.outlet,
+        confidence=row.confidence, method=row.method, title=row.title, url=row.url, outlet=row.outlet,
         published=row.published, article_source=row.source, licence=row.licence,
         snippet=snippet, rank=None if rank is None else round(float(rank), 4),
     )  # fmt: skip

@@ -154,6 +154,7 @@ attributions = Table(
     Column("sentence", Integer, nullable=False),
     Column("parent_local_id", String(40)),
     Column("confidence", Float, nullable=False),
+    Column("method", String(10)),  # "rules" or "crf" (`Attribution.method`); NULL: unknown
 )
 
 mentions = Table(

@@ -48,6 +48,10 @@ class Attribution(BaseModel):
     sentence: int
     parent: int | str | None
     confidence: float
+    method: str | None = Field(
+        description='what found it: "rules", or "crf" when the learned model added it where the '
+        "rules found nothing (null: stored before the store recorded it)"
+    )
 
 
 class StoredAttribution(Attribution):
@@ -118,6 +122,7 @@ class Claim(BaseModel):
     start: int
     end: int
     confidence: float
+    method: str | None = Field(description='what found it: "rules" or "crf" (see Attribution)')
     title: str | None
     url: str | None
     outlet: str | None
