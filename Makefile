@@ -23,7 +23,8 @@ install: $(STAMP)
 # `make run` stores the demo corpus on first start (./saywho.db), prints what is in the store
 # and the sample article's attributions, then serves the web UI and API on http://127.0.0.1:8000/
 run: install
-	test -f saywho.db || $(VENV)/bin/saywho ingest --demo
+	# a store made by an earlier saywho is migrated to this one's schema; a missing one is made
+	if [ -f saywho.db ]; then $(VENV)/bin/saywho db upgrade; else $(VENV)/bin/saywho ingest --demo; fi
 	$(VENV)/bin/saywho stats
 	$(VENV)/bin/saywho analyze --format table src/saywho/data/demo/rt-2023-01-20-us-isis.txt
 	$(VENV)/bin/saywho serve
