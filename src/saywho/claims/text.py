@@ -1,0 +1,64 @@
+"""What of a statement's text is the claim: social-media furniture removed before comparing.
+
+Posts quoted in news, and the statements analysts paste into lists, carry things that belong to
+the post, not to what it claims: a signature with the author's handle and the date
+("— Donald J. Trump (@realDonaldTrump) December 17, 2016"), links, picture links, and hashtags or
+mentions written as one word ("#DefundTheCBC", "@GeorgeSoros"). Two posts stating one claim differ
+in exactly these, so they are removed (hashtags and mentions are kept as words) before statements
+are embedded or compared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+#: fewer words than this state no claim worth following ("What", "no comment")
+MIN_CLAIM_WORDS = 3
+
+#: "— Name (@handle) Month D, YYYY" at the end of an embedded or copied post
+_SIGNATURE = re.compile(
+    r"\s*[\u2014\u2013-]{1,2}\s*[^\u2014\u2013\n]{0,80}?\(@\w{1,30}\)\s+[A-Z][a-z]+\.? \d{1,2}, \d{4}\s*$"
+)
+_LINK = re.compile(r"(?:https?://|www\.)\S+|\bpic\.twitter\.com/\S+|\bt\.co/\S+", re.IGNORECASE)
+_TAG = re.compile(r"(?<![\w@#])[#@](\w+)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_SPACE = re.compile(r"\s+")
+_THAT = re.compile(r"^that\s+(?=\S)")
+
+
+def claim_text(text: str) -> str:
+    """The text of `text` that states its claim (signature, links and tag marks removed).
+
+    >>> claim_text("Big news #FakeNews https://t.co/x — Jo Bloggs (@jo) May 1, 2020")
+    'Big news Fake News'
+    >>> claim_text("that the talks failed")
+    'the talks failed'
+    """
+    text = _SIGNATURE.sub("", text)
+    text = _LINK.sub(" ", text)
+    text = _TAG.sub(lambda m: _CAMEL.sub(" ", m.group(1)), text)
+    text = _SPACE.sub(" ", text).strip()
+    # an attribution's content often starts with the complementiser of its cue ("said *that* the
+    # US …"); it is the cue's, not the claim's, and two claims sharing it look more alike
+    return _THAT.sub("", text)
+
+
+def states_claims(texts: Sequence[str]) -> list[bool]:
+    """Which texts state a claim: at least `MIN_CLAIM_WORDS` words and a verb.
+
+    An attribution's content is often the object of its cue, not a proposition: "declared *a
+    state of emergency*", "announced *three days of mourning*", "endorsed *Joe Biden for
+    president*". Those name acts and topics; followed across articles they group every article
+    on the topic, so they are not claims. Tagged by the spaCy pipeline's tagger alone.
+    """
+    from ..analyze.nlp import get_nlp
+
+    nlp = get_nlp()
+    keep = [len(t.split()) >= MIN_CLAIM_WORDS for t in texts]
+    wanted = [i for i, ok in enumerate(keep) if ok]
+    disabled = [name for name in nlp.pipe_names if name not in ("tok2vec", "tagger", "attribute_ruler")]
+    docs = nlp.pipe((claim_text(texts[i]) for i in wanted), disable=disabled, batch_size=256)
+    for i, doc in zip(wanted, docs, strict=True):
+        keep[i] = any(t.pos_ in ("VERB", "AUX") for t in doc)
+    return keep
