@@ -24,6 +24,12 @@ Printed, all measured in this run:
   holding a dev tweet, the other distractors) was not looked at while choosing them.
 
 Target: B-cubed F1 ≥ 0.88 for ``saywho cluster`` on the whole file.
+
+Part 2, news claims: ``benchmarks/data/news-claim-pairs.jsonl`` (pairs of Wikinews attributions
+from different articles, labelled same claim or not; see ``benchmarks/data/README.md``).
+Estimated pairwise precision, recall and F1 (each pair weighted by its stratum's weight) of the
+store's rule — mean similarity at ``STORE_THRESHOLD`` and no conflicting figures — beside the
+same similarity at ``saywho cluster``'s threshold and without the figures rule.
 """
 
 from __future__ import annotations
@@ -184,12 +190,59 @@ def main(argv: list[str] | None = None) -> int:
         figures[name] = [p, r, f]
         print(f"{name:34s} {p:6.3f} {r:6.3f} {f:6.3f}")
 
+    figures.update(news_pairs())
     f1 = figures["saywho cluster"][2]
     print(f"\nsaywho cluster B-cubed F1 {f1:.3f} (target ≥ {TARGET_F1}): "
           + ("PASS" if f1 >= TARGET_F1 else "FAIL"))
     if args.json:
         args.json.write_text(json.dumps({"figures": figures, "orders_f1": order_f1}, indent=2))
     return 0
+
+
+NEWS_PAIRS = ROOT / "benchmarks" / "data" / "news-claim-pairs.jsonl"
+
+
+def weighted_prf(same: Sequence[bool], predicted: Sequence[bool], weights: Sequence[float]) -> tuple[float, float, float]:
+    """Pairwise precision, recall and F1 with each pair counted `weight` times."""
+    tp = sum(w for s, p, w in zip(same, predicted, weights, strict=True) if s and p)
+    fp = sum(w for s, p, w in zip(same, predicted, weights, strict=True) if p and not s)
+    pos = sum(w for s, w in zip(same, weights, strict=True) if s)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / pos if pos else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def news_pairs() -> dict[str, list[float]]:
+    """Part 2: the store's rule on labelled news claim pairs."""
+    from saywho.claims import THRESHOLD, claim_text, features, similarity
+    from saywho.claims.text import conflicting_figures, figures
+    from saywho.store.claims import STORE_THRESHOLD
+
+    rows = [json.loads(line) for line in NEWS_PAIRS.read_text(encoding="utf-8").splitlines() if line]
+    a = features([r["a"]["content"] for r in rows])
+    b = features([r["b"]["content"] for r in rows])
+    scores = [float(similarity(type(a)(a.dense[i : i + 1], a.lexical[i : i + 1]),
+                               type(b)(b.dense[i : i + 1], b.lexical[i : i + 1]))[0, 0])
+              for i in range(len(rows))]  # fmt: skip
+    conflict = [conflicting_figures(figures(claim_text(r["a"]["content"])), figures(claim_text(r["b"]["content"])))
+                for r in rows]  # fmt: skip
+    same = [bool(r["same"]) for r in rows]
+    weights = [float(r["weight"]) for r in rows]
+    print(f"\nnews claim pairs: {len(rows)} labelled ({sum(same)} same claim), standing for "
+          f"{sum(weights):.0f} cross-article pairs scoring ≥ 0.45; estimated pairwise figures")
+    out: dict[str, list[float]] = {}
+    for name, threshold, use_figures in (
+        (f"store rule: ≥ {STORE_THRESHOLD} + figures", STORE_THRESHOLD, True),
+        (f"≥ {STORE_THRESHOLD}, no figures rule", STORE_THRESHOLD, False),
+        (f"≥ {THRESHOLD} (saywho cluster's)", THRESHOLD, False),
+        (f"≥ {THRESHOLD} + figures", THRESHOLD, True),
+    ):
+        predicted = [s >= threshold and not (use_figures and c) for s, c in zip(scores, conflict, strict=True)]
+        p, r, f = weighted_prf(same, predicted, weights)
+        out[f"news pairs, {name}"] = [p, r, f]
+        print(f"{name:34s} {p:6.3f} {r:6.3f} {f:6.3f}")
+    return out
 
 
 if __name__ == "__main__":

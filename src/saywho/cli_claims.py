@@ -1,5 +1,6 @@
-"""The claim commands of `saywho`: `cluster` (an analyst's own list of statements, no store).
-Registered on `saywho.cli.app` when `saywho.cli` loads."""
+"""The claim commands of `saywho`: `claims` (and `claims rebuild`), `claim`, `similar` over the
+store, and `cluster` (an analyst's own list of statements, no store). Registered on
+`saywho.cli.app` when `saywho.cli` loads."""
 
 from __future__ import annotations
 
@@ -10,9 +11,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .cli import OutputOpt, _fail, _open_output, _report, app, err
+from .cli_store import (
+    AboutOpt,
+    DbOpt,
+    OutletOpt,
+    SinceOpt,
+    SpeakerOpt,
+    UntilOpt,
+    _checked,
+    _engine,
+    _write_csv,
+)
 from .errors import SaywhoError
 from .model import Failure
 
@@ -105,3 +118,206 @@ def cluster_command(
     err.print(f"saywho: {len(statements)} statements in {len(set(labels))} clusters"
               + (f", {len(failures)} lines skipped" if failures else ""), markup=False, highlight=False)
 
+
+class ClaimsFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class ClaimsSort(str, Enum):
+    spread = "spread"
+    first = "first"
+    recent = "recent"
+
+
+ClaimsFormatOpt = Annotated[
+    ClaimsFormat,
+    typer.Option("--format", "-f", help="table: readable; json: one object; jsonl: one object a "
+                 "line; csv: one row a line."),
+]
+
+claims_app = typer.Typer(
+    help="Claims across articles: clusters of attributions that state the same thing.",
+    no_args_is_help=False, invoke_without_command=True,
+)
+app.add_typer(claims_app, name="claims")
+
+
+@claims_app.callback()
+def claims_command(
+    ctx: typer.Context,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    outlet: OutletOpt = None,
+    speaker: SpeakerOpt = None,
+    about: AboutOpt = None,
+    min_outlets: Annotated[
+        int, typer.Option("--min-outlets", min=1, help="Only claims that ran in at least N outlets.")
+    ] = 1,
+    min_articles: Annotated[
+        int, typer.Option("--min-articles", min=1, help="Only claims that ran in at least N articles.")
+    ] = 1,
+    sort: Annotated[
+        ClaimsSort, typer.Option("--sort", help="spread: most outlets, then articles; first: "
+                                 "earliest first appearance; recent: latest appearance.")
+    ] = ClaimsSort.spread,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most claims shown.")] = 20,
+    format: ClaimsFormatOpt = ClaimsFormat.table,
+    db: DbOpt = None,
+) -> None:
+    """Claims with their spread: representative text, first appearance, counts, last seen.
+
+    The filters pick claims with at least one appearance passing them all; the counts are over
+    every appearance. `saywho claims rebuild` recomputes the clusters from scratch.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from .store.claim_query import ClaimFilters, claim_clusters
+
+    f = ClaimFilters(since=since.date() if since else None, until=until.date() if until else None,
+                     outlet=outlet, speaker=speaker, about=about, min_outlets=min_outlets,
+                     min_articles=min_articles, sort=sort.value, limit=limit)  # fmt: skip
+    rows = _checked(lambda: claim_clusters(_engine(db), f))
+    flat = [_flat_cluster(r) for r in rows]
+    if format is ClaimsFormat.json:
+        typer.echo(json.dumps({"claims": rows, "count": len(rows)}, ensure_ascii=False, indent=2))
+    elif format is ClaimsFormat.jsonl:
+        for r in rows:
+            typer.echo(json.dumps(r, ensure_ascii=False))
+    elif format is ClaimsFormat.csv:
+        _write_csv(flat)
+    else:
+        _claims_table(flat)
+
+
+def _flat_cluster(r: dict[str, object]) -> dict[str, object]:
+    first = r["first"]
+    assert isinstance(first, dict)
+    return {
+        "id": r["id"], "claim": r["claim"], "articles": r["articles"], "outlets": r["outlets"],
+        "speakers": r["speakers"], "appearances": r["appearances"], "first_seen": r["first_seen"],
+        "first_outlet": first["outlet"], "first_speaker": first["speaker"] or first["source_text"],
+        "first_article": first["title"], "last_seen": r["last_seen"],
+    }  # fmt: skip
+
+
+def _claims_table(rows: list[dict[str, object]]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    out = Console(highlight=False)
+    if not rows:
+        out.print("no matching claims (ingest articles first, or loosen the filters)", style="dim")
+        return
+    table = Table(title="claims", title_justify="left", show_lines=True)
+    for column in ("id", "claim", "articles", "outlets", "speakers", "first", "last seen"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        first = " · ".join(str(x) for x in (r["first_seen"], r["first_outlet"], r["first_speaker"]) if x)
+        table.add_row(str(r["id"]), escape(str(r["claim"])), str(r["articles"]), str(r["outlets"]),
+                      str(r["speakers"]), escape(first), str(r["last_seen"] or "—"))  # fmt: skip
+    out.print(table)
+
+
+@claims_app.command("rebuild")
+def claims_rebuild_command(db: DbOpt = None) -> None:
+    """Recompute every claim cluster from scratch, in publication order (one transaction:
+    interrupted, nothing changes)."""
+    from .store.claims import rebuild
+
+    engine = _engine(db)
+    with err.status("clustering the stored claims…"):
+        count, clusters = _checked(lambda: rebuild(engine))
+    err.print(f"saywho: {count} claims in {clusters} clusters", markup=False, highlight=False)
+
+
+@app.command("claim")
+def claim_command(
+    cluster_id: Annotated[int, typer.Argument(help="A claim's id (see saywho claims).", min=1)],
+    format: Annotated[
+        ClaimsFormat, typer.Option("--format", "-f", help="table or json; jsonl/csv: the appearances.")
+    ] = ClaimsFormat.table,
+    db: DbOpt = None,
+) -> None:
+    """One claim's story: every appearance in date order, who said it first, and how the
+    attribution changed as it spread."""
+    from .store.claim_query import claim_story
+
+    story = _checked(lambda: claim_story(_engine(db), cluster_id))
+    if format is ClaimsFormat.json:
+        typer.echo(json.dumps(story, ensure_ascii=False, indent=2))
+        return
+    if format is ClaimsFormat.jsonl:
+        for a in story["appearances"]:
+            typer.echo(json.dumps(a, ensure_ascii=False))
+        return
+    if format is ClaimsFormat.csv:
+        _write_csv(story["appearances"])
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    out = Console(highlight=False, soft_wrap=True)
+    first = story["first"]
+    out.print(f"[bold]claim {story['id']}[/]: {escape(story['claim'])}")
+    out.print(f"{story['articles']} articles, {story['outlets']} outlets, {story['speakers']} speakers; "
+              f"first seen {story['first_seen'] or '?'}, last seen {story['last_seen'] or '?'}")
+    who = first["speaker"] or first["source_text"] or "no source named"
+    out.print(f"first: {escape(who)} {escape(first['cue'])} — {escape(first['title'] or first['source'])}"
+              f" ({escape(first['outlet'] or 'unknown outlet')}, {first['date'] or 'undated'})")
+    if len(story["attribution_forms"]) > 1:
+        out.print("as it spread: " + " → ".join(
+            escape(f"{f['form']} ({f['first_seen'] or 'undated'}, ×{f['appearances']})")
+            for f in story["attribution_forms"]))
+    table = Table(title="appearances", title_justify="left", show_lines=True)
+    for column in ("date", "outlet", "speaker", "cue", "stance", "content", "article"):
+        table.add_column(column, overflow="fold")
+    licences: list[str] = []
+    for a in story["appearances"]:
+        table.add_row(a["date"] or "—", escape(a["outlet"] or "—"),
+                      escape(a["speaker"] or a["source_text"] or "—"), escape(a["cue"]), a["stance"],
+                      escape(a["content"]), escape(a["title"] or a["source"]))  # fmt: skip
+        if a["licence"] and a["licence"] not in licences:
+            licences.append(a["licence"])
+    out.print(table)
+    for line in licences:
+        out.print(escape(line), style="dim")
+
+
+@app.command("similar")
+def similar_command(
+    text: Annotated[str, typer.Argument(help="A statement to compare with the stored claims.")],
+    top: Annotated[int, typer.Option("--top", "-k", min=1, max=1000, help="How many claims.")] = 10,
+    format: ClaimsFormatOpt = ClaimsFormat.table,
+    db: DbOpt = None,
+) -> None:
+    """The stored claims most like a statement, with their similarity (cosine, −1…1) and cluster."""
+    from .store.claim_query import similar
+
+    rows = _checked(lambda: similar(_engine(db), text, top))
+    if format is ClaimsFormat.json:
+        typer.echo(json.dumps({"data": rows, "count": len(rows)}, ensure_ascii=False, indent=2))
+    elif format is ClaimsFormat.jsonl:
+        for r in rows:
+            typer.echo(json.dumps(r, ensure_ascii=False))
+    elif format is ClaimsFormat.csv:
+        _write_csv(rows)
+    else:
+        from rich.markup import escape
+        from rich.table import Table
+
+        out = Console(highlight=False)
+        if not rows:
+            out.print("no claims stored", style="dim")
+            return
+        table = Table(title=f"similar: {text}", title_justify="left", show_lines=True)
+        for column in ("score", "claim", "speaker", "cue", "article", "cluster"):
+            table.add_column(column, overflow="fold")
+        for r in rows:
+            article = " · ".join(str(x) for x in (r["title"], r["outlet"], r["date"]) if x)
+            table.add_row(f"{r['score']:.3f}", escape(r["content"]),
+                          escape(r["speaker"] or r["source_text"] or "—"), escape(r["cue"]),
+                          escape(article), str(r["cluster_id"]))  # fmt: skip
+        out.print(table)

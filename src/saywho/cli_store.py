@@ -312,6 +312,13 @@ def db_upgrade_command(db: DbOpt = None) -> None:
         typer.echo(f"{settings.db}: already at schema revision {after}")
     else:
         typer.echo(f"{settings.db}: schema revision {before or '(new store)'} → {after}")
+    if before and before < "0005" <= after:
+        # stores from before claims existed: their attributions become claims now
+        from .store.claims import rebuild
+
+        with err.status("clustering the stored claims…"):
+            count, clusters = _checked(lambda: rebuild(make_engine(settings.db)))
+        typer.echo(f"{settings.db}: {count} claims in {clusters} clusters")
 
 
 @app.command("search")

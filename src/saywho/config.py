@@ -42,6 +42,9 @@ class Settings:
     #: find attributions with the rules alone, without the learned CRF: fewer attributions, fewer
     #: wrong ones off PolNeAR's domain (its broad notion takes in attitudes: "wants", "critical of")
     rules_only: bool = False
+    #: follow claims across articles: embed each stored attribution's content and assign it to
+    #: a claim cluster as it is stored; off, ingest skips that (``saywho claims rebuild`` later)
+    claims: bool = True
     #: the store: a file path (SQLite) or a SQLAlchemy URL such as ``postgresql+psycopg://…``
     db: str = "saywho.db"
     #: bearer token `POST /api/v1/ingest` requires (`saywho serve`); unset: ingest is disabled

@@ -32,3 +32,15 @@ def test_single_link_chains_through_a_middle_statement() -> None:
     sim = np.array([[1, 0.5, 0.1], [0.5, 1, 0.5], [0.1, 0.5, 1]])
     labels = single_link(sim, 0.4)
     assert labels[0] == labels[1] == labels[2]
+
+
+def test_weighted_prf_counts_each_pair_by_its_stratum_weight() -> None:
+    from claims import weighted_prf
+
+    same = [True, False, True, False]
+    predicted = [True, True, False, False]
+    # one true positive (weight 1), one false positive (weight 3), one missed (weight 1)
+    p, r, f = weighted_prf(same, predicted, [1.0, 3.0, 1.0, 5.0])
+    assert (p, r) == (0.25, 0.5)
+    assert abs(f - 1 / 3) < 1e-12
+    assert weighted_prf([False], [False], [1.0]) == (0.0, 0.0, 0.0)

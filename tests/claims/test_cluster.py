@@ -48,6 +48,16 @@ def test_embed_a_text_is_the_same_alone_and_padded_in_a_batch() -> None:
     assert np.allclose(alone, batched, atol=1e-5)
 
 
+def test_embed_onnxruntime_and_the_numpy_reference_agree() -> None:
+    """The ONNX graph saywho writes and its plain-numpy twin compute the same vectors."""
+    from saywho.analyze.embed import get_encoder
+
+    texts = [*SAME_CLAIM, *OTHER_CLAIMS, "", "x" * 3000, "Ünïcödé — “quoted” 12,5 % 🙂"]
+    encoder = get_encoder()
+    fast, reference = encoder.encode(texts), encoder.encode_reference(texts)
+    assert np.min(np.sum(fast * reference, axis=1)) > 0.9999
+
+
 def test_embed_paraphrase_is_nearer_than_another_claim_about_the_same_subject() -> None:
     a, b, c = embed([SAME_CLAIM[0], SAME_CLAIM[2], OTHER_CLAIMS[0]])
     assert float(a @ b) > float(a @ c) + 0.1

@@ -41,6 +41,20 @@ def _content(db: Path) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
     return arts, claims
 
 
+def _clusters(db: Path) -> set[frozenset[tuple[str, str]]]:
+    """The claim clusters as sets of (article key, attribution local id)."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT c.cluster_id, a.key, t.local_id FROM claims c JOIN attributions t "
+            "ON t.id = c.attribution_id JOIN article_versions v ON v.id = t.version_id "
+            "JOIN articles a ON a.id = v.article_id"
+        ).fetchall()
+    groups: dict[int, set[tuple[str, str]]] = {}
+    for cluster, key, local in rows:
+        groups.setdefault(cluster, set()).add((key, local))
+    return {frozenset(g) for g in groups.values()}
+
+
 @pytest.mark.slow
 def test_store_crash_sigkill_during_the_demo_ingest_then_rerun_equals_a_clean_run(
     tmp_path: Path,
@@ -73,6 +87,9 @@ def test_store_crash_sigkill_during_the_demo_ingest_then_rerun_equals_a_clean_ru
         assert got[key] == want[key], key
     assert got["articles"] == got["article_versions"] == n_demo
     assert _content(crashed) == _content(clean)
+    # every claim in one cluster, and the same clusters a clean run makes
+    want_clusters = _clusters(clean)
+    assert want_clusters and _clusters(crashed) == want_clusters
     with sqlite3.connect(crashed) as conn:
         # the full-text index holds exactly the stored attributions (raises if they disagree)
         conn.execute(

@@ -147,9 +147,14 @@ def corpus() -> list[Prepared]:
     ]
 
 
-def fill(db: str) -> None:
+def fill(db: str, prepared: list[Prepared] | None = None) -> None:
+    """Store `prepared` (default: `corpus()`), with their claims embedded as ingest does."""
+    from dataclasses import replace
+
+    from saywho.store.claims import claim_vectors
+
     engine = open_store(db)
     writer = Writer(engine)
-    for prepared in corpus():
-        writer.store(prepared)
+    for one in corpus() if prepared is None else prepared:
+        writer.store(replace(one, claim_vectors=claim_vectors(one.analysis)))
     engine.dispose()

@@ -10,8 +10,10 @@ are embedded or compared.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
+from importlib import resources
 
 #: fewer words than this state no claim worth following ("What", "no comment")
 MIN_CLAIM_WORDS = 3
@@ -62,3 +64,40 @@ def states_claims(texts: Sequence[str]) -> list[bool]:
     for i, doc in zip(wanted, docs, strict=True):
         keep[i] = any(t.pos_ in ("VERB", "AUX") for t in doc)
     return keep
+
+
+#: a figure written in digits, not part of a name ("COVID-19", "G7", "SARS-CoV-2")
+_NUMBER = re.compile(r"(?<![\w.\-])\d[\d,]*(?:\.\d+)?(?![\w\-])")
+_LOWER_WORD = re.compile(r"[a-z]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _number_words() -> dict[str, str]:
+    text = resources.files("saywho").joinpath("data/number_words.tsv").read_text(encoding="utf-8")
+    pairs = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {word: value.strip() for word, value in pairs}
+
+
+def figures(text: str) -> frozenset[str]:
+    """The figures a statement states, as digits ("twelve", "12" and "12.0" are one figure).
+
+    >>> sorted(figures("COVID-19 killed twelve people: 1,279 cases and 2.50 dollars"))
+    ['12', '1279', '2.5']
+    """
+    found = set()
+    for match in _NUMBER.finditer(text):
+        value = match.group().replace(",", "").rstrip(".")
+        if "." in value:
+            value = value.rstrip("0").rstrip(".")
+        found.add(value.lstrip("0") or "0")
+    words = _number_words()
+    found.update(words[w] for w in _LOWER_WORD.findall(text.lower()) if w in words)
+    return frozenset(found)
+
+
+def conflicting_figures(a: frozenset[str], b: frozenset[str]) -> bool:
+    """True when both statements state figures and share none: in news, different claims ("the
+    attack killed twelve" / "it killed nine people"; "the primary is on March 3" / "on March
+    10"), however alike their words. Not for posts matched to fact-checks, which misquote
+    figures (the CheckThat! clusters lose recall under this rule)."""
+    return bool(a) and bool(b) and not (a & b)

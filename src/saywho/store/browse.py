@@ -26,6 +26,7 @@ from sqlalchemy import (
     Select,
     func,
     literal_column,
+    or_,
     select,
 )
 
@@ -41,6 +42,7 @@ from .query import (
     stats,
 )
 from .schema import (
+    article_copies,
     article_speakers,
     article_versions,
     articles,
@@ -227,10 +229,26 @@ def article_detail(engine: Engine, article_id: int) -> dict[str, Any]:
             select(attributions).where(attributions.c.version_id == version_id)
             .order_by(attributions.c.id)
         ).all()  # fmt: skip
-        return _article_dict(row, people, found)
+        return {**_article_dict(row, people, found), "copies": _copies(conn, article_id)}
 
     detail: dict[str, Any] = run_read(engine, "read the article", read)
     return detail
+
+
+def _copies(conn: Connection, article_id: int) -> list[dict[str, Any]]:
+    """The other articles of the story `article_id` belongs to (syndicated copies), original first."""
+    original = conn.scalar(select(article_copies.c.original_id).where(article_copies.c.article_id == article_id))
+    root = int(original) if original is not None else article_id
+    members = select(article_copies.c.article_id).where(article_copies.c.original_id == root)
+    rows = conn.execute(
+        select(articles.c.id, article_versions.c.title, outlets.c.name, article_versions.c.published)
+        .join(article_versions, article_versions.c.id == articles.c.current_version_id)
+        .outerjoin(outlets, outlets.c.id == articles.c.outlet_id)
+        .where(or_(articles.c.id == root, articles.c.id.in_(members)), articles.c.id != article_id)
+        .order_by(articles.c.id != root, articles.c.id)
+    ).all()  # fmt: skip
+    return [{"id": int(r[0]), "title": r[1], "outlet": r[2], "published": r[3],
+             "original": int(r[0]) == root} for r in rows]  # fmt: skip
 
 
 def _article_dict(row: Any, people: Sequence[Any], found: Sequence[Any]) -> dict[str, Any]:

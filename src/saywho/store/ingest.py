@@ -28,6 +28,8 @@ from .. import __version__
 from ..errors import StoreError
 from ..extract import iso_published
 from ..model import Analysis, Article, Failure
+from .claims import ClusterCache, assign_claims, drop_version_claims
+from .copies import link_copies
 from .engine import _reason
 from .entities import Mention
 from .schema import (
@@ -81,6 +83,11 @@ class Prepared:
     analysis: Analysis
     mentions: tuple[tuple[Mention, ...], ...]
     licence: str | None = None
+    #: which attributions state claims and their embeddings (`claims.claim_vectors`), computed
+    #: where the article was analysed
+    claim_vectors: tuple[tuple[int, ...], bytes] = ((), b"")
+    #: the body's MinHash signature (`saywho.claims.copies`); empty: too short to compare
+    signature: bytes = b""
 
 
 class Writer:
@@ -89,6 +96,7 @@ class Writer:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sqlite = engine.dialect.name == "sqlite"
+        self.clusters = ClusterCache()
 
     def begin_run(self, inputs: Sequence[str], analyser: str | None = None) -> int:
         with self._transaction("start an ingest run") as conn:
@@ -154,13 +162,20 @@ class Writer:
                 if any(h == article.id for h, _ in hashes):
                     return "skipped"
                 version, outcome = max(int(v) for _, v in hashes) + 1 if hashes else 1, "updated"
+                current = conn.scalar(
+                    select(articles.c.current_version_id).where(articles.c.id == article_id)
+                )
+                if current is not None:
+                    drop_version_claims(conn, self.clusters, int(current))
             version_id = self._insert_version(conn, prepared, article_id, version, run_id)
             conn.execute(
                 update(articles)
                 .where(articles.c.id == article_id)
                 .values(current_version_id=version_id)
             )
-            self._insert_analysis(conn, prepared, version_id, outlet_id, outlet or "-")
+            ids = self._insert_analysis(conn, prepared, version_id, outlet_id, outlet or "-")
+            link_copies(conn, article_id, prepared.signature)
+            assign_claims(conn, self.clusters, prepared.analysis, ids, prepared.claim_vectors)
             return outcome
 
     def _insert_version(
@@ -194,7 +209,8 @@ class Writer:
         version_id: int,
         outlet_id: int | None,
         outlet: str,
-    ) -> None:
+    ) -> list[int]:
+        """Insert the speakers, attributions and mentions; returns the attributions' ids."""
         analysis = prepared.analysis
         article = analysis.article
         seen = iso_published(article.published)
@@ -239,6 +255,7 @@ class Writer:
         ]  # fmt: skip
         if mention_rows:
             conn.execute(insert(mentions), mention_rows)
+        return ids
 
     def _transaction(self, what: str, source: str | None = None) -> _Tx:
         return _Tx(self.engine, what, source)

@@ -24,6 +24,7 @@ from ..config import Settings
 from ..errors import SaywhoError
 from ..extract import extract
 from ..model import Article, Failure, RawDocument
+from .claims import body_signature, claim_vectors_many
 from .entities import content_mentions
 from .ingest import Prepared, Writer
 from .query import analysers
@@ -73,7 +74,7 @@ class IngestSummary:
 def for_analysis(settings: Settings | None) -> Settings | None:
     """Only what the analysis reads, for shipping to worker processes and Dask workers: the
     store's URL and the API token stay where they are."""
-    return None if settings is None else Settings(rules_only=settings.rules_only)
+    return None if settings is None else Settings(rules_only=settings.rules_only, claims=settings.claims)
 
 
 def prepare(
@@ -87,19 +88,24 @@ def prepare(
     """
     from ..analyze import analyze_many
 
+    claims = settings is None or settings.claims
     try:
         licences = [licence for _, licence in articles]
-        analyses = zip(analyze_many((a for a, _ in articles), settings), licences, strict=True)
+        analyses = list(analyze_many((a for a, _ in articles), settings))
+        # the chunk's claims are embedded together: one length-sorted batch pads least
+        vectors = claim_vectors_many(analyses) if claims else [((), b"")] * len(analyses)
         return [
-            Prepared(analysis, content_mentions(analysis), licence)
-            for analysis, licence in analyses
+            Prepared(analysis, content_mentions(analysis), licence, claim, body_signature(analysis))
+            for analysis, licence, claim in zip(analyses, licences, vectors, strict=True)
         ]
     except Exception:  # noqa: BLE001 - narrowed below, article by article, and recorded
         if len(articles) == 1:
             article = articles[0][0]
             try:
                 analysis = next(analyze_many([article], settings))
-                return [Prepared(analysis, content_mentions(analysis), articles[0][1])]
+                claim = claim_vectors_many([analysis])[0] if claims else ((), b"")
+                return [Prepared(analysis, content_mentions(analysis), articles[0][1], claim,
+                                 body_signature(analysis))]
             except Exception as exc:  # noqa: BLE001 - a bug in analysis must not stop a batch run; it is recorded
                 reason = f"{article.source}: analysis failed ({type(exc).__name__}: {exc})"
                 return [Failure(article.source, " ".join(reason.split())[:500], "E500")]

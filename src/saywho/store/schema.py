@@ -5,6 +5,8 @@
                                └─< article_speakers >─ speakers ─< speaker_aliases
                                                                  └─< speaker_roles
     ingest_runs ─< ingest_errors
+    claim_clusters ─< claims >─ attributions (one claim per attribution with a content of
+                                              three words or more; current versions only)
 
 An *article* is one story, keyed by its canonical URL (or, without one, its body hash); each
 distinct body stored under that key is an *article version*, and ``articles.current_version_id``
@@ -18,6 +20,7 @@ metadata.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -26,6 +29,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -194,6 +198,60 @@ ingest_errors = Table(
     Column("code", String(10), nullable=False),
     Column("reason", Text, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
+)
+
+#: a claim cluster: the sums of its members' unit vectors (float32 × 384) and their number, so
+#: the mean similarity of a new claim to the members is one dot product (`saywho.claims.cluster`)
+claim_clusters = Table(
+    "claim_clusters",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("vector_sum", LargeBinary, nullable=False),
+    Column("first_claim_id", Integer, nullable=False),  # the attribution that started it
+)
+
+#: an attribution's content as a claim: its embedding (float16 × 384) and its cluster
+claims = Table(
+    "claims",
+    metadata,
+    Column("attribution_id", ForeignKey("attributions.id"), primary_key=True),
+    Column("cluster_id", ForeignKey("claim_clusters.id"), nullable=False, index=True),
+    Column("vector", LargeBinary, nullable=False),
+)
+
+#: one row: bumped by every transaction that changes clusters, so a writer's in-memory copy of
+#: the cluster vectors knows when another writer (the server's ingest) changed them
+claim_state = Table(
+    "claim_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("generation", Integer, nullable=False),
+)
+
+#: an article's current body as a MinHash signature (`saywho.claims.copies`), and its LSH band
+#: keys, so syndicated copies of it are found by an indexed lookup
+article_signatures = Table(
+    "article_signatures",
+    metadata,
+    Column("article_id", ForeignKey("articles.id"), primary_key=True),
+    Column("signature", LargeBinary, nullable=False),
+)
+article_bands = Table(
+    "article_bands",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("band_key", BigInteger, nullable=False, index=True),
+    Column("article_id", ForeignKey("articles.id"), nullable=False, index=True),
+)
+#: an article that is a syndicated copy of another: `original_id` is the first stored article of
+#: the copies (counted once where spread is measured)
+article_copies = Table(
+    "article_copies",
+    metadata,
+    Column("article_id", ForeignKey("articles.id"), primary_key=True),
+    Column("original_id", ForeignKey("articles.id"), nullable=False, index=True),
+    Column("similarity", Float, nullable=False),
 )
 
 Index("ix_speakers_type_name", speakers.c.type, speakers.c.name)

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from ..config import Settings
 from ..model import Kind, Stance
 from ..store import browse
+from ..store.claim_query import ClaimFilters, claim_cluster_page, claim_story, similar
 from ..store.query import Filters
 from . import schemas
 from .app import ApiError
@@ -160,6 +161,65 @@ def entity(entity_id: str, engine: EngineDep) -> dict[str, Any]:
     if not entity_id.strip() or len(entity_id) > 500:
         raise ApiError(404, "no such entity (see /api/v1/entities for the ids)")
     return browse.entity_detail(engine, entity_id)
+
+
+ClaimId = Annotated[int, Path(ge=1, le=MAX_ID, description="a claim cluster id (/api/v1/claims)")]
+
+
+class ClaimParams:
+    """The filters of ``saywho claims``, as query parameters (shared with the HTML page)."""
+
+    def __init__(
+        self,
+        outlet: Annotated[str | None, Query(max_length=300, description="claims with an appearance in this outlet")] = None,
+        speaker: Annotated[str | None, Query(max_length=300, description="claims with an appearance by this speaker")] = None,
+        about: Annotated[str | None, Query(max_length=300, description="claims with an appearance naming this entity")] = None,
+        since: Annotated[str | None, Query(pattern=DAY, description="with an appearance on or after (YYYY-MM-DD)")] = None,
+        until: Annotated[str | None, Query(pattern=DAY, description="with an appearance on or before (YYYY-MM-DD)")] = None,
+        min_outlets: Annotated[int, Query(ge=1, le=1_000_000, description="ran in at least this many outlets")] = 1,
+        min_articles: Annotated[int, Query(ge=1, le=1_000_000, description="ran in at least this many articles")] = 1,
+        sort: Annotated[Literal["spread", "first", "recent"], Query(description="spread: most outlets; first: earliest; recent: latest")] = "spread",
+    ) -> None:  # fmt: skip
+        self.outlet = (outlet or "").strip() or None
+        self.speaker = (speaker or "").strip() or None
+        self.about = (about or "").strip() or None
+        self.since, self.until = _day("since", since), _day("until", until)
+        self.min_outlets, self.min_articles, self.sort = min_outlets, min_articles, sort
+
+    def filters(self, limit: int, offset: int) -> ClaimFilters:
+        return ClaimFilters(since=self.since, until=self.until, outlet=self.outlet, speaker=self.speaker,
+                            about=self.about, min_outlets=self.min_outlets, min_articles=self.min_articles,
+                            sort=self.sort, limit=limit, offset=offset)  # fmt: skip
+
+
+ClaimDep = Annotated[ClaimParams, Depends()]
+
+
+@router.get("/claims", response_model=schemas.ClaimClusterPage,
+            summary="Claims across articles (clusters), with their spread")  # fmt: skip
+def claims(
+    request: Request, engine: EngineDep, params: ClaimDep, limit: Limit = 20, offset: Offset = 0
+) -> dict[str, Any]:
+    items, total = claim_cluster_page(engine, params.filters(limit, offset))
+    return paged(request, browse.Page(items, total, limit, offset))
+
+
+@router.get("/claims/{claim_id}", response_model=schemas.ClaimStory,
+            summary="One claim's story: appearances in date order, who said it first, how it was credited")  # fmt: skip
+def claim(claim_id: ClaimId, engine: EngineDep) -> dict[str, Any]:
+    return claim_story(engine, claim_id)
+
+
+@router.get("/similar", response_model=schemas.SimilarPage,
+            summary="Stored claims most like a statement (sentence-embedding cosine)")  # fmt: skip
+def similar_claims(
+    engine: EngineDep,
+    q: Annotated[str, Query(min_length=1, max_length=2000, description="a statement")],
+    top: Annotated[int, Query(ge=1, le=100, description="how many claims")] = 10,
+) -> dict[str, Any]:
+    if not re.search(r"\w", q):
+        raise ApiError(422, f"the statement {q[:80]!r} has no words in it")
+    return {"query": q, "items": similar(engine, q, top)}
 
 
 @router.post("/analyze", response_model=schemas.Analysis,

@@ -16,9 +16,18 @@ from jinja2 import Environment, FileSystemLoader
 from ..errors import SaywhoError
 from ..model import Kind, Stance
 from ..store import browse
+from ..store.claim_query import (
+    ClaimFilters,
+    claim_cluster_page,
+    claim_clusters,
+    claim_story,
+    cluster_of,
+)
 from .api import (
     MAX_LIMIT,
     ArticleId,
+    ClaimDep,
+    ClaimId,
     EngineDep,
     Limit,
     Offset,
@@ -190,7 +199,13 @@ def articles(
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article(request: Request, article_id: ArticleId, engine: EngineDep) -> HTMLResponse:
     doc = browse.article_detail(engine, article_id)
-    return _page(request, "article.html", {"doc": doc, "view": article_view(doc, linked=True)})
+    view = article_view(doc, linked=True)
+    spread = cluster_of(engine, [int(a["id"]) for a in view["attributions"]])
+    for a in view["attributions"]:
+        a["cluster"] = spread.get(int(a["id"]))
+        if a["cluster"]:
+            a["cluster"]["first_here"] = a["cluster"]["first"]["article_id"] == article_id
+    return _page(request, "article.html", {"doc": doc, "view": view})
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -219,7 +234,40 @@ def speakers(
 def speaker(request: Request, speaker_id: SpeakerId, engine: EngineDep) -> HTMLResponse:
     data = browse.speaker_detail(engine, speaker_id)
     chart = timeline_svg(data["timeline"], f"Attributions per {data['timeline']['unit']} by stance")
-    return _page(request, "speaker.html", {"data": data, "chart": chart})
+    # the speaker's claims that ran in other articles too, most spread first
+    repeated = claim_clusters(engine, ClaimFilters(speaker_id=speaker_id, min_articles=2, limit=20))
+    return _page(request, "speaker.html", {"data": data, "chart": chart, "repeated": repeated})
+
+
+@router.get("/claims", response_class=HTMLResponse)
+def claims(request: Request, engine: EngineDep, params: ClaimDep,
+           limit: Limit = 20, offset: Offset = 0) -> HTMLResponse:  # fmt: skip
+    items, total = claim_cluster_page(engine, params.filters(limit, offset))
+    page = browse.Page(items, total, limit, offset)
+    form = {k: v for k, v in request.query_params.items() if k not in ("limit", "offset")}
+    return _page(request, "claims.html", {"page": page, "form": form, **_paging(request, page)})
+
+
+@router.get("/claims/{claim_id}", response_class=HTMLResponse)
+def claim(request: Request, claim_id: ClaimId, engine: EngineDep) -> HTMLResponse:
+    story = claim_story(engine, claim_id)
+    return _page(request, "claim.html", {"story": story, "chart": spread_chart(story)})
+
+
+def spread_chart(story: Mapping[str, Any]) -> Any:
+    """A claim's appearances per day (per month over more than 60 days), stacked by outlet."""
+    days: list[Mapping[str, Any]] = story["per_day"]
+    by_month = len(days) > 60
+    buckets: dict[str, dict[str, int]] = {}
+    for day in days:
+        period = day["date"][:7] if by_month else day["date"]
+        counts = buckets.setdefault(period, {})
+        for outlet, n in day["by_outlet"].items():
+            counts[outlet] = counts.get(outlet, 0) + int(n)
+    unit = "month" if by_month else "day"
+    timeline = {"unit": unit, "buckets": [{"period": p, "counts": c} for p, c in sorted(buckets.items())]}
+    return timeline_svg(timeline, f"Appearances per {unit} by outlet",
+                        colours={}, measure="appearances", chart_id="spread")  # fmt: skip
 
 
 @router.get("/entities", response_class=HTMLResponse)

@@ -84,6 +84,16 @@ class Article(BaseModel):
     )
     attributions: list[StoredAttribution]
     speakers: dict[str, ArticleSpeaker]
+    copies: list[ArticleCopy] = Field(
+        description="the same story published elsewhere (syndicated copies), first stored first")
+
+
+class ArticleCopy(BaseModel):
+    id: int
+    title: str | None
+    outlet: str | None
+    published: str | None
+    original: bool = Field(description="the first stored article of the copies")
 
 
 class ArticleSummary(BaseModel):
@@ -145,6 +155,87 @@ class ClaimPage(Paged):
 class SearchPage(ClaimPage):
     query: str | None = Field(description="the words searched for (null: every claim, newest first)")
     facets: dict[str, list[FacetValue]]
+
+
+class Appearance(BaseModel):
+    """One appearance of a claim: an attribution stating it, in the current version of an article."""
+
+    attribution_id: int
+    date: str | None = Field(description="the article's publication day (YYYY-MM-DD)")
+    published: str | None
+    outlet: str | None
+    article_id: int
+    copy_of: int | None = Field(description="the article this one is a syndicated copy of")
+    title: str | None
+    url: str | None
+    source: str
+    speaker: str | None = Field(description="the resolved speaker's name")
+    speaker_id: int | None
+    source_text: str | None = Field(description="the source as the text names it")
+    cue: str
+    stance: str
+    kind: str
+    content: str
+    licence: str | None
+
+
+class ClaimCluster(BaseModel):
+    """A claim cluster: attributions across articles that state the same claim."""
+
+    id: int
+    claim: str = Field(description="the representative text: the first appearance's content")
+    articles: int = Field(description="articles stating it, syndicated copies of one story counted once")
+    copies: int = Field(description="further articles that are syndicated copies of those")
+    outlets: int
+    speakers: int
+    appearances: int
+    first_seen: str | None
+    last_seen: str | None
+    first: Appearance = Field(description="the first appearance (publication date, then storage order)")
+
+
+class ClaimClusterPage(Paged):
+    items: list[ClaimCluster]
+
+
+class AttributionForm(BaseModel):
+    form: str = Field(description='how the claim was credited, e.g. "Moscow says", or "said (no source named)"')
+    first_seen: str | None
+    first_outlet: str | None
+    appearances: int
+    outlets: list[str]
+
+
+class DayCount(BaseModel):
+    date: str
+    by_outlet: dict[str, int]
+
+
+class ClaimStory(BaseModel):
+    """A claim's story: appearances in date order, first speaker, how the attribution changed."""
+
+    id: int
+    claim: str
+    first: Appearance
+    articles: int = Field(description="articles stating it, syndicated copies of one story counted once")
+    copies: int
+    outlets: int
+    speakers: int
+    first_seen: str | None
+    last_seen: str | None
+    attribution_forms: list[AttributionForm] = Field(description="in order of first use")
+    per_day: list[DayCount]
+    appearances: list[Appearance]
+
+
+class SimilarClaim(Appearance):
+    score: float = Field(description="cosine similarity of the sentence embeddings (-1 to 1)")
+    cluster_id: int
+
+
+class SimilarPage(BaseModel):
+    query: str
+    items: list[SimilarClaim]
 
 
 class SpeakerSummary(BaseModel):

@@ -56,6 +56,17 @@ def hostile_html() -> str:
             f"<h1>{title}</h1>\n{paragraphs}</article></body></html>\n")  # fmt: skip
 
 
+ECHO_HTML = """<!DOCTYPE html><html><head><title>Russian envoy says Washington funds IS</title>
+<meta property="og:site_name" content="Echo Daily">
+<meta property="article:published_time" content="2023-01-21T10:00:00Z"></head><body><article>
+<h1>Russian envoy says Washington funds IS</h1>
+<p>Zamir Kabulov, Russia's presidential envoy for Afghanistan, has said that the US has been
+secretly giving money to Islamic State and reaching out to armed groups opposed to the Taliban.</p>
+<p>The State Department has not commented on the remarks, which were made in an interview.</p>
+</article></body></html>
+"""
+
+
 def chromium_path() -> str | None:
     """Debian's Chromium, or None when it is not installed."""
     found = shutil.which("chromium")
@@ -72,6 +83,8 @@ class BrowserStore:
     sample: int
     hostile: int
     wikinews: list[int] = field(default_factory=list)
+    #: another outlet's report repeating the sample's claim (one claim cluster across the two)
+    echo: int = 0
 
 
 class Console:

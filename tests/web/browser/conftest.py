@@ -21,7 +21,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import TIMEOUT_MS, VIEWPORT, BrowserStore, Console, chromium_path, hostile_html
+from browser_support import (
+    ECHO_HTML,
+    TIMEOUT_MS,
+    VIEWPORT,
+    BrowserStore,
+    Console,
+    chromium_path,
+    hostile_html,
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -66,9 +74,11 @@ def browser_store(tmp_path_factory: pytest.TempPathFactory) -> BrowserStore:
     folder = tmp_path_factory.mktemp("browser-store")
     hostile = folder / "hostile.html"
     hostile.write_text(hostile_html(), encoding="utf-8")
+    echo = folder / "echo.html"
+    echo.write_text(ECHO_HTML, encoding="utf-8")
     paths, meta = demo_corpus()
     sample, wikinews = paths[0], paths[1:5]
-    inputs = [sample, *wikinews, str(hostile)]
+    inputs = [sample, *wikinews, str(hostile), str(echo)]
     db = str(folder / "store.db")
     settings = Settings(db=db)
     engine = open_store(db)
@@ -80,7 +90,7 @@ def browser_store(tmp_path_factory: pytest.TempPathFactory) -> BrowserStore:
     assert summary.errors == 0 and summary.stored == len(inputs), summary.failures
     ids = _article_ids(db)
     return BrowserStore(db=db, sample=ids[sample], hostile=ids[str(hostile)],
-                        wikinews=[ids[p] for p in wikinews])  # fmt: skip
+                        wikinews=[ids[p] for p in wikinews], echo=ids[str(echo)])  # fmt: skip
 
 
 def _free_port() -> int:

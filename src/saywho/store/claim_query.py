@@ -1,0 +1,404 @@
+"""Reading claims across articles: clusters with their spread, one claim's story, similar claims.
+
+A cluster's *appearances* are its claims in the current versions of articles (an attribution
+each). Spread counts distinct articles, outlets and speakers; dates are the articles' publication
+dates (an appearance without one sorts last and counts in no date filter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine, Select, distinct, func, select
+
+from ..errors import NotFoundError, StoreError
+from .query import _about_ids, _speaker_ids, run_read
+from .schema import (
+    article_copies,
+    article_versions,
+    articles,
+    attributions,
+    claims,
+    outlets,
+    speakers,
+)
+
+SORTS = ("spread", "first", "recent")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFilters:
+    """What `claim_clusters` lists: clusters with at least one appearance that passes every
+    given filter, and at least `min_outlets` outlets and `min_articles` articles in all."""
+
+    since: date | None = None
+    until: date | None = None
+    outlet: str | None = None
+    speaker: str | None = None
+    speaker_id: int | None = None
+    about: str | None = None
+    min_outlets: int = 1
+    min_articles: int = 1
+    sort: str = "spread"
+    limit: int = 20
+    offset: int = 0
+
+
+def _appearances() -> Select[Any]:
+    """Every current claim with its cluster, article, story (the article, or the original it is
+    a syndicated copy of), outlet, speaker and date."""
+    return (
+        select(
+            claims.c.cluster_id,
+            attributions.c.id.label("attribution_id"),
+            articles.c.id.label("article_id"),
+            func.coalesce(article_copies.c.original_id, articles.c.id).label("story_id"),
+            articles.c.outlet_id,
+            attributions.c.speaker_id,
+            article_versions.c.published_date,
+        )
+        .select_from(claims)
+        .join(attributions, attributions.c.id == claims.c.attribution_id)
+        .join(article_versions, article_versions.c.id == attributions.c.version_id)
+        .join(articles, articles.c.current_version_id == article_versions.c.id)
+        .outerjoin(article_copies, article_copies.c.article_id == articles.c.id)
+    )
+
+
+def _matching_clusters(f: ClaimFilters) -> Select[Any] | None:
+    """Ids of clusters with an appearance passing the appearance filters (None: no filter)."""
+    if not (f.since or f.until or f.outlet or f.speaker or f.about or f.speaker_id is not None):
+        return None
+    stmt = (
+        select(claims.c.cluster_id)
+        .join(attributions, attributions.c.id == claims.c.attribution_id)
+        .join(article_versions, article_versions.c.id == attributions.c.version_id)
+        .join(articles, articles.c.current_version_id == article_versions.c.id)
+    )
+    if f.outlet:
+        stmt = stmt.join(outlets, outlets.c.id == articles.c.outlet_id).where(
+            func.lower(outlets.c.name) == f.outlet.lower()
+        )
+    if f.speaker:
+        stmt = stmt.where(attributions.c.speaker_id.in_(_speaker_ids(f.speaker)))
+    if f.speaker_id is not None:
+        stmt = stmt.where(attributions.c.speaker_id == f.speaker_id)
+    if f.about:
+        stmt = stmt.where(attributions.c.id.in_(_about_ids(f.about)))
+    if f.since:
+        stmt = stmt.where(article_versions.c.published_date >= f.since)
+    if f.until:
+        stmt = stmt.where(article_versions.c.published_date <= f.until)
+    return stmt
+
+
+def claim_clusters(engine: Engine, f: ClaimFilters) -> list[dict[str, Any]]:
+    """Claim clusters with their spread: representative text (the first appearance's content),
+    first appearance, counts, last seen; sorted by `f.sort` (spread: most outlets, then
+    articles; first: earliest first appearance; recent: latest appearance)."""
+    return claim_cluster_page(engine, f, count=False)[0]
+
+
+def claim_cluster_page(engine: Engine, f: ClaimFilters, count: bool = True) -> tuple[list[dict[str, Any]], int]:
+    """`claim_clusters` and how many clusters pass the filters in all (-1 unless `count`)."""
+    if f.sort not in SORTS:
+        raise StoreError(f"unknown sort {f.sort!r}", input="--sort", remedy="use " + ", ".join(SORTS))
+    a = _appearances().subquery()
+    spread = (
+        select(
+            a.c.cluster_id,
+            func.count(distinct(a.c.story_id)).label("articles"),
+            (func.count(distinct(a.c.article_id)) - func.count(distinct(a.c.story_id))).label("copies"),
+            func.count(distinct(a.c.outlet_id)).label("outlets"),
+            func.count(distinct(a.c.speaker_id)).label("speakers"),
+            func.count().label("appearances"),
+            func.min(a.c.published_date).label("first_date"),
+            func.max(a.c.published_date).label("last_date"),
+        )
+        .group_by(a.c.cluster_id)
+        .having(func.count(distinct(a.c.outlet_id)) >= f.min_outlets)
+        .having(func.count(distinct(a.c.story_id)) >= f.min_articles)
+    )
+    matching = _matching_clusters(f)
+    if matching is not None:
+        spread = spread.where(a.c.cluster_id.in_(matching))
+    s = spread.subquery()
+    order = {
+        "spread": (s.c.outlets.desc(), s.c.articles.desc(), s.c.speakers.desc(), s.c.first_date.is_(None), s.c.first_date, s.c.cluster_id),
+        "first": (s.c.first_date.is_(None), s.c.first_date, s.c.articles.desc(), s.c.cluster_id),
+        "recent": (s.c.last_date.is_(None), s.c.last_date.desc(), s.c.articles.desc(), s.c.cluster_id),
+    }[f.sort]  # fmt: skip
+    page = select(s).order_by(*order).limit(f.limit).offset(f.offset)
+
+    def work(conn: Any) -> tuple[list[dict[str, Any]], int]:
+        total = int(conn.scalar(select(func.count()).select_from(s)) or 0) if count else -1
+        rows = conn.execute(page).mappings().all() if f.limit else []
+        if not rows:
+            return [], total
+        ids = [int(r["cluster_id"]) for r in rows]
+        firsts = _first_appearances(conn, ids)
+        return [
+            {
+                "id": int(r["cluster_id"]),
+                "claim": firsts[int(r["cluster_id"])]["content"],
+                "articles": int(r["articles"]),
+                "copies": int(r["copies"]),
+                "outlets": int(r["outlets"]),
+                "speakers": int(r["speakers"]),
+                "appearances": int(r["appearances"]),
+                "first_seen": _iso(r["first_date"]),
+                "last_seen": _iso(r["last_date"]),
+                "first": firsts[int(r["cluster_id"])],
+            }
+            for r in rows
+        ], total
+
+    result: tuple[list[dict[str, Any]], int] = run_read(engine, "list claims", work)
+    return result
+
+
+def _iso(day: Any) -> str | None:
+    return None if day is None else str(day)[:10]
+
+
+def _appearance_select() -> Select[Any]:
+    return (
+        select(
+            claims.c.cluster_id,
+            attributions.c.id.label("attribution_id"),
+            attributions.c.local_id,
+            attributions.c.content,
+            attributions.c.source_text,
+            attributions.c.cue_text,
+            attributions.c.cue_lemma,
+            attributions.c.stance,
+            attributions.c.kind,
+            speakers.c.name.label("speaker"),
+            speakers.c.id.label("speaker_id"),
+            articles.c.id.label("article_id"),
+            article_versions.c.title,
+            article_versions.c.url,
+            article_versions.c.source,
+            article_versions.c.published,
+            article_versions.c.published_date,
+            article_versions.c.licence,
+            outlets.c.name.label("outlet"),
+            article_copies.c.original_id.label("copy_of"),
+        )
+        .select_from(claims)
+        .join(attributions, attributions.c.id == claims.c.attribution_id)
+        .join(article_versions, article_versions.c.id == attributions.c.version_id)
+        .join(articles, articles.c.current_version_id == article_versions.c.id)
+        .outerjoin(outlets, outlets.c.id == articles.c.outlet_id)
+        .outerjoin(speakers, speakers.c.id == attributions.c.speaker_id)
+        .outerjoin(article_copies, article_copies.c.article_id == articles.c.id)
+    )
+
+
+def _appearance(row: Any) -> dict[str, Any]:
+    return {
+        "attribution_id": int(row.attribution_id),
+        "date": _iso(row.published_date),
+        "published": row.published,
+        "outlet": row.outlet,
+        "article_id": int(row.article_id),
+        "copy_of": None if row.copy_of is None else int(row.copy_of),
+        "title": row.title,
+        "url": row.url,
+        "source": row.source,
+        "speaker": row.speaker,
+        "speaker_id": row.speaker_id,
+        "source_text": row.source_text,
+        "cue": row.cue_text,
+        "stance": row.stance,
+        "kind": row.kind,
+        "content": row.content,
+        "licence": row.licence,
+    }
+
+
+def _in_date_order(stmt: Select[Any]) -> Select[Any]:
+    return stmt.order_by(
+        article_versions.c.published_date.is_(None), article_versions.c.published_date,
+        article_versions.c.published, attributions.c.id,
+    )  # fmt: skip
+
+
+def _first_appearances(conn: Any, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The earliest appearance of each cluster (by publication date, then storage order)."""
+    inner = _appearance_select().where(claims.c.cluster_id.in_(ids)).add_columns(
+        func.row_number().over(
+            partition_by=claims.c.cluster_id,
+            order_by=(article_versions.c.published_date.is_(None), article_versions.c.published_date,
+                      article_versions.c.published, attributions.c.id),
+        ).label("n")
+    ).subquery()  # fmt: skip
+    rows = conn.execute(select(inner).where(inner.c.n == 1)).all()
+    return {int(r.cluster_id): _appearance(r) for r in rows}
+
+
+def claim_story(engine: Engine, cluster_id: int) -> dict[str, Any]:
+    """One claim cluster's story: every appearance in date order, who said it first, how the
+    attribution changed as it spread, and its appearances per day by outlet."""
+
+    def work(conn: Any) -> list[Any]:
+        return list(conn.execute(_in_date_order(
+            _appearance_select().where(claims.c.cluster_id == cluster_id))).all())  # fmt: skip
+
+    rows: list[Any] = run_read(engine, "read the claim", work)
+    if not rows:
+        raise NotFoundError("no such claim", input=f"claim {cluster_id}",
+                            remedy="see saywho claims (or /api/v1/claims) for the ids")  # fmt: skip
+    appearances = [_appearance(r) for r in rows]
+    first = appearances[0]
+    forms: list[dict[str, Any]] = []
+    by_form: dict[str, dict[str, Any]] = {}
+    for a in appearances:
+        form = attribution_form(a)
+        key = _form_key(form)
+        entry = by_form.get(key)
+        if entry is None:
+            entry = {"form": form, "first_seen": a["date"], "first_outlet": a["outlet"],
+                     "appearances": 0, "outlets": []}  # fmt: skip
+            by_form[key] = entry
+            forms.append(entry)
+        entry["appearances"] += 1
+        if a["outlet"] and a["outlet"] not in entry["outlets"]:
+            entry["outlets"].append(a["outlet"])
+    per_day: dict[str, dict[str, int]] = {}
+    for a in appearances:
+        if a["date"]:
+            day = per_day.setdefault(a["date"], {})
+            day[a["outlet"] or "unknown outlet"] = day.get(a["outlet"] or "unknown outlet", 0) + 1
+    return {
+        "id": cluster_id,
+        "claim": first["content"],
+        "first": first,
+        "articles": len({a["copy_of"] or a["article_id"] for a in appearances}),
+        "copies": len({a["article_id"] for a in appearances if a["copy_of"]}),
+        "outlets": len({a["outlet"] for a in appearances if a["outlet"]}),
+        "speakers": len({a["speaker_id"] for a in appearances if a["speaker_id"] is not None}),
+        "first_seen": first["date"],
+        "last_seen": max((a["date"] for a in appearances if a["date"]), default=None),
+        "attribution_forms": forms,
+        "per_day": [{"date": d, "by_outlet": per_day[d]} for d in sorted(per_day)],
+        "appearances": appearances,
+    }
+
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _form_key(form: str) -> str:
+    """Forms written alike up to case, spacing and curly quotes are one form."""
+    return " ".join(form.translate(_APOSTROPHES).casefold().split())
+
+
+def attribution_form(appearance: dict[str, Any]) -> str:
+    """How an appearance credits the claim: "<who> <cue>" as written ("Russia's envoy claimed",
+    "Moscow says"), or "<cue> (no source named)" when the text names nobody."""
+    who = appearance.get("source_text") or appearance.get("speaker")
+    cue = appearance.get("cue") or ""
+    return f"{who} {cue}".strip() if who else f"{cue} (no source named)".strip()
+
+
+def cluster_of(engine: Engine, attribution_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """For attributions on an article page: each claim's cluster, its other articles' count and
+    its first appearance (only clusters with appearances in other articles are returned)."""
+    if not attribution_ids:
+        return {}
+
+    def work(conn: Any) -> dict[int, dict[str, Any]]:
+        mine = conn.execute(
+            select(claims.c.attribution_id, claims.c.cluster_id, attributions.c.version_id)
+            .join(attributions, attributions.c.id == claims.c.attribution_id)
+            .where(claims.c.attribution_id.in_(attribution_ids))
+        ).all()
+        if not mine:
+            return {}
+        ids = sorted({int(r.cluster_id) for r in mine})
+        a = _appearances().where(claims.c.cluster_id.in_(ids)).subquery()
+        counts = {
+            int(r[0]): (int(r[1]), r[2])
+            for r in conn.execute(
+                select(a.c.cluster_id, func.count(distinct(a.c.story_id)), func.count(distinct(a.c.outlet_id)))
+                .group_by(a.c.cluster_id)
+            )
+        }  # fmt: skip
+        firsts = _first_appearances(conn, ids)
+        out: dict[int, dict[str, Any]] = {}
+        for r in mine:
+            cid = int(r.cluster_id)
+            total, outlets_n = counts.get(cid, (1, 0))
+            if total <= 1:
+                continue
+            out[int(r.attribution_id)] = {
+                "cluster_id": cid, "other_articles": total - 1, "outlets": int(outlets_n),
+                "first": firsts[cid],
+            }  # fmt: skip
+        return out
+
+    result: dict[int, dict[str, Any]] = run_read(engine, "read claim clusters", work)
+    return result
+
+
+def similar(engine: Engine, text: str, top: int = 10) -> list[dict[str, Any]]:
+    """The stored claims most like `text` (cosine similarity of the embeddings), best first."""
+    from ..claims import claim_text
+    from ..claims.cluster import features
+
+    if not claim_text(text).strip():
+        raise StoreError("the text to compare is empty", input="TEXT", remedy="give a statement")
+    query = features([text]).dense[0].astype(np.float32)
+    hits = nearest_claims(engine, query, top)
+    if not hits:
+        return []
+    ids = [aid for aid, _ in hits]
+
+    def work(conn: Any) -> dict[int, Any]:
+        rows = conn.execute(_appearance_select().where(claims.c.attribution_id.in_(ids))).all()
+        return {int(r.attribution_id): r for r in rows}
+
+    rows: dict[int, Any] = run_read(engine, "read similar claims", work)
+    return [
+        {"score": round(score, 4), "cluster_id": int(rows[aid].cluster_id), **_appearance(rows[aid])}
+        for aid, score in hits
+        if aid in rows
+    ]
+
+
+def nearest_claims(engine: Engine, query: np.ndarray, top: int) -> list[tuple[int, float]]:
+    """The `top` current claims nearest to the unit vector `query`: (attribution id, cosine)."""
+    best_ids = np.zeros(0, dtype=np.int64)
+    best_scores = np.zeros(0, dtype=np.float32)
+    chunk = 50_000
+
+    def work(conn: Any) -> tuple[np.ndarray, np.ndarray]:
+        ids_all, scores_all = best_ids, best_scores
+        stmt = (
+            select(claims.c.attribution_id, claims.c.vector)
+            .join(attributions, attributions.c.id == claims.c.attribution_id)
+            .join(articles, articles.c.current_version_id == attributions.c.version_id)
+        )
+        result = conn.execution_options(yield_per=chunk).execute(stmt)
+        for part in result.partitions(chunk):
+            ids = np.fromiter((int(r[0]) for r in part), dtype=np.int64, count=len(part))
+            matrix = np.frombuffer(b"".join(bytes(r[1]) for r in part), dtype=np.float16)
+            scores = matrix.reshape(len(part), -1).astype(np.float32) @ query
+            ids_all = np.concatenate([ids_all, ids])
+            scores_all = np.concatenate([scores_all, scores])
+            if ids_all.size > top:
+                keep = np.argpartition(-scores_all, top - 1)[:top]
+                ids_all, scores_all = ids_all[keep], scores_all[keep]
+        return ids_all, scores_all
+
+    ids, scores = run_read(engine, "search similar claims", work)
+    order = np.lexsort((ids, -scores))[:top]
+    return [(int(ids[i]), float(scores[i])) for i in order]
+
+
+__all__ = ["SORTS", "ClaimFilters", "attribution_form", "claim_cluster_page", "claim_clusters", "claim_story", "cluster_of",
+           "nearest_claims", "similar"]  # fmt: skip

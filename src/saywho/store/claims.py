@@ -1,0 +1,345 @@
+"""Claims in the store: each attribution's content, embedded and assigned to a claim cluster.
+
+The vectors are computed where the article is analysed (`claim_vectors`, called by
+`pipeline.prepare`, so worker processes and Dask workers do it); the assignment happens in the
+single writer, in the transaction that stores the article, so a killed ingest leaves no claim
+without its cluster and a rerun does nothing twice.
+
+Assignment is `saywho.claims.ClusterIndex`'s, persisted: a claim joins the cluster whose members
+it is most similar to on average, if that mean similarity reaches `STORE_THRESHOLD` (and no
+figures conflict), or
+starts a new cluster. The dense part of the mean is the claim's dot product with the cluster's
+vector sum; the character n-gram part is computed against the cluster's members' texts (its
+first `LEXICAL_MEMBERS`, which is exact for clusters up to that size). Clusters never merge
+afterwards, so they depend on the order claims arrive in; ``saywho claims rebuild`` replays every
+current claim in publication order (then storage order), which gives the clusters one fixed
+order would, whatever runs and workers stored them.
+
+A new version of an article takes its old version's claims out of their clusters (subtracting
+their vectors), so clusters only ever hold current claims.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+import numpy as np
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..analyze.embed import DIM
+from ..claims import DENSE_WEIGHT, claim_text
+from ..claims.cluster import lexical_vectors
+from ..claims.text import conflicting_figures, figures, states_claims
+from ..errors import StoreError
+from ..model import Analysis
+from .engine import _reason
+from .schema import (
+    article_bands,
+    article_copies,
+    article_signatures,
+    article_versions,
+    articles,
+    attributions,
+    claim_clusters,
+    claim_state,
+    claims,
+)
+
+#: the mean similarity at which a news claim joins a cluster. `saywho cluster`'s 0.475 was tuned
+#: on posts matched to fact-checks, which paraphrase loosely; news attributions on one topic are
+#: alike well above it ("COVID-19 may spread like flu" / "the health risks posed by the COVID-19
+#: pandemic": 0.60). On the labelled pairs of benchmarks/data/news-claim-pairs.jsonl (Wikinews
+#: claims from different articles scoring 0.45 or more), pairwise F1 peaks here, with the
+#: figures rule: estimated precision 0.67, recall 0.54 (at 0.475: precision 0.08).
+STORE_THRESHOLD = 0.7
+#: candidate clusters scored exactly for each new claim
+CANDIDATES = 16
+#: members whose texts give a cluster's character n-gram similarity
+LEXICAL_MEMBERS = 50
+#: the claims of one article are distinct claims (an article restating itself is no spread):
+#: a claim joins a cluster that already holds a claim of its own article only when it is a near
+#: copy of it, at this similarity or above
+SAME_ARTICLE_THRESHOLD = 0.9
+
+
+def contents(analysis: Analysis) -> list[str]:
+    article = analysis.article
+    return [a.content.text(article.field_text(a.field)) for a in analysis.attributions]
+
+
+def claim_indices(analysis: Analysis, texts: list[str]) -> tuple[int, ...]:
+    """Which attributions of `analysis` state a claim (`saywho.claims.text.states_claims`), by
+    index; of a nested pair ("officials said *they believed X*") only the inner one, whose
+    content is the claim X (the enclosing one restates it with the inner cue)."""
+    parents = {a.parent for a in analysis.attributions if a.parent}
+    return tuple(
+        i for i, ok in enumerate(states_claims(texts))
+        if ok and analysis.attributions[i].id not in parents
+    )  # fmt: skip
+
+
+def claim_vectors(analysis: Analysis) -> tuple[tuple[int, ...], bytes]:
+    """`claim_indices` and the claims' float16 embeddings, in that order, concatenated."""
+    return claim_vectors_many([analysis])[0]
+
+
+def body_signature(analysis: Analysis) -> bytes:
+    """The MinHash signature of the article's body (`saywho.claims.copies`); empty when short."""
+    from ..claims.copies import signature, to_bytes
+
+    sig = signature(analysis.article.text)
+    return b"" if sig is None else to_bytes(sig)
+
+
+def claim_vectors_many(analyses: list[Analysis]) -> list[tuple[tuple[int, ...], bytes]]:
+    """`claim_vectors` of each analysis, embedded in one batch."""
+    from ..claims.cluster import dense_vectors
+
+    chosen: list[tuple[tuple[int, ...], list[str]]] = []
+    for analysis in analyses:
+        texts = contents(analysis)
+        indices = claim_indices(analysis, texts)
+        chosen.append((indices, [texts[i] for i in indices]))
+    every = [t for _, texts in chosen for t in texts]
+    if not every:
+        return [((), b"") for _ in analyses]
+    dense = dense_vectors(every).astype(np.float16)
+    out: list[tuple[tuple[int, ...], bytes]] = []
+    at = 0
+    for indices, texts in chosen:
+        out.append((indices, dense[at : at + len(texts)].tobytes()))
+        at += len(texts)
+    return out
+
+
+class ClusterCache:
+    """A writer's copy of every cluster's vector sum and size, reloaded when another writer
+    changed them (the `claim_state` generation differs)."""
+
+    def __init__(self) -> None:
+        self.generation = -1
+        self.ids: list[int] = []
+        self.row: dict[int, int] = {}
+        self.sums = np.zeros((0, DIM), dtype=np.float32)
+        self.sizes = np.zeros(0, dtype=np.float32)
+
+    def sync(self, conn: Connection) -> None:
+        generation = conn.scalar(select(claim_state.c.generation).where(claim_state.c.id == 1))
+        if generation is None:
+            conn.execute(insert(claim_state).values(id=1, generation=0))
+            generation = 0
+        if int(generation) == self.generation:
+            return
+        rows = conn.execute(
+            select(claim_clusters.c.id, claim_clusters.c.size, claim_clusters.c.vector_sum)
+            .order_by(claim_clusters.c.id)
+        ).all()
+        self.ids = [int(r[0]) for r in rows]
+        self.row = {cid: i for i, cid in enumerate(self.ids)}
+        self.sizes = np.array([float(r[1]) for r in rows], dtype=np.float32)
+        self.sums = np.zeros((max(64, len(rows) * 2), DIM), dtype=np.float32)
+        for i, r in enumerate(rows):
+            self.sums[i] = np.frombuffer(r[2], dtype=np.float32)
+        self.generation = int(generation)
+
+    def put(self, cluster_id: int, vector_sum: np.ndarray, size: int) -> None:
+        i = self.row.get(cluster_id)
+        if i is None:
+            i = len(self.ids)
+            self.ids.append(cluster_id)
+            self.row[cluster_id] = i
+            self.sizes = np.append(self.sizes, np.float32(size))
+            if i >= self.sums.shape[0]:
+                self.sums = np.vstack([self.sums, np.zeros_like(self.sums)])
+        self.sums[i] = vector_sum
+        self.sizes[i] = size
+
+    def candidates(self, vector: np.ndarray) -> list[tuple[int, float]]:
+        """The best clusters by mean dense similarity: (cluster id, that mean)."""
+        n = len(self.ids)
+        if n == 0:
+            return []
+        live = self.sizes > 0
+        dense = np.where(live, (self.sums[:n] @ vector) / np.maximum(self.sizes, 1), -2.0)
+        k = min(CANDIDATES, n)
+        top = np.argpartition(-dense, k - 1)[:k] if k < n else np.arange(n)
+        return [(self.ids[i], float(dense[i])) for i in top if live[i]]
+
+
+def assign_claims(
+    conn: Connection, cache: ClusterCache, analysis: Analysis, attribution_ids: list[int],
+    vectors: tuple[tuple[int, ...], bytes],
+) -> int:
+    """Store the claims of one stored article version and assign each to a cluster.
+
+    `attribution_ids` are the stored ids of `analysis.attributions`, in order; `vectors` what
+    `claim_vectors` gave. Returns the number of claims stored.
+    """
+    indices, blob = vectors
+    if not indices:
+        return 0
+    texts = contents(analysis)
+    matrix = np.frombuffer(blob, dtype=np.float16).reshape(-1, DIM).astype(np.float32)
+    if matrix.shape[0] != len(indices) or max(indices) >= len(texts):
+        raise ValueError("claim vectors do not match the analysis they were computed from")
+    cache.sync(conn)
+    _assign_rows(conn, cache, [(attribution_ids[i], texts[i], 0) for i in indices], matrix)
+    return len(indices)
+
+
+def _best_cluster(
+    conn: Connection, cache: ClusterCache, vector: np.ndarray, lexical: object, text: str,
+    own: set[int],
+) -> tuple[int | None, float]:
+    """The best cluster for one claim and its score; `own` are clusters holding a claim of the
+    same article (they count only at `SAME_ARTICLE_THRESHOLD`). A claim stating figures does not
+    join a cluster whose members state figures, none of them its own (`conflicting_figures`)."""
+    candidates = cache.candidates(vector)
+    # only clusters the dense part alone could carry over the threshold are worth reading
+    reachable = [(c, d) for c, d in candidates
+                 if DENSE_WEIGHT * d + (1 - DENSE_WEIGHT) >= STORE_THRESHOLD]  # fmt: skip
+    if not reachable:
+        return None, -1.0
+    ids = [c for c, _ in reachable]
+    ranked = (
+        select(claims.c.cluster_id, attributions.c.content,
+               func.row_number().over(partition_by=claims.c.cluster_id,
+                                      order_by=claims.c.attribution_id).label("n"))
+        .join(attributions, attributions.c.id == claims.c.attribution_id)
+        .where(claims.c.cluster_id.in_(ids))
+        .subquery()
+    )
+    members: dict[int, list[str]] = {}  # claim texts of each candidate's first members
+    for cid, content in conn.execute(
+        select(ranked.c.cluster_id, ranked.c.content).where(ranked.c.n <= LEXICAL_MEMBERS)
+    ):
+        members.setdefault(int(cast(int, cid)), []).append(claim_text(str(content)))
+    stated = figures(text)
+    best, best_score = None, -1.0
+    for cid, dense in reachable:
+        texts = members.get(cid)
+        if texts and stated:
+            theirs = [f for f in map(figures, texts) if f]
+            if theirs and all(conflicting_figures(stated, f) for f in theirs):
+                continue
+        lex = float((lexical_vectors(texts) @ lexical.T).toarray().mean()) if texts else 0.0  # type: ignore[attr-defined]
+        score = DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * lex
+        if cid in own and score < SAME_ARTICLE_THRESHOLD:
+            continue
+        if score > best_score:
+            best, best_score = cid, score
+    return best, best_score
+
+
+def drop_version_claims(conn: Connection, cache: ClusterCache, version_id: int) -> None:
+    """Take the claims of an article version that is no longer current out of their clusters."""
+    rows = conn.execute(
+        select(claims.c.attribution_id, claims.c.cluster_id, claims.c.vector)
+        .join(attributions, attributions.c.id == claims.c.attribution_id)
+        .where(attributions.c.version_id == version_id)
+    ).all()
+    if not rows:
+        return
+    cache.sync(conn)
+    for aid, cid_, blob in rows:
+        cid = int(cast(int, cid_))
+        vector = np.frombuffer(bytes(cast(bytes, blob)), dtype=np.float16).astype(np.float32)
+        i = cache.row[cid]
+        size = int(cache.sizes[i]) - 1
+        total = cache.sums[i] - vector if size else np.zeros(DIM, dtype=np.float32)
+        conn.execute(delete(claims).where(claims.c.attribution_id == aid))
+        conn.execute(update(claim_clusters).where(claim_clusters.c.id == cid)
+                     .values(size=size, vector_sum=total.astype(np.float32).tobytes()))
+        cache.put(cid, total, size)
+    _bump(conn, cache)
+
+
+def _bump(conn: Connection, cache: ClusterCache) -> None:
+    conn.execute(update(claim_state).where(claim_state.c.id == 1)
+                 .values(generation=claim_state.c.generation + 1))
+    cache.generation += 1
+
+
+def rebuild(engine: Engine, batch: int = 500) -> tuple[int, int]:
+    """Recompute the syndicated copies (in storage order) and every claim and cluster from the
+    stored current attributions (in publication order); returns (claims, clusters). Runs in one
+    transaction: interrupted, nothing changes."""
+    try:
+        return _rebuild(engine, batch)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot rebuild the claims ({_reason(exc)})",
+                         remedy="check --db; nothing was changed") from exc  # fmt: skip
+
+
+def _rebuild(engine: Engine, batch: int) -> tuple[int, int]:
+    from ..claims.cluster import dense_vectors
+    from ..claims.copies import signature, to_bytes
+    from .copies import link_copies
+
+    with engine.begin() as conn:
+        # syndicated copies first, in storage order (the first stored of a story is its original)
+        for table in (article_copies, article_bands, article_signatures):
+            conn.execute(delete(table))
+        bodies = conn.execute(
+            select(articles.c.id, article_versions.c.text)
+            .join(article_versions, article_versions.c.id == articles.c.current_version_id)
+            .order_by(articles.c.id)
+        ).all()  # fmt: skip
+        for article_id, body in bodies:
+            sig = signature(str(body))
+            link_copies(conn, int(cast(int, article_id)), b"" if sig is None else to_bytes(sig))
+        conn.execute(delete(claims))
+        conn.execute(delete(claim_clusters))
+        cache = ClusterCache()
+        cache.sync(conn)  # empty now
+        rows = conn.execute(
+            select(attributions.c.id, attributions.c.content, attributions.c.version_id,
+                   attributions.c.local_id, attributions.c.parent_local_id)
+            .join(articles, articles.c.current_version_id == attributions.c.version_id)
+            .join(article_versions, article_versions.c.id == attributions.c.version_id)
+            .order_by(article_versions.c.published_date.is_(None), article_versions.c.published_date,
+                      attributions.c.id)
+        ).all()
+        parents = {(int(r[2]), str(r[4])) for r in rows if r[4]}
+        mask = states_claims([str(r[1]) for r in rows])
+        chosen = [
+            (int(r[0]), str(r[1]), int(r[2]))
+            for r, ok in zip(rows, mask, strict=True)
+            if ok and (int(r[2]), str(r[3])) not in parents
+        ]
+        for start in range(0, len(chosen), batch):
+            part = chosen[start : start + batch]
+            # through float16, as ingest stores and reads them: a rebuild sees the same vectors
+            dense = dense_vectors([t for _, t, _ in part]).astype(np.float16).astype(np.float32)
+            _assign_rows(conn, cache, part, dense)
+        count = conn.scalar(select(func.count()).select_from(claim_clusters).where(claim_clusters.c.size > 0))
+    return len(chosen), int(count or 0)
+
+
+def _assign_rows(conn: Connection, cache: ClusterCache, rows: list[tuple[int, str, int]],
+                 dense: np.ndarray) -> None:
+    """Assign claims (attribution id, text, article version id) with their vectors, in order."""
+    lexical = lexical_vectors([claim_text(t) for _, t, _ in rows])
+    taken: dict[int, set[int]] = {}
+    for n, (aid, text, version) in enumerate(rows):
+        vector = dense[n]
+        own = taken.setdefault(version, set())
+        best, best_score = _best_cluster(conn, cache, vector, lexical[n], claim_text(text), own)
+        if best is not None and best_score >= STORE_THRESHOLD:
+            i = cache.row[best]
+            size, total = int(cache.sizes[i]) + 1, cache.sums[i] + vector
+            conn.execute(update(claim_clusters).where(claim_clusters.c.id == best)
+                         .values(size=size, vector_sum=total.astype(np.float32).tobytes()))
+            cluster_id = best
+        else:
+            total, size = vector.copy(), 1
+            result = conn.execute(insert(claim_clusters).values(
+                size=1, vector_sum=total.astype(np.float32).tobytes(), first_claim_id=aid))
+            assert result.inserted_primary_key is not None
+            cluster_id = int(result.inserted_primary_key[0])
+        conn.execute(insert(claims).values(
+            attribution_id=aid, cluster_id=cluster_id, vector=vector.astype(np.float16).tobytes()))
+        cache.put(cluster_id, total, size)
+        own.add(cluster_id)
+    _bump(conn, cache)

@@ -1,0 +1,263 @@
+"""Claims in the store: assignment to clusters at ingest, the rebuild, the queries, migration."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from saywho.errors import NotFoundError, StoreError
+from saywho.store import Writer, upgrade
+from saywho.store.claim_query import ClaimFilters, claim_clusters, claim_story, cluster_of, similar
+from saywho.store.claims import claim_vectors, rebuild
+from saywho.store.ingest import Prepared
+from saywho.store.schema import attributions, claims
+from saywho.store.schema import claim_clusters as clusters_table
+
+MakeFn = Callable[..., Prepared]
+
+#: (outlet, day, speaker, cue, content): two paraphrases of one claim, a different claim about
+#: the same country, and an unrelated one
+STORIES = [
+    ("RT", "2023-01-20", "Zamir Kabulov", "claimed",
+     "the United States is covertly sponsoring Islamic State militants in Afghanistan"),
+    ("TASS", "2023-01-21", "Moscow", "says",
+     "Washington is covertly sponsoring the Islamic State group in Afghanistan"),
+    ("Reuters", "2023-01-22", "The Pentagon", "said",
+     "the United States withdrew its last troops from Afghanistan in August 2021"),
+    ("AP", "2023-01-23", "The mayor", "announced",
+     "the city will open three new public libraries next spring"),
+]  # fmt: skip
+
+
+def article(make: MakeFn, outlet: str, day: str, who: str, cue: str, content: str,
+            extra: str = "") -> Prepared:  # fmt: skip
+    text = f"{who} {cue} that {content}.{extra}"
+    prepared = make(text, url=f"https://{outlet.lower()}.example/{abs(hash(content))}",
+                    site=outlet, published=day, speakers=((who, "ORG", ()),),
+                    claims=((who, cue, content, "neutral", "indirect"),))  # fmt: skip
+    return with_vectors(prepared)
+
+
+def with_vectors(prepared: Prepared) -> Prepared:
+    return dataclasses.replace(prepared, claim_vectors=claim_vectors(prepared.analysis))
+
+
+def cluster_ids(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(attributions.c.content, claims.c.cluster_id)
+            .join(claims, claims.c.attribution_id == attributions.c.id)
+        ).all()
+    return {str(content): int(cid) for content, cid in rows}
+
+
+def partition(engine: Engine) -> set[frozenset[str]]:
+    groups: dict[int, set[str]] = {}
+    for content, cid in cluster_ids(engine).items():
+        groups.setdefault(cid, set()).add(content)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_store_claims_paraphrases_meet_and_other_claims_stay_apart(engine: Engine, make: MakeFn) -> None:
+    writer = Writer(engine)
+    for story in STORIES:
+        assert writer.store(article(make, *story)) == "stored"
+    ids = cluster_ids(engine)
+    sponsor, funding, withdrew, library = (ids[s[4]] for s in STORIES)
+    assert sponsor == funding  # two outlets, two wordings, one claim
+    assert len({sponsor, withdrew, library}) == 3  # same country, different claim; unrelated
+    listed = claim_clusters(engine, ClaimFilters(min_outlets=2))
+    assert [c["id"] for c in listed] == [sponsor]
+    top = listed[0]
+    assert (top["articles"], top["outlets"], top["speakers"]) == (2, 2, 2)
+    assert top["first"]["outlet"] == "RT" and top["first"]["speaker"] == "Zamir Kabulov"
+    assert (top["first_seen"], top["last_seen"]) == ("2023-01-20", "2023-01-21")
+
+
+def test_store_claims_list_filters_and_sorts(engine: Engine, make: MakeFn) -> None:
+    writer = Writer(engine)
+    for story in STORIES:
+        writer.store(article(make, *story))
+    every = claim_clusters(engine, ClaimFilters())
+    assert len(every) == 3 and every[0]["outlets"] == 2  # spread first
+    first = claim_clusters(engine, ClaimFilters(sort="first"))
+    assert [c["first_seen"] for c in first] == sorted(c["first_seen"] for c in first)
+    recent = claim_clusters(engine, ClaimFilters(sort="recent"))
+    assert recent[0]["last_seen"] == "2023-01-23"
+    # a filter picks clusters with a passing appearance; counts stay over all appearances
+    by_tass = claim_clusters(engine, ClaimFilters(outlet="tass"))
+    assert len(by_tass) == 1 and by_tass[0]["outlets"] == 2
+    assert claim_clusters(engine, ClaimFilters(speaker="Kabulov"))[0]["id"] == by_tass[0]["id"]
+    assert {c["id"] for c in claim_clusters(engine, ClaimFilters(since=_day("2023-01-22")))} == {
+        c["id"] for c in every if c["last_seen"] >= "2023-01-22"
+    }
+    assert claim_clusters(engine, ClaimFilters(until=_day("2019-01-01"))) == []
+    with pytest.raises(StoreError, match="unknown sort"):
+        claim_clusters(engine, ClaimFilters(sort="'; DROP TABLE claims; --"))
+
+
+def _day(text: str) -> Any:
+    from datetime import date
+
+    return date.fromisoformat(text)
+
+
+def test_store_claims_story_in_date_order_with_forms(engine: Engine, make: MakeFn) -> None:
+    writer = Writer(engine)
+    for story in reversed(STORIES):  # stored latest first: the story still reads in date order
+        writer.store(article(make, *story))
+    cid = cluster_ids(engine)[STORIES[0][4]]
+    story = claim_story(engine, cid)
+    assert [a["outlet"] for a in story["appearances"]] == ["RT", "TASS"]
+    assert story["first"]["speaker"] == "Zamir Kabulov"
+    assert [f["form"] for f in story["attribution_forms"]] == ["Zamir Kabulov claimed", "Moscow says"]
+    assert story["per_day"] == [{"date": "2023-01-20", "by_outlet": {"RT": 1}},
+                                {"date": "2023-01-21", "by_outlet": {"TASS": 1}}]  # fmt: skip
+    with pytest.raises(NotFoundError, match="no such claim"):
+        claim_story(engine, 999_999)
+    links = cluster_of(engine, [a["attribution_id"] for a in story["appearances"]])
+    assert {v["other_articles"] for v in links.values()} == {1}
+    assert all(v["first"]["outlet"] == "RT" for v in links.values())
+
+
+def test_store_claims_similar_ranks_the_paraphrase_first(engine: Engine, make: MakeFn) -> None:
+    writer = Writer(engine)
+    for story in STORIES:
+        writer.store(article(make, *story))
+    hits = similar(engine, "the US secretly sponsors ISIS in Afghanistan", top=3)
+    assert len(hits) == 3
+    assert {hits[0]["content"], hits[1]["content"]} == {STORIES[0][4], STORIES[1][4]}
+    assert hits[0]["score"] >= hits[1]["score"] >= hits[2]["score"]
+    assert hits[2]["score"] < hits[1]["score"]
+    with pytest.raises(StoreError, match="empty"):
+        similar(engine, "   ", top=3)
+
+
+def test_store_claims_rerun_is_idempotent_and_new_versions_leave_their_clusters(
+    engine: Engine, make: MakeFn
+) -> None:
+    writer = Writer(engine)
+    first = article(make, *STORIES[0])
+    other = article(make, *STORIES[1])
+    writer.store(first)
+    writer.store(other)
+    before = partition(engine)
+    assert writer.store(first) == "skipped" and partition(engine) == before
+    # the same URL with a new body: the old version's claim leaves the shared cluster
+    changed = with_vectors(make(
+        "The mayor announced that the city will open three new public libraries next spring.",
+        url=first.analysis.article.url, site="RT", published="2023-01-25",
+        speakers=(("The mayor", "ORG", ()),),
+        claims=(("The mayor", "announced", "the city will open three new public libraries next spring", "neutral", "indirect"),),
+    ))  # fmt: skip
+    assert writer.store(changed) == "updated"
+    with engine.connect() as conn:
+        sizes = dict(conn.execute(select(clusters_table.c.id, clusters_table.c.size)).all())
+        current = conn.scalar(select(func.count()).select_from(claims))
+    assert current == 2  # the old version's claim is no longer a claim
+    assert sorted(s for s in sizes.values() if s) == [1, 1]
+
+
+def test_store_claims_order_of_ingest_and_rebuild(engine: Engine, make: MakeFn) -> None:
+    """Clusters of clearly separated claims do not depend on the order articles arrive in; the
+    rebuild replays publication order, so after it any two ingest orders give one partition."""
+    writer = Writer(engine)
+    for story in reversed(STORIES):
+        writer.store(article(make, *story))
+    reversed_order = partition(engine)
+    count, clusters = rebuild(engine)
+    assert (count, clusters) == (4, 3)
+    assert partition(engine) == reversed_order
+    again = rebuild(engine)
+    assert again == (4, 3) and partition(engine) == reversed_order
+
+
+def test_store_claims_are_only_propositions_and_the_inner_of_nested_pairs(make: MakeFn) -> None:
+    text = ("The government declared a state of emergency. Officials said they believed the "
+            "fire had been started deliberately by arsonists.")  # fmt: skip
+    prepared = make(text, claims=(
+        ("The government", "declared", "a state of emergency", "neutral", "indirect"),
+        ("Officials", "said", "they believed the fire had been started deliberately by arsonists", "neutral", "indirect"),
+        ("", "believed", "the fire had been started deliberately by arsonists", "other", "indirect"),
+    ))  # fmt: skip
+    atts = list(prepared.analysis.attributions)
+    atts[2] = dataclasses.replace(atts[2], parent=atts[1].id)
+    analysis = dataclasses.replace(prepared.analysis, attributions=tuple(atts))
+    indices, vectors = claim_vectors(analysis)
+    assert indices == (2,)  # no act named by a noun phrase, no enclosing restatement
+    assert len(vectors) == 384 * 2
+
+
+def test_store_claims_migration_from_0004_with_data_then_rebuild(engine: Engine, make: MakeFn) -> None:
+    """A store with articles at 0004 (made here by downgrading one) upgrades to 0005 with its
+    attributions intact and no claims; the rebuild (which `saywho db upgrade` runs) makes them."""
+    from alembic import command
+
+    from saywho.store.engine import _alembic_config, current_revision
+
+    writer = Writer(engine)
+    for story in STORIES:
+        writer.store(article(make, *story))
+    want = partition(engine)
+    with engine.begin() as conn:
+        command.downgrade(_alembic_config(conn), "0004")
+    assert current_revision(engine) == "0004"
+    assert upgrade(engine) == ("0004", "0005")
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(claims)) == 0
+        assert conn.scalar(select(func.count()).select_from(attributions)) == 4
+    assert rebuild(engine) == (4, 3)
+    assert partition(engine) == want
+    assert len(claim_clusters(engine, ClaimFilters(min_outlets=2))) == 1
+
+
+WIRE = (
+    "Zamir Kabulov, Russia's presidential envoy for Afghanistan, claimed on Friday that the "
+    "United States is covertly sponsoring Islamic State militants in Afghanistan. Speaking to "
+    "reporters in Moscow, Kabulov said the Americans had been reaching out to armed groups that "
+    "oppose the Taliban and were trying to avenge their defeat. The US State Department did not "
+    "respond to a request for comment on the allegations made by the Russian diplomat."
+)
+
+
+def test_store_claims_syndicated_copies_are_linked_and_counted_once(engine: Engine, make: MakeFn) -> None:
+    from saywho.store import browse
+    from saywho.store.claims import body_signature
+
+    content = "the United States is covertly sponsoring Islamic State militants in Afghanistan"
+    claim = ("Zamir Kabulov", "claimed", content, "neutral", "indirect")
+
+    def wire(outlet: str, day: str, text: str) -> Prepared:
+        p = make(text, url=f"https://{outlet.lower()}.example/wire", site=outlet, published=day,
+                 speakers=(("Zamir Kabulov", "PERSON", ()),), claims=(claim,))  # fmt: skip
+        p = with_vectors(p)
+        return dataclasses.replace(p, signature=body_signature(p.analysis))
+
+    writer = Writer(engine)
+    writer.store(wire("AP", "2023-01-20", WIRE))
+    writer.store(wire("Daily", "2023-01-20", "MOSCOW (AP) — " + WIRE + " The claim could not be verified."))
+    writer.store(wire("RT", "2023-01-21", f"Zamir Kabulov claimed that {content}, in a short interview."))
+    listed = claim_clusters(engine, ClaimFilters())
+    assert len(listed) == 1
+    top = listed[0]
+    assert (top["articles"], top["copies"], top["outlets"]) == (2, 1, 3)  # the wire story once
+    story = claim_story(engine, top["id"])
+    by_outlet = {a["outlet"]: a for a in story["appearances"]}
+    assert by_outlet["Daily"]["copy_of"] == by_outlet["AP"]["article_id"]
+    assert by_outlet["AP"]["copy_of"] is None and by_outlet["RT"]["copy_of"] is None
+    daily = browse.article_detail(engine, by_outlet["Daily"]["article_id"])
+    assert [(c["outlet"], c["original"]) for c in daily["copies"]] == [("AP", True)]
+    ap = browse.article_detail(engine, by_outlet["AP"]["article_id"])
+    assert [c["outlet"] for c in ap["copies"]] == ["Daily"]
+    assert browse.article_detail(engine, by_outlet["RT"]["article_id"])["copies"] == []
+    # the rebuild finds the same copies from the stored bodies
+    rebuild(engine)
+    again = claim_clusters(engine, ClaimFilters())
+    assert [(c["articles"], c["copies"]) for c in again] == [(2, 1)]
+    # the copy rewritten into another story is no copy any more
+    writer.store(wire("Daily", "2023-01-22", "A different story entirely. " * 12 + f"Kabulov claimed that {content}."))
+    assert browse.article_detail(engine, by_outlet["AP"]["article_id"])["copies"] == []

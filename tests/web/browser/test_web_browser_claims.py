@@ -1,0 +1,73 @@
+"""Claims across articles in Chromium: an attribution on an article page links to its claim,
+the claim's story page draws its spread chart, and the claims list leads back to the articles;
+screenshots of each go to build/screenshots/."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from browser_support import BrowserStore, Console, screenshot
+from playwright.sync_api import expect
+
+# each bar of the spread chart: its <title> reads "DAY: N OUTLET"
+BARS_JS = """svg => Array.from(svg.querySelectorAll('rect[data-series]'))
+  .map(r => [r.getAttribute('data-series'), r.querySelector('title').textContent])"""
+
+
+def api(page: Any, path: str) -> Any:
+    response = page.request.fetch(path)
+    assert response.status == 200, f"{path}: {response.status} {response.text()[:300]}"
+    return response.json()
+
+
+def test_web_browser_claims_article_link_leads_to_the_story_with_its_chart(
+    page: Any, browser_store: BrowserStore, console: Console
+) -> None:
+    page.goto(f"/articles/{browser_store.echo}")
+    link = page.locator("#attributions a.cluster-link").first
+    expect(link).to_be_visible()
+    # the sample (flattened text) names no outlet, so the link names the first speaker alone
+    expect(link).to_have_text("said in 1 other article, first by Zamir Kabulov")
+    screenshot(page, "claims-article-link")
+    link.click()
+    expect(page).to_have_url(re.compile(r"/claims/\d+$"))
+    claim_id = page.url.rsplit("/", 1)[1]
+    story = api(page, f"/api/v1/claims/{claim_id}")
+    assert [a["article_id"] for a in story["appearances"]] == [browser_store.sample, browser_store.echo]
+    assert [a["outlet"] for a in story["appearances"]] == [None, "Echo Daily"]
+    expect(page.locator("#appearances > li")).to_have_count(2)
+    expect(page.locator("#first-said")).to_contain_text("Zamir Kabulov")
+    svg = page.locator("figure#spread-chart svg")
+    expect(svg).to_be_visible()
+    bars = svg.evaluate(BARS_JS)
+    assert sorted(series for series, _ in bars) == ["Echo Daily", "unknown outlet"]
+    assert all(re.fullmatch(r"2023-01-2[01]: 1 .+", title) for _, title in bars), bars
+    box = svg.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 150
+    screenshot(page, "claim-story")
+    # every appearance links back to its article, at the attribution
+    page.locator("#appearances a.hit-link").first.click()
+    expect(page).to_have_url(re.compile(rf"/articles/{browser_store.sample}#attr-\d+$"))
+    assert console.problems() == []
+
+
+def test_web_browser_claims_list_filters_and_opens_a_claim(
+    page: Any, browser_store: BrowserStore, console: Console
+) -> None:
+    page.goto("/claims")
+    total = api(page, "/api/v1/claims?limit=0")["total"]
+    expect(page.locator("#total")).to_have_attribute("data-total", str(total))
+    page.fill("#claims-form input[name=min_articles]", "2")
+    page.locator("#claims-form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"min_articles=2"))
+    spread = api(page, "/api/v1/claims?min_articles=2")
+    assert spread["total"] >= 1
+    expect(page.locator("#claim-list > li.cluster")).to_have_count(len(spread["items"]))
+    screenshot(page, "claims-list")
+    first = page.locator("#claim-list a.claim-link").first
+    expect(first).to_have_attribute("href", f"/claims/{spread['items'][0]['id']}")
+    first.click()
+    expect(page).to_have_url(re.compile(rf"/claims/{spread['items'][0]['id']}$"))
+    expect(page.locator("#claim-spread")).to_contain_text("2 articles")
+    assert console.problems() == []
