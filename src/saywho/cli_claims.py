@@ -197,7 +197,8 @@ def _flat_cluster(r: dict[str, object]) -> dict[str, object]:
     assert isinstance(first, dict)
     return {
         "id": r["id"], "claim": r["claim"], "articles": r["articles"], "outlets": r["outlets"],
-        "speakers": r["speakers"], "appearances": r["appearances"], "first_seen": r["first_seen"],
+        "speakers": r["speakers"], "appearances": r["appearances"], "unattributed": r["unattributed"],
+        "first_seen": r["first_seen"],
         "first_outlet": first["outlet"], "first_speaker": first["speaker"] or first["source_text"],
         "first_article": first["title"], "last_seen": r["last_seen"],
     }  # fmt: skip
@@ -212,12 +213,13 @@ def _claims_table(rows: list[dict[str, object]]) -> None:
         out.print("no matching claims (ingest articles first, or loosen the filters)", style="dim")
         return
     table = Table(title="claims", title_justify="left", show_lines=True)
-    for column in ("id", "claim", "articles", "outlets", "speakers", "first", "last seen"):
+    for column in ("id", "claim", "articles", "outlets", "speakers", "unattributed", "first", "last seen"):
         table.add_column(column, overflow="fold")
     for r in rows:
         first = " · ".join(str(x) for x in (r["first_seen"], r["first_outlet"], r["first_speaker"]) if x)
         table.add_row(str(r["id"]), escape(str(r["claim"])), str(r["articles"]), str(r["outlets"]),
-                      str(r["speakers"]), escape(first), str(r["last_seen"] or "—"))  # fmt: skip
+                      str(r["speakers"]), str(r["unattributed"]), escape(first),
+                      str(r["last_seen"] or "—"))  # fmt: skip
     out.print(table)
 
 
@@ -262,8 +264,10 @@ def claim_command(
     out = Console(highlight=False, soft_wrap=True)
     first = story["first"]
     out.print(f"[bold]claim {story['id']}[/]: {escape(story['claim'])}")
-    out.print(f"{story['articles']} articles, {story['outlets']} outlets, {story['speakers']} speakers; "
-              f"first seen {story['first_seen'] or '?'}, last seen {story['last_seen'] or '?'}")
+    counts = ", ".join(_counted(story[key], key[:-1]) for key in ("articles", "outlets", "speakers"))
+    copies = f" (and {_counted(story['copies'], 'syndicated copy')})" if story["copies"] else ""
+    out.print(f"{counts}{copies}; first seen {story['first_seen'] or '?'}, "
+              f"last seen {story['last_seen'] or '?'}")
     who = first["speaker"] or first["source_text"] or "no source named"
     out.print(f"first: {escape(who)} {escape(first['cue'])} — {escape(first['title'] or first['source'])}"
               f" ({escape(first['outlet'] or 'unknown outlet')}, {first['date'] or 'undated'})")
@@ -282,6 +286,13 @@ def claim_command(
         if a["licence"] and a["licence"] not in licences:
             licences.append(a["licence"])
     out.print(table)
+    if story["unattributed"]:
+        out.print("stated as fact, crediting no one:")
+        for u in story["unattributed"]:
+            out.print(f"  {u['date'] or 'undated'} {escape(u['outlet'] or 'unknown outlet')}: "
+                      f"{escape(u['sentence'])} — {escape(u['title'] or u['source'])}")
+            if u["licence"] and u["licence"] not in licences:
+                licences.append(u["licence"])
     for line in licences:
         out.print(escape(line), style="dim")
 
@@ -321,3 +332,10 @@ def similar_command(
                           escape(r["speaker"] or r["source_text"] or "—"), escape(r["cue"]),
                           escape(article), str(r["cluster_id"]))  # fmt: skip
         out.print(table)
+
+
+def _counted(n: int, noun: str) -> str:
+    """'1 article', '3 articles', '2 syndicated copies'."""
+    if n == 1:
+        return f"{n} {noun}"
+    return f"{n} {noun[:-1]}ies" if noun.endswith("y") else f"{n} {noun}s"

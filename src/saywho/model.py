@@ -166,3 +166,5 @@ class Analysis:
     speakers: tuple[Speaker, ...]
     #: what made it: ``saywho VERSION rules+crf-<model fingerprint>`` or ``saywho VERSION rules``
     analyser: str = ""
+    #: the body's sentences as the parser split them (offsets into `Article.text`)
+    sentences: tuple[Span, ...] = ()

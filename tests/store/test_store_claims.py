@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 from saywho.errors import NotFoundError, StoreError
 from saywho.store import Writer, upgrade
 from saywho.store.claim_query import ClaimFilters, claim_clusters, claim_story, cluster_of, similar
-from saywho.store.claims import claim_vectors, rebuild
+from saywho.store.claims import claim_vectors, rebuild, word_signatures
 from saywho.store.ingest import Prepared
 from saywho.store.schema import attributions, claims
 from saywho.store.schema import claim_clusters as clusters_table
@@ -43,7 +43,10 @@ def article(make: MakeFn, outlet: str, day: str, who: str, cue: str, content: st
 
 
 def with_vectors(prepared: Prepared) -> Prepared:
-    return dataclasses.replace(prepared, claim_vectors=claim_vectors(prepared.analysis))
+    """`prepared` with what `pipeline.prepare` adds for claims: vectors and word signatures."""
+    vectors = claim_vectors(prepared.analysis)
+    words, sentences = word_signatures(prepared.analysis, vectors[0])
+    return dataclasses.replace(prepared, claim_vectors=vectors, claim_words=words, sentences=sentences)
 
 
 def cluster_ids(engine: Engine) -> dict[str, int]:
@@ -206,7 +209,7 @@ def test_store_claims_migration_from_0004_with_data_then_rebuild(engine: Engine,
     with engine.begin() as conn:
         command.downgrade(_alembic_config(conn), "0004")
     assert current_revision(engine) == "0004"
-    assert upgrade(engine) == ("0004", "0005")
+    assert upgrade(engine) == ("0004", "0006")
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(claims)) == 0
         assert conn.scalar(select(func.count()).select_from(attributions)) == 4
@@ -261,3 +264,54 @@ def test_store_claims_syndicated_copies_are_linked_and_counted_once(engine: Engi
     # the copy rewritten into another story is no copy any more
     writer.store(wire("Daily", "2023-01-22", "A different story entirely. " * 12 + f"Kabulov claimed that {content}."))
     assert browse.article_detail(engine, by_outlet["AP"]["article_id"])["copies"] == []
+
+
+
+def _unattributed_article(make: MakeFn, text: str, outlet: str, day: str) -> Prepared:
+    """An article crediting nobody, its sentences split at ". " (as the parser would here)."""
+    from saywho.model import Span
+
+    prepared = make(text, url=f"https://{outlet.lower()}.example/fact", site=outlet, published=day)
+    spans, at = [], 0
+    for piece in text.split(". "):
+        spans.append(Span(at, at + len(piece) + (0 if piece.endswith(".") else 1)))
+        at += len(piece) + 2
+    analysis = dataclasses.replace(prepared.analysis, sentences=tuple(spans))
+    return with_vectors(dataclasses.replace(prepared, analysis=analysis))
+
+
+def test_store_claims_unattributed_appearance_is_found_at_ingest_and_by_the_rebuild(
+    engine: Engine, make: MakeFn
+) -> None:
+    laundered = ("The United States is covertly sponsoring Islamic State militants in Afghanistan, "
+                 "as everyone in the region knows. The weather was mild on Tuesday.")  # fmt: skip
+    writer = Writer(engine)
+    writer.store(article(make, *STORIES[0]))
+    writer.store(_unattributed_article(make, laundered, "Blog", "2023-01-25"))
+    writer.store(article(make, *STORIES[3]))
+    cid = cluster_ids(engine)[STORIES[0][4]]
+    listed = {c["id"]: c for c in claim_clusters(engine, ClaimFilters())}
+    assert listed[cid]["unattributed"] == 1
+    assert all(c["unattributed"] == 0 for k, c in listed.items() if k != cid)
+    story = claim_story(engine, cid)
+    [found] = story["unattributed"]
+    assert found["outlet"] == "Blog" and found["sentence"].startswith("The United States is covertly")
+    assert found["score"] >= 0.7
+    assert {"date": "2023-01-25", "by_outlet": {"Blog (unattributed)": 1}} in story["per_day"]
+    rebuild(engine)
+    again = claim_story(engine, cluster_ids(engine)[STORIES[0][4]])
+    assert [u["sentence"] for u in again["unattributed"]] == [found["sentence"]]
+
+
+def test_store_claims_unattributed_before_its_claim_is_found_by_the_rebuild(
+    engine: Engine, make: MakeFn
+) -> None:
+    laundered = "The United States is covertly sponsoring Islamic State militants in Afghanistan."
+    writer = Writer(engine)
+    writer.store(_unattributed_article(make, laundered, "Blog", "2023-01-19"))
+    writer.store(article(make, *STORIES[0]))
+    cid = cluster_ids(engine)[STORIES[0][4]]
+    assert claim_story(engine, cid)["unattributed"] == []  # the claim came after the sentence
+    rebuild(engine)
+    cid = cluster_ids(engine)[STORIES[0][4]]
+    assert len(claim_story(engine, cid)["unattributed"]) == 1

@@ -32,6 +32,21 @@ def _article(outlet: str, day: date, who: str, cue: str, content: str) -> Any:
                  url=f"https://{outlet.lower()}.example/{day.isoformat()}", site=outlet)  # fmt: skip
 
 
+FACT = "The United States is covertly sponsoring Islamic State militants in Afghanistan, as everyone knows."
+
+
+def _fact() -> Any:
+    """A blog post stating the claim as fact: no attribution, one sentence."""
+    import dataclasses
+
+    from saywho.model import Span
+
+    prepared = build("Blog post", [FACT], [], published=date(2023, 1, 24), url="https://blog.example/1",
+                     site="Blog")  # fmt: skip
+    analysis = dataclasses.replace(prepared.analysis, sentences=(Span(0, len(FACT)),))
+    return dataclasses.replace(prepared, analysis=analysis)
+
+
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from fastapi.testclient import TestClient
@@ -39,7 +54,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from saywho.web import create_app
 
     db = str(Path(tmp_path_factory.mktemp("claims")) / "saywho.db")
-    fill(db, [_article(*c) for c in [*CLAIM, OTHER]])
+    fill(db, [_article(*c) for c in [*CLAIM, OTHER]] + [_fact()])
     with TestClient(create_app(Settings(detect_language=False), db=db)) as c:
         yield c
 
@@ -73,7 +88,11 @@ def test_web_claims_api_story_and_similar(client: Any) -> None:
     assert [a["outlet"] for a in story["appearances"]] == ["RT", "TASS", "Echo"]
     assert [f["form"] for f in story["attribution_forms"]] == [
         "Zamir Kabulov claimed", "Maria Zakharova says", "Zamir Kabulov repeated"]
-    assert [d["date"] for d in story["per_day"]] == ["2023-01-20", "2023-01-21", "2023-01-23"]
+    assert [d["date"] for d in story["per_day"]] == ["2023-01-20", "2023-01-21", "2023-01-23", "2023-01-24"]
+    assert story["per_day"][-1]["by_outlet"] == {"Blog (unattributed)": 1}
+    [fact] = story["unattributed"]
+    assert (fact["outlet"], fact["sentence"]) == ("Blog", FACT)
+    assert client.get("/api/v1/claims?min_outlets=2").json()["items"][0]["unattributed"] == 1
     missing = client.get("/api/v1/claims/99999")
     assert missing.status_code == 404 and missing.json()["error"]["code"]
     hits = client.get("/api/v1/similar", params={"q": "the US funds ISIS", "top": 2}).json()
@@ -92,7 +111,9 @@ def test_web_claims_pages_link_articles_claims_and_speakers(client: Any) -> None
     assert "Zamir Kabulov" in page.xpath("string(//p[@id='first-said'])")
     assert len(page.xpath("//ol[@id='appearances']/li")) == 3
     bars = page.xpath("//*[@id='spread']//*[local-name()='rect'][@data-series]")
-    assert sorted(b.get("data-series") for b in bars) == ["Echo", "RT", "TASS"]
+    assert sorted(b.get("data-series") for b in bars) == ["Blog (unattributed)", "Echo", "RT", "TASS"]
+    assert page.xpath("//section[@id='unattributed']//q/text()") == [FACT]
+    assert "Blog (unattributed)" in {b.get("data-series") for b in page.xpath("//*[@id='spread']//*[local-name()='rect']")}
     forms = page.xpath("//section[@id='forms']//li/strong/text()")
     assert forms == ["Zamir Kabulov claimed", "Maria Zakharova says", "Zamir Kabulov repeated"]
     # each article of the claim links to it; the first says where it started, the others who

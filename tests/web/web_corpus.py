@@ -151,10 +151,12 @@ def fill(db: str, prepared: list[Prepared] | None = None) -> None:
     """Store `prepared` (default: `corpus()`), with their claims embedded as ingest does."""
     from dataclasses import replace
 
-    from saywho.store.claims import claim_vectors
+    from saywho.store.claims import claim_vectors, word_signatures
 
     engine = open_store(db)
     writer = Writer(engine)
     for one in corpus() if prepared is None else prepared:
-        writer.store(replace(one, claim_vectors=claim_vectors(one.analysis)))
+        vectors = claim_vectors(one.analysis)
+        words, sentences = word_signatures(one.analysis, vectors[0])
+        writer.store(replace(one, claim_vectors=vectors, claim_words=words, sentences=sentences))
     engine.dispose()

@@ -99,9 +99,16 @@ def _analyse_parsed(
         )
         for i, f in enumerate(found)
     )
+    sentences = tuple(
+        Span(chunk.offset + sent.start_char, chunk.offset + sent.end_char)
+        for field in fields if field.name == "text"
+        for chunk in field.chunks
+        for sent in chunk.doc.sents
+    )  # fmt: skip
     return Analysis(
-        article=article, attributions=attributions, speakers=tuple(speakers), analyser=name
-    )
+        article=article, attributions=attributions, speakers=tuple(speakers), analyser=name,
+        sentences=sentences,
+    )  # fmt: skip
 
 
 def find_all(

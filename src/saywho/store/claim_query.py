@@ -21,6 +21,7 @@ from .schema import (
     article_versions,
     articles,
     attributions,
+    claim_appearances,
     claims,
     outlets,
     speakers,
@@ -140,6 +141,7 @@ def claim_cluster_page(engine: Engine, f: ClaimFilters, count: bool = True) -> t
             return [], total
         ids = [int(r["cluster_id"]) for r in rows]
         firsts = _first_appearances(conn, ids)
+        unattributed = _unattributed_counts(conn, ids)
         return [
             {
                 "id": int(r["cluster_id"]),
@@ -149,6 +151,7 @@ def claim_cluster_page(engine: Engine, f: ClaimFilters, count: bool = True) -> t
                 "outlets": int(r["outlets"]),
                 "speakers": int(r["speakers"]),
                 "appearances": int(r["appearances"]),
+                "unattributed": unattributed.get(int(r["cluster_id"]), 0),
                 "first_seen": _iso(r["first_date"]),
                 "last_seen": _iso(r["last_date"]),
                 "first": firsts[int(r["cluster_id"])],
@@ -158,6 +161,27 @@ def claim_cluster_page(engine: Engine, f: ClaimFilters, count: bool = True) -> t
 
     result: tuple[list[dict[str, Any]], int] = run_read(engine, "list claims", work)
     return result
+
+
+def _current_unattributed() -> Select[Any]:
+    return (
+        select(
+            claim_appearances.c.cluster_id, claim_appearances.c.start, claim_appearances.c.end,
+            claim_appearances.c.score, article_versions.c.text, article_versions.c.title,
+            article_versions.c.url, article_versions.c.source, article_versions.c.published,
+            article_versions.c.published_date, article_versions.c.licence,
+            articles.c.id.label("article_id"), outlets.c.name.label("outlet"),
+        )
+        .join(article_versions, article_versions.c.id == claim_appearances.c.version_id)
+        .join(articles, articles.c.current_version_id == article_versions.c.id)
+        .outerjoin(outlets, outlets.c.id == articles.c.outlet_id)
+    )  # fmt: skip
+
+
+def _unattributed_counts(conn: Any, ids: list[int]) -> dict[int, int]:
+    u = _current_unattributed().where(claim_appearances.c.cluster_id.in_(ids)).subquery()
+    rows = conn.execute(select(u.c.cluster_id, func.count()).group_by(u.c.cluster_id)).all()
+    return {int(r[0]): int(r[1]) for r in rows}
 
 
 def _iso(day: Any) -> str | None:
@@ -248,11 +272,25 @@ def claim_story(engine: Engine, cluster_id: int) -> dict[str, Any]:
         return list(conn.execute(_in_date_order(
             _appearance_select().where(claims.c.cluster_id == cluster_id))).all())  # fmt: skip
 
+    def unattributed_rows(conn: Any) -> list[Any]:
+        return list(conn.execute(
+            _current_unattributed().where(claim_appearances.c.cluster_id == cluster_id)
+            .order_by(article_versions.c.published_date.is_(None), article_versions.c.published_date,
+                      article_versions.c.published, claim_appearances.c.id)
+        ).all())  # fmt: skip
+
     rows: list[Any] = run_read(engine, "read the claim", work)
     if not rows:
         raise NotFoundError("no such claim", input=f"claim {cluster_id}",
                             remedy="see saywho claims (or /api/v1/claims) for the ids")  # fmt: skip
     appearances = [_appearance(r) for r in rows]
+    unattributed = [
+        {"date": _iso(r.published_date), "published": r.published, "outlet": r.outlet,
+         "article_id": int(r.article_id), "title": r.title, "url": r.url, "source": r.source,
+         "sentence": str(r.text)[int(r.start) : int(r.end)], "start": int(r.start), "end": int(r.end),
+         "score": float(r.score), "licence": r.licence}
+        for r in run_read(engine, "read the claim", unattributed_rows)
+    ]  # fmt: skip
     first = appearances[0]
     forms: list[dict[str, Any]] = []
     by_form: dict[str, dict[str, Any]] = {}
@@ -273,6 +311,11 @@ def claim_story(engine: Engine, cluster_id: int) -> dict[str, Any]:
         if a["date"]:
             day = per_day.setdefault(a["date"], {})
             day[a["outlet"] or "unknown outlet"] = day.get(a["outlet"] or "unknown outlet", 0) + 1
+    for u in unattributed:  # a series of its own per outlet: the claim stated as fact there
+        if u["date"]:
+            day = per_day.setdefault(u["date"], {})
+            key = f"{u['outlet'] or 'unknown outlet'} (unattributed)"
+            day[key] = day.get(key, 0) + 1
     return {
         "id": cluster_id,
         "claim": first["content"],
@@ -284,6 +327,7 @@ def claim_story(engine: Engine, cluster_id: int) -> dict[str, Any]:
         "first_seen": first["date"],
         "last_seen": max((a["date"] for a in appearances if a["date"]), default=None),
         "attribution_forms": forms,
+        "unattributed": unattributed,
         "per_day": [{"date": d, "by_outlet": per_day[d]} for d in sorted(per_day)],
         "appearances": appearances,
     }

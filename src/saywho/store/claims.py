@@ -41,6 +41,8 @@ from .schema import (
     article_versions,
     articles,
     attributions,
+    claim_appearances,
+    claim_bands,
     claim_clusters,
     claim_state,
     claims,
@@ -155,6 +157,15 @@ class ClusterCache:
         self.sums[i] = vector_sum
         self.sizes[i] = size
 
+    def means(self, ids: list[int], vector: np.ndarray) -> list[tuple[int, float]]:
+        """(cluster id, mean dense similarity) for the given live clusters."""
+        out = []
+        for cid in ids:
+            i = self.row.get(cid)
+            if i is not None and self.sizes[i] > 0:
+                out.append((cid, float(self.sums[i] @ vector) / float(self.sizes[i])))
+        return out
+
     def candidates(self, vector: np.ndarray) -> list[tuple[int, float]]:
         """The best clusters by mean dense similarity: (cluster id, that mean)."""
         n = len(self.ids)
@@ -190,12 +201,13 @@ def assign_claims(
 
 def _best_cluster(
     conn: Connection, cache: ClusterCache, vector: np.ndarray, lexical: object, text: str,
-    own: set[int],
+    own: set[int], only: list[int] | None = None,
 ) -> tuple[int | None, float]:
     """The best cluster for one claim and its score; `own` are clusters holding a claim of the
     same article (they count only at `SAME_ARTICLE_THRESHOLD`). A claim stating figures does not
-    join a cluster whose members state figures, none of them its own (`conflicting_figures`)."""
-    candidates = cache.candidates(vector)
+    join a cluster whose members state figures, none of them its own (`conflicting_figures`).
+    `only`: choose among these clusters (default: the nearest `CANDIDATES` by vector sum)."""
+    candidates = cache.candidates(vector) if only is None else cache.means(only, vector)
     # only clusters the dense part alone could carry over the threshold are worth reading
     reachable = [(c, d) for c, d in candidates
                  if DENSE_WEIGHT * d + (1 - DENSE_WEIGHT) >= STORE_THRESHOLD]  # fmt: skip
@@ -241,6 +253,7 @@ def drop_version_claims(conn: Connection, cache: ClusterCache, version_id: int) 
     ).all()
     if not rows:
         return
+    conn.execute(delete(claim_bands).where(claim_bands.c.attribution_id.in_([r[0] for r in rows])))
     cache.sync(conn)
     for aid, cid_, blob in rows:
         cid = int(cast(int, cid_))
@@ -289,6 +302,8 @@ def _rebuild(engine: Engine, batch: int) -> tuple[int, int]:
         for article_id, body in bodies:
             sig = signature(str(body))
             link_copies(conn, int(cast(int, article_id)), b"" if sig is None else to_bytes(sig))
+        conn.execute(delete(claim_appearances))
+        conn.execute(delete(claim_bands))
         conn.execute(delete(claims))
         conn.execute(delete(claim_clusters))
         cache = ClusterCache()
@@ -313,9 +328,46 @@ def _rebuild(engine: Engine, batch: int) -> tuple[int, int]:
             # through float16, as ingest stores and reads them: a rebuild sees the same vectors
             dense = dense_vectors([t for _, t, _ in part]).astype(np.float16).astype(np.float32)
             _assign_rows(conn, cache, part, dense)
+        _rebuild_unattributed(conn, cache, chosen)
         count = conn.scalar(select(func.count()).select_from(claim_clusters).where(claim_clusters.c.size > 0))
     return len(chosen), int(count or 0)
 
+
+
+def _rebuild_unattributed(conn: Connection, cache: ClusterCache, chosen: list[tuple[int, str, int]]) -> None:
+    """The claims' band keys, then every current version's unattributed appearances (versions
+    stored before migration 0006 have no sentence spans and are skipped)."""
+    import json
+
+    from ..claims.copies import to_bytes, word_signature
+
+    for start in range(0, len(chosen), 1000):
+        part = chosen[start : start + 1000]
+        sigs = [word_signature(claim_text(t)) for _, t, _ in part]
+        index_claim_words(conn, [aid for aid, _, _ in part],
+                          tuple(b"" if s is None else to_bytes(s) for s in sigs))  # fmt: skip
+    versions = conn.execute(
+        select(article_versions.c.id, article_versions.c.text, article_versions.c.sentences)
+        .join(articles, articles.c.current_version_id == article_versions.c.id)
+        .where(article_versions.c.sentences.is_not(None))
+        .order_by(article_versions.c.published_date.is_(None), article_versions.c.published_date,
+                  article_versions.c.id)
+    ).all()  # fmt: skip
+    for version_id, text, sentences_json in versions:
+        spans = conn.execute(
+            select(attributions.c.source_start, attributions.c.source_end, attributions.c.cue_start,
+                   attributions.c.cue_end, attributions.c.content_start, attributions.c.content_end)
+            .where(attributions.c.version_id == version_id, attributions.c.field == "text")
+        ).all()  # fmt: skip
+        taken = [(int(r[k]), int(r[k + 1])) for r in spans for k in (0, 2, 4) if r[k] is not None]
+        body = str(text)
+        sentences = [(int(a), int(b)) for a, b in json.loads(str(sentences_json))]
+        found = []
+        for s0, s1 in free_sentences(body, sentences, taken):
+            sig = word_signature(body[s0:s1])
+            if sig is not None:
+                found.append((s0, s1, to_bytes(sig)))
+        find_unattributed(conn, cache, int(cast(int, version_id)), body, tuple(found))
 
 def _assign_rows(conn: Connection, cache: ClusterCache, rows: list[tuple[int, str, int]],
                  dense: np.ndarray) -> None:
@@ -343,3 +395,105 @@ def _assign_rows(conn: Connection, cache: ClusterCache, rows: list[tuple[int, st
         cache.put(cluster_id, total, size)
         own.add(cluster_id)
     _bump(conn, cache)
+
+
+#: sentences shorter or longer than this (words) are not searched for unattributed appearances
+SENTENCE_WORDS = (5, 80)
+#: candidate claims read per sentence from the band index
+SENTENCE_CANDIDATES = 50
+
+
+def attributed_free_sentences(analysis: Analysis) -> list[tuple[int, int]]:
+    """The body sentences that hold no part of any attribution (source, cue or content), of
+    `SENTENCE_WORDS` words: where a claim could be stated as fact, crediting nobody."""
+    taken = [
+        (span.start, span.end)
+        for a in analysis.attributions if a.field == "text"
+        for span in (a.source, a.cue, a.content) if span is not None
+    ]  # fmt: skip
+    sentences = [(t.start, t.end) for t in analysis.sentences]
+    return free_sentences(analysis.article.text, sentences, taken)
+
+
+def free_sentences(text: str, sentences: list[tuple[int, int]], taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`attributed_free_sentences` over plain spans (what the rebuild reads from the store)."""
+    out = []
+    for s0, s1 in sentences:
+        if any(start < s1 and s0 < end for start, end in taken):
+            continue
+        if SENTENCE_WORDS[0] <= len(text[s0:s1].split()) <= SENTENCE_WORDS[1]:
+            out.append((s0, s1))
+    return out
+
+
+def word_signatures(analysis: Analysis, indices: tuple[int, ...]) -> tuple[tuple[bytes, ...], tuple[tuple[int, int, bytes], ...]]:
+    """Content-word signatures of the claims at `indices` (b"" for too few words) and of the
+    attribution-free sentences (start, end, signature), for the unattributed-appearance search."""
+    from ..claims.copies import to_bytes, word_signature
+
+    texts = contents(analysis)
+    claim_words = []
+    for i in indices:
+        sig = word_signature(claim_text(texts[i]))
+        claim_words.append(b"" if sig is None else to_bytes(sig))
+    body = analysis.article.text
+    found = []
+    for start, end in attributed_free_sentences(analysis):
+        sig = word_signature(body[start:end])
+        if sig is not None:
+            found.append((start, end, to_bytes(sig)))
+    return tuple(claim_words), tuple(found)
+
+
+def index_claim_words(conn: Connection, attribution_ids: list[int], signatures: tuple[bytes, ...]) -> None:
+    """Store the band keys of each claim's content-word signature (empty: none)."""
+    from ..claims.copies import from_bytes, word_band_keys
+
+    rows = [
+        {"band_key": key, "attribution_id": aid}
+        for aid, blob in zip(attribution_ids, signatures, strict=True) if blob
+        for key in word_band_keys(from_bytes(blob))
+    ]  # fmt: skip
+    if rows:
+        conn.execute(insert(claim_bands), rows)
+
+
+def find_unattributed(
+    conn: Connection, cache: ClusterCache, version_id: int, text: str,
+    sentences: tuple[tuple[int, int, bytes], ...],
+) -> int:
+    """Record the sentences of a stored version (attribution-free, with their content-word
+    signatures) that state a clustered claim of another article: its band keys find candidate
+    claims, and the sentence joins their best cluster if it would join it as a claim (mean
+    similarity at `STORE_THRESHOLD`, no conflicting figures). Returns how many were found."""
+    from ..claims.cluster import dense_vectors
+    from ..claims.copies import from_bytes, word_band_keys
+
+    if not sentences:
+        return 0
+    cache.sync(conn)
+    pending: list[tuple[int, int, list[int]]] = []
+    for start, end, blob in sentences:
+        keys = word_band_keys(from_bytes(blob))
+        found = conn.execute(
+            select(claims.c.cluster_id).distinct()
+            .join(claim_bands, claim_bands.c.attribution_id == claims.c.attribution_id)
+            .join(attributions, attributions.c.id == claims.c.attribution_id)
+            .where(claim_bands.c.band_key.in_(keys), attributions.c.version_id != version_id)
+            .limit(SENTENCE_CANDIDATES)
+        ).all()  # fmt: skip
+        if found:
+            pending.append((start, end, [int(cast(int, r[0])) for r in found]))
+    if not pending:
+        return 0
+    said = [claim_text(text[start:end]) for start, end, _ in pending]
+    dense = dense_vectors(said).astype(np.float16).astype(np.float32)
+    lexical = lexical_vectors(said)
+    stored = 0
+    for n, (start, end, ids) in enumerate(pending):
+        best, score = _best_cluster(conn, cache, dense[n], lexical[n], said[n], set(), only=ids)
+        if best is not None and score >= STORE_THRESHOLD:
+            conn.execute(insert(claim_appearances).values(
+                cluster_id=best, version_id=version_id, start=start, end=end, score=round(score, 4)))
+            stored += 1
+    return stored

@@ -28,7 +28,13 @@ from .. import __version__
 from ..errors import StoreError
 from ..extract import iso_published
 from ..model import Analysis, Article, Failure
-from .claims import ClusterCache, assign_claims, drop_version_claims
+from .claims import (
+    ClusterCache,
+    assign_claims,
+    drop_version_claims,
+    find_unattributed,
+    index_claim_words,
+)
 from .copies import link_copies
 from .engine import _reason
 from .entities import Mention
@@ -88,6 +94,10 @@ class Prepared:
     claim_vectors: tuple[tuple[int, ...], bytes] = ((), b"")
     #: the body's MinHash signature (`saywho.claims.copies`); empty: too short to compare
     signature: bytes = b""
+    #: content-word signatures of the claims (in `claim_vectors` order; b"": too few words) and
+    #: of the attribution-free sentences (start, end, signature): `claims.word_signatures`
+    claim_words: tuple[bytes, ...] = ()
+    sentences: tuple[tuple[int, int, bytes], ...] = ()
 
 
 class Writer:
@@ -176,6 +186,10 @@ class Writer:
             ids = self._insert_analysis(conn, prepared, version_id, outlet_id, outlet or "-")
             link_copies(conn, article_id, prepared.signature)
             assign_claims(conn, self.clusters, prepared.analysis, ids, prepared.claim_vectors)
+            if prepared.claim_words:
+                index_claim_words(conn, [ids[i] for i in prepared.claim_vectors[0]], prepared.claim_words)
+            find_unattributed(conn, self.clusters, version_id, prepared.analysis.article.text,
+                              prepared.sentences)  # fmt: skip
             return outcome
 
     def _insert_version(
@@ -195,6 +209,7 @@ class Writer:
             published_date=day if isinstance(day, date) else None,
             authors=json.dumps(list(a.authors), ensure_ascii=False), language=a.language,
             text=a.text, paragraphs=json.dumps([[p.start, p.end] for p in a.paragraphs]),
+            sentences=json.dumps([[t.start, t.end] for t in prepared.analysis.sentences]),
             input_format=a.input_format, warnings=json.dumps(list(a.warnings), ensure_ascii=False),
             licence=prepared.licence, extractor_version=EXTRACTOR_VERSION,
             analyser=prepared.analysis.analyser or None, ingested_at=_now(), run_id=run_id,

@@ -23,8 +23,8 @@ from sqlalchemy import Engine
 from ..config import Settings
 from ..errors import SaywhoError
 from ..extract import extract
-from ..model import Article, Failure, RawDocument
-from .claims import body_signature, claim_vectors_many
+from ..model import Analysis, Article, Failure, RawDocument
+from .claims import body_signature, claim_vectors_many, word_signatures
 from .entities import content_mentions
 from .ingest import Prepared, Writer
 from .query import analysers
@@ -77,6 +77,13 @@ def for_analysis(settings: Settings | None) -> Settings | None:
     return None if settings is None else Settings(rules_only=settings.rules_only, claims=settings.claims)
 
 
+def _prepared(analysis: Analysis, licence: str | None, claim: tuple[tuple[int, ...], bytes],
+              claims: bool) -> Prepared:  # fmt: skip
+    words, sentences = word_signatures(analysis, claim[0]) if claims else ((), ())
+    return Prepared(analysis, content_mentions(analysis), licence, claim, body_signature(analysis),
+                    words, sentences)  # fmt: skip
+
+
 def prepare(
     articles: list[tuple[Article, str | None]], settings: Settings | None = None
 ) -> list[Prepared | Failure]:
@@ -95,7 +102,7 @@ def prepare(
         # the chunk's claims are embedded together: one length-sorted batch pads least
         vectors = claim_vectors_many(analyses) if claims else [((), b"")] * len(analyses)
         return [
-            Prepared(analysis, content_mentions(analysis), licence, claim, body_signature(analysis))
+            _prepared(analysis, licence, claim, claims)
             for analysis, licence, claim in zip(analyses, licences, vectors, strict=True)
         ]
     except Exception:  # noqa: BLE001 - narrowed below, article by article, and recorded
@@ -104,8 +111,7 @@ def prepare(
             try:
                 analysis = next(analyze_many([article], settings))
                 claim = claim_vectors_many([analysis])[0] if claims else ((), b"")
-                return [Prepared(analysis, content_mentions(analysis), articles[0][1], claim,
-                                 body_signature(analysis))]
+                return [_prepared(analysis, articles[0][1], claim, claims)]
             except Exception as exc:  # noqa: BLE001 - a bug in analysis must not stop a batch run; it is recorded
                 reason = f"{article.source}: analysis failed ({type(exc).__name__}: {exc})"
                 return [Failure(article.source, " ".join(reason.split())[:500], "E500")]

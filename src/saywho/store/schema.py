@@ -81,6 +81,7 @@ article_versions = Table(
     Column("language", String(16)),
     Column("text", Text, nullable=False),
     Column("paragraphs", Text, nullable=False),  # JSON list of [start, end]
+    Column("sentences", Text),  # JSON list of [start, end] (the parser's); NULL: before 0006
     Column("input_format", String(40), nullable=False),
     Column("warnings", Text, nullable=False, default="[]"),  # JSON list
     Column("licence", Text),  # attribution line the licence asks for (demo corpus)
@@ -252,6 +253,28 @@ article_copies = Table(
     Column("article_id", ForeignKey("articles.id"), primary_key=True),
     Column("original_id", ForeignKey("articles.id"), nullable=False, index=True),
     Column("similarity", Float, nullable=False),
+)
+
+#: a claim's LSH band keys over its content words (`saywho.claims.copies.word_signature`), so a
+#: sentence that credits nobody finds the claims it may restate by an indexed lookup
+claim_bands = Table(
+    "claim_bands",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("band_key", BigInteger, nullable=False, index=True),
+    Column("attribution_id", ForeignKey("attributions.id"), nullable=False, index=True),
+)
+#: an unattributed appearance: a sentence of an article version that credits nobody but states
+#: a clustered claim (the claim stated as fact)
+claim_appearances = Table(
+    "claim_appearances",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cluster_id", ForeignKey("claim_clusters.id"), nullable=False, index=True),
+    Column("version_id", ForeignKey("article_versions.id"), nullable=False, index=True),
+    Column("start", Integer, nullable=False),  # offsets into the version's text
+    Column("end", Integer, nullable=False),
+    Column("score", Float, nullable=False),
 )
 
 Index("ix_speakers_type_name", speakers.c.type, speakers.c.name)

@@ -189,6 +189,7 @@ class ClaimCluster(BaseModel):
     outlets: int
     speakers: int
     appearances: int
+    unattributed: int = Field(description="sentences stating it as fact, crediting nobody")
     first_seen: str | None
     last_seen: str | None
     first: Appearance = Field(description="the first appearance (publication date, then storage order)")
@@ -208,7 +209,25 @@ class AttributionForm(BaseModel):
 
 class DayCount(BaseModel):
     date: str
-    by_outlet: dict[str, int]
+    by_outlet: dict[str, int] = Field(
+        description='appearances by outlet; "<outlet> (unattributed)" counts its unattributed ones')
+
+
+class UnattributedAppearance(BaseModel):
+    """A sentence that states the claim without crediting anyone (the claim stated as fact)."""
+
+    date: str | None
+    published: str | None
+    outlet: str | None
+    article_id: int
+    title: str | None
+    url: str | None
+    source: str
+    sentence: str
+    start: int = Field(description="offsets of the sentence in the article's text")
+    end: int
+    score: float = Field(description="its mean similarity to the claim's appearances")
+    licence: str | None
 
 
 class ClaimStory(BaseModel):
@@ -224,6 +243,7 @@ class ClaimStory(BaseModel):
     first_seen: str | None
     last_seen: str | None
     attribution_forms: list[AttributionForm] = Field(description="in order of first use")
+    unattributed: list[UnattributedAppearance] = Field(description="in date order")
     per_day: list[DayCount]
     appearances: list[Appearance]
 
