@@ -458,6 +458,21 @@ def index_claim_words(conn: Connection, attribution_ids: list[int], signatures: 
         conn.execute(insert(claim_bands), rows)
 
 
+def _story_versions(conn: Connection, version_id: int) -> list[int]:
+    """The current versions of the story `version_id` belongs to: its article, and the
+    syndicated copies of the same original (a copy restating its own original's claim is the
+    same report, not the claim stated as fact)."""
+    article_id = conn.scalar(select(article_versions.c.article_id).where(article_versions.c.id == version_id))
+    original = conn.scalar(select(article_copies.c.original_id).where(article_copies.c.article_id == article_id))
+    root = original if original is not None else article_id
+    members = select(article_copies.c.article_id).where(article_copies.c.original_id == root)
+    rows = conn.execute(
+        select(articles.c.current_version_id)
+        .where((articles.c.id == root) | articles.c.id.in_(members))
+    ).all()  # fmt: skip
+    return sorted({version_id, *(int(r[0]) for r in rows if r[0] is not None)})
+
+
 def find_unattributed(
     conn: Connection, cache: ClusterCache, version_id: int, text: str,
     sentences: tuple[tuple[int, int, bytes], ...],
@@ -472,6 +487,7 @@ def find_unattributed(
     if not sentences:
         return 0
     cache.sync(conn)
+    story = _story_versions(conn, version_id)
     pending: list[tuple[int, int, list[int]]] = []
     for start, end, blob in sentences:
         keys = word_band_keys(from_bytes(blob))
@@ -479,7 +495,7 @@ def find_unattributed(
             select(claims.c.cluster_id).distinct()
             .join(claim_bands, claim_bands.c.attribution_id == claims.c.attribution_id)
             .join(attributions, attributions.c.id == claims.c.attribution_id)
-            .where(claim_bands.c.band_key.in_(keys), attributions.c.version_id != version_id)
+            .where(claim_bands.c.band_key.in_(keys), attributions.c.version_id.not_in(story))
             .limit(SENTENCE_CANDIDATES)
         ).all()  # fmt: skip
         if found:
