@@ -79,43 +79,38 @@ class _Layer:
     norm2: tuple[Vectors, Vectors]
 
 
+@dataclass(frozen=True, slots=True)
+class _Weights:
+    words: Vectors
+    positions: Vectors
+    token_type: Vectors
+    norm0: tuple[Vectors, Vectors]
+    layers: tuple[_Layer, ...]
+
+
 class Encoder:
     """A loaded sentence encoder; `encode` maps texts to unit vectors of `DIM` floats."""
 
     def __init__(self, path: Path) -> None:
-        from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
+        self.path = path
         config = json.loads((path / "config.json").read_text(encoding="utf-8"))
         self.heads = int(config["num_attention_heads"])
         self.eps = np.float32(config.get("layer_norm_eps", 1e-12))
-        w = {k: v.astype(np.float32) for k, v in load_file(str(path / "model.safetensors")).items()
-             if k != "embeddings.position_ids"}
-        self.words = w["embeddings.word_embeddings.weight"]
-        self.positions = w["embeddings.position_embeddings.weight"]
-        self.token_type = w["embeddings.token_type_embeddings.weight"][0]
-        self.norm0 = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
-        self.layers: list[_Layer] = []
-        for i in range(int(config["num_hidden_layers"])):
-            p = f"encoder.layer.{i}."
-            names = ("query", "key", "value")
-            self.layers.append(_Layer(
-                qkv=np.ascontiguousarray(np.concatenate(
-                    [w[f"{p}attention.self.{n}.weight"] for n in names]).T),
-                qkv_bias=np.concatenate([w[f"{p}attention.self.{n}.bias"] for n in names]),
-                out=np.ascontiguousarray(w[f"{p}attention.output.dense.weight"].T),
-                out_bias=w[f"{p}attention.output.dense.bias"],
-                norm1=(w[f"{p}attention.output.LayerNorm.weight"],
-                       w[f"{p}attention.output.LayerNorm.bias"]),
-                up=np.ascontiguousarray(w[f"{p}intermediate.dense.weight"].T),
-                up_bias=w[f"{p}intermediate.dense.bias"],
-                down=np.ascontiguousarray(w[f"{p}output.dense.weight"].T),
-                down_bias=w[f"{p}output.dense.bias"],
-                norm2=(w[f"{p}output.LayerNorm.weight"], w[f"{p}output.LayerNorm.bias"]),
-            ))
+        self.n_layers = int(config["num_hidden_layers"])
+        # the numpy weights: read to write the ONNX graph, then dropped (onnxruntime keeps its
+        # own copy); read again only for `encode_reference`
+        self._weights: _Weights | None = None
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+
+    @property
+    def weights(self) -> _Weights:
+        if self._weights is None:
+            self._weights = _read_weights(self.path, self.n_layers)
+        return self._weights
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         """Unit-length embeddings, one row per text, in the order given (onnxruntime)."""
@@ -153,21 +148,24 @@ class Encoder:
 
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3  # warnings about unused initializers are noise here
-        return onnxruntime.InferenceSession(
+        session = onnxruntime.InferenceSession(
             onnx_model(self).SerializeToString(), options, providers=["CPUExecutionProvider"]
         )
+        self._weights = None
+        return session
 
     def _batch_numpy(self, texts: list[str]) -> Vectors:
         ids, mask_ids = self._tokens(texts)
         mask = mask_ids.astype(np.float32)
         b, t = ids.shape
-        x = self.words[ids] + self.positions[:t] + self.token_type
-        x = self._norm(x, self.norm0)
+        w = self.weights
+        x = w.words[ids] + w.positions[:t] + w.token_type
+        x = self._norm(x, w.norm0)
         # padded keys get a large negative score, so they take no attention weight
         pad = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         dh = DIM // self.heads
         scale = np.float32(1.0 / np.sqrt(dh))
-        for layer in self.layers:
+        for layer in w.layers:
             h = x @ layer.qkv + layer.qkv_bias
             q, k, v = (
                 part.reshape(b, t, self.heads, dh).transpose(0, 2, 1, 3)
@@ -189,6 +187,37 @@ class Encoder:
             np.float32
         )
         return normed
+
+
+def _read_weights(path: Path, n_layers: int) -> _Weights:
+    """The model's weights as float32 numpy arrays, the projections transposed for ``x @ W``."""
+    from safetensors.numpy import load_file
+
+    w = {k: v.astype(np.float32) for k, v in load_file(str(path / "model.safetensors")).items()
+         if k != "embeddings.position_ids"}
+    layers: list[_Layer] = []
+    for i in range(n_layers):
+        p = f"encoder.layer.{i}."
+        names = ("query", "key", "value")
+        layers.append(_Layer(
+            qkv=np.ascontiguousarray(np.concatenate(
+                [w[f"{p}attention.self.{n}.weight"] for n in names]).T),
+            qkv_bias=np.concatenate([w[f"{p}attention.self.{n}.bias"] for n in names]),
+            out=np.ascontiguousarray(w[f"{p}attention.output.dense.weight"].T),
+            out_bias=w[f"{p}attention.output.dense.bias"],
+            norm1=(w[f"{p}attention.output.LayerNorm.weight"],
+                   w[f"{p}attention.output.LayerNorm.bias"]),
+            up=np.ascontiguousarray(w[f"{p}intermediate.dense.weight"].T),
+            up_bias=w[f"{p}intermediate.dense.bias"],
+            down=np.ascontiguousarray(w[f"{p}output.dense.weight"].T),
+            down_bias=w[f"{p}output.dense.bias"],
+            norm2=(w[f"{p}output.LayerNorm.weight"], w[f"{p}output.LayerNorm.bias"]),
+        ))
+    return _Weights(
+        words=w["embeddings.word_embeddings.weight"], positions=w["embeddings.position_embeddings.weight"],
+        token_type=w["embeddings.token_type_embeddings.weight"][0],
+        norm0=(w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"]), layers=tuple(layers),
+    )  # fmt: skip
 
 
 def _pooled(hidden: Vectors, mask: Vectors) -> Vectors:
@@ -224,13 +253,14 @@ def onnx_model(encoder: Encoder) -> Any:
         return op("Add", [op("MatMul", [x, const(f"{name}.w", weight)]), const(f"{name}.b", bias)])
 
     heads, dh = encoder.heads, DIM // encoder.heads
+    weights = encoder.weights
     i64 = np.int64
     # embeddings: word + position (0 … tokens − 1) + token type 0, normalised
     tokens = op("Gather", [op("Shape", ["input_ids"]), const("dim1", np.array(1, dtype=i64))])
     positions = op("Range", [const("zero", np.array(0, dtype=i64)), tokens, const("step", np.array(1, dtype=i64))])
-    x = op("Add", [op("Gather", [const("words", encoder.words), "input_ids"]),
-                   op("Gather", [const("positions", encoder.positions), positions])])  # fmt: skip
-    x = norm(op("Add", [x, const("token_type", encoder.token_type)]), encoder.norm0, "embeddings")
+    x = op("Add", [op("Gather", [const("words", weights.words), "input_ids"]),
+                   op("Gather", [const("positions", weights.positions), positions])])  # fmt: skip
+    x = norm(op("Add", [x, const("token_type", weights.token_type)]), weights.norm0, "embeddings")
     # padded keys: a large negative score, so they take no attention weight
     real = op("Cast", ["attention_mask"], to=TensorProto.FLOAT)
     pad = op("Mul", [op("Sub", [const("one", np.array(1.0, np.float32)), real]), const("big", np.array(-1e9, np.float32))])
@@ -239,7 +269,7 @@ def onnx_model(encoder: Encoder) -> Any:
     merge = const("merge", np.array([0, 0, DIM], dtype=i64))
     scale = const("scale", np.array(1.0 / np.sqrt(dh), np.float32))
     half, root2 = const("half", np.array(0.5, np.float32)), const("root2", np.array(1 / np.sqrt(2.0), np.float32))
-    for n, layer in enumerate(encoder.layers):
+    for n, layer in enumerate(weights.layers):
         p = f"layer{n}"
         q, k, v = (dense(x, layer.qkv[:, i * DIM : (i + 1) * DIM].copy(), layer.qkv_bias[i * DIM : (i + 1) * DIM].copy(), f"{p}.{name}")
                    for i, name in enumerate(("query", "key", "value")))  # fmt: skip

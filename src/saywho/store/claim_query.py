@@ -13,8 +13,10 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine, Select, distinct, func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import NotFoundError, StoreError
+from .engine import _reason
 from .query import _about_ids, _speaker_ids, run_read
 from .schema import (
     article_copies,
@@ -26,6 +28,7 @@ from .schema import (
     outlets,
     speakers,
 )
+from .vector_index import nearest
 
 SORTS = ("spread", "first", "recent")
 
@@ -397,7 +400,10 @@ def similar(engine: Engine, text: str, top: int = 10) -> list[dict[str, Any]]:
     if not claim_text(text).strip():
         raise StoreError("the text to compare is empty", input="TEXT", remedy="give a statement")
     query = features([text]).dense[0].astype(np.float32)
-    hits = nearest_claims(engine, query, top)
+    try:
+        hits = nearest(engine, query, top)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot search similar claims ({_reason(exc)})", remedy="check --db") from exc
     if not hits:
         return []
     ids = [aid for aid, _ in hits]
@@ -415,7 +421,9 @@ def similar(engine: Engine, text: str, top: int = 10) -> list[dict[str, Any]]:
 
 
 def nearest_claims(engine: Engine, query: np.ndarray, top: int) -> list[tuple[int, float]]:
-    """The `top` current claims nearest to the unit vector `query`: (attribution id, cosine)."""
+    """The `top` current claims nearest to the unit vector `query`: (attribution id, cosine), by
+    reading every stored vector (what `vector_index.nearest` is checked against, and its
+    benchmark's baseline)."""
     best_ids = np.zeros(0, dtype=np.int64)
     best_scores = np.zeros(0, dtype=np.float32)
     chunk = 50_000

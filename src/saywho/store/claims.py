@@ -268,6 +268,18 @@ def drop_version_claims(conn: Connection, cache: ClusterCache, version_id: int) 
     _bump(conn, cache)
 
 
+def _bump_epoch(conn: Connection) -> None:
+    """Count a rebuild (`claim_state` row 2): vector indexes of an earlier epoch are stale."""
+    from .vector_index import EPOCH_ROW
+
+    epoch = conn.scalar(select(claim_state.c.generation).where(claim_state.c.id == EPOCH_ROW))
+    if epoch is None:
+        conn.execute(insert(claim_state).values(id=EPOCH_ROW, generation=1))
+    else:
+        conn.execute(update(claim_state).where(claim_state.c.id == EPOCH_ROW)
+                     .values(generation=int(epoch) + 1))  # fmt: skip
+
+
 def _bump(conn: Connection, cache: ClusterCache) -> None:
     conn.execute(update(claim_state).where(claim_state.c.id == 1)
                  .values(generation=claim_state.c.generation + 1))
@@ -306,6 +318,7 @@ def _rebuild(engine: Engine, batch: int) -> tuple[int, int]:
         conn.execute(delete(claim_bands))
         conn.execute(delete(claims))
         conn.execute(delete(claim_clusters))
+        _bump_epoch(conn)
         cache = ClusterCache()
         cache.sync(conn)  # empty now
         rows = conn.execute(
