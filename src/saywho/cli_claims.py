@@ -181,15 +181,24 @@ def claims_command(
                      min_articles=min_articles, sort=sort.value, limit=limit)  # fmt: skip
     rows = _checked(lambda: claim_clusters(_engine(db), f))
     flat = [_flat_cluster(r) for r in rows]
-    if format is ClaimsFormat.json:
-        typer.echo(json.dumps({"claims": rows, "count": len(rows)}, ensure_ascii=False, indent=2))
-    elif format is ClaimsFormat.jsonl:
-        for r in rows:
-            typer.echo(json.dumps(r, ensure_ascii=False))
-    elif format is ClaimsFormat.csv:
-        _write_csv(flat)
-    else:
+    if not _machine_output(format, {"claims": rows, "count": len(rows)}, rows, flat):
         _claims_table(flat)
+
+
+def _machine_output(format: ClaimsFormat, whole: object, items: list[dict[str, object]],
+                    rows: list[dict[str, object]]) -> bool:  # fmt: skip
+    """Print `whole` as JSON, `items` as JSON lines or `rows` as CSV, as `format` says; False for
+    the table, which each command draws itself."""
+    if format is ClaimsFormat.json:
+        typer.echo(json.dumps(whole, ensure_ascii=False, indent=2))
+    elif format is ClaimsFormat.jsonl:
+        for item in items:
+            typer.echo(json.dumps(item, ensure_ascii=False))
+    elif format is ClaimsFormat.csv:
+        _write_csv(rows)
+    else:
+        return False
+    return True
 
 
 def _flat_cluster(r: dict[str, object]) -> dict[str, object]:
@@ -248,15 +257,7 @@ def claim_command(
     from .store.claim_query import claim_story
 
     story = _checked(lambda: claim_story(_engine(db), cluster_id))
-    if format is ClaimsFormat.json:
-        typer.echo(json.dumps(story, ensure_ascii=False, indent=2))
-        return
-    if format is ClaimsFormat.jsonl:
-        for a in story["appearances"]:
-            typer.echo(json.dumps(a, ensure_ascii=False))
-        return
-    if format is ClaimsFormat.csv:
-        _write_csv(story["appearances"])
+    if _machine_output(format, story, story["appearances"], story["appearances"]):
         return
     from rich.markup import escape
     from rich.table import Table
@@ -308,14 +309,7 @@ def similar_command(
     from .store.claim_query import similar
 
     rows = _checked(lambda: similar(_engine(db), text, top))
-    if format is ClaimsFormat.json:
-        typer.echo(json.dumps({"data": rows, "count": len(rows)}, ensure_ascii=False, indent=2))
-    elif format is ClaimsFormat.jsonl:
-        for r in rows:
-            typer.echo(json.dumps(r, ensure_ascii=False))
-    elif format is ClaimsFormat.csv:
-        _write_csv(rows)
-    else:
+    if not _machine_output(format, {"data": rows, "count": len(rows)}, rows, rows):
         from rich.markup import escape
         from rich.table import Table
 

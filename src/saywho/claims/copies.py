@@ -34,14 +34,18 @@ Signature = npt.NDArray[np.uint32]
 
 def signature(text: str) -> Signature | None:
     """The MinHash signature of a body's word 5-shingles (None: too short to compare)."""
-    from datasketch import MinHash
-
     words = _WORD.findall(text.casefold())
     if len(words) < MIN_WORDS:
         return None
-    shingles = {" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
-    minhash = MinHash(num_perm=PERMUTATIONS, seed=SEED)
-    minhash.update_batch(sorted(shingles))
+    shingles = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+    return _minhash(shingles, PERMUTATIONS)
+
+
+def _minhash(items: set[str], permutations: int) -> Signature:
+    from datasketch import MinHash
+
+    minhash = MinHash(num_perm=permutations, seed=SEED)
+    minhash.update_batch(sorted(item.encode() for item in items))
     values: Signature = np.asarray(minhash.hashvalues, dtype=np.uint32)
     return values
 
@@ -80,16 +84,12 @@ WORD_MIN = 3
 def word_signature(text: str) -> Signature | None:
     """The MinHash signature of a statement's content words (lower-cased words of three or more
     letters, English stop words left out); None when it has fewer than `WORD_MIN`."""
-    from datasketch import MinHash
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     words = {w for w in _WORD.findall(text.casefold()) if len(w) >= 3 and w not in ENGLISH_STOP_WORDS}
     if len(words) < WORD_MIN:
         return None
-    minhash = MinHash(num_perm=WORD_PERMUTATIONS, seed=SEED)
-    minhash.update_batch(sorted(w.encode() for w in words))
-    values: Signature = np.asarray(minhash.hashvalues, dtype=np.uint32)
-    return values
+    return _minhash(words, WORD_PERMUTATIONS)
 
 
 def word_band_keys(sig: Signature) -> list[int]:

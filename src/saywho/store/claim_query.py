@@ -16,6 +16,7 @@ from sqlalchemy import Engine, Select, distinct, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import NotFoundError, StoreError
+from .claims import current_claims
 from .engine import _reason
 from .query import _about_ids, _speaker_ids, run_read
 from .schema import (
@@ -54,7 +55,7 @@ class ClaimFilters:
 def _appearances() -> Select[Any]:
     """Every current claim with its cluster, article, story (the article, or the original it is
     a syndicated copy of), outlet, speaker and date."""
-    return (
+    return current_claims(
         select(
             claims.c.cluster_id,
             attributions.c.id.label("attribution_id"),
@@ -63,25 +64,15 @@ def _appearances() -> Select[Any]:
             articles.c.outlet_id,
             attributions.c.speaker_id,
             article_versions.c.published_date,
-        )
-        .select_from(claims)
-        .join(attributions, attributions.c.id == claims.c.attribution_id)
-        .join(article_versions, article_versions.c.id == attributions.c.version_id)
-        .join(articles, articles.c.current_version_id == article_versions.c.id)
-        .outerjoin(article_copies, article_copies.c.article_id == articles.c.id)
-    )
+        ).select_from(claims)
+    ).outerjoin(article_copies, article_copies.c.article_id == articles.c.id)
 
 
 def _matching_clusters(f: ClaimFilters) -> Select[Any] | None:
     """Ids of clusters with an appearance passing the appearance filters (None: no filter)."""
     if not (f.since or f.until or f.outlet or f.speaker or f.about or f.speaker_id is not None):
         return None
-    stmt = (
-        select(claims.c.cluster_id)
-        .join(attributions, attributions.c.id == claims.c.attribution_id)
-        .join(article_versions, article_versions.c.id == attributions.c.version_id)
-        .join(articles, articles.c.current_version_id == article_versions.c.id)
-    )
+    stmt = current_claims(select(claims.c.cluster_id))
     if f.outlet:
         stmt = stmt.join(outlets, outlets.c.id == articles.c.outlet_id).where(
             func.lower(outlets.c.name) == f.outlet.lower()
@@ -192,7 +183,7 @@ def _iso(day: Any) -> str | None:
 
 
 def _appearance_select() -> Select[Any]:
-    return (
+    return current_claims(
         select(
             claims.c.cluster_id,
             attributions.c.id.label("attribution_id"),
@@ -214,15 +205,10 @@ def _appearance_select() -> Select[Any]:
             article_versions.c.licence,
             outlets.c.name.label("outlet"),
             article_copies.c.original_id.label("copy_of"),
-        )
-        .select_from(claims)
-        .join(attributions, attributions.c.id == claims.c.attribution_id)
-        .join(article_versions, article_versions.c.id == attributions.c.version_id)
-        .join(articles, articles.c.current_version_id == article_versions.c.id)
-        .outerjoin(outlets, outlets.c.id == articles.c.outlet_id)
-        .outerjoin(speakers, speakers.c.id == attributions.c.speaker_id)
-        .outerjoin(article_copies, article_copies.c.article_id == articles.c.id)
-    )
+        ).select_from(claims)
+    ).outerjoin(outlets, outlets.c.id == articles.c.outlet_id).outerjoin(
+        speakers, speakers.c.id == attributions.c.speaker_id
+    ).outerjoin(article_copies, article_copies.c.article_id == articles.c.id)
 
 
 def _appearance(row: Any) -> dict[str, Any]:
@@ -247,11 +233,13 @@ def _appearance(row: Any) -> dict[str, Any]:
     }
 
 
+#: publication order: dated first, by day, then by the published timestamp as written
+_DATE_ORDER = (article_versions.c.published_date.is_(None), article_versions.c.published_date,
+               article_versions.c.published)  # fmt: skip
+
+
 def _in_date_order(stmt: Select[Any]) -> Select[Any]:
-    return stmt.order_by(
-        article_versions.c.published_date.is_(None), article_versions.c.published_date,
-        article_versions.c.published, attributions.c.id,
-    )  # fmt: skip
+    return stmt.order_by(*_DATE_ORDER, attributions.c.id)
 
 
 def _first_appearances(conn: Any, ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -259,8 +247,7 @@ def _first_appearances(conn: Any, ids: list[int]) -> dict[int, dict[str, Any]]:
     inner = _appearance_select().where(claims.c.cluster_id.in_(ids)).add_columns(
         func.row_number().over(
             partition_by=claims.c.cluster_id,
-            order_by=(article_versions.c.published_date.is_(None), article_versions.c.published_date,
-                      article_versions.c.published, attributions.c.id),
+            order_by=(*_DATE_ORDER, attributions.c.id),
         ).label("n")
     ).subquery()  # fmt: skip
     rows = conn.execute(select(inner).where(inner.c.n == 1)).all()
@@ -278,8 +265,7 @@ def claim_story(engine: Engine, cluster_id: int) -> dict[str, Any]:
     def unattributed_rows(conn: Any) -> list[Any]:
         return list(conn.execute(
             _current_unattributed().where(claim_appearances.c.cluster_id == cluster_id)
-            .order_by(article_versions.c.published_date.is_(None), article_versions.c.published_date,
-                      article_versions.c.published, claim_appearances.c.id)
+            .order_by(*_DATE_ORDER, claim_appearances.c.id)
         ).all())  # fmt: skip
 
     rows: list[Any] = run_read(engine, "read the claim", work)
@@ -395,11 +381,11 @@ def cluster_of(engine: Engine, attribution_ids: list[int]) -> dict[int, dict[str
 def similar(engine: Engine, text: str, top: int = 10) -> list[dict[str, Any]]:
     """The stored claims most like `text` (cosine similarity of the embeddings), best first."""
     from ..claims import claim_text
-    from ..claims.cluster import features
+    from ..claims.cluster import dense_vectors
 
     if not claim_text(text).strip():
         raise StoreError("the text to compare is empty", input="TEXT", remedy="give a statement")
-    query = features([text]).dense[0].astype(np.float32)
+    query = dense_vectors([text])[0]
     try:
         hits = nearest(engine, query, top)
     except SQLAlchemyError as exc:
@@ -430,11 +416,7 @@ def nearest_claims(engine: Engine, query: np.ndarray, top: int) -> list[tuple[in
 
     def work(conn: Any) -> tuple[np.ndarray, np.ndarray]:
         ids_all, scores_all = best_ids, best_scores
-        stmt = (
-            select(claims.c.attribution_id, claims.c.vector)
-            .join(attributions, attributions.c.id == claims.c.attribution_id)
-            .join(articles, articles.c.current_version_id == attributions.c.version_id)
-        )
+        stmt = current_claims(select(claims.c.attribution_id, claims.c.vector))
         result = conn.execution_options(yield_per=chunk).execute(stmt)
         for part in result.partitions(chunk):
             ids = np.fromiter((int(r[0]) for r in part), dtype=np.int64, count=len(part))

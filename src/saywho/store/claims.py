@@ -21,10 +21,10 @@ their vectors), so clusters only ever hold current claims.
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Select, delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..analyze.embed import DIM
@@ -63,6 +63,16 @@ LEXICAL_MEMBERS = 50
 #: a claim joins a cluster that already holds a claim of its own article only when it is a near
 #: copy of it, at this similarity or above
 SAME_ARTICLE_THRESHOLD = 0.9
+
+
+def current_claims(stmt: Select[Any]) -> Select[Any]:
+    """`stmt`, selecting from `claims`, joined to the claims' attributions and kept to the
+    current versions of their articles (what every claim query reads)."""
+    return (
+        stmt.join(attributions, attributions.c.id == claims.c.attribution_id)
+        .join(article_versions, article_versions.c.id == attributions.c.version_id)
+        .join(articles, articles.c.current_version_id == article_versions.c.id)
+    )
 
 
 def contents(analysis: Analysis) -> list[str]:
@@ -228,6 +238,15 @@ def _best_cluster(
     ):
         members.setdefault(int(cast(int, cid)), []).append(claim_text(str(content)))
     stated = figures(text)
+    # every member's character n-gram similarity to the claim, in one pass over all the texts
+    order = [cid for cid, _ in reachable if members.get(cid)]
+    every = [t for cid in order for t in members[cid]]
+    sims = (lexical_vectors(every) @ lexical.T).toarray().ravel() if every else np.zeros(0)  # type: ignore[attr-defined]
+    lexical_means: dict[int, float] = {}
+    at = 0
+    for cid in order:
+        lexical_means[cid] = float(sims[at : at + len(members[cid])].mean())
+        at += len(members[cid])
     best, best_score = None, -1.0
     for cid, dense in reachable:
         texts = members.get(cid)
@@ -235,7 +254,7 @@ def _best_cluster(
             theirs = [f for f in map(figures, texts) if f]
             if theirs and all(conflicting_figures(stated, f) for f in theirs):
                 continue
-        lex = float((lexical_vectors(texts) @ lexical.T).toarray().mean()) if texts else 0.0  # type: ignore[attr-defined]
+        lex = lexical_means.get(cid, 0.0)
         score = DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * lex
         if cid in own and score < SAME_ARTICLE_THRESHOLD:
             continue

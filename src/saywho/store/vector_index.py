@@ -32,7 +32,8 @@ import numpy as np
 from sqlalchemy import Connection, Engine, func, select
 
 from ..analyze.embed import DIM, MODEL_NAME
-from .schema import article_versions, articles, attributions, claim_state, claims
+from .claims import current_claims
+from .schema import claim_state, claims
 
 #: the claim_state row counting rebuilds
 EPOCH_ROW = 2
@@ -140,10 +141,7 @@ class ClaimIndex:
         if not ids:
             return []
         rows = conn.execute(
-            select(claims.c.attribution_id, claims.c.vector)
-            .join(attributions, attributions.c.id == claims.c.attribution_id)
-            .join(article_versions, article_versions.c.id == attributions.c.version_id)
-            .join(articles, articles.c.current_version_id == article_versions.c.id)
+            current_claims(select(claims.c.attribution_id, claims.c.vector))
             .where(claims.c.attribution_id.in_(ids))
         ).all()  # fmt: skip
         scored = [
