@@ -99,3 +99,37 @@ def test_vector_index_rebuilt_when_unreadable_or_after_a_rebuild(engine: Engine,
 @pytest.mark.parametrize("top", [1, 10])
 def test_vector_index_on_an_empty_store(engine: Engine, top: int) -> None:
     assert nearest(engine, query("anything at all"), top) == []
+
+
+def test_writer_index_holds_committed_claims_only(engine: Engine, make: MakeFn) -> None:
+    """The writer finds candidate clusters in the store's index; a transaction that fails leaves
+    none of its claims there (they live in the transaction's private index, dropped with it)."""
+    from sqlalchemy import func, select
+
+    from saywho.store.claims import Candidates, _assign_rows
+    from saywho.store.schema import attributions, claims
+    from saywho.store.vector_index import claim_index
+
+    writer = Writer(engine)
+    store(writer, make, 1, CLAIMS[0])
+    store(writer, make, 2, CLAIMS[2])
+    # the second article's transaction caught the index up with the first's claim
+    index = claim_index(engine)
+    assert index.index is not None and len(index.index) == 1
+    with engine.connect() as conn:
+        aid = conn.scalar(select(func.max(attributions.c.id)))
+        conn.rollback()
+        trans = conn.begin()
+        candidates = Candidates(index)
+        candidates.begin(conn)
+        assert len(index.index) == 2  # both committed claims
+        conn.execute(claims.delete().where(claims.c.attribution_id == aid))
+        vector = query(CLAIMS[2])
+        # the claim just assigned in this transaction is found through its private index
+        _assign_rows(conn, candidates, [(int(aid), CLAIMS[2], 0)], vector[None, :])
+        assert candidates.pending_clusters and candidates.clusters(conn, vector)[0] == candidates.pending_clusters[0]
+        trans.rollback()
+    assert len(index.index) == 2
+    writer.finish_run(writer.begin_run(["x"]), {})
+    if index_path(engine) is not None:
+        assert Path(f"{index_path(engine)}.json").is_file()

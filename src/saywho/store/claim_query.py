@@ -16,7 +16,7 @@ from sqlalchemy import Engine, Select, distinct, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import NotFoundError, StoreError
-from .claims import current_claims
+from .claim_rows import current_claims
 from .engine import _reason
 from .query import _about_ids, _speaker_ids, run_read
 from .schema import (

@@ -8,9 +8,12 @@ without its cluster and a rerun does nothing twice.
 Assignment is `saywho.claims.ClusterIndex`'s, persisted: a claim joins the cluster whose members
 it is most similar to on average, if that mean similarity reaches `STORE_THRESHOLD` (and no
 figures conflict), or
-starts a new cluster. The dense part of the mean is the claim's dot product with the cluster's
-vector sum; the character n-gram part is computed against the cluster's members' texts (its
-first `LEXICAL_MEMBERS`, which is exact for clusters up to that size). Clusters never merge
+starts a new cluster. The clusters considered are those of the claims nearest to it (found in the
+store's HNSW claim index, `Candidates`), so assigning a claim costs the same in a store of a
+thousand claims or of a million, and a writer holds no copy of the clusters in memory. The dense
+part of the mean is the claim's dot product with the cluster's vector sum (stored with the
+cluster); the character n-gram part is computed against the cluster's members' texts (its first
+`LEXICAL_MEMBERS`, which is exact for clusters up to that size). Clusters never merge
 afterwards, so they depend on the order claims arrive in; ``saywho claims rebuild`` replays every
 current claim in publication order (then storage order), which gives the clusters one fixed
 order would, whatever runs and workers stored them.
@@ -24,7 +27,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import Connection, Engine, Select, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..analyze.embed import DIM
@@ -33,6 +36,7 @@ from ..claims.cluster import lexical_vectors
 from ..claims.text import conflicting_figures, figures, states_claims
 from ..errors import StoreError
 from ..model import Analysis
+from .claim_rows import bump_epoch
 from .engine import _reason
 from .schema import (
     article_bands,
@@ -44,9 +48,9 @@ from .schema import (
     claim_appearances,
     claim_bands,
     claim_clusters,
-    claim_state,
     claims,
 )
+from .vector_index import ClaimIndex, new_index
 
 #: the mean similarity at which a news claim joins a cluster. `saywho cluster`'s 0.475 was tuned
 #: on posts matched to fact-checks, which paraphrase loosely; news attributions on one topic are
@@ -63,16 +67,6 @@ LEXICAL_MEMBERS = 50
 #: a claim joins a cluster that already holds a claim of its own article only when it is a near
 #: copy of it, at this similarity or above
 SAME_ARTICLE_THRESHOLD = 0.9
-
-
-def current_claims(stmt: Select[Any]) -> Select[Any]:
-    """`stmt`, selecting from `claims`, joined to the claims' attributions and kept to the
-    current versions of their articles (what every claim query reads)."""
-    return (
-        stmt.join(attributions, attributions.c.id == claims.c.attribution_id)
-        .join(article_versions, article_versions.c.id == attributions.c.version_id)
-        .join(articles, articles.c.current_version_id == article_versions.c.id)
-    )
 
 
 def contents(analysis: Analysis) -> list[str]:
@@ -125,71 +119,75 @@ def claim_vectors_many(analyses: list[Analysis]) -> list[tuple[tuple[int, ...], 
     return out
 
 
-class ClusterCache:
-    """A writer's copy of every cluster's vector sum and size, reloaded when another writer
-    changed them (the `claim_state` generation differs)."""
+#: how many of the nearest stored claims give the clusters a new claim may join
+NEIGHBOURS = 32
 
-    def __init__(self) -> None:
-        self.generation = -1
-        self.ids: list[int] = []
-        self.row: dict[int, int] = {}
-        self.sums = np.zeros((0, DIM), dtype=np.float32)
-        self.sizes = np.zeros(0, dtype=np.float32)
 
-    def sync(self, conn: Connection) -> None:
-        generation = conn.scalar(select(claim_state.c.generation).where(claim_state.c.id == 1))
-        if generation is None:
-            conn.execute(insert(claim_state).values(id=1, generation=0))
-            generation = 0
-        if int(generation) == self.generation:
-            return
-        rows = conn.execute(
-            select(claim_clusters.c.id, claim_clusters.c.size, claim_clusters.c.vector_sum)
-            .order_by(claim_clusters.c.id)
-        ).all()
-        self.ids = [int(r[0]) for r in rows]
-        self.row = {cid: i for i, cid in enumerate(self.ids)}
-        self.sizes = np.array([float(r[1]) for r in rows], dtype=np.float32)
-        self.sums = np.zeros((max(64, len(rows) * 2), DIM), dtype=np.float32)
-        for i, r in enumerate(rows):
-            self.sums[i] = np.frombuffer(r[2], dtype=np.float32)
-        self.generation = int(generation)
+class Candidates:
+    """Where a writer looks for the clusters a new claim may join: the clusters of the claims
+    nearest to it, among the committed claims (the store's claim index,
+    `saywho.store.vector_index`, caught up when a transaction begins) and among the claims this
+    transaction assigned so far (a private index, dropped with the transaction, so the store's
+    index only ever holds committed claims). A cluster whose mean similarity to the claim reaches
+    the threshold has a member at least that similar, so its members are among the nearest."""
 
-    def put(self, cluster_id: int, vector_sum: np.ndarray, size: int) -> None:
-        i = self.row.get(cluster_id)
-        if i is None:
-            i = len(self.ids)
-            self.ids.append(cluster_id)
-            self.row[cluster_id] = i
-            self.sizes = np.append(self.sizes, np.float32(size))
-            if i >= self.sums.shape[0]:
-                self.sums = np.vstack([self.sums, np.zeros_like(self.sums)])
-        self.sums[i] = vector_sum
-        self.sizes[i] = size
+    def __init__(self, index: ClaimIndex | None) -> None:
+        self.index = index
+        self.pending: Any = None
+        self.pending_clusters: list[int] = []
 
-    def means(self, ids: list[int], vector: np.ndarray) -> list[tuple[int, float]]:
-        """(cluster id, mean dense similarity) for the given live clusters."""
-        out = []
-        for cid in ids:
-            i = self.row.get(cid)
-            if i is not None and self.sizes[i] > 0:
-                out.append((cid, float(self.sums[i] @ vector) / float(self.sizes[i])))
-        return out
+    def begin(self, conn: Connection) -> None:
+        """Start a transaction's assignments (the store's index catches up first)."""
+        self.pending, self.pending_clusters = None, []
+        if self.index is not None:
+            with self.index.lock:
+                self.index.sync(conn, save=False)
 
-    def candidates(self, vector: np.ndarray) -> list[tuple[int, float]]:
-        """The best clusters by mean dense similarity: (cluster id, that mean)."""
-        n = len(self.ids)
-        if n == 0:
-            return []
-        live = self.sizes > 0
-        dense = np.where(live, (self.sums[:n] @ vector) / np.maximum(self.sizes, 1), -2.0)
-        k = min(CANDIDATES, n)
-        top = np.argpartition(-dense, k - 1)[:k] if k < n else np.arange(n)
-        return [(self.ids[i], float(dense[i])) for i in top if live[i]]
+    def add(self, vector: np.ndarray, cluster_id: int) -> None:
+        """A claim this transaction assigned to `cluster_id`."""
+        if self.pending is None:
+            self.pending = new_index()
+        self.pending.add(len(self.pending_clusters), vector.astype(np.float32))
+        self.pending_clusters.append(cluster_id)
+
+    def clusters(self, conn: Connection, vector: np.ndarray) -> list[int]:
+        """The clusters of the claims nearest to `vector`, nearest first, each once."""
+        found: list[int] = []
+        if self.index is not None:
+            with self.index.lock:
+                keys = self.index.keys(vector, NEIGHBOURS)
+            if keys:
+                rank = {k: n for n, k in enumerate(keys)}
+                rows = conn.execute(select(claims.c.attribution_id, claims.c.cluster_id)
+                                    .where(claims.c.attribution_id.in_(keys))).all()  # fmt: skip
+                found += [int(cast(int, c)) for _, c in sorted(rows, key=lambda r: rank[int(cast(int, r[0]))])]
+        if self.pending is not None and len(self.pending):
+            hits = self.pending.search(vector.astype(np.float32), min(NEIGHBOURS, len(self.pending)))
+            found += [self.pending_clusters[int(k)] for k in np.asarray(hits.keys).ravel()]
+        return list(dict.fromkeys(found))
+
+
+def _clusters(conn: Connection, ids: list[int]) -> dict[int, tuple[int, np.ndarray]]:
+    """(size, vector sum) of the given clusters that hold claims."""
+    if not ids:
+        return {}
+    rows = conn.execute(
+        select(claim_clusters.c.id, claim_clusters.c.size, claim_clusters.c.vector_sum)
+        .where(claim_clusters.c.id.in_(ids), claim_clusters.c.size > 0)
+    ).all()  # fmt: skip
+    return {int(r[0]): (int(r[1]), np.frombuffer(bytes(r[2]), dtype=np.float32)) for r in rows}
+
+
+def _dense_means(conn: Connection, ids: list[int], vector: np.ndarray) -> list[tuple[int, float]]:
+    """(cluster id, mean dense similarity to `vector`) of the given live clusters, best first,
+    at most `CANDIDATES`."""
+    means = [(cid, float(total @ vector) / size) for cid, (size, total) in _clusters(conn, ids).items()]
+    means.sort(key=lambda pair: (-pair[1], pair[0]))
+    return means[:CANDIDATES]
 
 
 def assign_claims(
-    conn: Connection, cache: ClusterCache, analysis: Analysis, attribution_ids: list[int],
+    conn: Connection, candidates: Candidates, analysis: Analysis, attribution_ids: list[int],
     vectors: tuple[tuple[int, ...], bytes],
 ) -> int:
     """Store the claims of one stored article version and assign each to a cluster.
@@ -204,22 +202,22 @@ def assign_claims(
     matrix = np.frombuffer(blob, dtype=np.float16).reshape(-1, DIM).astype(np.float32)
     if matrix.shape[0] != len(indices) or max(indices) >= len(texts):
         raise ValueError("claim vectors do not match the analysis they were computed from")
-    cache.sync(conn)
-    _assign_rows(conn, cache, [(attribution_ids[i], texts[i], 0) for i in indices], matrix)
+    _assign_rows(conn, candidates, [(attribution_ids[i], texts[i], 0) for i in indices], matrix)
     return len(indices)
 
 
 def _best_cluster(
-    conn: Connection, cache: ClusterCache, vector: np.ndarray, lexical: object, text: str,
+    conn: Connection, candidates: Candidates | None, vector: np.ndarray, lexical: object, text: str,
     own: set[int], only: list[int] | None = None,
 ) -> tuple[int | None, float]:
     """The best cluster for one claim and its score; `own` are clusters holding a claim of the
     same article (they count only at `SAME_ARTICLE_THRESHOLD`). A claim stating figures does not
     join a cluster whose members state figures, none of them its own (`conflicting_figures`).
-    `only`: choose among these clusters (default: the nearest `CANDIDATES` by vector sum)."""
-    candidates = cache.candidates(vector) if only is None else cache.means(only, vector)
+    `only`: choose among these clusters (default: those of the nearest claims, `Candidates`);
+    of either, the `CANDIDATES` with the highest mean dense similarity are scored in full."""
+    ids = only if only is not None else candidates.clusters(conn, vector) if candidates else []
     # only clusters the dense part alone could carry over the threshold are worth reading
-    reachable = [(c, d) for c, d in candidates
+    reachable = [(c, d) for c, d in _dense_means(conn, ids, vector)
                  if DENSE_WEIGHT * d + (1 - DENSE_WEIGHT) >= STORE_THRESHOLD]  # fmt: skip
     if not reachable:
         return None, -1.0
@@ -263,7 +261,7 @@ def _best_cluster(
     return best, best_score
 
 
-def drop_version_claims(conn: Connection, cache: ClusterCache, version_id: int) -> None:
+def drop_version_claims(conn: Connection, version_id: int) -> None:
     """Take the claims of an article version that is no longer current out of their clusters."""
     rows = conn.execute(
         select(claims.c.attribution_id, claims.c.cluster_id, claims.c.vector)
@@ -273,36 +271,15 @@ def drop_version_claims(conn: Connection, cache: ClusterCache, version_id: int) 
     if not rows:
         return
     conn.execute(delete(claim_bands).where(claim_bands.c.attribution_id.in_([r[0] for r in rows])))
-    cache.sync(conn)
     for aid, cid_, blob in rows:
         cid = int(cast(int, cid_))
         vector = np.frombuffer(bytes(cast(bytes, blob)), dtype=np.float16).astype(np.float32)
-        i = cache.row[cid]
-        size = int(cache.sizes[i]) - 1
-        total = cache.sums[i] - vector if size else np.zeros(DIM, dtype=np.float32)
+        before, total = _clusters(conn, [cid])[cid]
+        size = before - 1
+        total = total - vector if size else np.zeros(DIM, dtype=np.float32)
         conn.execute(delete(claims).where(claims.c.attribution_id == aid))
         conn.execute(update(claim_clusters).where(claim_clusters.c.id == cid)
                      .values(size=size, vector_sum=total.astype(np.float32).tobytes()))
-        cache.put(cid, total, size)
-    _bump(conn, cache)
-
-
-def _bump_epoch(conn: Connection) -> None:
-    """Count a rebuild (`claim_state` row 2): vector indexes of an earlier epoch are stale."""
-    from .vector_index import EPOCH_ROW
-
-    epoch = conn.scalar(select(claim_state.c.generation).where(claim_state.c.id == EPOCH_ROW))
-    if epoch is None:
-        conn.execute(insert(claim_state).values(id=EPOCH_ROW, generation=1))
-    else:
-        conn.execute(update(claim_state).where(claim_state.c.id == EPOCH_ROW)
-                     .values(generation=int(epoch) + 1))  # fmt: skip
-
-
-def _bump(conn: Connection, cache: ClusterCache) -> None:
-    conn.execute(update(claim_state).where(claim_state.c.id == 1)
-                 .values(generation=claim_state.c.generation + 1))
-    cache.generation += 1
 
 
 def rebuild(engine: Engine, batch: int = 500) -> tuple[int, int]:
@@ -337,9 +314,8 @@ def _rebuild(engine: Engine, batch: int) -> tuple[int, int]:
         conn.execute(delete(claim_bands))
         conn.execute(delete(claims))
         conn.execute(delete(claim_clusters))
-        _bump_epoch(conn)
-        cache = ClusterCache()
-        cache.sync(conn)  # empty now
+        bump_epoch(conn)
+        candidates = Candidates(None)  # the store's index is of the claims just deleted
         rows = conn.execute(
             select(attributions.c.id, attributions.c.content, attributions.c.version_id,
                    attributions.c.local_id, attributions.c.parent_local_id)
@@ -359,14 +335,14 @@ def _rebuild(engine: Engine, batch: int) -> tuple[int, int]:
             part = chosen[start : start + batch]
             # through float16, as ingest stores and reads them: a rebuild sees the same vectors
             dense = dense_vectors([t for _, t, _ in part]).astype(np.float16).astype(np.float32)
-            _assign_rows(conn, cache, part, dense)
-        _rebuild_unattributed(conn, cache, chosen)
+            _assign_rows(conn, candidates, part, dense)
+        _rebuild_unattributed(conn, chosen)
         count = conn.scalar(select(func.count()).select_from(claim_clusters).where(claim_clusters.c.size > 0))
     return len(chosen), int(count or 0)
 
 
 
-def _rebuild_unattributed(conn: Connection, cache: ClusterCache, chosen: list[tuple[int, str, int]]) -> None:
+def _rebuild_unattributed(conn: Connection, chosen: list[tuple[int, str, int]]) -> None:
     """The claims' band keys, then every current version's unattributed appearances (versions
     stored before migration 0006 have no sentence spans and are skipped)."""
     import json
@@ -399,9 +375,9 @@ def _rebuild_unattributed(conn: Connection, cache: ClusterCache, chosen: list[tu
             sig = word_signature(body[s0:s1])
             if sig is not None:
                 found.append((s0, s1, to_bytes(sig)))
-        find_unattributed(conn, cache, int(cast(int, version_id)), body, tuple(found))
+        find_unattributed(conn, int(cast(int, version_id)), body, tuple(found))
 
-def _assign_rows(conn: Connection, cache: ClusterCache, rows: list[tuple[int, str, int]],
+def _assign_rows(conn: Connection, candidates: Candidates, rows: list[tuple[int, str, int]],
                  dense: np.ndarray) -> None:
     """Assign claims (attribution id, text, article version id) with their vectors, in order."""
     lexical = lexical_vectors([claim_text(t) for _, t, _ in rows])
@@ -409,10 +385,10 @@ def _assign_rows(conn: Connection, cache: ClusterCache, rows: list[tuple[int, st
     for n, (aid, text, version) in enumerate(rows):
         vector = dense[n]
         own = taken.setdefault(version, set())
-        best, best_score = _best_cluster(conn, cache, vector, lexical[n], claim_text(text), own)
+        best, best_score = _best_cluster(conn, candidates, vector, lexical[n], claim_text(text), own)
         if best is not None and best_score >= STORE_THRESHOLD:
-            i = cache.row[best]
-            size, total = int(cache.sizes[i]) + 1, cache.sums[i] + vector
+            before, total = _clusters(conn, [best])[best]
+            size, total = before + 1, total + vector
             conn.execute(update(claim_clusters).where(claim_clusters.c.id == best)
                          .values(size=size, vector_sum=total.astype(np.float32).tobytes()))
             cluster_id = best
@@ -424,9 +400,8 @@ def _assign_rows(conn: Connection, cache: ClusterCache, rows: list[tuple[int, st
             cluster_id = int(result.inserted_primary_key[0])
         conn.execute(insert(claims).values(
             attribution_id=aid, cluster_id=cluster_id, vector=vector.astype(np.float16).tobytes()))
-        cache.put(cluster_id, total, size)
+        candidates.add(vector, cluster_id)
         own.add(cluster_id)
-    _bump(conn, cache)
 
 
 #: sentences shorter or longer than this (words) are not searched for unattributed appearances
@@ -506,7 +481,7 @@ def _story_versions(conn: Connection, version_id: int) -> list[int]:
 
 
 def find_unattributed(
-    conn: Connection, cache: ClusterCache, version_id: int, text: str,
+    conn: Connection, version_id: int, text: str,
     sentences: tuple[tuple[int, int, bytes], ...],
 ) -> int:
     """Record the sentences of a stored version (attribution-free, with their content-word
@@ -518,7 +493,6 @@ def find_unattributed(
 
     if not sentences:
         return 0
-    cache.sync(conn)
     story = _story_versions(conn, version_id)
     pending: list[tuple[int, int, list[int]]] = []
     for start, end, blob in sentences:
@@ -539,7 +513,7 @@ def find_unattributed(
     lexical = lexical_vectors(said)
     stored = 0
     for n, (start, end, ids) in enumerate(pending):
-        best, score = _best_cluster(conn, cache, dense[n], lexical[n], said[n], set(), only=ids)
+        best, score = _best_cluster(conn, None, dense[n], lexical[n], said[n], set(), only=ids)
         if best is not None and score >= STORE_THRESHOLD:
             conn.execute(insert(claim_appearances).values(
                 cluster_id=best, version_id=version_id, start=start, end=end, score=round(score, 4)))

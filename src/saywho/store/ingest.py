@@ -29,7 +29,7 @@ from ..errors import StoreError
 from ..extract import iso_published
 from ..model import Analysis, Article, Failure
 from .claims import (
-    ClusterCache,
+    Candidates,
     assign_claims,
     drop_version_claims,
     find_unattributed,
@@ -49,6 +49,7 @@ from .schema import (
     outlets,
 )
 from .speakers import add_alias, add_roles, descriptions_json, normalise, resolve_speaker
+from .vector_index import claim_index
 
 EXTRACTOR_VERSION = f"saywho {__version__}"
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
@@ -106,7 +107,8 @@ class Writer:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sqlite = engine.dialect.name == "sqlite"
-        self.clusters = ClusterCache()
+        self.claim_index = claim_index(engine)
+        self.candidates = Candidates(self.claim_index)
 
     def begin_run(self, inputs: Sequence[str], analyser: str | None = None) -> int:
         with self._transaction("start an ingest run") as conn:
@@ -123,6 +125,10 @@ class Writer:
                 finished_at=_now(), completed=completed,
                 **{k: int(counts.get(k, 0)) for k in ("stored", "updated", "skipped", "errors")},
             ))  # fmt: skip
+        # the claims stored in this run join the index file, so the next process loads them
+        with self.claim_index.lock:
+            if self.claim_index.index is not None:
+                self.claim_index.save()
 
     def record_error(self, run_id: int, failure: Failure) -> None:
         with self._transaction("record an ingest error") as conn:
@@ -154,6 +160,8 @@ class Writer:
         with self._transaction("store the article", article.source) as conn:
             key = article_key(article)
             row = conn.execute(select(articles.c.id).where(articles.c.key == key)).first()
+            if prepared.claim_vectors[0]:
+                self.candidates.begin(conn)
             outlet = outlet_name(article)
             outlet_id = _outlet_id(conn, outlet) if outlet else None
             if row is None:
@@ -176,7 +184,7 @@ class Writer:
                     select(articles.c.current_version_id).where(articles.c.id == article_id)
                 )
                 if current is not None:
-                    drop_version_claims(conn, self.clusters, int(current))
+                    drop_version_claims(conn, int(current))
             version_id = self._insert_version(conn, prepared, article_id, version, run_id)
             conn.execute(
                 update(articles)
@@ -185,10 +193,10 @@ class Writer:
             )
             ids = self._insert_analysis(conn, prepared, version_id, outlet_id, outlet or "-")
             link_copies(conn, article_id, prepared.signature)
-            assign_claims(conn, self.clusters, prepared.analysis, ids, prepared.claim_vectors)
+            assign_claims(conn, self.candidates, prepared.analysis, ids, prepared.claim_vectors)
             if prepared.claim_words:
                 index_claim_words(conn, [ids[i] for i in prepared.claim_vectors[0]], prepared.claim_words)
-            find_unattributed(conn, self.clusters, version_id, prepared.analysis.article.text,
+            find_unattributed(conn, version_id, prepared.analysis.article.text,
                               prepared.sentences)  # fmt: skip
             return outcome
 

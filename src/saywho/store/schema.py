@@ -221,8 +221,9 @@ claims = Table(
     Column("vector", LargeBinary, nullable=False),
 )
 
-#: one row: bumped by every transaction that changes clusters, so a writer's in-memory copy of
-#: the cluster vectors knows when another writer (the server's ingest) changed them
+#: counters of the claims stage: row 2 counts `saywho claims rebuild`s (vector indexes of an
+#: earlier rebuild are stale); row 1, a generation of the clusters that writers once cached in
+#: memory (migration 0005), is no longer read or written
 claim_state = Table(
     "claim_state",
     metadata,

@@ -32,11 +32,9 @@ import numpy as np
 from sqlalchemy import Connection, Engine, func, select
 
 from ..analyze.embed import DIM, MODEL_NAME
-from .claims import current_claims
-from .schema import claim_state, claims
+from .claim_rows import current_claims, rebuild_epoch
+from .schema import claims
 
-#: the claim_state row counting rebuilds
-EPOCH_ROW = 2
 #: HNSW parameters: on 100,000 claim-like vectors, recall@10 0.99 and 0.09 ms a search
 CONNECTIVITY, EXPANSION_ADD, EXPANSION_SEARCH = 16, 64, 64
 CHUNK = 50_000
@@ -55,9 +53,12 @@ def index_path(engine: Engine) -> Path | None:
     return Path(f"{database}.claims-index")
 
 
-def rebuild_epoch(conn: Connection) -> int:
-    value = conn.scalar(select(claim_state.c.generation).where(claim_state.c.id == EPOCH_ROW))
-    return int(value or 0)
+def new_index() -> Any:
+    """An empty HNSW index of claim vectors (keys: unsigned integers)."""
+    from usearch.index import Index
+
+    return Index(ndim=DIM, metric="cos", dtype="f16", connectivity=CONNECTIVITY,
+                 expansion_add=EXPANSION_ADD, expansion_search=EXPANSION_SEARCH)  # fmt: skip
 
 
 class ClaimIndex:
@@ -65,15 +66,14 @@ class ClaimIndex:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
+        #: held by whoever updates or searches the index (it is not safe to do both at once)
+        self.lock = threading.Lock()
         self.index: Any = None
         self.last_id = 0
         self.epoch = -1
 
     def _new(self) -> Any:
-        from usearch.index import Index
-
-        return Index(ndim=DIM, metric="cos", dtype="f16", connectivity=CONNECTIVITY,
-                     expansion_add=EXPANSION_ADD, expansion_search=EXPANSION_SEARCH)  # fmt: skip
+        return new_index()
 
     def _load(self) -> None:
         """The saved index, if there is one of this model; else an empty one."""
@@ -90,8 +90,9 @@ class ClaimIndex:
         except (OSError, ValueError, KeyError, RuntimeError):  # unreadable: rebuilt from the store
             self.index, self.last_id, self.epoch = self._new(), 0, -1
 
-    def _save(self) -> None:
-        if self.path is None:
+    def save(self) -> None:
+        """Write the index beside the store (atomically); nothing for an in-process index."""
+        if self.path is None or self.index is None:
             return
         try:
             tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
@@ -104,8 +105,9 @@ class ClaimIndex:
         except OSError:  # a read-only folder: the index stays in this process
             pass
 
-    def sync(self, conn: Connection) -> int:
-        """Add the claims stored since the index was last brought up to date; returns how many."""
+    def sync(self, conn: Connection, save: bool = True) -> int:
+        """Add the claims stored since the index was last brought up to date; returns how many.
+        `save`: write the index file when claims were added (the writer saves once a run)."""
         if self.index is None:
             self._load()
         epoch = rebuild_epoch(conn)
@@ -115,10 +117,13 @@ class ClaimIndex:
         if latest <= self.last_id:
             return 0
         added = 0
-        rows = conn.execution_options(yield_per=CHUNK).execute(
+        # streamed (the option on the statement: on the connection it would stay for the
+        # writer's later statements)
+        rows = conn.execute(
             select(claims.c.attribution_id, claims.c.vector)
             .where(claims.c.attribution_id > self.last_id)
             .order_by(claims.c.attribution_id)
+            .execution_options(yield_per=CHUNK)
         )  # fmt: skip
         for part in rows.partitions(CHUNK):
             ids = np.fromiter((int(r[0]) for r in part), dtype=np.uint64, count=len(part))
@@ -126,18 +131,23 @@ class ClaimIndex:
             self.index.add(ids, vectors.reshape(len(part), DIM).astype(np.float32))
             self.last_id = int(ids[-1])
             added += len(part)
-        self._save()
+        if save:
+            self.save()
         return added
+
+    def keys(self, query: np.ndarray, count: int) -> list[int]:
+        """The attribution ids of the about `count` indexed claims nearest to `query`, unchecked
+        (some may have left the store since they were indexed)."""
+        if self.index is None or len(self.index) == 0:
+            return []
+        found = self.index.search(query.astype(np.float32), min(len(self.index), count))
+        return [int(k) for k in np.asarray(found.keys).ravel()]
 
     def search(self, conn: Connection, query: np.ndarray, top: int) -> list[tuple[int, float]]:
         """The `top` current claims nearest to the unit vector `query`: (attribution id, cosine),
         rescored exactly from the stored vectors."""
         self.sync(conn)
-        if len(self.index) == 0:
-            return []
-        wanted = min(len(self.index), top * 4 + 20)
-        found = self.index.search(query.astype(np.float32), wanted)
-        ids = [int(k) for k in np.asarray(found.keys).ravel()]
+        ids = self.keys(query, top * 4 + 20)
         if not ids:
             return []
         rows = conn.execute(
@@ -166,5 +176,5 @@ def nearest(engine: Engine, query: np.ndarray, top: int) -> list[tuple[int, floa
     """The `top` current claims nearest to `query`, through the index (one search at a time in a
     process: the index is not safe to update while searched)."""
     index = claim_index(engine)
-    with _lock, engine.connect() as conn:
+    with index.lock, engine.connect() as conn:
         return index.search(conn, query, top)
