@@ -13,6 +13,7 @@ A body too short to tell a copy from a common phrase (under `MIN_WORDS` words) g
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -41,10 +42,21 @@ def signature(text: str) -> Signature | None:
     return _minhash(shingles, PERMUTATIONS)
 
 
+@functools.lru_cache(maxsize=4)
+def _permutations(count: int) -> tuple[object, str]:
+    """datasketch's permutations (and hashing scheme) for `count` at `SEED`, drawn once: drawing
+    them is most of the cost of a short statement's signature."""
+    from datasketch import MinHash
+
+    template = MinHash(num_perm=count, seed=SEED)
+    return template.permutations, template.scheme
+
+
 def _minhash(items: set[str], permutations: int) -> Signature:
     from datasketch import MinHash
 
-    minhash = MinHash(num_perm=permutations, seed=SEED)
+    drawn, scheme = _permutations(permutations)
+    minhash = MinHash(num_perm=permutations, seed=SEED, permutations=drawn, scheme=scheme)
     minhash.update_batch(sorted(item.encode() for item in items))
     values: Signature = np.asarray(minhash.hashvalues, dtype=np.uint32)
     return values
