@@ -494,18 +494,26 @@ def find_unattributed(
     if not sentences:
         return 0
     story = _story_versions(conn, version_id)
-    pending: list[tuple[int, int, list[int]]] = []
-    for start, end, blob in sentences:
-        keys = word_band_keys(from_bytes(blob))
-        found = conn.execute(
-            select(claims.c.cluster_id).distinct()
-            .join(claim_bands, claim_bands.c.attribution_id == claims.c.attribution_id)
+    keys = [word_band_keys(from_bytes(blob)) for _, _, blob in sentences]
+    # the clusters behind every band key of the article's sentences, in one indexed lookup
+    # (a key shared by no claim, the common case, costs nothing more)
+    hits: dict[int, list[int]] = {}
+    every = sorted({k for ks in keys for k in ks})
+    for start in range(0, len(every), 900):  # under SQLite's bound-parameter limit
+        rows = conn.execute(
+            select(claim_bands.c.band_key, claims.c.cluster_id).distinct()
+            .join(claims, claims.c.attribution_id == claim_bands.c.attribution_id)
             .join(attributions, attributions.c.id == claims.c.attribution_id)
-            .where(claim_bands.c.band_key.in_(keys), attributions.c.version_id.not_in(story))
-            .limit(SENTENCE_CANDIDATES)
+            .where(claim_bands.c.band_key.in_(every[start : start + 900]),
+                   attributions.c.version_id.not_in(story))
         ).all()  # fmt: skip
+        for key, cid in rows:
+            hits.setdefault(int(cast(int, key)), []).append(int(cast(int, cid)))
+    pending: list[tuple[int, int, list[int]]] = []
+    for (start, end, _), sentence_keys in zip(sentences, keys, strict=True):
+        found = list(dict.fromkeys(c for k in sentence_keys for c in hits.get(k, ())))
         if found:
-            pending.append((start, end, [int(cast(int, r[0])) for r in found]))
+            pending.append((start, end, sorted(found)[:SENTENCE_CANDIDATES]))
     if not pending:
         return 0
     said = [claim_text(text[start:end]) for start, end, _ in pending]
