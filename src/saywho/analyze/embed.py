@@ -11,10 +11,12 @@ normalisation follow in numpy: the same computation as sentence-transformers'
 ``Transformer → Pooling(mean) → Normalize`` for this model.
 
 The same forward pass is written a second time in plain numpy (`Encoder.encode_reference`,
-about 3× slower); a test checks that the two agree (cosine > 0.9999) so each checks the other.
-Measured on the 2-core development machine, batches of 32: onnxruntime 2.2 ms a statement,
-numpy 8.8 ms; onnxruntime's int8 dynamic quantisation (1.2 ms) was rejected: its vectors are
-only 0.96 cosine-similar to the model's.
+about 4× slower); a test checks that the two agree (cosine > 0.9999) so each checks the other.
+Measured on the shared 2-core development machine, batches of 32, CheckThat! statements (27 word
+pieces on average): onnxruntime 2.2 ms a statement and numpy 8.8 ms on one day, 4.2 and 16.9 ms
+on a busier one. onnxruntime's int8 dynamic quantisation was rejected: per tensor its vectors are
+only 0.96 cosine-similar to the model's (mean; 0.90 at worst), per channel 0.993 (0.98 at worst)
+for 1.6× the speed; onnxruntime's transformer fusions (`optimize_model`) gave no speed-up.
 
 Everything that compares claims (claim clusters, fact-check matching, similar-claim search) uses
 these vectors, so there is one embedding space across the project.
