@@ -408,6 +408,8 @@ def _assign_rows(conn: Connection, candidates: Candidates, rows: list[tuple[int,
 SENTENCE_WORDS = (5, 80)
 #: candidate claims read per sentence from the band index
 SENTENCE_CANDIDATES = 50
+#: band keys looked up in one query (under SQLite's bound-parameter limit)
+_KEYS_PER_QUERY = 900
 
 
 def attributed_free_sentences(analysis: Analysis) -> list[tuple[int, int]]:
@@ -499,12 +501,12 @@ def find_unattributed(
     # (a key shared by no claim, the common case, costs nothing more)
     hits: dict[int, list[int]] = {}
     every = sorted({k for ks in keys for k in ks})
-    for start in range(0, len(every), 900):  # under SQLite's bound-parameter limit
+    for start in range(0, len(every), _KEYS_PER_QUERY):
         rows = conn.execute(
             select(claim_bands.c.band_key, claims.c.cluster_id).distinct()
             .join(claims, claims.c.attribution_id == claim_bands.c.attribution_id)
             .join(attributions, attributions.c.id == claims.c.attribution_id)
-            .where(claim_bands.c.band_key.in_(every[start : start + 900]),
+            .where(claim_bands.c.band_key.in_(every[start : start + _KEYS_PER_QUERY]),
                    attributions.c.version_id.not_in(story))
         ).all()  # fmt: skip
         for key, cid in rows:

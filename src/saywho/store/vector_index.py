@@ -72,23 +72,20 @@ class ClaimIndex:
         self.last_id = 0
         self.epoch = -1
 
-    def _new(self) -> Any:
-        return new_index()
-
     def _load(self) -> None:
         """The saved index, if there is one of this model; else an empty one."""
-        self.index, self.last_id, self.epoch = self._new(), 0, -1
+        self.index, self.last_id, self.epoch = new_index(), 0, -1
         if self.path is None or not self.path.is_file():
             return
         try:
             state = json.loads(Path(f"{self.path}.json").read_text(encoding="utf-8"))
             if state.get("model") != MODEL_NAME or state.get("dim") != DIM:
                 return
-            index = self._new()
+            index = new_index()
             index.load(str(self.path))
             self.index, self.last_id, self.epoch = index, int(state["last_id"]), int(state["epoch"])
         except (OSError, ValueError, KeyError, RuntimeError):  # unreadable: rebuilt from the store
-            self.index, self.last_id, self.epoch = self._new(), 0, -1
+            self.index, self.last_id, self.epoch = new_index(), 0, -1
 
     def save(self) -> None:
         """Write the index beside the store (atomically); nothing for an in-process index."""
@@ -112,7 +109,7 @@ class ClaimIndex:
             self._load()
         epoch = rebuild_epoch(conn)
         if epoch != self.epoch:
-            self.index, self.last_id, self.epoch = self._new(), 0, epoch
+            self.index, self.last_id, self.epoch = new_index(), 0, epoch
         latest = int(conn.scalar(select(func.max(claims.c.attribution_id))) or 0)
         if latest <= self.last_id:
             return 0
