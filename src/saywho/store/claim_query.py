@@ -16,7 +16,7 @@ from sqlalchemy import Engine, Select, distinct, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import NotFoundError, StoreError
-from .claim_rows import current_claims
+from .claim_rows import check_encoder, current_claims
 from .engine import _reason
 from .query import _about_ids, _speaker_ids, run_read
 from .schema import (
@@ -385,6 +385,8 @@ def similar(engine: Engine, text: str, top: int = 10) -> list[dict[str, Any]]:
 
     if not claim_text(text).strip():
         raise StoreError("the text to compare is empty", input="TEXT", remedy="give a statement")
+    # vectors of other weights than the stored ones would be compared with them meaninglessly
+    run_read(engine, "read the store's claim encoder", lambda conn: check_encoder(conn, claim=False))
     query = dense_vectors([text])[0]
     try:
         hits = nearest(engine, query, top)

@@ -1,4 +1,5 @@
-"""What every claim module reads: the current claims, and the store's rebuild epoch."""
+"""What every claim module reads: the current claims, the store's rebuild epoch and the weights
+that embedded its claims."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, insert, select, update
 
-from .schema import article_versions, articles, attributions, claim_state, claims
+from ..analyze.embed import weights_fingerprint
+from ..errors import StoreError
+from .schema import article_versions, articles, attributions, claim_state, claims, store_meta
+
+#: the `store_meta` row naming the weights that embedded the stored claim vectors
+ENCODER_KEY = "claims.encoder"
 
 #: the `claim_state` row counting rebuilds: vector indexes built in another epoch are stale
 EPOCH_ROW = 2
@@ -35,3 +41,39 @@ def bump_epoch(conn: Connection) -> None:
     else:
         conn.execute(update(claim_state).where(claim_state.c.id == EPOCH_ROW)
                      .values(generation=int(epoch) + 1))  # fmt: skip
+
+
+def stored_encoder(conn: Connection) -> str | None:
+    """The weights that embedded this store's claims (None: no claim embedded yet)."""
+    value = conn.scalar(select(store_meta.c.value).where(store_meta.c.key == ENCODER_KEY))
+    return None if value is None else str(value)
+
+
+def set_encoder(conn: Connection, encoder: str) -> None:
+    """Record that the store's claims are (now) embedded by `encoder`."""
+    if stored_encoder(conn) is None:
+        conn.execute(insert(store_meta).values(key=ENCODER_KEY, value=encoder))
+    else:
+        conn.execute(update(store_meta).where(store_meta.c.key == ENCODER_KEY).values(value=encoder))
+
+
+def encoder_is_stale(conn: Connection) -> bool:
+    """True when the store's claims were embedded by other weights than this saywho's."""
+    stored = stored_encoder(conn)
+    return stored is not None and stored != weights_fingerprint()
+
+
+def check_encoder(conn: Connection, claim: bool = True) -> None:
+    """Stop when the stored claim vectors are not comparable with this saywho's; with `claim`,
+    a store without any records the weights in use."""
+    stored = stored_encoder(conn)
+    current = weights_fingerprint()
+    if stored is None:
+        if claim:
+            conn.execute(insert(store_meta).values(key=ENCODER_KEY, value=current))
+        return
+    if stored != current:
+        raise StoreError(
+            f"the store's claims were embedded by {stored}, this saywho embeds with {current}",
+            remedy="run `saywho db upgrade` (or `saywho claims rebuild`) to re-embed them",
+        )

@@ -30,13 +30,13 @@ import numpy as np
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..analyze.embed import DIM
+from ..analyze.embed import DIM, weights_fingerprint
 from ..claims import DENSE_WEIGHT, claim_text
 from ..claims.cluster import lexical_vectors
 from ..claims.text import conflicting_figures, figures, states_claims
 from ..errors import StoreError
 from ..model import Analysis
-from .claim_rows import bump_epoch
+from .claim_rows import bump_epoch, encoder_is_stale, set_encoder
 from .engine import _reason
 from .schema import (
     article_bands,
@@ -282,6 +282,16 @@ def drop_version_claims(conn: Connection, version_id: int) -> None:
                      .values(size=size, vector_sum=total.astype(np.float32).tobytes()))
 
 
+def claims_stale(engine: Engine) -> bool:
+    """True when the store's claims were embedded by other weights than this saywho's (then
+    `rebuild` embeds them again)."""
+    try:
+        with engine.connect() as conn:
+            return encoder_is_stale(conn)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot read the store's claim encoder ({_reason(exc)})", remedy="check --db") from exc
+
+
 def rebuild(engine: Engine, batch: int = 500) -> tuple[int, int]:
     """Recompute the syndicated copies (in storage order) and every claim and cluster from the
     stored current attributions (in publication order); returns (claims, clusters). Runs in one
@@ -315,6 +325,7 @@ def _rebuild(engine: Engine, batch: int) -> tuple[int, int]:
         conn.execute(delete(claims))
         conn.execute(delete(claim_clusters))
         bump_epoch(conn)
+        set_encoder(conn, weights_fingerprint())
         candidates = Candidates(None)  # the store's index is of the claims just deleted
         rows = conn.execute(
             select(attributions.c.id, attributions.c.content, attributions.c.version_id,

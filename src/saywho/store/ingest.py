@@ -28,6 +28,7 @@ from .. import __version__
 from ..errors import StoreError
 from ..extract import iso_published
 from ..model import Analysis, Article, Failure
+from .claim_rows import check_encoder
 from .claims import (
     Candidates,
     assign_claims,
@@ -110,8 +111,12 @@ class Writer:
         self.claim_index = claim_index(engine)
         self.candidates = Candidates(self.claim_index)
 
-    def begin_run(self, inputs: Sequence[str], analyser: str | None = None) -> int:
+    def begin_run(self, inputs: Sequence[str], analyser: str | None = None, claims: bool = True) -> int:
+        """Record a new run; with `claims`, first check that the store's claim vectors were made
+        by this saywho's weights (else StoreError: nothing is stored until they are rebuilt)."""
         with self._transaction("start an ingest run") as conn:
+            if claims:
+                check_encoder(conn)
             result = conn.execute(insert(ingest_runs).values(
                 started_at=_now(), inputs=json.dumps(list(inputs), ensure_ascii=False),
                 saywho_version=__version__, analyser=analyser, stored=0, updated=0, skipped=0, errors=0, completed=False,

@@ -134,7 +134,8 @@ def ingest(
 
     writer = Writer(engine)
     made_by = analyser_name(settings)
-    summary = IngestSummary(run_id=writer.begin_run(inputs, made_by), analyser=made_by)
+    claims = settings.claims
+    summary = IngestSummary(run_id=writer.begin_run(inputs, made_by, claims), analyser=made_by)
     hook = on_event or (lambda _outcome, _source: None)
     completed = False
 

@@ -231,6 +231,17 @@ claim_state = Table(
     Column("generation", Integer, nullable=False),
 )
 
+#: settings a store was made under, one row each: ``claims.encoder`` names the weights that
+#: embedded the stored claim vectors (`saywho.analyze.embed.weights_fingerprint`); vectors of other
+#: weights are not comparable with new ones, so a writer or search under other weights stops and
+#: asks for ``saywho claims rebuild``
+store_meta = Table(
+    "store_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
 #: an article's current body as a MinHash signature (`saywho.claims.copies`), and its LSH band
 #: keys, so syndicated copies of it are found by an indexed lookup
 article_signatures = Table(

@@ -31,7 +31,7 @@ from typing import Any, cast
 import numpy as np
 from sqlalchemy import Connection, Engine, func, select
 
-from ..analyze.embed import DIM, MODEL_NAME
+from ..analyze.embed import DIM, weights_fingerprint
 from .claim_rows import current_claims, rebuild_epoch
 from .schema import claims
 
@@ -79,7 +79,7 @@ class ClaimIndex:
             return
         try:
             state = json.loads(Path(f"{self.path}.json").read_text(encoding="utf-8"))
-            if state.get("model") != MODEL_NAME or state.get("dim") != DIM:
+            if state.get("model") != weights_fingerprint() or state.get("dim") != DIM:
                 return
             index = new_index()
             index.load(str(self.path))
@@ -95,7 +95,7 @@ class ClaimIndex:
             tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
             self.index.save(str(tmp))
             os.replace(tmp, self.path)
-            state = {"model": MODEL_NAME, "dim": DIM, "last_id": self.last_id, "epoch": self.epoch}
+            state = {"model": weights_fingerprint(), "dim": DIM, "last_id": self.last_id, "epoch": self.epoch}
             tmp_state = Path(f"{self.path}.{os.getpid()}.json.tmp")
             tmp_state.write_text(json.dumps(state), encoding="utf-8")
             os.replace(tmp_state, Path(f"{self.path}.json"))
