@@ -371,3 +371,17 @@ def test_store_claims_other_encoder_stops_writes_and_searches_until_rebuilt(engi
     assert not claims_stale(engine)
     Writer(engine).begin_run(["third"])
     assert similar(engine, "Washington covertly sponsors ISIS")
+
+
+def test_store_claims_the_shipped_encoder_is_the_fine_tuned_one() -> None:
+    """The package ships the fine-tuned top layers, the fingerprint names them, and their card
+    names the file it describes."""
+    import hashlib
+    import json
+
+    from saywho.analyze.embed import OVERLAY, weights_fingerprint
+
+    card = json.loads((OVERLAY.parent / "card.json").read_text(encoding="utf-8"))
+    digest = hashlib.sha256(OVERLAY.read_bytes()).hexdigest()
+    assert card["sha256"] == digest
+    assert weights_fingerprint().endswith(f"+claims-{digest[:12]}")

@@ -133,3 +133,18 @@ def test_writer_index_holds_committed_claims_only(engine: Engine, make: MakeFn) 
     writer.finish_run(writer.begin_run(["x"]), {})
     if index_path(engine) is not None:
         assert Path(f"{index_path(engine)}.json").is_file()
+
+
+def test_vector_index_then_embedding_in_a_fresh_process() -> None:
+    """A process that opens a claim index before it first embeds (the single writer of
+    `ingest --workers N`, whose workers embed, finding unattributed appearances) must not crash:
+    onnxruntime loaded after usearch's extension kills the process with SIGSEGV."""
+    import subprocess
+    import sys
+
+    code = ("from saywho.store.vector_index import new_index; new_index(); "
+            "from saywho.claims.cluster import dense_vectors; "
+            "print(dense_vectors(['the US is secretly funding IS']).shape)")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "(1, 384)"

@@ -55,6 +55,9 @@ def index_path(engine: Engine) -> Path | None:
 
 def new_index() -> Any:
     """An empty HNSW index of claim vectors (keys: unsigned integers)."""
+    # onnxruntime must be loaded before usearch's extension: imported after it, onnxruntime
+    # 1.32 crashes the process (SIGSEGV while loading its own extension, with usearch 2.26)
+    import onnxruntime  # noqa: F401
     from usearch.index import Index
 
     return Index(ndim=DIM, metric="cos", dtype="f16", connectivity=CONNECTIVITY,
