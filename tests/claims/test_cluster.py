@@ -7,6 +7,8 @@ by make). The benchmark (benchmarks/claims.py) measures the same code on 3,784 r
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -54,8 +56,30 @@ def test_embed_onnxruntime_and_the_numpy_reference_agree() -> None:
 
     texts = [*SAME_CLAIM, *OTHER_CLAIMS, "", "x" * 3000, "Ünïcödé — “quoted” 12,5 % 🙂"]
     encoder = get_encoder()
-    fast, reference = encoder.encode(texts), encoder.encode_reference(texts)
+    fast, reference = encoder.encode_float(texts), encoder.encode_reference(texts)
     assert np.min(np.sum(fast * reference, axis=1)) > 0.9999
+
+
+def test_embed_quantised_graph_stays_close_to_the_float_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`encode` runs int8 weights: its vectors stay close to the float graph's, and the
+    quantised graph is cached, rebuilt the same when the cache is lost, and an unreadable
+    cached file is replaced."""
+    from saywho.analyze import embed as embed_module
+
+    texts = [*SAME_CLAIM, *OTHER_CLAIMS, "", "x" * 3000, "Ünïcödé — “quoted” 12,5 % 🙂"]
+    encoder = embed_module.get_encoder()
+    agreement = np.sum(encoder.encode(texts) * encoder.encode_float(texts), axis=1)
+    assert agreement.min() > 0.97 and agreement.mean() > 0.985
+    monkeypatch.setattr(embed_module, "cache_dir", lambda: tmp_path)
+    first = embed_module.quantized_model(encoder)
+    cached = tmp_path / embed_module._cache_name()
+    assert cached.read_bytes() == first
+    cached.unlink()
+    assert embed_module.quantized_model(encoder) == first  # deterministic
+    cached.write_bytes(b"not a model")
+    fresh = embed_module.Encoder(encoder.path)
+    assert np.allclose(fresh.encode(texts[:2]), encoder.encode(texts[:2]), atol=1e-5)
+    assert cached.read_bytes() == first
 
 
 def test_embed_paraphrase_is_nearer_than_another_claim_about_the_same_subject() -> None:

@@ -384,4 +384,4 @@ def test_store_claims_the_shipped_encoder_is_the_fine_tuned_one() -> None:
     card = json.loads((OVERLAY.parent / "card.json").read_text(encoding="utf-8"))
     digest = hashlib.sha256(OVERLAY.read_bytes()).hexdigest()
     assert card["sha256"] == digest
-    assert weights_fingerprint().endswith(f"+claims-{digest[:12]}")
+    assert weights_fingerprint().endswith(f"+claims-{digest[:12]}+int8")

@@ -127,7 +127,7 @@ def test_writer_index_holds_committed_claims_only(engine: Engine, make: MakeFn) 
         vector = query(CLAIMS[2])
         # the claim just assigned in this transaction is found through its private index
         _assign_rows(conn, candidates, [(int(aid), CLAIMS[2], 0)], vector[None, :])
-        assert candidates.pending_clusters and candidates.clusters(conn, vector)[0] == candidates.pending_clusters[0]
+        assert candidates.pending_clusters and candidates.assigned(vector)[0] == candidates.pending_clusters[0]
         trans.rollback()
     assert len(index.index) == 2
     writer.finish_run(writer.begin_run(["x"]), {})

@@ -52,17 +52,20 @@ def states_claims(texts: Sequence[str]) -> list[bool]:
     An attribution's content is often the object of its cue, not a proposition: "declared *a
     state of emergency*", "announced *three days of mourning*", "endorsed *Joe Biden for
     president*". Those name acts and topics; followed across articles they group every article
-    on the topic, so they are not claims. Tagged by the spaCy pipeline's tagger alone.
+    on the topic, so they are not claims. Tagged by the spaCy pipeline's tagger alone: a verb is a
+    Penn tag ``VB*`` or ``MD`` (what the attribute ruler maps to VERB or AUX; skipping the ruler
+    halves the time, with the same answer on all 2,985 demo contents and CheckThat! statements
+    tried).
     """
     from ..analyze.nlp import get_nlp
 
     nlp = get_nlp()
     keep = [len(t.split()) >= MIN_CLAIM_WORDS for t in texts]
     wanted = [i for i, ok in enumerate(keep) if ok]
-    disabled = [name for name in nlp.pipe_names if name not in ("tok2vec", "tagger", "attribute_ruler")]
+    disabled = [name for name in nlp.pipe_names if name not in ("tok2vec", "tagger")]
     docs = nlp.pipe((claim_text(texts[i]) for i in wanted), disable=disabled, batch_size=256)
     for i, doc in zip(wanted, docs, strict=True):
-        keep[i] = any(t.pos_ in ("VERB", "AUX") for t in doc)
+        keep[i] = any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in doc)
     return keep
 
 

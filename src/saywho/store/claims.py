@@ -27,7 +27,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..analyze.embed import DIM, weights_fingerprint
@@ -150,38 +150,58 @@ class Candidates:
         self.pending.add(len(self.pending_clusters), vector.astype(np.float32))
         self.pending_clusters.append(cluster_id)
 
-    def clusters(self, conn: Connection, vector: np.ndarray) -> list[int]:
-        """The clusters of the claims nearest to `vector`, nearest first, each once."""
-        found: list[int] = []
-        if self.index is not None:
-            with self.index.lock:
-                keys = self.index.keys(vector, NEIGHBOURS)
-            if keys:
-                rank = {k: n for n, k in enumerate(keys)}
-                rows = conn.execute(select(claims.c.attribution_id, claims.c.cluster_id)
-                                    .where(claims.c.attribution_id.in_(keys))).all()  # fmt: skip
-                found += [int(cast(int, c)) for _, c in sorted(rows, key=lambda r: rank[int(cast(int, r[0]))])]
-        if self.pending is not None and len(self.pending):
-            hits = self.pending.search(vector.astype(np.float32), min(NEIGHBOURS, len(self.pending)))
-            found += [self.pending_clusters[int(k)] for k in np.asarray(hits.keys).ravel()]
-        return list(dict.fromkeys(found))
+    def committed(self, conn: Connection, vectors: np.ndarray) -> list[list[int]]:
+        """For each row of `vectors`, the clusters of the committed claims nearest to it,
+        nearest first (one index search and one query for all the rows)."""
+        found: list[list[int]] = [[] for _ in range(len(vectors))]
+        if self.index is None:
+            return found
+        with self.index.lock:
+            keys = self.index.keys_many(vectors, NEIGHBOURS)
+        every = sorted({k for row in keys for k in row})
+        if not every:
+            return found
+        cluster_of: dict[int, int] = {}
+        for start in range(0, len(every), _KEYS_PER_QUERY):
+            part = every[start : start + _KEYS_PER_QUERY]
+            rows = conn.execute(select(claims.c.attribution_id, claims.c.cluster_id)
+                                .where(claims.c.attribution_id.in_(part))).all()  # fmt: skip
+            cluster_of.update((int(cast(int, a)), int(cast(int, c))) for a, c in rows)
+        for n, row in enumerate(keys):
+            found[n] = [cluster_of[k] for k in row if k in cluster_of]  # claims that left: skipped
+        return found
+
+    def assigned(self, vector: np.ndarray) -> list[int]:
+        """The clusters of the claims this transaction assigned that are nearest to `vector`."""
+        if self.pending is None or not len(self.pending):
+            return []
+        hits = self.pending.search(vector.astype(np.float32), min(NEIGHBOURS, len(self.pending)))
+        return [self.pending_clusters[int(k)] for k in np.asarray(hits.keys).ravel()]
 
 
-def _clusters(conn: Connection, ids: list[int]) -> dict[int, tuple[int, np.ndarray]]:
-    """(size, vector sum) of the given clusters that hold claims."""
-    if not ids:
-        return {}
-    rows = conn.execute(
-        select(claim_clusters.c.id, claim_clusters.c.size, claim_clusters.c.vector_sum)
-        .where(claim_clusters.c.id.in_(ids), claim_clusters.c.size > 0)
-    ).all()  # fmt: skip
-    return {int(r[0]): (int(r[1]), np.frombuffer(bytes(r[2]), dtype=np.float32)) for r in rows}
+#: (size, vector sum) of clusters by id, as read or changed in this transaction; size 0: empty
+Sums = dict[int, tuple[int, np.ndarray]]
 
 
-def _dense_means(conn: Connection, ids: list[int], vector: np.ndarray) -> list[tuple[int, float]]:
+def _clusters(conn: Connection, ids: list[int], known: Sums | None = None) -> Sums:
+    """(size, vector sum) of the given clusters that hold claims: from `known` where it has
+    them, the others read from the store (and added to `known`)."""
+    known = {} if known is None else known
+    missing = sorted({c for c in ids if c not in known})
+    for start in range(0, len(missing), _KEYS_PER_QUERY):
+        part = missing[start : start + _KEYS_PER_QUERY]
+        rows = conn.execute(
+            select(claim_clusters.c.id, claim_clusters.c.size, claim_clusters.c.vector_sum)
+            .where(claim_clusters.c.id.in_(part))
+        ).all()  # fmt: skip
+        known.update((int(r[0]), (int(r[1]), np.frombuffer(bytes(r[2]), dtype=np.float32))) for r in rows)
+    return {c: known[c] for c in dict.fromkeys(ids) if c in known and known[c][0] > 0}
+
+
+def _dense_means(conn: Connection, ids: list[int], vector: np.ndarray, known: Sums | None = None) -> list[tuple[int, float]]:
     """(cluster id, mean dense similarity to `vector`) of the given live clusters, best first,
     at most `CANDIDATES`."""
-    means = [(cid, float(total @ vector) / size) for cid, (size, total) in _clusters(conn, ids).items()]
+    means = [(cid, float(total @ vector) / size) for cid, (size, total) in _clusters(conn, ids, known).items()]
     means.sort(key=lambda pair: (-pair[1], pair[0]))
     return means[:CANDIDATES]
 
@@ -207,17 +227,18 @@ def assign_claims(
 
 
 def _best_cluster(
-    conn: Connection, candidates: Candidates | None, vector: np.ndarray, lexical: object, text: str,
-    own: set[int], only: list[int] | None = None,
+    conn: Connection, ids: list[int], vector: np.ndarray, text: str,
+    own: set[int], known: Sums | None = None, fresh: dict[int, list[str]] | None = None,
 ) -> tuple[int | None, float]:
-    """The best cluster for one claim and its score; `own` are clusters holding a claim of the
-    same article (they count only at `SAME_ARTICLE_THRESHOLD`). A claim stating figures does not
-    join a cluster whose members state figures, none of them its own (`conflicting_figures`).
-    `only`: choose among these clusters (default: those of the nearest claims, `Candidates`);
-    of either, the `CANDIDATES` with the highest mean dense similarity are scored in full."""
-    ids = only if only is not None else candidates.clusters(conn, vector) if candidates else []
+    """The best cluster for one claim among the clusters `ids`, and its score; `own` are
+    clusters holding a claim of the same article (they count only at `SAME_ARTICLE_THRESHOLD`).
+    A claim stating figures does not join a cluster whose members state figures, none of them
+    its own (`conflicting_figures`). The `CANDIDATES` with the highest mean dense similarity are
+    scored in full, by `similarity`'s two parts (`text`'s character n-grams are only computed
+    then: most claims have no cluster within reach); `known`: cluster sums already read (see `_clusters`); `fresh`: claim texts
+    of clusters assigned in this batch and not yet written (they follow the stored members)."""
     # only clusters the dense part alone could carry over the threshold are worth reading
-    reachable = [(c, d) for c, d in _dense_means(conn, ids, vector)
+    reachable = [(c, d) for c, d in _dense_means(conn, ids, vector, known)
                  if DENSE_WEIGHT * d + (1 - DENSE_WEIGHT) >= STORE_THRESHOLD]  # fmt: skip
     if not reachable:
         return None, -1.0
@@ -235,11 +256,18 @@ def _best_cluster(
         select(ranked.c.cluster_id, ranked.c.content).where(ranked.c.n <= LEXICAL_MEMBERS)
     ):
         members.setdefault(int(cast(int, cid)), []).append(claim_text(str(content)))
+    for cid in ids:
+        if fresh and cid in fresh:
+            members[cid] = (members.get(cid, []) + fresh[cid])[:LEXICAL_MEMBERS]
     stated = figures(text)
     # every member's character n-gram similarity to the claim, in one pass over all the texts
     order = [cid for cid, _ in reachable if members.get(cid)]
     every = [t for cid in order for t in members[cid]]
-    sims = (lexical_vectors(every) @ lexical.T).toarray().ravel() if every else np.zeros(0)  # type: ignore[attr-defined]
+    # (the claim's nonzero columns only: a product with its transpose converts a 2**20-row
+    # column, 2× slower)
+    lexical = lexical_vectors([text])
+    sims = (np.asarray(lexical_vectors(every)[:, lexical.indices] @ lexical.data).ravel()
+            if every else np.zeros(0))  # fmt: skip
     lexical_means: dict[int, float] = {}
     at = 0
     for cid in order:
@@ -391,28 +419,43 @@ def _rebuild_unattributed(conn: Connection, chosen: list[tuple[int, str, int]]) 
 def _assign_rows(conn: Connection, candidates: Candidates, rows: list[tuple[int, str, int]],
                  dense: np.ndarray) -> None:
     """Assign claims (attribution id, text, article version id) with their vectors, in order."""
-    lexical = lexical_vectors([claim_text(t) for _, t, _ in rows])
     taken: dict[int, set[int]] = {}
+    near = candidates.committed(conn, dense)
+    known: Sums = {}
+    _clusters(conn, [c for row in near for c in row], known)  # every candidate's sums, one query
+    changed: set[int] = set()
+    fresh: dict[int, list[str]] = {}
+    stored: list[dict[str, Any]] = []
     for n, (aid, text, version) in enumerate(rows):
         vector = dense[n]
         own = taken.setdefault(version, set())
-        best, best_score = _best_cluster(conn, candidates, vector, lexical[n], claim_text(text), own)
+        ids = list(dict.fromkeys(near[n] + candidates.assigned(vector)))
+        best, best_score = _best_cluster(conn, ids, vector, claim_text(text), own, known, fresh)
         if best is not None and best_score >= STORE_THRESHOLD:
-            before, total = _clusters(conn, [best])[best]
-            size, total = before + 1, total + vector
-            conn.execute(update(claim_clusters).where(claim_clusters.c.id == best)
-                         .values(size=size, vector_sum=total.astype(np.float32).tobytes()))
+            size, total = known[best]
+            known[best] = (size + 1, total + vector)
+            changed.add(best)
             cluster_id = best
         else:
-            total, size = vector.copy(), 1
             result = conn.execute(insert(claim_clusters).values(
-                size=1, vector_sum=total.astype(np.float32).tobytes(), first_claim_id=aid))
+                size=1, vector_sum=vector.astype(np.float32).tobytes(), first_claim_id=aid))
             assert result.inserted_primary_key is not None
             cluster_id = int(result.inserted_primary_key[0])
-        conn.execute(insert(claims).values(
-            attribution_id=aid, cluster_id=cluster_id, vector=vector.astype(np.float16).tobytes()))
+            known[cluster_id] = (1, vector.astype(np.float32).copy())
+        fresh.setdefault(cluster_id, []).append(claim_text(text))
+        stored.append({"attribution_id": aid, "cluster_id": cluster_id,
+                       "vector": vector.astype(np.float16).tobytes()})  # fmt: skip
         candidates.add(vector, cluster_id)
         own.add(cluster_id)
+    # the clusters' new sums and the claims, each in one statement
+    if changed:
+        conn.execute(
+            update(claim_clusters).where(claim_clusters.c.id == bindparam("cid"))
+            .values(size=bindparam("new_size"), vector_sum=bindparam("new_sum")),
+            [{"cid": c, "new_size": known[c][0], "new_sum": known[c][1].astype(np.float32).tobytes()}
+             for c in sorted(changed)],
+        )  # fmt: skip
+    conn.execute(insert(claims), stored)
 
 
 #: sentences shorter or longer than this (words) are not searched for unattributed appearances
@@ -531,10 +574,9 @@ def find_unattributed(
         return 0
     said = [claim_text(text[start:end]) for start, end, _ in pending]
     dense = dense_vectors(said).astype(np.float16).astype(np.float32)
-    lexical = lexical_vectors(said)
     stored = 0
     for n, (start, end, ids) in enumerate(pending):
-        best, score = _best_cluster(conn, None, dense[n], lexical[n], said[n], set(), only=ids)
+        best, score = _best_cluster(conn, ids, dense[n], said[n], set())
         if best is not None and score >= STORE_THRESHOLD:
             conn.execute(insert(claim_appearances).values(
                 cluster_id=best, version_id=version_id, start=start, end=end, score=round(score, 4)))

@@ -37,6 +37,11 @@ from .schema import claims
 
 #: HNSW parameters: on 100,000 claim-like vectors, recall@10 0.99 and 0.09 ms a search
 CONNECTIVITY, EXPANSION_ADD, EXPANSION_SEARCH = 16, 64, 64
+#: below this many indexed claims a search compares with every one of them (about a millisecond
+#: at the limit): exact answers, so small stores cluster the same however their claims arrived
+#: (an HNSW graph built in one batch, as after a crash or a copy, differs from one built claim by
+#: claim, and can miss even an identical vector among many near-duplicates)
+EXACT_BELOW = 20_000
 CHUNK = 50_000
 
 _lock = threading.Lock()
@@ -140,8 +145,20 @@ class ClaimIndex:
         (some may have left the store since they were indexed)."""
         if self.index is None or len(self.index) == 0:
             return []
-        found = self.index.search(query.astype(np.float32), min(len(self.index), count))
+        found = self.index.search(query.astype(np.float32), min(len(self.index), count),
+                                  exact=len(self.index) < EXACT_BELOW)
         return [int(k) for k in np.asarray(found.keys).ravel()]
+
+    def keys_many(self, queries: np.ndarray, count: int) -> list[list[int]]:
+        """`keys` for each row of `queries`, in one search."""
+        if self.index is None or len(self.index) == 0 or not len(queries):
+            return [[] for _ in range(len(queries))]
+        found = self.index.search(queries.astype(np.float32), min(len(self.index), count),
+                                  exact=len(self.index) < EXACT_BELOW)
+        if len(queries) == 1:  # one query gives `Matches`, several `BatchMatches`
+            return [[int(k) for k in np.asarray(found.keys).ravel()]]
+        keys, counts = np.asarray(found.keys), np.asarray(found.counts).ravel()
+        return [[int(k) for k in keys[n, : counts[n]]] for n in range(len(queries))]
 
     def search(self, conn: Connection, query: np.ndarray, top: int) -> list[tuple[int, float]]:
         """The `top` current claims nearest to the unit vector `query`: (attribution id, cosine),
