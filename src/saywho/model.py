@@ -168,3 +168,29 @@ class Analysis:
     analyser: str = ""
     #: the body's sentences as the parser split them (offsets into `Article.text`)
     sentences: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FactCheck:
+    """A published fact-check (schema.org ``ClaimReview``), as `saywho.factchecks` reads it."""
+
+    #: the claim as the fact-check states it
+    claim_reviewed: str
+    #: who made the claim, as the fact-check names them
+    claimant: str | None
+    #: when the claim was made (ISO day)
+    claim_date: str | None
+    #: the rating as the fact-checker wrote it ("Pants on Fire!", "Mixture", "Falso")
+    rating: str | None
+    #: the rating normalised: false, mostly_false, mixed, mostly_true, true, unverifiable or other
+    verdict: str
+    #: who checked it (the review's author, else its publisher)
+    fact_checker: str | None
+    #: when the fact-check was published (ISO day)
+    review_date: str | None
+    url: str | None
+    language: str | None
+    #: the ClaimReview's own identifier, when it has one
+    identifier: str | None
+    #: where it was read: a path or URL, with the record's position (``FILE#line 3``)
+    source: str
