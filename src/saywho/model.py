@@ -192,5 +192,7 @@ class FactCheck:
     language: str | None
     #: the ClaimReview's own identifier, when it has one
     identifier: str | None
+    #: the fact-check's headline (``headline`` or ``name``), when it has one
+    title: str | None
     #: where it was read: a path or URL, with the record's position (``FILE#line 3``)
     source: str

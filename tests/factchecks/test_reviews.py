@@ -22,6 +22,7 @@ REVIEW = {
     "@context": "https://schema.org",
     "@type": "ClaimReview",
     "url": "https://factcheck.example/2023/01/us-isis",
+    "headline": "No, the US is not sponsoring  Islamic State",
     "identifier": {"@type": "PropertyValue", "propertyID": "fc-id", "value": "fc-2023-0117"},
     "claimReviewed": "The United States  is covertly sponsoring\nIslamic State militants in Afghanistan.",
     "datePublished": "2023-01-24T09:30:00+00:00",
@@ -60,6 +61,7 @@ def test_reviews_json_ld_in_a_graph_with_everything_read() -> None:
     assert (check.rating, check.verdict) == ("Pants on Fire!", "false")
     assert (check.fact_checker, check.review_date) == ("Example Fact Check", "2023-01-24")
     assert (check.url, check.language, check.identifier) == (REVIEW["url"], "en", "fc-2023-0117")
+    assert check.title == "No, the US is not sponsoring Islamic State"
     assert check.source == "page.html"
 
 

@@ -4,7 +4,7 @@ A fact-check is published as a ``ClaimReview``: the claim reviewed (``claimRevie
 it and when (``itemReviewed``, a ``Claim`` with ``author`` and ``datePublished``), the rating
 (``reviewRating``: ``alternateName`` as written, optionally ``ratingValue`` on a scale), the
 fact-checker (``author``, else ``publisher``), the review's date (``datePublished``), ``url``,
-``inLanguage`` and ``identifier``. Readers here, each yielding `FactCheck` records or
+``inLanguage``, ``identifier`` and its headline (``headline`` or ``name``). Readers here, each yielding `FactCheck` records or
 `BadRecord`s (a record that cannot be read is reported with its position, and reading goes on):
 
 - `from_json`: a JSON document holding ClaimReviews anywhere: one object, an array, a JSON-LD
@@ -12,7 +12,8 @@ fact-checker (``author``, else ``publisher``), the review's date (``datePublishe
   [ClaimReview, …]}, …]}``);
 - `from_jsonl`: one such document per line;
 - `from_csv`: a table with named columns (``claim``, ``claimant``, ``claim_date``, ``rating``,
-  ``url``, ``publisher``, ``review_date``, ``language``, and optionally ``identifier``);
+  ``url``, ``publisher``, ``review_date``, ``language``, and optionally ``identifier`` and
+  ``title``);
 - `from_html`: the JSON-LD and microdata of a web page, read by ``extruct``.
 
 The verdict is `saywho.factchecks.verdicts.verdict` of the rating. Dates are kept as the ISO
@@ -99,6 +100,7 @@ def from_claim_review(node: Mapping[str, Any], position: str) -> FactCheck:
         url=_text(node.get("url")) or _text(node.get("@id")),
         language=_language(node.get("inLanguage")),
         identifier=_identifier(node.get("identifier")),
+        title=(_text(node.get("headline")) or _text(node.get("name")) or "")[:MAX_CLAIM_CHARS] or None,
         source=position,
     )
 
@@ -152,7 +154,7 @@ def from_csv(text: str, source: str) -> Iterator[FactCheck | BadRecord]:
             claim_date=_day(row.get("claim_date")), rating=written, verdict=verdict(written),
             fact_checker=_text(row.get("publisher")), review_date=_day(row.get("review_date")),
             url=_text(row.get("url")), language=_text(row.get("language")),
-            identifier=_text(row.get("identifier")), source=position,
+            identifier=_text(row.get("identifier")), title=_text(row.get("title")), source=position,
         )  # fmt: skip
 
 

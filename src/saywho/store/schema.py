@@ -242,6 +242,35 @@ store_meta = Table(
     Column("value", Text, nullable=False),
 )
 
+#: imported fact-checks (schema.org ClaimReview, `saywho.factchecks`), one row a version: `key`
+#: names the fact-check across imports (its identifier, else its URL, else its content); a review
+#: imported again unchanged is skipped, changed it becomes the key's next version and the only
+#: current one. `vector`: the claim reviewed embedded like claims (float16 × 384)
+fact_checks = Table(
+    "fact_checks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(600), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("current", Boolean, nullable=False, index=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("claim_reviewed", Text, nullable=False),
+    Column("claimant", Text),
+    Column("claim_date", String(10)),
+    Column("rating", Text),
+    Column("verdict", String(16), nullable=False, index=True),
+    Column("fact_checker", Text),
+    Column("review_date", String(10)),
+    Column("url", Text),
+    Column("language", String(35)),
+    Column("identifier", Text),
+    Column("title", Text),
+    Column("source", Text, nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("vector", LargeBinary, nullable=False),
+    UniqueConstraint("key", "version", name="uq_fact_checks_key_version"),
+)
+
 #: an article's current body as a MinHash signature (`saywho.claims.copies`), and its LSH band
 #: keys, so syndicated copies of it are found by an indexed lookup
 article_signatures = Table(

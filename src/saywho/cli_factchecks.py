@@ -1,0 +1,299 @@
+"""The fact-check commands of `saywho`: `factchecks import`, `factchecks list`, `factchecks show`.
+Registered on `saywho.cli.app` when `saywho.cli` loads."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .cli import _fail, app, err, load_settings
+from .cli_store import DbOpt, _checked, _engine
+from .config import Settings
+from .errors import SaywhoError
+from .factchecks import VERDICTS, BadRecord, from_csv, from_html, from_json, from_jsonl
+from .model import FactCheck
+
+factchecks_app = typer.Typer(help="Fact-checks (schema.org ClaimReview): import, list, show.",
+                             no_args_is_help=True)  # fmt: skip
+app.add_typer(factchecks_app, name="factchecks")
+
+
+class InputFormat(str, Enum):
+    auto = "auto"
+    html = "html"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
+_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".html": "html",
+             ".htm": "html"}  # fmt: skip
+
+
+def read_fact_checks(name: str, settings: Settings, fmt: str = "auto") -> Iterator[FactCheck | BadRecord]:
+    """The fact-checks of one input: a file (by its suffix, else its content), ``-`` (JSONL on
+    stdin) or an http(s) URL (fetched as ``saywho ingest --fetch`` would). JSONL and CSV are read
+    as they stream; a JSON document or page is read whole, up to ``--max-bytes``."""
+    if name == "-":
+        yield from from_jsonl(_lines(sys.stdin.buffer, "stdin"), "stdin")
+        return
+    if name.startswith(("http://", "https://")):
+        yield from _read_url(name, settings, fmt)
+        return
+    path = Path(name)
+    if not path.is_file():
+        yield BadRecord(name, "no such file" if not path.exists() else "not a regular file")
+        return
+    kind = fmt if fmt != "auto" else _SUFFIXES.get(path.suffix.casefold(), "")
+    try:
+        if kind == "jsonl":
+            with path.open("rb") as stream:
+                yield from from_jsonl(_lines(stream, name), name)
+            return
+        size = path.stat().st_size
+        if size > settings.max_bytes:
+            yield BadRecord(name, f"{size / 2**20:.1f} MiB is over --max-bytes ({settings.max_bytes / 2**20:.0f} MiB) "
+                                  "for a document read whole (JSONL and CSV stream: give the records as JSONL)")  # fmt: skip
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield BadRecord(name, f"cannot read ({exc.strerror or exc})")
+        return
+    yield from _parse(data, name, kind, url=None)
+
+
+def _read_url(url: str, settings: Settings, fmt: str) -> Iterator[FactCheck | BadRecord]:
+    from .sources.http import fetch_url
+
+    try:
+        raw = fetch_url(url, settings)
+    except SaywhoError as exc:
+        yield BadRecord(url, str(exc))
+        return
+    kind = fmt if fmt != "auto" else ("json" if "json" in (raw.media_type or "") else "")
+    yield from _parse(raw.data, url, kind, url=raw.hints.url or url, charset=raw.charset)
+
+
+def _parse(data: bytes, name: str, kind: str, url: str | None, charset: str | None = None) -> Iterator[FactCheck | BadRecord]:
+    from .extract.decode import decode
+
+    if b"\x00" in data[:4096]:
+        yield BadRecord(name, "binary data, not a fact-check document")
+        return
+    try:
+        text = decode(data, source=name, declared=charset, html=kind in ("html", ""))
+    except SaywhoError as exc:
+        yield BadRecord(name, str(exc))
+        return
+    if not kind:  # sniffed: JSON starts with a bracket, a table with a header naming "claim"
+        head = text.lstrip("\ufeff \t\r\n")[:1]
+        first = text.lstrip("\ufeff").split("\n", 1)[0].casefold()
+        kind = "json" if head in "{[" and head else "csv" if "claim" in first and "," in first else "html"
+    if kind == "json":
+        stripped = text.lstrip("\ufeff")
+        lines = stripped.splitlines()
+        if len(lines) > 1 and all(line.strip().startswith("{") for line in lines if line.strip()):
+            try:
+                json.loads(stripped)
+            except json.JSONDecodeError:  # one object a line: JSON Lines under a .json name
+                yield from from_jsonl(lines, name)
+                return
+        yield from from_json(stripped, name)
+    elif kind == "jsonl":
+        yield from from_jsonl(text.splitlines(), name)
+    elif kind == "csv":
+        yield from from_csv(text.lstrip("\ufeff"), name)
+    else:
+        yield from from_html(text, name, url=url)
+
+
+def _lines(stream: object, name: str) -> Iterator[str]:
+    """Decoded lines of a byte stream; an undecodable line is passed on as a line that is not
+    JSON (reported with its number)."""
+    for raw in stream:  # type: ignore[attr-defined]
+        try:
+            yield raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            yield "\x00 not UTF-8"
+
+
+@factchecks_app.command("import")
+def import_command(
+    inputs: Annotated[list[str], typer.Argument(help="Files (JSON, JSONL, CSV, HTML), - for JSONL on stdin, or "
+                                                "http(s) URLs of fact-check pages or feeds.", show_default=False)],
+    input_format: Annotated[InputFormat, typer.Option("--format", "-f", help="How to read the inputs "
+                                                      "(auto: by suffix, else by content).")] = InputFormat.auto,
+    db: DbOpt = None,
+) -> None:
+    """Import fact-checks (schema.org ClaimReview) into the store: idempotent by identifier or
+    URL; a changed review becomes a new version. Bad records are reported with their position and
+    skipped; everything else is stored."""
+    from .store.factchecks import import_fact_checks
+
+    settings = load_settings(db=db)
+    engine = _engine(db, create=True)
+    progress = Progress(SpinnerColumn(), TextColumn("importing fact-checks"), MofNCompleteColumn(),
+                        TextColumn("{task.fields[errors]} errors"), TimeElapsedColumn(), console=err,
+                        transient=True, disable=not err.is_terminal)  # fmt: skip
+    errors = 0
+
+    def on_event(outcome: str, where: str) -> None:
+        nonlocal errors
+        errors += outcome == "error"
+        progress.update(task, advance=1, errors=errors)
+
+    def records() -> Iterator[FactCheck | BadRecord]:
+        for name in inputs:
+            yield from read_fact_checks(name, settings, input_format.value)
+
+    with progress:
+        task = progress.add_task("import", total=None, errors=0)
+        summary = _checked(lambda: import_fact_checks(engine, records(), on_event))
+    for bad in summary.bad:
+        err.print(f"saywho: skipped: {bad.position}: {bad.reason}", markup=False, highlight=False)
+    err.print(f"saywho: {summary.stored} fact-checks stored, {summary.updated} updated (new versions), "
+              f"{summary.skipped} already stored, {summary.errors} bad records", markup=False, highlight=False)  # fmt: skip
+    if summary.errors and not (summary.stored or summary.updated or summary.skipped):
+        raise typer.Exit(1)
+
+
+@factchecks_app.command("list")
+def list_command(
+    verdict: Annotated[str | None, typer.Option("--verdict", help=f"Only this verdict: {', '.join(VERDICTS)}.")] = None,
+    fact_checker: Annotated[str | None, typer.Option("--fact-checker", help="Only this fact-checker's.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=10_000, help="How many.")] = 20,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many first.")] = 0,
+    output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+    db: DbOpt = None,
+) -> None:
+    """The stored fact-checks, newest review first."""
+    from .store.factchecks import list_fact_checks
+
+    if verdict is not None and verdict not in VERDICTS:
+        _fail(f"--verdict {verdict!r}: not a verdict (choose from {', '.join(VERDICTS)})", 2)
+    total, found = _checked(lambda: list_fact_checks(_engine(db), verdict, fact_checker, limit, offset))
+    if output_format is ListFormat.json:
+        typer.echo(json.dumps({"total": total, "data": [f.to_dict() for f in found]}, ensure_ascii=False, indent=2))
+        return
+    if output_format is ListFormat.jsonl:
+        for f in found:
+            typer.echo(json.dumps(f.to_dict(), ensure_ascii=False))
+        return
+    table = Table(title=f"fact-checks: {total} (showing {len(found)})", title_justify="left")
+    for column in ("id", "claim reviewed", "claimant", "verdict", "rating", "fact-checker", "reviewed"):
+        table.add_column(column)
+    for f in found:
+        c = f.check
+        table.add_row(str(f.id), escape(c.claim_reviewed), escape(c.claimant or "—"), c.verdict,
+                      escape(c.rating or "—"), escape(c.fact_checker or "—"), c.review_date or "—")  # fmt: skip
+    Console(soft_wrap=False).print(table)
+
+
+@factchecks_app.command("show")
+def show_command(
+    fact_check_id: Annotated[int, typer.Argument(help="A fact-check's id (see saywho factchecks list).", min=1)],
+    output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="table or json.")] = ListFormat.table,
+    db: DbOpt = None,
+) -> None:
+    """One fact-check, with every version imported of it."""
+    from .store.factchecks import get_fact_check
+
+    found, versions = _checked(lambda: get_fact_check(_engine(db), fact_check_id))
+    if output_format is not ListFormat.table:
+        typer.echo(json.dumps({**found.to_dict(), "versions": [v.to_dict() for v in versions]}, ensure_ascii=False,
+                              indent=2 if output_format is ListFormat.json else None))  # fmt: skip
+        return
+    c = found.check
+    typer.echo(f"fact-check {found.id} (version {found.version} of {len(versions)}): {c.claim_reviewed}")
+    typer.echo(f"claimed by {c.claimant or '—'} on {c.claim_date or '—'}")
+    typer.echo(f"rated {c.rating or '—'} ({c.verdict}) by {c.fact_checker or '—'} on {c.review_date or '—'}")
+    typer.echo(f"{c.url or '(no URL)'}" + (f" · {c.language}" if c.language else "")
+               + (f" · identifier {c.identifier}" if c.identifier else ""))  # fmt: skip
+    typer.echo(f"read from {c.source}")
+
+
+def _queries(texts: list[str], file: str | None) -> list[tuple[str, str]]:
+    """(id, text) of the texts to match: the arguments (ids 1, 2, …) or `file` (one text a line,
+    or JSONL with ``id`` and ``text``; - for stdin)."""
+    if texts and file:
+        _fail("give texts or --file, not both", 2)
+    if not file:
+        if not texts or not any(t.strip() for t in texts):
+            _fail("nothing to match: give texts or --file", 2)
+        return [(str(n), t) for n, t in enumerate(texts, 1)]
+    try:
+        raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"{file}: cannot read ({getattr(exc, 'strerror', None) or exc})", 2)
+        raise  # unreachable
+    lines = [line for line in raw.splitlines() if line.strip()]
+    as_json = bool(lines) and all(line.lstrip().startswith("{") for line in lines)
+    out: list[tuple[str, str]] = []
+    for number, line in enumerate(lines, 1):
+        if not as_json:
+            out.append((str(number), line.strip()))
+            continue
+        try:
+            record = json.loads(line)
+            text = record["text"]
+            if not isinstance(text, str):
+                raise TypeError("text is not a string")
+            out.append((str(record.get("id", number)), text))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            err.print(f"saywho: skipped: {file}#line {number}: not a JSON object with a text ({exc})",
+                      markup=False, highlight=False)  # fmt: skip
+    if not out:
+        _fail(f"{file}: no text to match", 2)
+    return out
+
+
+@factchecks_app.command("match")
+def match_command(
+    texts: Annotated[list[str] | None, typer.Argument(help="Statements to match.", show_default=False)] = None,
+    file: Annotated[str | None, typer.Option("--file", help="One statement a line, or JSONL with id and text; "
+                                             "- for stdin.")] = None,
+    top: Annotated[int, typer.Option("--top", "-k", min=1, max=100, help="Fact-checks per statement.")] = 5,
+    output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="table, json, or jsonl "
+                                                      "(one line a statement).")] = ListFormat.table,
+    db: DbOpt = None,
+) -> None:
+    """Rank the stored fact-checks for each statement: are these claims already fact-checked?"""
+    from .store.factchecks import match_fact_checks
+
+    queries = _queries(list(texts or []), file)
+    engine = _engine(db)
+    results = _checked(lambda: match_fact_checks(engine, [t for _, t in queries], top))
+    rows: list[dict[str, Any]] = [{"id": qid, "text": text, "matches": [m.to_dict() for m in found]}
+            for (qid, text), found in zip(queries, results, strict=True)]  # fmt: skip
+    if output_format is ListFormat.jsonl:
+        for row in rows:
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if output_format is ListFormat.json:
+        typer.echo(json.dumps({"data": rows}, ensure_ascii=False, indent=2))
+        return
+    out = Console(soft_wrap=False)
+    for row in rows:
+        table = Table(title=f"{row['id']}: {escape(str(row['text']))}", title_justify="left")
+        for column in ("score", "claim reviewed", "claimant", "verdict", "fact-checker", "url"):
+            table.add_column(column)
+        for m in row["matches"]:
+            table.add_row(f"{m['score']:.3f}", escape(m["claim_reviewed"]), escape(m["claimant"] or "—"),
+                          m["verdict"], escape(m["fact_checker"] or "—"), escape(m["url"] or "—"))  # fmt: skip
+        out.print(table)

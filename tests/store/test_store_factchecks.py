@@ -1,0 +1,190 @@
+"""Fact-checks in the store (both databases) and `saywho factchecks import|list|show`."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import Engine, func, select
+from typer.testing import CliRunner, Result
+
+from saywho.cli import app
+from saywho.factchecks import BadRecord, from_jsonl
+from saywho.model import FactCheck
+from saywho.store.factchecks import (
+    fact_check_key,
+    get_fact_check,
+    import_fact_checks,
+    list_fact_checks,
+)
+from saywho.store.schema import fact_checks
+
+CHECK = FactCheck(
+    claim_reviewed="The United States is covertly sponsoring Islamic State militants in Afghanistan.",
+    claimant="Zamir Kabulov", claim_date="2023-01-20", rating="False", verdict="false",
+    fact_checker="Example Fact Check", review_date="2023-01-24", url="https://factcheck.example/us-isis",
+    language="en", identifier=None, title=None, source="fc.jsonl#line 1",
+)  # fmt: skip
+
+
+def review(n: int, rating: str = "False", **extra: object) -> dict[str, object]:
+    return {"@type": "ClaimReview", "claimReviewed": f"Claim number {n} about the war in Afghanistan",
+            "url": f"https://factcheck.example/{n}", "reviewRating": {"alternateName": rating},
+            "author": {"@type": "Organization", "name": "Example Fact Check"},
+            "datePublished": f"2023-02-{n % 28 + 1:02d}", **extra}  # fmt: skip
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args), env={"SAYWHO_DETECT_LANGUAGE": "0"})
+
+
+def test_factchecks_import_is_idempotent_and_a_change_is_a_new_version(engine: Engine) -> None:
+    first = import_fact_checks(engine, [CHECK, dataclasses.replace(CHECK, url="https://factcheck.example/2",
+                                                                  claim_reviewed="Another claim entirely")])
+    assert (first.stored, first.updated, first.skipped, first.errors) == (2, 0, 0, 0)
+    again = import_fact_checks(engine, [dataclasses.replace(CHECK, source="elsewhere.json")])
+    assert (again.stored, again.skipped) == (0, 1)  # where it was read from is not its content
+    changed = import_fact_checks(engine, [dataclasses.replace(CHECK, rating="Pants on Fire", verdict="false")])
+    assert (changed.stored, changed.updated) == (0, 1)
+    total, found = list_fact_checks(engine)
+    assert total == 2
+    current = next(f for f in found if f.check.url == CHECK.url)
+    assert (current.version, current.check.rating) == (2, "Pants on Fire")
+    shown, versions = get_fact_check(engine, current.id)
+    assert [v.check.rating for v in versions] == ["False", "Pants on Fire"] and shown.id == current.id
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(fact_checks)) == 3
+        blob = conn.scalar(select(fact_checks.c.vector).where(fact_checks.c.id == current.id))
+    vector = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+    assert vector.shape == (384,) and abs(float(np.linalg.norm(vector)) - 1) < 0.01
+
+
+def test_factchecks_import_reports_bad_records_and_goes_on(engine: Engine) -> None:
+    lines = [json.dumps(review(1)), "{broken", json.dumps({"@type": "ClaimReview", "url": "x"}), json.dumps(review(2))]
+    events: list[tuple[str, str]] = []
+    summary = import_fact_checks(engine, from_jsonl(lines, "f.jsonl"), lambda o, w: events.append((o, w)), batch=2)
+    assert (summary.stored, summary.errors) == (2, 2)
+    assert [b.position for b in summary.bad] == ["f.jsonl#line 2", "f.jsonl#line 3"]
+    assert sorted(events) == [("error", "f.jsonl#line 2"), ("error", "f.jsonl#line 3"),
+                              ("stored", "f.jsonl#line 1"), ("stored", "f.jsonl#line 4")]  # fmt: skip
+
+
+def test_factchecks_same_key_twice_in_one_batch_keeps_one_current(engine: Engine) -> None:
+    summary = import_fact_checks(engine, [CHECK, dataclasses.replace(CHECK, rating="Mostly false",
+                                                                    verdict="mostly_false")])  # fmt: skip
+    assert (summary.stored, summary.updated) == (1, 1)
+    total, found = list_fact_checks(engine)
+    assert total == 1 and found[0].check.verdict == "mostly_false" and found[0].version == 2
+
+
+def test_factchecks_keys_identifier_then_url_then_content() -> None:
+    assert fact_check_key(dataclasses.replace(CHECK, identifier="fc-1")) == "id:fc-1"
+    assert fact_check_key(CHECK) == f"url:{CHECK.url}"
+    several = dataclasses.replace(CHECK, source="page.html#review 2")
+    assert fact_check_key(several).startswith(f"url:{CHECK.url}|")  # one page, several reviews
+    assert fact_check_key(dataclasses.replace(CHECK, url=None)).startswith("sha:")
+
+
+def test_factchecks_list_filters_by_verdict_and_fact_checker(engine: Engine) -> None:
+    import_fact_checks(engine, [
+        CHECK,
+        dataclasses.replace(CHECK, url="https://b.example/1", verdict="true", rating="True", fact_checker="Other"),
+    ])  # fmt: skip
+    assert [f.check.url for f in list_fact_checks(engine, verdict="true")[1]] == ["https://b.example/1"]
+    assert list_fact_checks(engine, fact_checker="example fact check")[0] == 1
+
+
+def test_factchecks_cli_import_list_show_and_bad_inputs(tmp_path: Path) -> None:
+    db = str(tmp_path / "fc.db")
+    feed = tmp_path / "feed.json"
+    feed.write_text(json.dumps({"dataFeedElement": [{"item": [review(1), review(2, "Mixture")]}]}))
+    table = tmp_path / "t.csv"
+    table.write_text("claim,claimant,rating,url,publisher,review_date\n"
+                     "Crime fell 10%,Donald Trump,pants-fire,https://pf.example/1,PolitiFact,2017-08-23\n"
+                     ",nobody,false,,,\n")  # fmt: skip
+    binary = tmp_path / "image.html"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
+    result = invoke("factchecks", "import", str(feed), str(table), str(binary), str(tmp_path / "missing.json"), "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "3 fact-checks stored" in result.stderr and "3 bad records" in result.stderr
+    assert f"{table}#row 3: no claim" in result.stderr and "missing.json: no such file" in result.stderr
+    assert "image.html: binary data" in result.stderr
+    assert "Traceback" not in result.output
+    listed = invoke("factchecks", "list", "--db", db, "--format", "jsonl", "--verdict", "false")
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert {r["claimant"] for r in rows} == {"Donald Trump", None} and len(rows) == 2
+    shown = invoke("factchecks", "show", str(rows[0]["id"]), "--db", db)
+    assert shown.exit_code == 0 and "version 1 of 1" in shown.stdout
+    assert invoke("factchecks", "show", "999", "--db", db).exit_code == 2
+    assert invoke("factchecks", "list", "--verdict", "wrong", "--db", db).exit_code == 2
+    only_bad = invoke("factchecks", "import", str(tmp_path / "missing.json"), "--db", db)
+    assert only_bad.exit_code == 1 and "no such file" in only_bad.stderr
+
+
+def test_factchecks_cli_big_inputs_stream_or_are_refused_in_one_line(tmp_path: Path) -> None:
+    """A 50 MB JSON document is over --max-bytes: refused with the way out; a 50 MB JSON Lines
+    file streams: its one huge broken line is one bad record, the good line is stored."""
+    db = str(tmp_path / "fc.db")
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps({"dataFeedElement": [{"item": [review(1, claimText="x" * (50 * 2**20))]}]}))
+    refused = invoke("factchecks", "import", str(big), "--db", db)
+    assert refused.exit_code == 1 and "over --max-bytes" in refused.stderr and "JSONL" in refused.stderr
+    lines = tmp_path / "big.jsonl"
+    with lines.open("w") as out:
+        out.write(json.dumps(review(1)) + "\n")
+        out.write('{"@type": "ClaimReview", "claimReviewed": "' + "y" * (50 * 2**20) + "\n")
+    streamed = invoke("factchecks", "import", str(lines), "--db", db)
+    assert streamed.exit_code == 0 and "1 fact-checks stored" in streamed.stderr
+    assert f"{lines}#line 2: not JSON" in streamed.stderr
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\ufeff"])
+def test_factchecks_empty_inputs_are_one_bad_record(tmp_path: Path, text: str) -> None:
+    from saywho.cli_factchecks import read_fact_checks
+    from saywho.config import Settings
+
+    path = tmp_path / "empty.json"
+    path.write_text(text)
+    (bad,) = list(read_fact_checks(str(path), Settings(detect_language=False)))
+    assert isinstance(bad, BadRecord) and bad.position == str(path)
+
+
+def test_factchecks_match_ranks_the_fact_check_of_a_paraphrase_first(engine: Engine) -> None:
+    from saywho.store.factchecks import match_fact_checks
+
+    import_fact_checks(engine, [
+        CHECK,
+        dataclasses.replace(CHECK, url="https://b.example/1", claim_reviewed="The war in Afghanistan cost the US "
+                            "more than two trillion dollars."),
+        dataclasses.replace(CHECK, url="https://b.example/2", claim_reviewed="Drinking hot water kills the coronavirus."),
+    ])  # fmt: skip
+    found = match_fact_checks(engine, ["Washington is secretly funding ISIS in Afghanistan",
+                                       "hot drinks cure covid"], top=2)  # fmt: skip
+    assert [m.fact_check.check.url for m in found[0]][0] == CHECK.url
+    assert found[1][0].fact_check.check.url == "https://b.example/2"
+    assert found[0][0].score > found[0][1].score
+    assert match_fact_checks(engine, [], top=3) == []
+
+
+def test_factchecks_cli_match_jsonl_file_and_bad_lines(tmp_path: Path) -> None:
+    db = str(tmp_path / "fc.db")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(review(n, identifier=f"fc-{n}")) + "\n" for n in range(1, 4)))
+    assert invoke("factchecks", "import", str(feed), "--db", db).exit_code == 0
+    queries = tmp_path / "q.jsonl"
+    queries.write_text('{"id": "q1", "text": "claim number 2 about Afghanistan"}\n{"id": "q2"}\n')
+    result = invoke("factchecks", "match", "--file", str(queries), "--top", "2", "--format", "jsonl", "--db", db)
+    assert result.exit_code == 0, result.output
+    (row,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert row["id"] == "q1" and len(row["matches"]) == 2
+    assert set(row["matches"][0]) == {"id", "identifier", "url", "claim_reviewed", "claimant", "rating", "verdict",
+                                      "fact_checker", "review_date", "score"}  # fmt: skip
+    assert row["matches"][0]["identifier"].startswith("fc-")
+    assert f"{queries}#line 2: not a JSON object with a text" in result.stderr
+    assert invoke("factchecks", "match", "x", "--file", str(queries), "--db", db).exit_code == 2
+    assert invoke("factchecks", "match", "--db", db).exit_code == 2
+    table = invoke("factchecks", "match", "claim number 3", "--db", db)
+    assert table.exit_code == 0 and "1: claim number 3" in table.stdout and "verdict" in table.stdout
