@@ -159,6 +159,14 @@ def claims_command(
     min_articles: Annotated[
         int, typer.Option("--min-articles", min=1, help="Only claims that ran in at least N articles.")
     ] = 1,
+    fact_checked: Annotated[
+        bool, typer.Option("--fact-checked", help="Only claims an imported fact-check addresses "
+                           "(see saywho factchecks).")
+    ] = False,
+    verdict: Annotated[
+        str | None, typer.Option("--verdict", help="Only claims a fact-check with this verdict addresses: "
+                                 "false, mostly_false, mixed, mostly_true, true, unverifiable, other.")
+    ] = None,
     sort: Annotated[
         ClaimsSort, typer.Option("--sort", help="spread: most outlets, then articles; first: "
                                  "earliest first appearance; recent: latest appearance.")
@@ -174,11 +182,15 @@ def claims_command(
     """
     if ctx.invoked_subcommand is not None:
         return
+    from .factchecks import VERDICTS
     from .store.claim_query import ClaimFilters, claim_clusters
 
+    if verdict is not None and verdict not in VERDICTS:
+        _fail(f"--verdict {verdict!r}: not a verdict (choose from {', '.join(VERDICTS)})", 2)
     f = ClaimFilters(since=since.date() if since else None, until=until.date() if until else None,
                      outlet=outlet, speaker=speaker, about=about, min_outlets=min_outlets,
-                     min_articles=min_articles, sort=sort.value, limit=limit)  # fmt: skip
+                     min_articles=min_articles, fact_checked=fact_checked, verdict=verdict,
+                     sort=sort.value, limit=limit)  # fmt: skip
     rows = _checked(lambda: claim_clusters(_engine(db), f))
     flat = [_flat_cluster(r) for r in rows]
     if not _machine_output(format, {"claims": rows, "count": len(rows)}, rows, flat):

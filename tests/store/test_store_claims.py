@@ -209,7 +209,7 @@ def test_store_claims_migration_from_0004_with_data_then_rebuild(engine: Engine,
     with engine.begin() as conn:
         command.downgrade(_alembic_config(conn), "0004")
     assert current_revision(engine) == "0004"
-    assert upgrade(engine) == ("0004", "0008")
+    assert upgrade(engine) == ("0004", "0009")
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(claims)) == 0
         assert conn.scalar(select(func.count()).select_from(attributions)) == 4
@@ -335,7 +335,7 @@ def test_store_claims_migration_0007_names_the_base_encoder(engine: Engine, make
         writer.store(article(make, *story))
     with engine.begin() as conn:
         command.downgrade(_alembic_config(conn), "0006")
-    assert upgrade(engine) == ("0006", "0008")
+    assert upgrade(engine) == ("0006", "0009")
     with engine.connect() as conn:
         assert stored_encoder(conn) == BASE_ENCODER
     assert weights_fingerprint().split("+")[0] == BASE_ENCODER
@@ -385,3 +385,53 @@ def test_store_claims_the_shipped_encoder_is_the_fine_tuned_one() -> None:
     digest = hashlib.sha256(OVERLAY.read_bytes()).hexdigest()
     assert card["sha256"] == digest
     assert weights_fingerprint().endswith(f"+claims-{digest[:12]}+int8")
+
+
+def test_store_claims_linked_to_the_fact_checks_that_address_them(engine: Engine, make: MakeFn) -> None:
+    """A fact-check is linked to the stored claims it addresses when it is imported, a claim
+    stored later to the fact-checks already there; `saywho claims --fact-checked/--verdict`
+    filter by the links; a new version of a fact-check replaces its links, a rebuild finds them
+    again."""
+    from saywho.model import FactCheck
+    from saywho.store.factchecks import import_fact_checks
+    from saywho.store.schema import claim_fact_checks
+
+    def links() -> set[tuple[str, str]]:
+        ids = cluster_ids(engine)
+        by_id = {v: k for k, v in ids.items()}
+        with engine.connect() as conn:
+            rows = conn.execute(select(claim_fact_checks.c.cluster_id, claim_fact_checks.c.fact_check_id)).all()
+            urls = dict(conn.execute(select(fact_checks_table.c.id, fact_checks_table.c.url)).all())
+        return {(by_id[int(c)][:20], str(urls[int(f)])) for c, f in rows}
+
+    from saywho.store.schema import fact_checks as fact_checks_table
+
+    writer = Writer(engine)
+    writer.begin_run(["x"])
+    for story in STORIES[:1] + STORIES[2:]:
+        writer.store(article(make, *story))
+    check = FactCheck(
+        claim_reviewed="The United States is covertly sponsoring Islamic State militants in Afghanistan.",
+        claimant="Zamir Kabulov", claim_date="2023-01-20", rating="False", verdict="false", fact_checker="FC",
+        review_date="2023-01-24", url="https://fc.example/us-isis", language="en", identifier=None, title=None,
+        source="test",
+    )  # fmt: skip
+    import_fact_checks(engine, [check])
+    assert links() == {("the United States is", "https://fc.example/us-isis")}
+    # a claim stored after the fact-check: linked as it is stored
+    writer.store(article(make, *STORIES[1]))
+    assert ("Washington is covert", "https://fc.example/us-isis") in links() or len(
+        {c for c, _ in links()}) == 1  # (joined the first claim's cluster, or linked on its own)
+    listed = claim_clusters(engine, ClaimFilters(fact_checked=True))
+    assert listed and all("Afghanistan" in r["claim"] and "withdrew" not in r["claim"] for r in listed)
+    assert claim_clusters(engine, ClaimFilters(verdict="false")) == listed
+    assert claim_clusters(engine, ClaimFilters(verdict="true")) == []
+    # a new version of the fact-check: the old one's links go, the new one's are made
+    import_fact_checks(engine, [dataclasses.replace(check, rating="Pants on Fire")])
+    assert claim_clusters(engine, ClaimFilters(verdict="false")) == listed
+    with engine.connect() as conn:
+        current = conn.scalar(select(fact_checks_table.c.id).where(fact_checks_table.c.current.is_(True)))
+        linked = {int(f) for f in conn.scalars(select(claim_fact_checks.c.fact_check_id))}
+    assert linked == {int(current)}
+    rebuild(engine)
+    assert [r["claim"] for r in claim_clusters(engine, ClaimFilters(fact_checked=True))] == [r["claim"] for r in listed]

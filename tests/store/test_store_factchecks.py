@@ -188,3 +188,16 @@ def test_factchecks_cli_match_jsonl_file_and_bad_lines(tmp_path: Path) -> None:
     assert invoke("factchecks", "match", "--db", db).exit_code == 2
     table = invoke("factchecks", "match", "claim number 3", "--db", db)
     assert table.exit_code == 0 and "1: claim number 3" in table.stdout and "verdict" in table.stdout
+
+
+def test_claims_cli_fact_checked_filters_and_a_bad_verdict(tmp_path: Path) -> None:
+    db = str(tmp_path / "fc.db")
+    assert invoke("factchecks", "list", "--db", db).exit_code in (0, 2)  # store may not exist yet
+    feed = tmp_path / "f.jsonl"
+    feed.write_text(json.dumps(review(1)) + "\n")
+    assert invoke("factchecks", "import", str(feed), "--db", db).exit_code == 0
+    none = invoke("claims", "--fact-checked", "--format", "json", "--db", db)
+    assert none.exit_code == 0, none.output
+    assert json.loads(none.stdout)["count"] == 0  # no claims stored: nothing linked
+    bad = invoke("claims", "--verdict", "fake-news", "--db", db)
+    assert bad.exit_code == 2 and "not a verdict" in bad.stderr

@@ -25,7 +25,9 @@ from .schema import (
     articles,
     attributions,
     claim_appearances,
+    claim_fact_checks,
     claims,
+    fact_checks,
     outlets,
     speakers,
 )
@@ -47,6 +49,10 @@ class ClaimFilters:
     about: str | None = None
     min_outlets: int = 1
     min_articles: int = 1
+    #: only clusters linked to a current fact-check (`saywho.store.factcheck_links`); `verdict`:
+    #: to one with this verdict (implies fact-checked)
+    fact_checked: bool = False
+    verdict: str | None = None
     sort: str = "spread"
     limit: int = 20
     offset: int = 0
@@ -120,6 +126,13 @@ def claim_cluster_page(engine: Engine, f: ClaimFilters, count: bool = True) -> t
     matching = _matching_clusters(f)
     if matching is not None:
         spread = spread.where(a.c.cluster_id.in_(matching))
+    if f.fact_checked or f.verdict:
+        checked = (select(claim_fact_checks.c.cluster_id)
+                   .join(fact_checks, fact_checks.c.id == claim_fact_checks.c.fact_check_id)
+                   .where(fact_checks.c.current.is_(True)))  # fmt: skip
+        if f.verdict:
+            checked = checked.where(fact_checks.c.verdict == f.verdict)
+        spread = spread.where(a.c.cluster_id.in_(checked))
     s = spread.subquery()
     order = {
         "spread": (s.c.outlets.desc(), s.c.articles.desc(), s.c.speakers.desc(), s.c.first_date.is_(None), s.c.first_date, s.c.cluster_id),

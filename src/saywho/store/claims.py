@@ -38,6 +38,7 @@ from ..errors import StoreError
 from ..model import Analysis
 from .claim_rows import bump_epoch, encoder_is_stale, set_encoder
 from .engine import _reason
+from .factcheck_links import relink_all
 from .schema import (
     article_bands,
     article_copies,
@@ -48,9 +49,10 @@ from .schema import (
     claim_appearances,
     claim_bands,
     claim_clusters,
+    claim_fact_checks,
     claims,
 )
-from .vector_index import ClaimIndex, new_index
+from .vector_index import ClaimIndex, claim_index, new_index
 
 #: the mean similarity at which a news claim joins a cluster. `saywho cluster`'s 0.475 was tuned
 #: on posts matched to fact-checks, which paraphrase loosely; news attributions on one topic are
@@ -350,6 +352,7 @@ def _rebuild(engine: Engine, batch: int) -> tuple[int, int]:
             link_copies(conn, int(cast(int, article_id)), b"" if sig is None else to_bytes(sig))
         conn.execute(delete(claim_appearances))
         conn.execute(delete(claim_bands))
+        conn.execute(delete(claim_fact_checks))
         conn.execute(delete(claims))
         conn.execute(delete(claim_clusters))
         bump_epoch(conn)
@@ -376,6 +379,8 @@ def _rebuild(engine: Engine, batch: int) -> tuple[int, int]:
             dense = dense_vectors([t for _, t, _ in part]).astype(np.float16).astype(np.float32)
             _assign_rows(conn, candidates, part, dense)
         _rebuild_unattributed(conn, chosen)
+        # the fact-checks each cluster states, found again through the rebuilt claims
+        relink_all(conn, claim_index(engine))
         count = conn.scalar(select(func.count()).select_from(claim_clusters).where(claim_clusters.c.size > 0))
     return len(chosen), int(count or 0)
 

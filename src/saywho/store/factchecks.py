@@ -28,8 +28,10 @@ from ..errors import NotFoundError, StoreError
 from ..factchecks import BadRecord
 from ..model import FactCheck
 from .engine import _reason
+from .factcheck_links import link_fact_checks, unlink_fact_checks
 from .query import run_read
 from .schema import fact_checks
+from .vector_index import claim_index
 
 #: records stored in one transaction (and embedded in one call)
 BATCH = 256
@@ -130,13 +132,23 @@ def _store_batch(engine: Engine, checks: list[FactCheck]) -> list[tuple[str, Fac
             if todo:
                 vectors = dense_vectors([c.claim_reviewed for _, _, c, _ in todo]).astype(np.float16)
                 now = datetime.now(UTC)
+                new_rows: list[tuple[int, np.ndarray]] = []
                 for (key, digest, check, version), vector in zip(todo, vectors, strict=True):
                     if version > 1:  # (the earlier version may have come in this same batch)
+                        found: Any = conn.scalars(select(fact_checks.c.id).where(
+                            fact_checks.c.key == key, fact_checks.c.current.is_(True)))  # fmt: skip
+                        old = [int(i) for i in found]
+                        unlink_fact_checks(conn, old)
+                        new_rows = [(i, v) for i, v in new_rows if i not in old]
                         conn.execute(update(fact_checks).where(fact_checks.c.key == key).values(current=False))
-                    conn.execute(insert(fact_checks).values(
+                    result = conn.execute(insert(fact_checks).values(
                         key=key, version=version, current=True, content_hash=digest, imported_at=now,
                         vector=vector.tobytes(), **{name: getattr(check, name) for name in (*CONTENT, "source")},
                     ))  # fmt: skip
+                    assert result.inserted_primary_key is not None
+                    new_rows.append((int(result.inserted_primary_key[0]), vector.astype(np.float32)))
+                # the stored claims these fact-checks address (found through the claim index)
+                link_fact_checks(conn, claim_index(engine), new_rows)
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot store fact-checks ({_reason(exc)})", remedy="check --db; rerun the import: "
                          "what was stored is skipped") from exc  # fmt: skip

@@ -271,6 +271,18 @@ fact_checks = Table(
     UniqueConstraint("key", "version", name="uq_fact_checks_key_version"),
 )
 
+#: claim clusters matched to fact-checks: a member claim's embedding and the fact-check's are at
+#: least `saywho.store.factcheck_links.THRESHOLD` cosine-similar (`score`: the best member's).
+#: Found for new fact-checks when they are imported, for new claims when they are stored, and
+#: for all at a rebuild
+claim_fact_checks = Table(
+    "claim_fact_checks",
+    metadata,
+    Column("cluster_id", ForeignKey("claim_clusters.id"), primary_key=True),
+    Column("fact_check_id", ForeignKey("fact_checks.id"), primary_key=True, index=True),
+    Column("score", Float, nullable=False),
+)
+
 #: an article's current body as a MinHash signature (`saywho.claims.copies`), and its LSH band
 #: keys, so syndicated copies of it are found by an indexed lookup
 article_signatures = Table(
