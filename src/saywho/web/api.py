@@ -18,6 +18,7 @@ from ..config import Settings
 from ..model import Kind, Stance
 from ..store import browse
 from ..store.claim_query import ClaimFilters, claim_cluster_page, claim_story, similar
+from ..store.factchecks import list_fact_checks, match_fact_checks
 from ..store.query import Filters
 from . import schemas
 from .app import ApiError
@@ -179,7 +180,10 @@ class ClaimParams:
         min_outlets: Annotated[int, Query(ge=1, le=1_000_000, description="ran in at least this many outlets")] = 1,
         min_articles: Annotated[int, Query(ge=1, le=1_000_000, description="ran in at least this many articles")] = 1,
         sort: Annotated[Literal["spread", "first", "recent"], Query(description="spread: most outlets; first: earliest; recent: latest")] = "spread",
+        fact_checked: Annotated[bool, Query(description="only claims an imported fact-check addresses")] = False,
+        verdict: Annotated[schemas.Verdict | None, Query(description="only claims a fact-check with this verdict addresses")] = None,
     ) -> None:  # fmt: skip
+        self.fact_checked, self.verdict = fact_checked, verdict
         self.outlet = (outlet or "").strip() or None
         self.speaker = (speaker or "").strip() or None
         self.about = (about or "").strip() or None
@@ -189,7 +193,8 @@ class ClaimParams:
     def filters(self, limit: int, offset: int) -> ClaimFilters:
         return ClaimFilters(since=self.since, until=self.until, outlet=self.outlet, speaker=self.speaker,
                             about=self.about, min_outlets=self.min_outlets, min_articles=self.min_articles,
-                            sort=self.sort, limit=limit, offset=offset)  # fmt: skip
+                            fact_checked=self.fact_checked, verdict=self.verdict, sort=self.sort, limit=limit,
+                            offset=offset)  # fmt: skip
 
 
 ClaimDep = Annotated[ClaimParams, Depends()]
@@ -220,6 +225,33 @@ def similar_claims(
     if not re.search(r"\w", q):
         raise ApiError(422, f"the statement {q[:80]!r} has no words in it")
     return {"query": q, "items": similar(engine, q, top)}
+
+
+@router.get("/factchecks", response_model=schemas.FactCheckPage,
+            summary="Imported fact-checks, newest review first")  # fmt: skip
+def factchecks(
+    request: Request,
+    engine: EngineDep,
+    verdict: Annotated[schemas.Verdict | None, Query(description="only this verdict")] = None,
+    fact_checker: Annotated[str | None, Query(max_length=200, description="only this fact-checker's")] = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    total, found = list_fact_checks(engine, verdict, fact_checker, limit, offset)
+    return paged(request, browse.Page([f.to_dict() for f in found], total, limit, offset))
+
+
+@router.get("/factchecks/match", response_model=schemas.FactCheckMatchPage,
+            summary="Fact-checks most like a statement: has it been checked?")  # fmt: skip
+def factcheck_match(
+    engine: EngineDep,
+    q: Annotated[str, Query(min_length=1, max_length=2000, description="a statement")],
+    top: Annotated[int, Query(ge=1, le=100, description="how many fact-checks")] = 5,
+) -> dict[str, Any]:
+    if not re.search(r"\w", q):
+        raise ApiError(422, f"the statement {q[:80]!r} has no words in it")
+    (found,) = match_fact_checks(engine, [q], top)
+    return {"query": q, "items": [m.to_dict() for m in found]}
 
 
 @router.post("/analyze", response_model=schemas.Analysis,

@@ -6,7 +6,7 @@ the OpenAPI document describes exactly what the routes send.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -256,6 +256,50 @@ class SimilarClaim(Appearance):
 class SimilarPage(BaseModel):
     query: str
     items: list[SimilarClaim]
+
+
+Verdict = Literal["false", "mostly_false", "mixed", "mostly_true", "true", "unverifiable", "other"]
+
+
+class FactCheck(BaseModel):
+    """An imported fact-check (schema.org ClaimReview), its current version."""
+
+    id: int
+    version: int = Field(description="1, or higher when the review changed between imports")
+    claim_reviewed: str
+    claimant: str | None
+    claim_date: str | None
+    rating: str | None = Field(description="the rating as the fact-checker wrote it")
+    verdict: Verdict = Field(description="the rating normalised (data/verdicts.tsv)")
+    fact_checker: str | None
+    review_date: str | None
+    url: str | None
+    language: str | None
+    identifier: str | None = Field(description="the ClaimReview's own identifier")
+    title: str | None = Field(description="the fact-check's headline")
+    source: str = Field(description="where it was imported from, with the record's position")
+
+
+class FactCheckPage(Paged):
+    items: list[FactCheck]
+
+
+class FactCheckMatch(BaseModel):
+    id: int
+    identifier: str | None
+    url: str | None
+    claim_reviewed: str
+    claimant: str | None
+    rating: str | None
+    verdict: Verdict
+    fact_checker: str | None
+    review_date: str | None
+    score: float = Field(description="0.9 × embedding cosine + 0.1 × word TF-IDF cosine")
+
+
+class FactCheckMatchPage(BaseModel):
+    query: str
+    items: list[FactCheckMatch]
 
 
 class SpeakerSummary(BaseModel):
