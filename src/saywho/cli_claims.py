@@ -288,6 +288,9 @@ def claim_command(
         out.print("as it spread: " + " → ".join(
             escape(f"{f['form']} ({f['first_seen'] or 'undated'}, ×{f['appearances']})")
             for f in story["attribution_forms"]))
+    for fc in story.get("fact_checks", []):
+        out.print(escape(f"fact-checked by {fc['fact_checker'] or 'a fact-checker'} — {fc['rating'] or fc['verdict']}"
+                         f" ({fc['review_date'] or 'undated'}) {fc['url'] or ''}").rstrip())  # fmt: skip
     table = Table(title="appearances", title_justify="left", show_lines=True)
     for column in ("date", "outlet", "speaker", "cue", "stance", "content", "article"):
         table.add_column(column, overflow="fold")

@@ -67,3 +67,21 @@ def test_web_factchecks_match_and_claims_filtered_by_them(client: Any) -> None:
     assert client.get("/api/v1/claims?verdict=false").json()["total"] == 1
     assert client.get("/api/v1/claims?verdict=true").json()["total"] == 0
     assert client.get("/api/v1/claims").json()["total"] == 2
+
+
+def test_web_factchecks_on_the_claim_page_and_story(client: Any) -> None:
+    from lxml import html
+
+    cid = client.get("/api/v1/claims?fact_checked=true").json()["items"][0]["id"]
+    story = client.get(f"/api/v1/claims/{cid}").json()
+    assert [(f["fact_checker"], f["rating"], f["verdict"]) for f in story["fact_checks"]] == [
+        ("Example Fact Check", "Pants on Fire!", "false")]
+    page = html.fromstring(client.get(f"/claims/{cid}").text)
+    (item,) = page.xpath('//section[@id="fact-checks"]//li[contains(@class, "fact-check")]')
+    assert "Fact-checked by Example Fact Check" in item.text_content() and "Pants on Fire!" in item.text_content()
+    assert item.xpath('.//a[@class="fact-check-link"]/@href') == ["https://fc.example/1"]
+    other = client.get("/api/v1/claims?verdict=true").json()["items"]
+    assert other == []
+    unlinked = next(c for c in client.get("/api/v1/claims").json()["items"] if c["id"] != cid)
+    assert client.get(f"/api/v1/claims/{unlinked['id']}").json()["fact_checks"] == []
+    assert not html.fromstring(client.get(f"/claims/{unlinked['id']}").text).xpath('//*[@id="fact-checks"]')

@@ -281,6 +281,15 @@ def claim_story(engine: Engine, cluster_id: int) -> dict[str, Any]:
             .order_by(*_DATE_ORDER, claim_appearances.c.id)
         ).all())  # fmt: skip
 
+    def checks(conn: Any) -> list[Any]:
+        return list(conn.execute(
+            select(fact_checks.c.id, fact_checks.c.claim_reviewed, fact_checks.c.rating, fact_checks.c.verdict,
+                   fact_checks.c.fact_checker, fact_checks.c.review_date, fact_checks.c.url, claim_fact_checks.c.score)
+            .join(claim_fact_checks, claim_fact_checks.c.fact_check_id == fact_checks.c.id)
+            .where(claim_fact_checks.c.cluster_id == cluster_id, fact_checks.c.current.is_(True))
+            .order_by(claim_fact_checks.c.score.desc(), fact_checks.c.id)
+        ).all())  # fmt: skip
+
     rows: list[Any] = run_read(engine, "read the claim", work)
     if not rows:
         raise NotFoundError("no such claim", input=f"claim {cluster_id}",
@@ -332,6 +341,12 @@ def claim_story(engine: Engine, cluster_id: int) -> dict[str, Any]:
         "unattributed": unattributed,
         "per_day": [{"date": d, "by_outlet": per_day[d]} for d in sorted(per_day)],
         "appearances": appearances,
+        "fact_checks": [
+            {"id": int(r.id), "claim_reviewed": r.claim_reviewed, "rating": r.rating, "verdict": r.verdict,
+             "fact_checker": r.fact_checker, "review_date": r.review_date, "url": r.url,
+             "score": round(float(r.score), 4)}
+            for r in run_read(engine, "read the claim's fact-checks", checks)
+        ],
     }
 
 

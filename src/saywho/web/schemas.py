@@ -230,6 +230,19 @@ class UnattributedAppearance(BaseModel):
     licence: str | None
 
 
+class LinkedFactCheck(BaseModel):
+    """A fact-check addressing a claim: a member claim and it are ≥ 0.6 cosine-similar."""
+
+    id: int
+    claim_reviewed: str
+    rating: str | None
+    verdict: str
+    fact_checker: str | None
+    review_date: str | None
+    url: str | None
+    score: float = Field(description="the cosine similarity of the best member claim")
+
+
 class ClaimStory(BaseModel):
     """A claim's story: appearances in date order, first speaker, how the attribution changed."""
 
@@ -246,6 +259,7 @@ class ClaimStory(BaseModel):
     unattributed: list[UnattributedAppearance] = Field(description="in date order")
     per_day: list[DayCount]
     appearances: list[Appearance]
+    fact_checks: list[LinkedFactCheck] = Field(description="imported fact-checks that address it, best match first")
 
 
 class SimilarClaim(Appearance):

@@ -31,6 +31,8 @@ from browser_support import (
     hostile_html,
 )
 
+from saywho.model import FactCheck
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
@@ -64,12 +66,21 @@ def _article_ids(db: str) -> dict[str, int]:
     return {str(source): int(aid) for source, aid in rows}
 
 
+FACT_CHECK = FactCheck(
+    claim_reviewed="The US is covertly sponsoring Islamic State militants in Afghanistan.",
+    claimant="Zamir Kabulov", claim_date="2023-01-20", rating="Unproven", verdict="unverifiable",
+    fact_checker="Example Fact Check", review_date="2023-01-24", url="https://factcheck.example/us-isis",
+    language="en", identifier="efc-2023-0117", title="Is the US sponsoring IS in Afghanistan?", source="browser test",
+)  # fmt: skip
+
+
 @pytest.fixture(scope="session")
 def browser_store(tmp_path_factory: pytest.TempPathFactory) -> BrowserStore:
     """A SQLite store of the sample, four Wikinews articles and the hostile page."""
     from saywho.config import Settings
     from saywho.sources import read_documents
     from saywho.store import demo_corpus, ingest, open_store
+    from saywho.store.factchecks import import_fact_checks
 
     folder = tmp_path_factory.mktemp("browser-store")
     hostile = folder / "hostile.html"
@@ -85,6 +96,8 @@ def browser_store(tmp_path_factory: pytest.TempPathFactory) -> BrowserStore:
     try:
         summary = ingest(engine, read_documents(inputs, settings), settings, inputs=inputs,
                          meta=meta)  # fmt: skip
+        # a fact-check of the sample's claim, so that its claim page shows "Fact-checked by"
+        import_fact_checks(engine, [FACT_CHECK])
     finally:
         engine.dispose()
     assert summary.errors == 0 and summary.stored == len(inputs), summary.failures

@@ -71,3 +71,18 @@ def test_web_browser_claims_list_filters_and_opens_a_claim(
     expect(page).to_have_url(re.compile(rf"/claims/{spread['items'][0]['id']}$"))
     expect(page.locator("#claim-spread")).to_contain_text("2 articles")
     assert console.problems() == []
+
+
+def test_web_browser_claims_fact_check_line_links_to_the_fact_check(
+    page: Any, browser_store: BrowserStore, console: Console
+) -> None:
+    """The sample's claim has an imported fact-check: its story page says so, with the link."""
+    checked = api(page, "/api/v1/claims?fact_checked=true")["items"]
+    assert checked and all(c["first"]["article_id"] == browser_store.sample for c in checked)
+    page.goto(f"/claims/{checked[0]['id']}")
+    line = page.locator("#fact-checks li.fact-check").first
+    expect(line).to_contain_text("Fact-checked by Example Fact Check")
+    expect(line).to_contain_text("Unproven")
+    expect(line.locator("a.fact-check-link")).to_have_attribute("href", "https://factcheck.example/us-isis")
+    screenshot(page, "claim-fact-checked")
+    assert not console.errors
