@@ -28,7 +28,8 @@ What it does (CPU, fixed seed, deterministic algorithms, 2 threads):
   other claims plus one mined hard negative per tweet, and claim → tweet; optionally tweet ↔ tweet
   pairs stating one claim. Mean pooling over real tokens and L2 normalisation, as in embed.py.
 - output: the tuned layers as float16 safetensors under their original key names
-  (``src/saywho/data/claim_encoder/top_layers.safetensors``) and ``card.json``. By default the
+  (``src/saywho/data/claim_encoder/layer_N.safetensors``, one file a layer, each under the
+  repository's 8 MB limit for a file) and ``card.json``. By default the
   chosen setting is first trained on the 80 % split (the printed validation figure), then trained
   again on all train queries with the same settings for the shipped file (``--no-refit`` ships the
   80 % model instead).
@@ -578,10 +579,14 @@ def save(top: Top, settings: Settings, figures: dict, seconds: float, refit: boo
 
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     tensors = {k: v.half().contiguous() for k, v in sorted(top.export().items())}
-    path = OUT_DIR / "top_layers.safetensors"
-    save_file(tensors, str(path), metadata={"base": "all-MiniLM-L6-v2", "layers": ",".join(
-        str(i) for i in range(N_LAYERS - settings.layers, N_LAYERS))})
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    for old in OUT_DIR.glob("layer_*.safetensors"):
+        old.unlink()
+    files = {}
+    for layer in range(N_LAYERS - settings.layers, N_LAYERS):
+        path = OUT_DIR / f"layer_{layer}.safetensors"
+        part = {k: v for k, v in tensors.items() if k.startswith(f"encoder.layer.{layer}.")}
+        save_file(part, str(path), metadata={"base": "all-MiniLM-L6-v2", "layer": str(layer)})
+        files[path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
     card = {
         "base_model": BASE_MODEL,
         "layers_tuned": list(range(N_LAYERS - settings.layers, N_LAYERS)),
@@ -602,11 +607,11 @@ def save(top: Top, settings: Settings, figures: dict, seconds: float, refit: boo
                 "from the base model's top 10), mean pooling, L2 normalisation",
         "validation": figures,
         "training_seconds": round(seconds, 1),
-        "sha256": digest,
+        "files": files,
         "script": "scripts/train_claim_encoder.py",
     }
     (OUT_DIR / "card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB, sha256 {digest[:12]}) and card.json")
+    print(f"wrote {', '.join(files)} in {OUT_DIR} and card.json")
 
 
 _EXP: Experiment

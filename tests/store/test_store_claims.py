@@ -379,12 +379,14 @@ def test_store_claims_the_shipped_encoder_is_the_fine_tuned_one() -> None:
     import hashlib
     import json
 
-    from saywho.analyze.embed import OVERLAY, weights_fingerprint
+    from saywho.analyze.embed import OVERLAY_DIR, overlay_digest, overlay_files, weights_fingerprint
 
-    card = json.loads((OVERLAY.parent / "card.json").read_text(encoding="utf-8"))
-    digest = hashlib.sha256(OVERLAY.read_bytes()).hexdigest()
-    assert card["sha256"] == digest
-    assert weights_fingerprint().endswith(f"+claims-{digest[:12]}+int8")
+    card = json.loads((OVERLAY_DIR / "card.json").read_text(encoding="utf-8"))
+    files = overlay_files()
+    assert [f.name for f in files] == ["layer_3.safetensors", "layer_4.safetensors", "layer_5.safetensors"]
+    assert card["files"] == {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+    assert all(f.stat().st_size < 8 * 2**20 for f in files)
+    assert weights_fingerprint().endswith(f"+claims-{overlay_digest(files)[:12]}+int8")
 
 
 def test_store_claims_linked_to_the_fact_checks_that_address_them(engine: Engine, make: MakeFn) -> None:

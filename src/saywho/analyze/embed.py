@@ -22,9 +22,9 @@ The same forward pass is written a second time in plain numpy (`Encoder.encode_r
 about 4× slower than the float graph); a test checks that the two agree (cosine > 0.9999) so each
 checks the other.
 
-The package ships ``saywho/data/claim_encoder/top_layers.safetensors``: layers 3–5 fine-tuned
+The package ships ``saywho/data/claim_encoder/layer_{3,4,5}.safetensors``: layers 3–5 fine-tuned
 for claim matching by ``scripts/train_claim_encoder.py`` (CheckThat! 2020 train queries only,
-fixed seed; float16, 10.7 MB, original key names; see the ``card.json`` beside it). Its tensors
+fixed seed; float16, 3.6 MB a layer, original key names; see the ``card.json`` beside them). Its tensors
 replace the base model's before the graph is built. On ``benchmarks/claims.py`` they raise
 ``saywho cluster``'s B-cubed F1 from 0.876 to 0.903 on the whole clustering file and from 0.894
 to 0.916 on its dev half, whose tweets training never read. `weights_fingerprint` names the
@@ -69,8 +69,14 @@ QUANTIZATION = "int8"
 
 Vectors = npt.NDArray[np.float32]
 
-#: fine-tuned layers laid over the base model's weights when present (scripts/train_claim_encoder.py)
-OVERLAY = Path(__file__).resolve().parents[1] / "data" / "claim_encoder" / "top_layers.safetensors"
+#: fine-tuned layers laid over the base model's weights when present, one file a layer
+#: (scripts/train_claim_encoder.py)
+OVERLAY_DIR = Path(__file__).resolve().parents[1] / "data" / "claim_encoder"
+
+
+def overlay_files() -> list[Path]:
+    """The fine-tuned layers' files, in name order (none: the base model alone)."""
+    return sorted(OVERLAY_DIR.glob("layer_*.safetensors"))
 
 
 def model_dir() -> Path:
@@ -237,11 +243,11 @@ def _read_weights(path: Path, n_layers: int) -> _Weights:
 
     w = {k: v.astype(np.float32) for k, v in load_file(str(path / "model.safetensors")).items()
          if k != "embeddings.position_ids"}
-    if OVERLAY.is_file():
-        overlay = load_file(str(OVERLAY))
+    for file in overlay_files():
+        overlay = load_file(str(file))
         if unknown := sorted(set(overlay) - set(w)):
-            raise ConfigError(f"{OVERLAY.name} holds tensors the model lacks: {unknown[:3]}",
-                              input=str(OVERLAY), remedy="retrain it: scripts/train_claim_encoder.py")
+            raise ConfigError(f"{file.name} holds tensors the model lacks: {unknown[:3]}",
+                              input=str(file), remedy="retrain it: scripts/train_claim_encoder.py")
         w.update({k: v.astype(np.float32) for k, v in overlay.items()})
     layers: list[_Layer] = []
     for i in range(n_layers):
@@ -274,11 +280,18 @@ def weights_fingerprint() -> str:
     of the fine-tuned layers when they are shipped, plus ``+int8`` (`QUANTIZATION`); vectors made
     under another fingerprint are not comparable with new ones."""
 
-    def short(file: Path) -> str:
-        return hashlib.sha256(file.read_bytes()).hexdigest()[:12]
+    base = hashlib.sha256((model_dir() / "model.safetensors").read_bytes()).hexdigest()[:12]
+    files = overlay_files()
+    tuned = f"+claims-{overlay_digest(files)[:12]}" if files else ""
+    return f"{MODEL_NAME}-{base}{tuned}+{QUANTIZATION}"
 
-    name = f"{MODEL_NAME}-{short(model_dir() / 'model.safetensors')}"
-    return name + (f"+claims-{short(OVERLAY)}" if OVERLAY.is_file() else "") + f"+{QUANTIZATION}"
+
+def overlay_digest(files: Sequence[Path]) -> str:
+    """One sha256 over the fine-tuned layers' files, in the order given (name order)."""
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
 
 
 def cache_dir() -> Path:
