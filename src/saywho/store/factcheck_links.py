@@ -70,10 +70,10 @@ def link_claims(conn: Connection, engine: Engine, rows: list[tuple[int, np.ndarr
     the links made (nothing to do, and one query, while the store has no fact-checks)."""
     if not rows:
         return 0
-    matrix = _fact_check_matrix(conn, engine)
-    if matrix is None:
+    current = fact_check_vectors(conn, engine)
+    if current is None:
         return 0
-    ids, vectors = matrix
+    _, ids, vectors = current
     scores = np.stack([v for _, v in rows]).astype(np.float32) @ vectors.T
     best: dict[tuple[int, int], float] = {}
     for n, j in zip(*np.nonzero(scores >= THRESHOLD), strict=True):
@@ -129,7 +129,9 @@ def _save(conn: Connection, best: dict[tuple[int, int], float]) -> int:
     return len(new)
 
 
-def _fact_check_matrix(conn: Connection, engine: Engine) -> tuple[np.ndarray, np.ndarray] | None:
+def fact_check_vectors(conn: Connection, engine: Engine) -> tuple[tuple[int, int], np.ndarray, np.ndarray] | None:
+    """The current fact-checks' (stamp, ids, unit vectors), the stamp naming their state (how
+    many, the newest id): kept per process and store until it changes; None while there are none."""
     current = fact_checks.c.current.is_(True)
     row = conn.execute(select(func.count(), func.max(fact_checks.c.id)).where(current)).first()
     stamp = (int(cast(Any, row)[0] or 0), int(cast(Any, row)[1] or 0))
@@ -137,9 +139,9 @@ def _fact_check_matrix(conn: Connection, engine: Engine) -> tuple[np.ndarray, np
         return None
     cached = _matrices.get(str(engine.url))
     if cached is not None and cached[0] == stamp:
-        return cached[1], cached[2]
+        return cached
     rows: Any = conn.execute(select(fact_checks.c.id, fact_checks.c.vector).where(current).order_by(fact_checks.c.id)).all()
     ids = np.array([int(r[0]) for r in rows], dtype=np.int64)
     vectors = np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype=np.float16).reshape(len(rows), DIM)
     _matrices[str(engine.url)] = (stamp, ids, vectors.astype(np.float32))
-    return ids, _matrices[str(engine.url)][2]
+    return _matrices[str(engine.url)]

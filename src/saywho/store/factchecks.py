@@ -28,7 +28,7 @@ from ..errors import NotFoundError, StoreError
 from ..factchecks import BadRecord
 from ..model import FactCheck
 from .engine import _reason
-from .factcheck_links import link_fact_checks, unlink_fact_checks
+from .factcheck_links import fact_check_vectors, link_fact_checks, unlink_fact_checks
 from .query import run_read
 from .schema import fact_checks
 from .vector_index import claim_index
@@ -219,8 +219,8 @@ def get_fact_check(engine: Engine, fact_check_id: int) -> tuple[StoredFactCheck,
 #: how fact-checks are ranked for a text: the cosine of the texts' embeddings (the claims' space)
 #: weighted with the cosine of word TF-IDF vectors of the claim reviewed and the fact-check's
 #: headline, fitted on the stored fact-checks. The weight was chosen on the CheckThat! 2020 train
-#: queries (benchmarks/factchecks.py; 0.0–0.4 tried): train MAP@5 0.901 with the embeddings alone,
-#: 0.905 with 0.1 of TF-IDF
+#: queries (benchmarks/factchecks.py; 0.0–0.4 tried): train MAP@5 0.908 with the embeddings alone,
+#: 0.910 with 0.1–0.3 of TF-IDF
 LEXICAL_WEIGHT = 0.1
 
 
@@ -259,25 +259,22 @@ def _corpus(engine: Engine) -> _Corpus | None:
     from ..claims.text import claim_text
 
     def work(conn: Any) -> _Corpus | None:
-        current = fact_checks.c.current.is_(True)
-        stamp_row = conn.execute(select(func.count(), func.max(fact_checks.c.id)).where(current)).first()
-        stamp = (int(stamp_row[0] or 0), int(stamp_row[1] or 0))
-        if stamp[0] == 0:
+        vectors = fact_check_vectors(conn, engine)  # (the same matrix ingest links claims with)
+        if vectors is None:
             return None
+        stamp, ids, dense = vectors
         cached = _corpora.get(str(engine.url))
         if cached is not None and cached.stamp == stamp:
             return cached
-        rows = conn.execute(select(fact_checks.c.id, fact_checks.c.vector, fact_checks.c.claim_reviewed,
-                                   fact_checks.c.title).where(current).order_by(fact_checks.c.id)).all()  # fmt: skip
-        ids = np.array([int(r[0]) for r in rows], dtype=np.int64)
-        dense = np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype=np.float16).reshape(len(rows), -1)
-        texts = [claim_text(f"{r[2]} {r[3] or ''}") for r in rows]
+        rows = conn.execute(select(fact_checks.c.claim_reviewed, fact_checks.c.title)
+                            .where(fact_checks.c.current.is_(True)).order_by(fact_checks.c.id)).all()  # fmt: skip
+        texts = [claim_text(f"{r[0]} {r[1] or ''}") for r in rows]
         vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32)
         try:
             lexical = vectorizer.fit_transform(texts)
         except ValueError:  # no word left (every text stop words or empty): embeddings alone
             vectorizer, lexical = None, None
-        corpus = _Corpus(stamp, ids, dense.astype(np.float32), vectorizer, lexical)
+        corpus = _Corpus(stamp, ids, dense, vectorizer, lexical)
         _corpora[str(engine.url)] = corpus
         return corpus
 

@@ -21,7 +21,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import numpy as np
 from sqlalchemy import Connection, Engine, func, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -46,7 +45,6 @@ from .schema import (
     article_versions,
     articles,
     attributions,
-    claims,
     ingest_errors,
     ingest_runs,
     mentions,
@@ -201,13 +199,8 @@ class Writer:
             )
             ids = self._insert_analysis(conn, prepared, version_id, outlet_id, outlet or "-")
             link_copies(conn, article_id, prepared.signature)
-            assign_claims(conn, self.candidates, prepared.analysis, ids, prepared.claim_vectors)
-            if prepared.claim_vectors[0]:  # the fact-checks its claims state
-                stored = [ids[i] for i in prepared.claim_vectors[0]]
-                rows: Any = conn.execute(select(claims.c.cluster_id, claims.c.vector)
-                                         .where(claims.c.attribution_id.in_(stored)))  # fmt: skip
-                link_claims(conn, self.engine, [
-                    (int(cid), np.frombuffer(bytes(blob), dtype=np.float16).astype(np.float32)) for cid, blob in rows])
+            assigned = assign_claims(conn, self.candidates, prepared.analysis, ids, prepared.claim_vectors)
+            link_claims(conn, self.engine, assigned)  # the fact-checks its claims state
             if prepared.claim_words:
                 index_claim_words(conn, [ids[i] for i in prepared.claim_vectors[0]], prepared.claim_words)
             find_unattributed(conn, version_id, prepared.analysis.article.text,

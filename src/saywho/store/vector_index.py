@@ -143,11 +143,7 @@ class ClaimIndex:
     def keys(self, query: np.ndarray, count: int) -> list[int]:
         """The attribution ids of the about `count` indexed claims nearest to `query`, unchecked
         (some may have left the store since they were indexed)."""
-        if self.index is None or len(self.index) == 0:
-            return []
-        found = self.index.search(query.astype(np.float32), min(len(self.index), count),
-                                  exact=len(self.index) < EXACT_BELOW)
-        return [int(k) for k in np.asarray(found.keys).ravel()]
+        return self.keys_many(query[None, :], count)[0]
 
     def keys_many(self, queries: np.ndarray, count: int) -> list[list[int]]:
         """`keys` for each row of `queries`, in one search."""

@@ -215,6 +215,13 @@ def claim(claim_id: ClaimId, engine: EngineDep) -> dict[str, Any]:
     return claim_story(engine, claim_id)
 
 
+def _statement(q: str) -> str:
+    """A statement to compare with stored claims or fact-checks (422 when it has no words)."""
+    if not re.search(r"\w", q):
+        raise ApiError(422, f"the statement {q[:80]!r} has no words in it")
+    return q
+
+
 @router.get("/similar", response_model=schemas.SimilarPage,
             summary="Stored claims most like a statement (sentence-embedding cosine)")  # fmt: skip
 def similar_claims(
@@ -222,9 +229,7 @@ def similar_claims(
     q: Annotated[str, Query(min_length=1, max_length=2000, description="a statement")],
     top: Annotated[int, Query(ge=1, le=100, description="how many claims")] = 10,
 ) -> dict[str, Any]:
-    if not re.search(r"\w", q):
-        raise ApiError(422, f"the statement {q[:80]!r} has no words in it")
-    return {"query": q, "items": similar(engine, q, top)}
+    return {"query": q, "items": similar(engine, _statement(q), top)}
 
 
 @router.get("/factchecks", response_model=schemas.FactCheckPage,
@@ -248,9 +253,7 @@ def factcheck_match(
     q: Annotated[str, Query(min_length=1, max_length=2000, description="a statement")],
     top: Annotated[int, Query(ge=1, le=100, description="how many fact-checks")] = 5,
 ) -> dict[str, Any]:
-    if not re.search(r"\w", q):
-        raise ApiError(422, f"the statement {q[:80]!r} has no words in it")
-    (found,) = match_fact_checks(engine, [q], top)
+    (found,) = match_fact_checks(engine, [_statement(q)], top)
     return {"query": q, "items": [m.to_dict() for m in found]}
 
 
