@@ -20,7 +20,7 @@ from .cli import _fail, app, err, load_settings
 from .cli_store import DbOpt, _checked, _engine
 from .config import Settings
 from .errors import SaywhoError
-from .factchecks import VERDICTS, BadRecord, from_csv, from_html, from_json, from_jsonl
+from .factchecks import VERDICTS, BadRecord, from_bytes, from_jsonl
 from .model import FactCheck
 
 factchecks_app = typer.Typer(help="Fact-checks (schema.org ClaimReview): import, list, show.",
@@ -75,7 +75,7 @@ def read_fact_checks(name: str, settings: Settings, fmt: str = "auto") -> Iterat
     except OSError as exc:
         yield BadRecord(name, f"cannot read ({exc.strerror or exc})")
         return
-    yield from _parse(data, name, kind, url=None)
+    yield from from_bytes(data, name, kind, url=None)
 
 
 def _read_url(url: str, settings: Settings, fmt: str) -> Iterator[FactCheck | BadRecord]:
@@ -87,40 +87,7 @@ def _read_url(url: str, settings: Settings, fmt: str) -> Iterator[FactCheck | Ba
         yield BadRecord(url, str(exc))
         return
     kind = fmt if fmt != "auto" else ("json" if "json" in (raw.media_type or "") else "")
-    yield from _parse(raw.data, url, kind, url=raw.hints.url or url, charset=raw.charset)
-
-
-def _parse(data: bytes, name: str, kind: str, url: str | None, charset: str | None = None) -> Iterator[FactCheck | BadRecord]:
-    from .extract.decode import decode
-
-    if b"\x00" in data[:4096]:
-        yield BadRecord(name, "binary data, not a fact-check document")
-        return
-    try:
-        text = decode(data, source=name, declared=charset, html=kind in ("html", ""))
-    except SaywhoError as exc:
-        yield BadRecord(name, str(exc))
-        return
-    if not kind:  # sniffed: JSON starts with a bracket, a table with a header naming "claim"
-        head = text.lstrip("\ufeff \t\r\n")[:1]
-        first = text.lstrip("\ufeff").split("\n", 1)[0].casefold()
-        kind = "json" if head in "{[" and head else "csv" if "claim" in first and "," in first else "html"
-    if kind == "json":
-        stripped = text.lstrip("\ufeff")
-        lines = stripped.splitlines()
-        if len(lines) > 1 and all(line.strip().startswith("{") for line in lines if line.strip()):
-            try:
-                json.loads(stripped)
-            except json.JSONDecodeError:  # one object a line: JSON Lines under a .json name
-                yield from from_jsonl(lines, name)
-                return
-        yield from from_json(stripped, name)
-    elif kind == "jsonl":
-        yield from from_jsonl(text.splitlines(), name)
-    elif kind == "csv":
-        yield from from_csv(text.lstrip("\ufeff"), name)
-    else:
-        yield from from_html(text, name, url=url)
+    yield from from_bytes(raw.data, url, kind, url=raw.hints.url or url, charset=raw.charset)
 
 
 def _lines(stream: object, name: str) -> Iterator[str]:

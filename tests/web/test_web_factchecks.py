@@ -85,3 +85,110 @@ def test_web_factchecks_on_the_claim_page_and_story(client: Any) -> None:
     unlinked = next(c for c in client.get("/api/v1/claims").json()["items"] if c["id"] != cid)
     assert client.get(f"/api/v1/claims/{unlinked['id']}").json()["fact_checks"] == []
     assert not html.fromstring(client.get(f"/claims/{unlinked['id']}").text).xpath('//*[@id="fact-checks"]')
+
+
+def _ids(client: Any) -> dict[str | None, int]:
+    return {i["identifier"]: i["id"] for i in client.get("/api/v1/factchecks").json()["items"]}
+
+
+def test_web_factcheck_detail_names_the_claims_it_addresses(client: Any) -> None:
+    from lxml import html
+
+    ids = _ids(client)
+    body = client.get(f"/api/v1/factchecks/{ids['fc-1']}").json()
+    assert body["claimant"] == "Zamir Kabulov" and [v["version"] for v in body["versions"]] == [1]
+    (claim,) = body["claims"]
+    assert claim["claim"] == CONTENT and claim["articles"] == 1 and claim["first"]["outlet"] == "RT"
+    assert claim["score"] >= 0.6
+    assert client.get(f"/api/v1/factchecks/{ids[None]}").json()["claims"] == []
+    missing = client.get("/api/v1/factchecks/999999")
+    assert missing.status_code == 404 and "no fact-check 999999" in missing.json()["error"]["message"]
+    page = html.fromstring(client.get(f"/factchecks/{ids['fc-1']}").text)
+    assert page.xpath('//section[@id="checked-claims"]//a[@class="claim-link"]/@href') == [f"/claims/{claim['id']}"]
+    assert "Pants on Fire!" in page.xpath('string(//*[@id="fact-check-line"])')
+
+
+def test_web_factchecks_pages_list_filter_and_match(client: Any) -> None:
+    from lxml import html
+
+    page = html.fromstring(client.get("/factchecks").text)
+    assert len(page.xpath('//ol[@id="factcheck-list"]/li[@data-fact-check]')) == 2
+    assert page.xpath('string(//*[@id="total"]/@data-total)') == "2"
+    # the form sends every field, the empty ones as "": that means "any"
+    both = html.fromstring(client.get("/factchecks?verdict=&fact_checker=").text)
+    assert len(both.xpath('//ol[@id="factcheck-list"]/li[@data-fact-check]')) == 2
+    one = html.fromstring(client.get("/factchecks?verdict=false&fact_checker=Other+Checks").text)
+    assert [t.strip() for t in one.xpath('//ol[@id="factcheck-list"]//a/text()')] == ["Drinking hot water kills the coronavirus."]
+    assert client.get("/factchecks?verdict=wrong").status_code == 422
+    found = html.fromstring(client.get("/factchecks/match", params={"q": "Washington secretly funds ISIS"}).text)
+    first = found.xpath('//ol[@id="match-list"]/li')[0]
+    assert "sponsoring Islamic State" in first.text_content() and "score" in first.text_content()
+
+
+def test_web_article_page_shows_the_fact_check_of_a_claim(client: Any) -> None:
+    from lxml import html
+
+    cid = client.get("/api/v1/claims?fact_checked=true").json()["items"][0]["id"]
+    article_id = client.get(f"/api/v1/claims/{cid}").json()["first"]["article_id"]
+    page = html.fromstring(client.get(f"/articles/{article_id}").text)
+    (line,) = page.xpath('//ol[@id="attributions"]//span[contains(@class, "fact-check")]')
+    assert "Fact-checked by Example Fact Check" in line.text_content() and "Pants on Fire!" in line.text_content()
+    assert line.xpath('.//a[@class="fact-check-link"]/@href') == ["https://fc.example/1"]
+    other = next(a for a in client.get("/api/v1/articles").json()["items"] if a["id"] != article_id)
+    assert not html.fromstring(client.get(f"/articles/{other['id']}").text).xpath('//span[contains(@class, "fact-check")]')
+
+
+FEED = {"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": [{"item": [
+    {"@type": "ClaimReview", "identifier": "feed-1", "claimReviewed": "The US covertly funds ISIS in Afghanistan.",
+     "url": "javascript:alert(1)", "author": {"@type": "Organization", "name": "Feed Checks"},
+     "reviewRating": {"@type": "Rating", "alternateName": "Four Pinocchios"}},
+    {"@type": "ClaimReview", "identifier": "feed-2", "url": "https://feed.example/2"},
+]}]}  # fmt: skip
+
+
+@pytest.fixture()
+def writer(tmp_path: Path) -> Iterator[Any]:
+    """A client of a server with an API token, on a store with the RT article."""
+    from fastapi.testclient import TestClient
+
+    from saywho.web import create_app
+
+    db = str(tmp_path / "saywho.db")
+    fill(db, [_article("RT", "Zamir Kabulov", CONTENT)])
+    with TestClient(create_app(Settings(detect_language=False, api_token="s3cret"), db=db)) as c:
+        yield c
+
+
+def test_web_factchecks_post_imports_behind_the_token(writer: Any) -> None:
+    import json
+
+    from lxml import html
+
+    auth = {"Authorization": "Bearer s3cret", "Content-Type": "application/json"}
+    assert writer.post("/api/v1/factchecks", content=json.dumps(FEED), headers={"Content-Type": "application/json"}).status_code == 401
+    assert writer.post("/api/v1/factchecks", content=json.dumps(FEED), headers={**auth, "Authorization": "Bearer no"}).status_code == 401
+    done = writer.post("/api/v1/factchecks", content=json.dumps(FEED), headers=auth)
+    assert done.status_code == 201, done.text
+    body = done.json()
+    assert (body["stored"], body["updated"], body["skipped"], body["errors"]) == (1, 0, 0, 1)
+    assert "claimReviewed" in body["bad"][0]["reason"] and body["bad"][0]["position"].startswith("POST /api/v1/factchecks")
+    again = writer.post("/api/v1/factchecks", content=json.dumps(FEED), headers=auth)
+    assert again.status_code == 200 and again.json()["skipped"] == 1
+    # the import linked the stored claim: its page shows the check, but never a javascript: link
+    cid = writer.get("/api/v1/claims?fact_checked=true").json()["items"][0]["id"]
+    page = html.fromstring(writer.get(f"/claims/{cid}").text)
+    assert "Fact-checked by Feed Checks" in page.xpath('string(//section[@id="fact-checks"])')
+    assert not page.xpath('//a[starts-with(@href, "javascript")]')
+    # CSV and JSON Lines, by their media types; a body with nothing readable is a 422
+    csv_body = "claim,claimant,rating,url,publisher\nHot water cures covid,A post,False,https://c.example/1,CSV Checks\n"
+    assert writer.post("/api/v1/factchecks", content=csv_body, headers={**auth, "Content-Type": "text/csv"}).json()["stored"] == 1
+    lines = json.dumps({"@type": "ClaimReview", "claimReviewed": "Mars is flat.", "url": "https://j.example/1"}) + "\n"
+    assert writer.post("/api/v1/factchecks", content=lines, headers={**auth, "Content-Type": "application/x-ndjson"}).json()["stored"] == 1
+    broken = writer.post("/api/v1/factchecks", content="{not json", headers=auth)
+    assert broken.status_code == 422 and "no fact-check read" in broken.json()["error"]["message"]
+    assert writer.get("/api/v1/factchecks").json()["total"] == 3
+
+
+def test_web_factchecks_post_is_off_without_a_token(client: Any) -> None:
+    refused = client.post("/api/v1/factchecks", content="[]", headers={"Authorization": "Bearer x"})
+    assert refused.status_code == 403 and "fact-check import is disabled" in refused.json()["error"]["message"]

@@ -4,6 +4,7 @@ normalised to one scale of verdicts."""
 from .reviews import (
            BadRecord,
            claim_reviews,
+           from_bytes,
            from_claim_review,
            from_csv,
            from_html,
@@ -12,5 +13,5 @@ from .reviews import (
 )
 from .verdicts import VERDICTS, verdict
 
-__all__ = ["VERDICTS", "BadRecord", "claim_reviews", "from_claim_review", "from_csv", "from_html", "from_json",
+__all__ = ["VERDICTS", "BadRecord", "claim_reviews", "from_bytes", "from_claim_review", "from_csv", "from_html", "from_json",
            "from_jsonl", "verdict"]  # fmt: skip

@@ -14,7 +14,8 @@ fact-checker (``author``, else ``publisher``), the review's date (``datePublishe
 - `from_csv`: a table with named columns (``claim``, ``claimant``, ``claim_date``, ``rating``,
   ``url``, ``publisher``, ``review_date``, ``language``, and optionally ``identifier`` and
   ``title``);
-- `from_html`: the JSON-LD and microdata of a web page, read by ``extruct``.
+- `from_html`: the JSON-LD and microdata of a web page, read by ``extruct``;
+- `from_bytes`: any of these from undecoded bytes, the shape given or sniffed.
 
 The verdict is `saywho.factchecks.verdicts.verdict` of the rating. Dates are kept as the ISO
 day they name (``2023-01-20``), or dropped when they name none.
@@ -31,6 +32,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from ..errors import SaywhoError
 from ..model import FactCheck
 from .verdicts import verdict
 
@@ -156,6 +158,43 @@ def from_csv(text: str, source: str) -> Iterator[FactCheck | BadRecord]:
             url=_text(row.get("url")), language=_text(row.get("language")),
             identifier=_text(row.get("identifier")), title=_text(row.get("title")), source=position,
         )  # fmt: skip
+
+
+def from_bytes(data: bytes, name: str, kind: str = "", url: str | None = None,
+               charset: str | None = None) -> Iterator[FactCheck | BadRecord]:
+    """The fact-checks of one document's bytes, read as `kind` (``json``, ``jsonl``, ``csv``,
+    ``html``; empty: sniffed from the content), decoded by its declared `charset`, else sniffed
+    (`saywho.extract.decode`); `url` is the page's address, for relative links in HTML."""
+    from ..extract.decode import decode
+
+    if b"\x00" in data[:4096]:
+        yield BadRecord(name, "binary data, not a fact-check document")
+        return
+    try:
+        text = decode(data, source=name, declared=charset, html=kind in ("html", ""))
+    except SaywhoError as exc:
+        yield BadRecord(name, str(exc))
+        return
+    if not kind:  # sniffed: JSON starts with a bracket, a table with a header naming "claim"
+        head = text.lstrip("\ufeff \t\r\n")[:1]
+        first = text.lstrip("\ufeff").split("\n", 1)[0].casefold()
+        kind = "json" if head in "{[" and head else "csv" if "claim" in first and "," in first else "html"
+    if kind == "json":
+        stripped = text.lstrip("\ufeff")
+        lines = stripped.splitlines()
+        if len(lines) > 1 and all(line.strip().startswith("{") for line in lines if line.strip()):
+            try:
+                json.loads(stripped)
+            except json.JSONDecodeError:  # one object a line: JSON Lines under a .json name
+                yield from from_jsonl(lines, name)
+                return
+        yield from from_json(stripped, name)
+    elif kind == "jsonl":
+        yield from from_jsonl(text.splitlines(), name)
+    elif kind == "csv":
+        yield from from_csv(text.lstrip("\ufeff"), name)
+    else:
+        yield from from_html(text, name, url=url)
 
 
 def from_html(html: str, source: str, url: str | None = None) -> Iterator[FactCheck | BadRecord]:

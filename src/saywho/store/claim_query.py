@@ -281,15 +281,6 @@ def claim_story(engine: Engine, cluster_id: int) -> dict[str, Any]:
             .order_by(*_DATE_ORDER, claim_appearances.c.id)
         ).all())  # fmt: skip
 
-    def checks(conn: Any) -> list[Any]:
-        return list(conn.execute(
-            select(fact_checks.c.id, fact_checks.c.claim_reviewed, fact_checks.c.rating, fact_checks.c.verdict,
-                   fact_checks.c.fact_checker, fact_checks.c.review_date, fact_checks.c.url, claim_fact_checks.c.score)
-            .join(claim_fact_checks, claim_fact_checks.c.fact_check_id == fact_checks.c.id)
-            .where(claim_fact_checks.c.cluster_id == cluster_id, fact_checks.c.current.is_(True))
-            .order_by(claim_fact_checks.c.score.desc(), fact_checks.c.id)
-        ).all())  # fmt: skip
-
     rows: list[Any] = run_read(engine, "read the claim", work)
     if not rows:
         raise NotFoundError("no such claim", input=f"claim {cluster_id}",
@@ -341,13 +332,74 @@ def claim_story(engine: Engine, cluster_id: int) -> dict[str, Any]:
         "unattributed": unattributed,
         "per_day": [{"date": d, "by_outlet": per_day[d]} for d in sorted(per_day)],
         "appearances": appearances,
-        "fact_checks": [
-            {"id": int(r.id), "claim_reviewed": r.claim_reviewed, "rating": r.rating, "verdict": r.verdict,
-             "fact_checker": r.fact_checker, "review_date": r.review_date, "url": r.url,
-             "score": round(float(r.score), 4)}
-            for r in run_read(engine, "read the claim's fact-checks", checks)
-        ],
+        "fact_checks": run_read(engine, "read the claim's fact-checks",
+                                lambda conn: _linked_checks(conn, [cluster_id])).get(cluster_id, []),
     }
+
+
+def _linked_checks(conn: Any, cluster_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The current fact-checks linked to each cluster (`saywho.store.factcheck_links`), best
+    match first."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    for start in range(0, len(cluster_ids), 500):
+        rows = conn.execute(
+            select(claim_fact_checks.c.cluster_id, fact_checks.c.id, fact_checks.c.claim_reviewed,
+                   fact_checks.c.rating, fact_checks.c.verdict, fact_checks.c.fact_checker,
+                   fact_checks.c.review_date, fact_checks.c.url, claim_fact_checks.c.score)
+            .join(claim_fact_checks, claim_fact_checks.c.fact_check_id == fact_checks.c.id)
+            .where(claim_fact_checks.c.cluster_id.in_(cluster_ids[start : start + 500]),
+                   fact_checks.c.current.is_(True))
+            .order_by(claim_fact_checks.c.score.desc(), fact_checks.c.id)
+        )  # fmt: skip
+        for r in rows:
+            out.setdefault(int(r.cluster_id), []).append({
+                "id": int(r.id), "claim_reviewed": r.claim_reviewed, "rating": r.rating, "verdict": r.verdict,
+                "fact_checker": r.fact_checker, "review_date": r.review_date, "url": r.url,
+                "score": round(float(r.score), 4),
+            })  # fmt: skip
+    return out
+
+
+def fact_checks_for(engine: Engine, attribution_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """For attributions on an article page: the fact-checks linked to each one's claim cluster
+    (attributions without any are left out)."""
+    if not attribution_ids:
+        return {}
+
+    def work(conn: Any) -> dict[int, list[dict[str, Any]]]:
+        mine = {int(r[0]): int(r[1]) for start in range(0, len(attribution_ids), 500)
+                for r in conn.execute(select(claims.c.attribution_id, claims.c.cluster_id)
+                                      .where(claims.c.attribution_id.in_(attribution_ids[start : start + 500])))}  # fmt: skip
+        linked = _linked_checks(conn, sorted(set(mine.values())))
+        return {aid: linked[cid] for aid, cid in mine.items() if cid in linked}
+
+    result: dict[int, list[dict[str, Any]]] = run_read(engine, "read the claims' fact-checks", work)
+    return result
+
+
+def checked_claims(engine: Engine, fact_check_id: int, limit: int = 100) -> list[dict[str, Any]]:
+    """The claim clusters a fact-check is linked to, best match first: each with its text (its
+    first appearance's), its first appearance, its spread in articles and the link's score."""
+
+    def work(conn: Any) -> list[dict[str, Any]]:
+        links = conn.execute(
+            select(claim_fact_checks.c.cluster_id, claim_fact_checks.c.score)
+            .where(claim_fact_checks.c.fact_check_id == fact_check_id)
+            .order_by(claim_fact_checks.c.score.desc(), claim_fact_checks.c.cluster_id).limit(limit)
+        ).all()  # fmt: skip
+        ids = [int(r.cluster_id) for r in links]
+        if not ids:
+            return []
+        firsts = _first_appearances(conn, ids)
+        a = _appearances().where(claims.c.cluster_id.in_(ids)).subquery()
+        spread = {int(r[0]): int(r[1]) for r in conn.execute(
+            select(a.c.cluster_id, func.count(distinct(a.c.story_id))).group_by(a.c.cluster_id))}  # fmt: skip
+        return [{"id": cid, "claim": firsts[cid]["content"], "score": round(float(r.score), 4),
+                 "articles": spread.get(cid, 0), "first": firsts[cid]}
+                for cid, r in zip(ids, links, strict=True) if cid in firsts]  # fmt: skip
+
+    result: list[dict[str, Any]] = run_read(engine, "read the fact-check's claims", work)
+    return result
 
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})

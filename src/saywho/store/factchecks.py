@@ -222,6 +222,8 @@ def get_fact_check(engine: Engine, fact_check_id: int) -> tuple[StoredFactCheck,
 #: queries (benchmarks/factchecks.py; 0.0–0.4 tried): train MAP@5 0.908 with the embeddings alone,
 #: 0.910 with 0.1–0.3 of TF-IDF
 LEXICAL_WEIGHT = 0.1
+#: what a match's score is, in words (pages and the API's schema say it)
+SCORE_MEANS = f"{1 - LEXICAL_WEIGHT:.1f} × embedding cosine + {LEXICAL_WEIGHT:.1f} × word TF-IDF cosine"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,14 +11,26 @@ import secrets
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from ..config import Settings
 from ..model import Kind, Stance
 from ..store import browse
-from ..store.claim_query import ClaimFilters, claim_cluster_page, claim_story, similar
-from ..store.factchecks import list_fact_checks, match_fact_checks
+from ..store.claim_query import (
+    ClaimFilters,
+    checked_claims,
+    claim_cluster_page,
+    claim_story,
+    similar,
+)
+from ..store.factchecks import (
+    get_fact_check,
+    import_fact_checks,
+    list_fact_checks,
+    match_fact_checks,
+)
 from ..store.query import Filters
 from . import schemas
 from .app import ApiError
@@ -165,6 +177,7 @@ def entity(entity_id: str, engine: EngineDep) -> dict[str, Any]:
 
 
 ClaimId = Annotated[int, Path(ge=1, le=MAX_ID, description="a claim cluster id (/api/v1/claims)")]
+FactCheckId = Annotated[int, Path(ge=1, le=MAX_ID, description="a fact-check id (/api/v1/factchecks)")]
 
 
 class ClaimParams:
@@ -215,7 +228,7 @@ def claim(claim_id: ClaimId, engine: EngineDep) -> dict[str, Any]:
     return claim_story(engine, claim_id)
 
 
-def _statement(q: str) -> str:
+def statement(q: str) -> str:
     """A statement to compare with stored claims or fact-checks (422 when it has no words)."""
     if not re.search(r"\w", q):
         raise ApiError(422, f"the statement {q[:80]!r} has no words in it")
@@ -229,7 +242,7 @@ def similar_claims(
     q: Annotated[str, Query(min_length=1, max_length=2000, description="a statement")],
     top: Annotated[int, Query(ge=1, le=100, description="how many claims")] = 10,
 ) -> dict[str, Any]:
-    return {"query": q, "items": similar(engine, _statement(q), top)}
+    return {"query": q, "items": similar(engine, statement(q), top)}
 
 
 @router.get("/factchecks", response_model=schemas.FactCheckPage,
@@ -253,8 +266,61 @@ def factcheck_match(
     q: Annotated[str, Query(min_length=1, max_length=2000, description="a statement")],
     top: Annotated[int, Query(ge=1, le=100, description="how many fact-checks")] = 5,
 ) -> dict[str, Any]:
-    (found,) = match_fact_checks(engine, [_statement(q)], top)
+    (found,) = match_fact_checks(engine, [statement(q)], top)
     return {"query": q, "items": [m.to_dict() for m in found]}
+
+
+@router.get("/factchecks/{fact_check_id}", response_model=schemas.FactCheckDetail,
+            summary="One fact-check, its versions and the stored claims it addresses")  # fmt: skip
+def factcheck(fact_check_id: FactCheckId, engine: EngineDep) -> dict[str, Any]:
+    return fact_check_detail(engine, fact_check_id)
+
+
+def fact_check_detail(engine: Engine, fact_check_id: int) -> dict[str, Any]:
+    """What the fact-check page and its JSON twin show (NotFoundError: no such fact-check)."""
+    found, versions = get_fact_check(engine, fact_check_id)
+    return {**found.to_dict(), "versions": [v.to_dict() for v in versions],
+            "claims": checked_claims(engine, fact_check_id)}  # fmt: skip
+
+
+#: the kinds of fact-check documents `POST /factchecks` reads, by media type (else sniffed)
+_IMPORT_KINDS = {"application/json": "json", "application/ld+json": "json", "application/x-ndjson": "jsonl",
+                 "application/jsonl": "jsonl", "application/json-lines": "jsonl", "text/csv": "csv",
+                 "text/html": "html", "application/xhtml+xml": "html"}  # fmt: skip
+
+
+@router.post("/factchecks", response_model=schemas.FactCheckImportOut,
+             summary="Import fact-checks: ClaimReview JSON, a data feed, JSONL, CSV or an HTML page "
+                     "(needs SAYWHO_API_TOKEN)",
+             responses={201: {"model": schemas.FactCheckImportOut}, 401: {"model": schemas.ErrorOut},
+                        403: {"model": schemas.ErrorOut}})  # fmt: skip
+async def import_factchecks(
+    request: Request,
+    response: Response,
+    engine: EngineDep,
+    settings: SettingsDep,
+    authorization: Annotated[str | None, Header(description="Bearer <SAYWHO_API_TOKEN>")] = None,
+    content_type: Annotated[str | None, Header(description="how the body is written (else sniffed)")] = None,
+) -> dict[str, Any]:
+    """The body is read as its Content-Type says (JSON, JSON Lines, CSV, HTML; else from its
+    content), imported as `saywho factchecks import` does: idempotent, a changed review is a new
+    version, bad records are reported and skipped. 201 when anything was stored, 200 when all was
+    already stored, 422 when no record could be read."""
+    from ..factchecks import from_bytes
+    from ..sources.sniff import parse_content_type
+
+    check_token(settings, authorization, "fact-check import")
+    media_type, charset = parse_content_type(content_type)
+    body = await request.body()
+    records = from_bytes(body, "POST /api/v1/factchecks", _IMPORT_KINDS.get(media_type or "", ""), charset=charset)
+    summary = await run_in_threadpool(import_fact_checks, engine, records)
+    if summary.errors and not (summary.stored or summary.updated or summary.skipped):
+        first = summary.bad[0]
+        raise ApiError(422, f"no fact-check read ({summary.errors} bad records; the first: {first.position}: "
+                            f"{first.reason})")  # fmt: skip
+    response.status_code = 201 if summary.stored or summary.updated else 200
+    return {"stored": summary.stored, "updated": summary.updated, "skipped": summary.skipped,
+            "errors": summary.errors, "bad": [{"position": b.position, "reason": b.reason} for b in summary.bad]}  # fmt: skip
 
 
 @router.post("/analyze", response_model=schemas.Analysis,
@@ -280,11 +346,12 @@ def ingest(
     return {"id": article_id, "status": status}
 
 
-def check_token(settings: Settings, authorization: str | None) -> None:
-    """Ingest needs ``Authorization: Bearer <SAYWHO_API_TOKEN>``; without a token set, it is off."""
+def check_token(settings: Settings, authorization: str | None, what: str = "ingest") -> None:
+    """Writes (ingest, fact-check import) need ``Authorization: Bearer <SAYWHO_API_TOKEN>``;
+    without a token set, they are off."""
     expected = settings.api_token or ""
     if not expected:
-        raise ApiError(403, "ingest is disabled on this server (set SAYWHO_API_TOKEN to enable it)")
+        raise ApiError(403, f"{what} is disabled on this server (set SAYWHO_API_TOKEN to enable it)")
     scheme, _, given = (authorization or "").partition(" ")
     # compare_digest: the time taken does not tell how much of a guess was right
     if scheme.lower() != "bearer" or not secrets.compare_digest(

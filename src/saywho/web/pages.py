@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode, urlsplit
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from ..errors import SaywhoError
+from ..factchecks import VERDICTS
 from ..model import Kind, Stance
 from ..store import browse
 from ..store.claim_query import (
@@ -22,23 +23,29 @@ from ..store.claim_query import (
     claim_clusters,
     claim_story,
     cluster_of,
+    fact_checks_for,
 )
+from ..store.factchecks import SCORE_MEANS, list_fact_checks, match_fact_checks
 from .api import (
     MAX_LIMIT,
     ArticleId,
     ClaimDep,
     ClaimId,
     EngineDep,
+    FactCheckId,
     Limit,
     Offset,
     SearchDep,
     SettingsDep,
     SpeakerId,
+    fact_check_detail,
+    statement,
 )
 from .app import HERE, status_of
 from .charts import STANCE_COLOURS, timeline_svg
 from .documents import analysis_json, document_from
 from .highlight import highlighted, marks_for
+from .schemas import Verdict
 
 router = APIRouter(include_in_schema=False)
 # autoescape everywhere, whatever the file name: article text and user input are untrusted
@@ -115,6 +122,7 @@ templates.env.filters.update(http_url=http_url, counted=counted, readable_date=r
 templates.env.tests["wordy"] = wordy
 templates.env.globals.update(
     stances=[s.value for s in Stance], kinds=[k.value for k in Kind], stance_colours=STANCE_COLOURS,
+    verdicts=list(VERDICTS),
     # marks a content can open or close its own quotation with; in a search snippet « » mark the
     # matched words (`store.query.HIGHLIGHT`) instead
     QUOTE_MARKS="\"“”‘’«»„‚‹›'", SNIPPET_QUOTE_MARKS="\"“”‘’„‚'",
@@ -200,9 +208,11 @@ def articles(
 def article(request: Request, article_id: ArticleId, engine: EngineDep) -> HTMLResponse:
     doc = browse.article_detail(engine, article_id)
     view = article_view(doc, linked=True)
-    spread = cluster_of(engine, [int(a["id"]) for a in view["attributions"]])
+    ids = [int(a["id"]) for a in view["attributions"]]
+    spread, checked = cluster_of(engine, ids), fact_checks_for(engine, ids)
     for a in view["attributions"]:
         a["cluster"] = spread.get(int(a["id"]))
+        a["fact_checks"] = checked.get(int(a["id"]), [])
         if a["cluster"]:
             a["cluster"]["first_here"] = a["cluster"]["first"]["article_id"] == article_id
     return _page(request, "article.html", {"doc": doc, "view": view})
@@ -252,6 +262,38 @@ def claims(request: Request, engine: EngineDep, params: ClaimDep,
 def claim(request: Request, claim_id: ClaimId, engine: EngineDep) -> HTMLResponse:
     story = claim_story(engine, claim_id)
     return _page(request, "claim.html", {"story": story, "chart": spread_chart(story)})
+
+
+@router.get("/factchecks", response_class=HTMLResponse)
+def factchecks(
+    request: Request,
+    engine: EngineDep,
+    verdict: Annotated[Verdict | Literal[""] | None, Query()] = None,
+    fact_checker: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> HTMLResponse:
+    total, found = list_fact_checks(engine, verdict or None, (fact_checker or "").strip() or None, limit, offset)
+    page = browse.Page([f.to_dict() for f in found], total, limit, offset)
+    form = {k: v for k, v in request.query_params.items() if k not in ("limit", "offset")}
+    return _page(request, "factchecks.html", {"page": page, "form": form, **_paging(request, page)})
+
+
+@router.get("/factchecks/match", response_class=HTMLResponse)
+def factcheck_match(
+    request: Request,
+    engine: EngineDep,
+    q: Annotated[str, Query(min_length=1, max_length=2000)],
+    top: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> HTMLResponse:
+    (found,) = match_fact_checks(engine, [statement(q)], top)
+    context = {"q": q, "top": top, "items": [m.to_dict() for m in found], "score_means": SCORE_MEANS}
+    return _page(request, "factcheck_match.html", context)
+
+
+@router.get("/factchecks/{fact_check_id}", response_class=HTMLResponse)
+def factcheck(request: Request, fact_check_id: FactCheckId, engine: EngineDep) -> HTMLResponse:
+    return _page(request, "factcheck.html", {"data": fact_check_detail(engine, fact_check_id)})
 
 
 def spread_chart(story: Mapping[str, Any]) -> Any:

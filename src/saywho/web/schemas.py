@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..store.factchecks import SCORE_MEANS
+
 
 class ErrorDetail(BaseModel):
     status: int
@@ -298,6 +300,38 @@ class FactCheckPage(Paged):
     items: list[FactCheck]
 
 
+class CheckedClaim(BaseModel):
+    """A claim cluster a fact-check addresses: a member claim and it are ≥ 0.6 cosine-similar."""
+
+    id: int = Field(description="the claim cluster's id (/claims/{id})")
+    claim: str = Field(description="the claim as it first appeared")
+    score: float = Field(description="the cosine similarity of the best member claim")
+    articles: int
+    first: Appearance
+
+
+class FactCheckDetail(FactCheck):
+    """A fact-check, every version imported of it (oldest first), and the stored claims it addresses."""
+
+    versions: list[FactCheck]
+    claims: list[CheckedClaim]
+
+
+class BadRecordOut(BaseModel):
+    position: str = Field(description='where the record was, e.g. "POST /api/v1/factchecks#3"')
+    reason: str
+
+
+class FactCheckImportOut(BaseModel):
+    """What an import did: records stored, stored as a new version, already stored, or bad."""
+
+    stored: int
+    updated: int
+    skipped: int
+    errors: int
+    bad: list[BadRecordOut]
+
+
 class FactCheckMatch(BaseModel):
     id: int
     identifier: str | None
@@ -308,7 +342,7 @@ class FactCheckMatch(BaseModel):
     verdict: Verdict
     fact_checker: str | None
     review_date: str | None
-    score: float = Field(description="0.9 × embedding cosine + 0.1 × word TF-IDF cosine")
+    score: float = Field(description=SCORE_MEANS)
 
 
 class FactCheckMatchPage(BaseModel):

@@ -86,3 +86,29 @@ def test_web_browser_claims_fact_check_line_links_to_the_fact_check(
     expect(line.locator("a.fact-check-link")).to_have_attribute("href", "https://factcheck.example/us-isis")
     screenshot(page, "claim-fact-checked")
     assert not console.errors
+
+
+def test_web_browser_fact_checks_on_the_article_list_and_detail_pages(
+    page: Any, browser_store: BrowserStore, console: Console
+) -> None:
+    """The sample article names its fact-checked claim in the side list; the fact-check's own
+    page lists the claims it addresses, linked back; /factchecks lists and matches."""
+    page.goto(f"/articles/{browser_store.sample}")
+    line = page.locator("#attributions span.fact-check").first
+    expect(line).to_contain_text("Fact-checked by Example Fact Check")
+    expect(line).to_contain_text("Unproven")
+    screenshot(page, "article-fact-checked")
+    line.locator("a.fact-check-detail").click()
+    expect(page.locator("#fact-check-line")).to_contain_text("Unproven")
+    claim = page.locator("#checked-claims a.claim-link").first
+    expect(claim).to_be_visible()
+    screenshot(page, "fact-check")
+    claim.click()
+    expect(page.locator("#fact-checks")).to_contain_text("Example Fact Check")
+    page.goto("/factchecks")
+    expect(page.locator("#factcheck-list li[data-fact-check]")).to_have_count(1)
+    page.fill("#match-form input[name=q]", "Washington is secretly funding ISIS")
+    page.click("#match-form button")
+    expect(page.locator("#match-list li").first).to_contain_text("Islamic State")
+    screenshot(page, "fact-check-match")
+    assert not console.errors
