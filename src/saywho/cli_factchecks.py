@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +22,7 @@ from .cli_store import DbOpt, _checked, _engine
 from .config import Settings
 from .errors import SaywhoError
 from .factchecks import VERDICTS, BadRecord, from_bytes, from_jsonl
+from .factchecks.ranking import Statement, with_context
 from .model import FactCheck
 
 factchecks_app = typer.Typer(help="Fact-checks (schema.org ClaimReview): import, list, show.",
@@ -195,15 +197,18 @@ def show_command(
     typer.echo(f"read from {c.source}")
 
 
-def _queries(texts: list[str], file: str | None) -> list[tuple[str, str]]:
-    """(id, text) of the texts to match: the arguments (ids 1, 2, …) or `file` (one text a line,
-    or JSONL with ``id`` and ``text``; - for stdin)."""
+def _queries(texts: list[str], file: str | None, speaker: str | None = None,
+             day: date | None = None) -> list[tuple[str, Statement]]:  # fmt: skip
+    """(id, statement) of the texts to match: the arguments (ids 1, 2, …, with --speaker and
+    --date) or `file` (one text a line, or JSONL with ``id``, ``text`` and optionally
+    ``speaker`` and ``date``; - for stdin). Without a speaker or date, those of a post signature
+    ending the text are used."""
     if texts and file:
         _fail("give texts or --file, not both", 2)
     if not file:
         if not texts or not any(t.strip() for t in texts):
             _fail("nothing to match: give texts or --file", 2)
-        return [(str(n), t) for n, t in enumerate(texts, 1)]
+        return [(str(n), with_context(t, speaker, day)) for n, t in enumerate(texts, 1)]
     try:
         raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -211,18 +216,19 @@ def _queries(texts: list[str], file: str | None) -> list[tuple[str, str]]:
         raise  # unreachable
     lines = [line for line in raw.splitlines() if line.strip()]
     as_json = bool(lines) and all(line.lstrip().startswith("{") for line in lines)
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, Statement]] = []
     for number, line in enumerate(lines, 1):
         if not as_json:
-            out.append((str(number), line.strip()))
+            out.append((str(number), with_context(line.strip(), speaker, day)))
             continue
         try:
             record = json.loads(line)
-            text = record["text"]
-            if not isinstance(text, str):
-                raise TypeError("text is not a string")
-            out.append((str(record.get("id", number)), text))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            text, who, when = record["text"], record.get("speaker"), record.get("date")
+            if not isinstance(text, str) or not isinstance(who, str | None) or not isinstance(when, str | None):
+                raise TypeError("text, speaker or date is not a string")
+            out.append((str(record.get("id", number)),
+                        with_context(text, who or speaker, date.fromisoformat(when[:10]) if when else day)))  # fmt: skip
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             err.print(f"saywho: skipped: {file}#line {number}: not a JSON object with a text ({exc})",
                       markup=False, highlight=False)  # fmt: skip
     if not out:
@@ -236,18 +242,27 @@ def match_command(
     file: Annotated[str | None, typer.Option("--file", help="One statement a line, or JSONL with id and text; "
                                              "- for stdin.")] = None,
     top: Annotated[int, typer.Option("--top", "-k", min=1, max=100, help="Fact-checks per statement.")] = 5,
+    speaker: Annotated[str | None, typer.Option("--speaker", help="Who made the statements (helps to rank).")] = None,
+    day: Annotated[str | None, typer.Option("--date", help="When they were made, YYYY-MM-DD (helps to rank).")] = None,
     output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="table, json, or jsonl "
                                                       "(one line a statement).")] = ListFormat.table,
     db: DbOpt = None,
 ) -> None:
-    """Rank the stored fact-checks for each statement: are these claims already fact-checked?"""
+    """Rank the stored fact-checks for each statement: are these claims already fact-checked?
+    Candidates found by text are re-ranked with the speaker and date when known (--speaker,
+    --date, JSONL fields, or a post's signature)."""
     from .store.factchecks import match_fact_checks
 
-    queries = _queries(list(texts or []), file)
+    try:
+        when = date.fromisoformat(day) if day else None
+    except ValueError:
+        _fail(f"--date {day!r}: not a day (give YYYY-MM-DD)", 2)
+        raise  # unreachable
+    queries = _queries(list(texts or []), file, speaker, when)
     engine = _engine(db)
-    results = _checked(lambda: match_fact_checks(engine, [t for _, t in queries], top))
-    rows: list[dict[str, Any]] = [{"id": qid, "text": text, "matches": [m.to_dict() for m in found]}
-            for (qid, text), found in zip(queries, results, strict=True)]  # fmt: skip
+    results = _checked(lambda: match_fact_checks(engine, [s for _, s in queries], top))
+    rows: list[dict[str, Any]] = [{"id": qid, "text": s.text, "matches": [m.to_dict() for m in found]}
+            for (qid, s), found in zip(queries, results, strict=True)]  # fmt: skip
     if output_format is ListFormat.jsonl:
         for row in rows:
             typer.echo(json.dumps(row, ensure_ascii=False))

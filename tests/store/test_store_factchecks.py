@@ -37,6 +37,10 @@ def review(n: int, rating: str = "False", **extra: object) -> dict[str, object]:
             "datePublished": f"2023-02-{n % 28 + 1:02d}", **extra}  # fmt: skip
 
 
+def claimed(who: str, day: str) -> dict[str, object]:
+    return {"@type": "Claim", "author": {"@type": "Person", "name": who}, "datePublished": day}
+
+
 def invoke(*args: str) -> Result:
     return CliRunner().invoke(app, list(args), env={"SAYWHO_DETECT_LANGUAGE": "0"})
 
@@ -201,3 +205,30 @@ def test_claims_cli_fact_checked_filters_and_a_bad_verdict(tmp_path: Path) -> No
     assert json.loads(none.stdout)["count"] == 0  # no claims stored: nothing linked
     bad = invoke("claims", "--verdict", "fake-news", "--db", db)
     assert bad.exit_code == 2 and "not a verdict" in bad.stderr
+
+
+def test_factchecks_match_uses_the_speaker_and_date(tmp_path: Path) -> None:
+    """Two fact-checks of one claim by different people in different years: the statement's
+    speaker and day (given, or from a post signature) rank the right one first."""
+    db = str(tmp_path / "fc.db")
+    feed = tmp_path / "two.jsonl"
+    feed.write_text(
+        json.dumps(review(1, identifier="old", itemReviewed=claimed("Barack Obama", "2012-10-03"))) + "\n"
+        + json.dumps(review(1, identifier="new", itemReviewed=claimed("Donald Trump", "2019-10-01"),
+                            url="https://example.org/new")) + "\n"
+    )  # fmt: skip
+    assert invoke("factchecks", "import", str(feed), "--db", db).exit_code == 0
+    text = "Claim number 1 about the war in Afghanistan"
+
+    def first(*args: str) -> str:
+        result = invoke("factchecks", "match", *args, "--format", "jsonl", "--db", db)
+        assert result.exit_code == 0, result.output
+        return str(json.loads(result.stdout.splitlines()[0])["matches"][0]["identifier"])
+
+    assert first(text, "--speaker", "Trump", "--date", "2019-10-02") == "new"
+    assert first(text, "--speaker", "Obama", "--date", "2012-10-04") == "old"
+    assert first(f"{text} — Donald J. Trump (@realDonaldTrump) October 2, 2019") == "new"
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(json.dumps({"id": "a", "text": text, "speaker": "Barack Obama", "date": "2012-10-03"}) + "\n")
+    assert first("--file", str(queries)) == "old"
+    assert invoke("factchecks", "match", text, "--date", "03/10/2012", "--db", db).exit_code == 2

@@ -62,6 +62,11 @@ def test_web_factchecks_match_and_claims_filtered_by_them(client: Any) -> None:
     assert hits["query"] == "Washington secretly funds ISIS"
     assert [h["identifier"] for h in hits["items"]] == ["fc-1"] and hits["items"][0]["score"] > 0
     assert client.get("/api/v1/factchecks/match", params={"q": "???"}).status_code == 422
+    # the speaker and day re-rank: Kabulov's claim of 20 January 2023 is the first fact-check's
+    told = client.get("/api/v1/factchecks/match", params={"q": "Washington secretly funds ISIS", "top": 2,
+                                                          "speaker": "Zamir Kabulov", "date": "2023-01-20"}).json()  # fmt: skip
+    assert told["items"][0]["identifier"] == "fc-1" and told["items"][0]["score"] > hits["items"][0]["score"]
+    assert client.get("/api/v1/factchecks/match", params={"q": "x y", "date": "20 Jan"}).status_code == 422
     checked = client.get("/api/v1/claims?fact_checked=true").json()
     assert [c["first"]["content"] for c in checked["items"]] == [CONTENT]
     assert client.get("/api/v1/claims?verdict=false").json()["total"] == 1

@@ -15,7 +15,7 @@ was stored):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +26,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import NotFoundError, StoreError
 from ..factchecks import BadRecord
+from ..factchecks.ranking import (
+    FEATURES,
+    CheckContext,
+    Statement,
+    check_context,
+    features,
+    load_ranker,
+    with_context,
+)
 from ..model import FactCheck
 from .engine import _reason
 from .factcheck_links import fact_check_vectors, link_fact_checks, unlink_fact_checks
@@ -216,14 +225,15 @@ def get_fact_check(engine: Engine, fact_check_id: int) -> tuple[StoredFactCheck,
     return result
 
 
-#: how fact-checks are ranked for a text: the cosine of the texts' embeddings (the claims' space)
-#: weighted with the cosine of word TF-IDF vectors of the claim reviewed and the fact-check's
-#: headline, fitted on the stored fact-checks. The weight was chosen on the CheckThat! 2020 train
-#: queries (benchmarks/factchecks.py; 0.0–0.4 tried): train MAP@5 0.908 with the embeddings alone,
-#: 0.910 with 0.1–0.3 of TF-IDF
+#: the first stage's score: the cosine of the texts' embeddings (the claims' space) weighted
+#: with the cosine of word TF-IDF vectors of the claim reviewed and the fact-check's headline,
+#: fitted on the stored fact-checks. The weight was chosen on the CheckThat! 2020 train queries
+#: (benchmarks/factchecks.py; 0.0–0.4 tried): train MAP@5 0.908 with the embeddings alone,
+#: 0.910 with 0.1–0.3 of TF-IDF. Its best candidates are re-ranked (`saywho.factchecks.ranking`).
 LEXICAL_WEIGHT = 0.1
 #: what a match's score is, in words (pages and the API's schema say it)
-SCORE_MEANS = f"{1 - LEXICAL_WEIGHT:.1f} × embedding cosine + {LEXICAL_WEIGHT:.1f} × word TF-IDF cosine"
+SCORE_MEANS = ("the re-ranker's probability that the fact-check addresses the statement (from the texts' "
+               "similarity, and the speaker and date when known)")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,14 +252,23 @@ class FactCheckMatch:
 
 @dataclass(frozen=True)
 class _Corpus:
-    """The current fact-checks' vectors and TF-IDF matrix, kept per process until the store's
-    fact-checks change."""
+    """The current fact-checks' vectors, TF-IDF matrix and what the re-ranker reads of them
+    (claim, headline, claimant, claim date), kept per process until the store's fact-checks
+    change."""
 
     stamp: tuple[int, int]
     ids: np.ndarray
     dense: np.ndarray
     vectorizer: Any
     lexical: Any
+    fields: list[tuple[str, str | None, str | None, str | None]]
+    contexts: dict[int, CheckContext] = field(default_factory=dict)
+
+    def context(self, row: int) -> CheckContext:
+        found = self.contexts.get(row)
+        if found is None:
+            found = self.contexts[row] = check_context(*self.fields[row])
+        return found
 
 
 _corpora: dict[str, _Corpus] = {}
@@ -268,7 +287,8 @@ def _corpus(engine: Engine) -> _Corpus | None:
         cached = _corpora.get(str(engine.url))
         if cached is not None and cached.stamp == stamp:
             return cached
-        rows = conn.execute(select(fact_checks.c.claim_reviewed, fact_checks.c.title)
+        rows = conn.execute(select(fact_checks.c.claim_reviewed, fact_checks.c.title, fact_checks.c.claimant,
+                                   fact_checks.c.claim_date)
                             .where(fact_checks.c.current.is_(True)).order_by(fact_checks.c.id)).all()  # fmt: skip
         texts = [claim_text(f"{r[0]} {r[1] or ''}") for r in rows]
         vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32)
@@ -276,7 +296,7 @@ def _corpus(engine: Engine) -> _Corpus | None:
             lexical = vectorizer.fit_transform(texts)
         except ValueError:  # no word left (every text stop words or empty): embeddings alone
             vectorizer, lexical = None, None
-        corpus = _Corpus(stamp, ids, dense, vectorizer, lexical)
+        corpus = _Corpus(stamp, ids, dense, vectorizer, lexical, [tuple(r) for r in rows])
         _corpora[str(engine.url)] = corpus
         return corpus
 
@@ -284,25 +304,45 @@ def _corpus(engine: Engine) -> _Corpus | None:
     return result
 
 
-def match_fact_checks(engine: Engine, texts: list[str], top: int = 5) -> list[list[FactCheckMatch]]:
-    """The `top` current fact-checks most like each text, best first (see `LEXICAL_WEIGHT`)."""
+def ranking_features(engine: Engine, statements: Sequence[str | Statement],
+                     candidates: int) -> list[tuple[np.ndarray, np.ndarray]]:  # fmt: skip
+    """For each statement, its first `candidates` fact-checks by text (their row ids, best first)
+    and their re-ranking `FEATURES` (one row each): what the ranker scores, and what
+    ``scripts/train_factcheck_ranker.py`` learns from."""
     from ..claims.cluster import dense_vectors
     from ..claims.text import claim_text
 
     corpus = _corpus(engine)
-    if corpus is None or not texts:
-        return [[] for _ in texts]
-    scores = dense_vectors(texts) @ corpus.dense.T
+    if corpus is None or not statements:
+        return [(np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES)), dtype=np.float32)) for _ in statements]
+    given = [s if isinstance(s, Statement) else with_context(s) for s in statements]
+    dense = dense_vectors([s.text for s in given]) @ corpus.dense.T
+    lexical = np.zeros_like(dense)
     if corpus.vectorizer is not None:
-        queries = corpus.vectorizer.transform([claim_text(t) for t in texts])
-        scores = (1 - LEXICAL_WEIGHT) * scores + LEXICAL_WEIGHT * (queries @ corpus.lexical.T).toarray()
-    count = min(top, scores.shape[1])
-    best = np.argpartition(-scores, count - 1, axis=1)[:, :count]
-    ranked: list[list[int]] = []
-    for i, row in enumerate(best):
-        order = np.lexsort((corpus.ids[row], -scores[i, row]))  # best first; ties by id
-        ranked.append([int(j) for j in row[order]])
-    wanted = sorted({int(corpus.ids[j]) for row in ranked for j in row})
+        queries = corpus.vectorizer.transform([claim_text(s.text) for s in given])
+        lexical = (queries @ corpus.lexical.T).toarray()
+    first = (1 - LEXICAL_WEIGHT) * dense + LEXICAL_WEIGHT * lexical
+    count = min(candidates, first.shape[1])
+    out = []
+    for i, statement in enumerate(given):
+        row = np.argpartition(-first[i], count - 1)[:count]
+        row = row[np.lexsort((corpus.ids[row], -first[i, row]))]  # best first; ties by id
+        x = features(statement, dense[i, row], lexical[i, row], [corpus.context(int(j)) for j in row])
+        out.append((corpus.ids[row].astype(np.int64), x))
+    return out
+
+
+def match_fact_checks(engine: Engine, statements: Sequence[str | Statement], top: int = 5) -> list[list[FactCheckMatch]]:
+    """The `top` current fact-checks most likely to address each statement, best first: the
+    first stage's candidates by text, re-ranked (`saywho.factchecks.ranking`). A plain string's
+    speaker and day are read from a post signature it ends with, if any."""
+    ranker = load_ranker()
+    ranked: list[list[tuple[int, float]]] = []
+    for ids, x in ranking_features(engine, statements, max(ranker.candidates, top)):
+        scores = ranker.score(x) if len(ids) else np.zeros(0, dtype=np.float32)
+        order = np.lexsort((ids, -scores))[:top]  # best first; ties by id
+        ranked.append([(int(ids[j]), float(scores[j])) for j in order])
+    wanted = sorted({i for row in ranked for i, _ in row})
 
     def work(conn: Any) -> dict[int, StoredFactCheck]:
         found: dict[int, StoredFactCheck] = {}
@@ -311,8 +351,5 @@ def match_fact_checks(engine: Engine, texts: list[str], top: int = 5) -> list[li
             found.update((int(r.id), _stored(r)) for r in rows)
         return found
 
-    stored: dict[int, StoredFactCheck] = run_read(engine, "read the fact-checks", work)
-    return [
-        [FactCheckMatch(stored[int(corpus.ids[j])], float(scores[i, j])) for j in row if int(corpus.ids[j]) in stored]
-        for i, row in enumerate(ranked)
-    ]
+    stored: dict[int, StoredFactCheck] = run_read(engine, "read the fact-checks", work) if wanted else {}
+    return [[FactCheckMatch(stored[i], score) for i, score in row if i in stored] for row in ranked]

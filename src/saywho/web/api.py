@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from ..config import Settings
+from ..factchecks.ranking import with_context
 from ..model import Kind, Stance
 from ..store import browse
 from ..store.claim_query import (
@@ -235,6 +236,25 @@ def statement(q: str) -> str:
     return q
 
 
+class MatchParams:
+    """A statement to match against the fact-checks, with its speaker and day when known
+    (shared with the HTML page)."""
+
+    def __init__(
+        self,
+        q: Annotated[str, Query(min_length=1, max_length=2000, description="a statement")],
+        speaker: Annotated[str | None, Query(max_length=300, description="who made it (helps to rank)")] = None,
+        date: Annotated[str | None, Query(pattern=DAY, description="when, YYYY-MM-DD (helps to rank)")] = None,
+        top: Annotated[int, Query(ge=1, le=100, description="how many fact-checks")] = 5,
+    ) -> None:  # fmt: skip
+        self.q, self.top = q, top
+        self.speaker, self.date = (speaker or "").strip() or None, _day("date", date)
+        self.statement = with_context(statement(q), self.speaker, self.date)
+
+
+MatchDep = Annotated[MatchParams, Depends()]
+
+
 @router.get("/similar", response_model=schemas.SimilarPage,
             summary="Stored claims most like a statement (sentence-embedding cosine)")  # fmt: skip
 def similar_claims(
@@ -261,13 +281,10 @@ def factchecks(
 
 @router.get("/factchecks/match", response_model=schemas.FactCheckMatchPage,
             summary="Fact-checks most like a statement: has it been checked?")  # fmt: skip
-def factcheck_match(
-    engine: EngineDep,
-    q: Annotated[str, Query(min_length=1, max_length=2000, description="a statement")],
-    top: Annotated[int, Query(ge=1, le=100, description="how many fact-checks")] = 5,
-) -> dict[str, Any]:
-    (found,) = match_fact_checks(engine, [statement(q)], top)
-    return {"query": q, "items": [m.to_dict() for m in found]}
+def factcheck_match(engine: EngineDep, params: MatchDep) -> dict[str, Any]:
+    (found,) = match_fact_checks(engine, [params.statement], params.top)
+    return {"query": params.q, "items": [m.to_dict() for m in found]}
+
 
 
 @router.get("/factchecks/{fact_check_id}", response_model=schemas.FactCheckDetail,

@@ -34,12 +34,12 @@ from .api import (
     EngineDep,
     FactCheckId,
     Limit,
+    MatchDep,
     Offset,
     SearchDep,
     SettingsDep,
     SpeakerId,
     fact_check_detail,
-    statement,
 )
 from .app import HERE, status_of
 from .charts import STANCE_COLOURS, timeline_svg
@@ -280,14 +280,11 @@ def factchecks(
 
 
 @router.get("/factchecks/match", response_class=HTMLResponse)
-def factcheck_match(
-    request: Request,
-    engine: EngineDep,
-    q: Annotated[str, Query(min_length=1, max_length=2000)],
-    top: Annotated[int, Query(ge=1, le=100)] = 10,
-) -> HTMLResponse:
-    (found,) = match_fact_checks(engine, [statement(q)], top)
-    context = {"q": q, "top": top, "items": [m.to_dict() for m in found], "score_means": SCORE_MEANS}
+def factcheck_match(request: Request, engine: EngineDep, params: MatchDep) -> HTMLResponse:
+    (found,) = match_fact_checks(engine, [params.statement], params.top)
+    form = {"q": params.q, "speaker": params.speaker or "", "date": params.date.isoformat() if params.date else "",
+            "top": params.top}  # fmt: skip
+    context = {"form": form, "items": [m.to_dict() for m in found], "score_means": SCORE_MEANS}
     return _page(request, "factcheck_match.html", context)
 
 

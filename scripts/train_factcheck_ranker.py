@@ -1,0 +1,158 @@
+"""Train the fact-check re-ranker (`saywho.factchecks.ranking`) on the train splits only.
+
+    .venv/bin/python scripts/train_factcheck_ranker.py [--data ../shared/data] [--out src/saywho/data/factcheck_ranker.json]
+
+The fact-checks of CheckThat! 2020 Task 2 (10,375 Snopes claims with headlines) and of PolitiFact
+(19,250, with claimants and claim dates) are imported into two temporary stores the way
+``saywho factchecks import`` stores them; each train query is matched the way ``saywho
+factchecks match`` matches it (`saywho.store.factchecks.ranking_features`: the first stage's
+best candidates by text, and their features), with its context: a tweet's signature for
+CheckThat!, the speaker and day its id names for PolitiFact (`benchmarks/factchecks.py`
+`debate_context`). A logistic regression (scikit-learn, liblinear, seed 0) learns which
+candidates the qrels name; its regularisation C is chosen by MAP@5 in 5-fold cross-validation
+over train queries (folds by query, seed 0). The dev splits are never read: the benchmark
+scores them. Takes about two minutes on two cores (mostly the embeddings of the imports).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from attribution_data import DEFAULT_DATA  # noqa: E402
+from factchecks import average_precision, debate_context, read_qrels, read_queries  # noqa: E402
+
+from saywho.factchecks import from_claim_review  # noqa: E402
+from saywho.factchecks.ranking import FEATURES, RANKER_FILE, with_context  # noqa: E402
+
+CANDIDATES = 30
+C_VALUES = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
+SEED = 0
+
+
+def checkthat_reviews(base: Path) -> list[dict[str, object]]:
+    with (base / "verified_claims.tsv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f, delimiter="\t"))[1:]
+    return [{"@type": "ClaimReview", "identifier": r[0], "claimReviewed": r[1], "headline": r[2] if len(r) > 2 else "",
+             "author": {"@type": "Organization", "name": "Snopes"}} for r in rows]  # fmt: skip
+
+
+def politifact_reviews(base: Path) -> list[dict[str, object]]:
+    checks = [json.loads(line) for line in (base / "factchecks.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    return [{
+        "@type": "ClaimReview", "identifier": c["vclaim_id"], "claimReviewed": c["claim"], "headline": c.get("title"),
+        "url": c.get("review_url"), "datePublished": c.get("review_date"),
+        "author": {"@type": "Organization", "name": c.get("reviewer") or "PolitiFact"},
+        "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": c.get("claimant")},
+                         "datePublished": c.get("claim_date")},
+        "reviewRating": {"@type": "Rating", "alternateName": c.get("rating")},
+    } for c in checks]  # fmt: skip
+
+
+def examples(store: Path, reviews: list[dict[str, object]], queries: dict[str, str], qrels: dict[str, set[str]],
+             debate: bool) -> tuple[list[np.ndarray], list[np.ndarray], list[int]]:  # fmt: skip
+    """Per train query: its candidates' features, their labels, and how many fact-checks it has."""
+    from sqlalchemy import select
+
+    from saywho.store import open_store
+    from saywho.store.factchecks import import_fact_checks, ranking_features
+    from saywho.store.schema import fact_checks
+
+    engine = open_store(str(store))
+    import_fact_checks(engine, (from_claim_review(r, f"train#{n}") for n, r in enumerate(reviews, 1)))
+    with engine.connect() as conn:
+        names = {int(i): str(v) for i, v in conn.execute(select(fact_checks.c.id, fact_checks.c.identifier))}
+    wanted = [q for q in qrels if q in queries]
+    statements = []
+    for q in wanted:
+        speaker, day = debate_context(q) if debate else (None, None)
+        statements.append(with_context(queries[q], speaker, date.fromisoformat(day) if day else None))
+    xs, ys, counts = [], [], []
+    for q, (ids, x) in zip(wanted, ranking_features(engine, statements, CANDIDATES), strict=True):
+        xs.append(x)
+        ys.append(np.array([names[int(i)] in qrels[q] for i in ids], dtype=np.int64))
+        counts.append(len(qrels[q]))
+    engine.dispose()
+    return xs, ys, counts
+
+
+def map5(model: object, xs: list[np.ndarray], ys: list[np.ndarray], counts: list[int]) -> float:
+    total = 0.0
+    for x, y, n in zip(xs, ys, counts, strict=True):
+        order = np.argsort(-model.decision_function(x), kind="stable")  # type: ignore[attr-defined]
+        ranked = [str(i) for i in order]
+        total += average_precision(ranked, {str(i) for i in np.flatnonzero(y)} | {f"missing{k}" for k in
+                                                                                  range(n - int(y.sum()))}, 5)  # fmt: skip
+    return total / len(xs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from sklearn import __version__ as sklearn_version
+    from sklearn.linear_model import LogisticRegression
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--out", type=Path, default=ROOT / "src" / "saywho" / RANKER_FILE)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    base = args.data / "claim-matching"
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    counts: list[int] = []
+    sizes = {}
+    with tempfile.TemporaryDirectory(prefix="saywho-ranker-") as tmp:
+        for name, reviews, folder, debate in (("CheckThat! 2020 Task 2", checkthat_reviews(base), base, False),
+                                              ("PolitiFact", politifact_reviews(base / "politifact"),
+                                               base / "politifact", True)):  # fmt: skip
+            x, y, n = examples(Path(tmp) / f"{len(sizes)}.db", reviews, read_queries(folder / "train-queries.tsv"),
+                               read_qrels(folder / "train-qrels.tsv"), debate)  # fmt: skip
+            sizes[name] = len(x)
+            print(f"{name}: {len(x)} train queries, {sum(int(v.sum()) for v in y)} of {sum(n)} fact-checks "
+                  f"among the first {CANDIDATES} candidates")  # fmt: skip
+            xs, ys, counts = xs + x, ys + y, counts + n
+    order = np.random.default_rng(SEED).permutation(len(xs))
+    folds = np.array_split(order, 5)
+    cv = {}
+    for c in C_VALUES:
+        scores = []
+        for fold in folds:
+            held = set(fold.tolist())
+            train = [i for i in range(len(xs)) if i not in held]
+            model = LogisticRegression(C=c, solver="liblinear", random_state=SEED)
+            model.fit(np.vstack([xs[i] for i in train]), np.concatenate([ys[i] for i in train]))
+            scores.append(map5(model, [xs[i] for i in fold], [ys[i] for i in fold], [counts[i] for i in fold]))
+        cv[c] = float(np.mean(scores))
+        print(f"  C={c}: cross-validated MAP@5 {cv[c]:.3f}")
+    best = max(C_VALUES, key=lambda c: (round(cv[c], 3), -c))
+    model = LogisticRegression(C=best, solver="liblinear", random_state=SEED)
+    model.fit(np.vstack(xs), np.concatenate(ys))
+    weights = {name: round(float(w), 5) for name, w in zip(FEATURES, model.coef_[0], strict=True)}
+    seconds = time.perf_counter() - started
+    ranker = {
+        "features": list(FEATURES), "weights": weights, "bias": round(float(model.intercept_[0]), 5),
+        "candidates": CANDIDATES,
+        "card": {"trained_on": {k: f"{v} train queries" for k, v in sizes.items()}, "C": best,
+                 "cross_validated_map5": {str(c): round(v, 4) for c, v in cv.items()},
+                 "train_map5": round(map5(model, xs, ys, counts), 4), "scikit_learn": sklearn_version,
+                 "seconds": round(seconds), "script": "scripts/train_factcheck_ranker.py"},
+    }  # fmt: skip
+    args.out.write_text(json.dumps(ranker, indent=2) + "\n", encoding="utf-8")
+    print(f"C={best}: weights {weights}, bias {ranker['bias']}; train MAP@5 {ranker['card']['train_map5']:.3f}; "
+          f"{seconds:.0f} s; written to {args.out}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,162 @@
+"""Ranking fact-checks for a statement: how alike the texts are, and who said it when.
+
+The strongest claim-retrieval systems retrieve candidates by text and then re-rank them. Texts
+alike is not enough: "STOP POSING AS MY DAD" posted by Morgan Eastwood is about Clint Eastwood's
+viral essay, and a tweet of June 2019 about "a crowd in London" is the fact-check of the June 2019
+visit, not of another year's. So a statement carries its **context** when known — its speaker
+and day (`Statement`): given by the caller (a stored claim's speaker and article date, a
+debate's speaker and day), or read from a post's signature ("— Donald J. Trump
+(@realDonaldTrump) March 24, 2019"). Each candidate fact-check gets these features
+(`FEATURES`):
+
+- ``dense``: the cosine of the statement's and the claim reviewed's embeddings;
+- ``lexical``: the cosine of their word TF-IDF vectors (claim reviewed and headline);
+- ``speaker``: the share of the speaker's name words that the fact-check names (its claimant,
+  else its claim and headline: "Did Clint Eastwood write…");
+- ``year``: 1 when the fact-check's year (its claim date's, else the years its text names) is
+  the statement's, −1 when it names only others, 0 when either is unknown;
+- ``month``: 1 when it names the statement's month and year ("in October 2019") or its claim
+  date falls in them;
+- ``days``: exp(−|days between the claim date and the statement's| / 30), 0 when either is
+  unknown.
+
+A logistic regression over them, trained by ``scripts/train_factcheck_ranker.py`` on the train
+splits of CheckThat! 2020 Task 2 and PolitiFact only, and shipped as ``data/factcheck_ranker.json``
+(weights, the candidates it re-ranks, and its card), orders the candidates; the score is its
+probability that the fact-check addresses the statement.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+FEATURES = ("dense", "lexical", "speaker", "year", "month", "days")
+RANKER_FILE = "data/factcheck_ranker.json"
+
+#: "— Name (@handle) Month D, YYYY" closing a copied post (as `saywho.claims.text` removes it)
+_SIGNATURE = re.compile(
+    r"[\u2014\u2013-]{1,2}\s*([^\u2014\u2013\n]{0,80}?)\(@(\w{1,30})\)\s+([A-Z][a-z]+)\.? (\d{1,2}), (\d{4})\s*$"
+)
+_WORD = re.compile(r"\w+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")  # fmt: skip
+#: words of a name that name nobody (titles, and the furniture of account names)
+_NOT_NAMES = frozenset({"the", "and", "of", "news", "official", "real", "mr", "mrs", "ms", "dr", "sen", "rep",
+                        "president", "senator", "governor"})  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A statement to match, with its context when known: who stated it and on which day."""
+
+    text: str
+    speaker: str | None = None
+    day: date | None = None
+
+
+def with_context(text: str, speaker: str | None = None, day: date | None = None) -> Statement:
+    """`text` as a `Statement`: the speaker and day given, else those of a post signature it
+    ends with ("— Donald J. Trump (@realDonaldTrump) March 24, 2019")."""
+    found = _SIGNATURE.search(text)
+    if found and (speaker is None or day is None):
+        name, handle, month, dom, year = found.groups()
+        speaker = speaker or f"{name.strip()} {handle}"
+        if day is None and month.casefold() in _MONTHS:
+            try:
+                day = date(int(year), _MONTHS.index(month.casefold()) + 1, int(dom))
+            except ValueError:
+                day = None
+    return Statement(text, speaker, day)
+
+
+def name_words(name: str | None) -> frozenset[str]:
+    """The words that identify a name: "Donald J. Trump realDonaldTrump" → {donald, trump, real…}."""
+    if not name:
+        return frozenset()
+    words = (w.casefold() for w in _WORD.findall(_CAMEL.sub(" ", name)))
+    return frozenset(w for w in words if len(w) > 2 and w not in _NOT_NAMES)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    """What the features read of a fact-check: its words, claimant's name words, years and
+    months named, and its claim date."""
+
+    words: frozenset[str]
+    claimant: frozenset[str]
+    years: frozenset[int]
+    months: frozenset[tuple[int, int]]
+    claim_day: date | None
+
+
+def check_context(claim: str, title: str | None, claimant: str | None, claim_date: str | None) -> CheckContext:
+    text = f"{claim} {title or ''}"
+    words = [w.casefold() for w in _WORD.findall(text)]
+    day = _iso_day(claim_date)
+    years = {day.year} if day else {int(y) for y in _YEAR.findall(text)}
+    months = {(day.year, day.month)} if day else set()
+    for i, word in enumerate(words[:-1]):  # "October 2019"
+        if word in _MONTHS and words[i + 1].isdigit() and int(words[i + 1]) in years:
+            months.add((int(words[i + 1]), _MONTHS.index(word) + 1))
+    return CheckContext(frozenset(words), name_words(claimant), frozenset(years), frozenset(months), day)
+
+
+def _iso_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def features(statement: Statement, dense: Sequence[float], lexical: Sequence[float],
+             checks: Sequence[CheckContext]) -> npt.NDArray[np.float32]:  # fmt: skip
+    """The `FEATURES` of each candidate (rows in the order of `checks`)."""
+    speaker = name_words(statement.speaker)
+    day = statement.day
+    rows = []
+    for d, lex, check in zip(dense, lexical, checks, strict=True):
+        named = check.claimant or check.words
+        who = len(speaker & named) / len(speaker) if speaker else 0.0
+        year = 0.0 if day is None or not check.years else (1.0 if day.year in check.years else -1.0)
+        month = float(day is not None and (day.year, day.month) in check.months)
+        days = math.exp(-abs((check.claim_day - day).days) / 30) if day and check.claim_day else 0.0
+        rows.append((d, lex, who, year, month, days))
+    return np.asarray(rows, dtype=np.float32).reshape(len(rows), len(FEATURES))
+
+
+@dataclass(frozen=True)
+class Ranker:
+    """A logistic regression over `FEATURES`, re-ranking the first `candidates` by text."""
+
+    weights: npt.NDArray[np.float32]
+    bias: float
+    candidates: int
+    card: dict[str, Any]
+
+    def score(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """The probability that each candidate addresses the statement."""
+        out: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-(x @ self.weights + self.bias)))).astype(np.float32)
+        return out
+
+
+@functools.lru_cache(maxsize=1)
+def load_ranker() -> Ranker:
+    """The shipped ranker (``data/factcheck_ranker.json``)."""
+    data = json.loads(resources.files("saywho").joinpath(RANKER_FILE).read_text(encoding="utf-8"))
+    if tuple(data["features"]) != FEATURES:
+        raise ValueError(f"{RANKER_FILE} was trained on features {data['features']}, not {list(FEATURES)}")
+    weights = np.asarray([data["weights"][name] for name in FEATURES], dtype=np.float32)
+    return Ranker(weights, float(data["bias"]), int(data["candidates"]), data.get("card", {}))

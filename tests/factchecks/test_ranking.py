@@ -1,0 +1,81 @@
+"""The fact-check re-ranker's context and features (`saywho.factchecks.ranking`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import numpy as np
+import pytest
+
+from saywho.factchecks.ranking import (
+    FEATURES,
+    Statement,
+    check_context,
+    features,
+    load_ranker,
+    name_words,
+    with_context,
+)
+
+TWEET = "No Collusion, No Obstruction! — Donald J. Trump (@realDonaldTrump) March 24, 2019"
+
+
+def test_ranking_context_comes_from_a_post_signature_unless_given() -> None:
+    read = with_context(TWEET)
+    assert read.day == date(2019, 3, 24) and name_words(read.speaker) == {"donald", "trump"}
+    given = with_context(TWEET, "Kellyanne Conway", date(2020, 1, 2))
+    assert (given.speaker, given.day) == ("Kellyanne Conway", date(2020, 1, 2))
+    assert with_context("no signature here") == Statement("no signature here")
+    # a signature naming no real day gives a speaker and no day
+    assert with_context("Big news — Jo (@jo) Febtober 31, 2019").day is None
+
+
+def test_ranking_features_read_speaker_year_month_and_days() -> None:
+    by_name = check_context("Did Clint Eastwood write the viral essay?", None, None, None)
+    dated = check_context("Unemployment is at a 17-year low.", "Some title", "Donald Trump", "2017-08-20")
+    in_text = check_context("A video shows a crowd chanting in June 2019.", None, None, None)
+    other_year = check_context("In 2012, the Dow dropped 1,000 points.", None, None, None)
+    statement = Statement("text", "Morgan Eastwood (MorganEastwood)", date(2019, 6, 10))
+    x = features(statement, [0.5, 0.4, 0.3, 0.2], [0.1, 0.2, 0.3, 0.4], [by_name, dated, in_text, other_year])
+    assert x.shape == (4, len(FEATURES)) and x.dtype == np.float32
+    col = {name: x[:, i] for i, name in enumerate(FEATURES)}
+    assert col["dense"].tolist() == pytest.approx([0.5, 0.4, 0.3, 0.2])
+    assert col["speaker"].tolist() == [0.5, 0.0, 0.0, 0.0]  # "eastwood" of {morgan, eastwood}
+    assert col["year"].tolist() == [0.0, -1.0, 1.0, -1.0]
+    assert col["month"].tolist() == [0.0, 0.0, 1.0, 0.0]
+    trump = features(Statement("t", "Trump", date(2017, 8, 22)), [0.1], [0.1], [dated])[0]
+    assert trump[FEATURES.index("speaker")] == 1.0 and trump[FEATURES.index("year")] == 1.0
+    assert trump[FEATURES.index("days")] == pytest.approx(np.exp(-2 / 30), rel=1e-5)
+    assert features(Statement("t"), [], [], []).shape == (0, len(FEATURES))
+
+
+def test_ranking_shipped_model_is_a_probability_that_grows_with_similarity() -> None:
+    ranker = load_ranker()
+    assert ranker.candidates >= 10 and ranker.card["script"] == "scripts/train_factcheck_ranker.py"
+    low, high = np.zeros((1, len(FEATURES)), np.float32), np.zeros((1, len(FEATURES)), np.float32)
+    low[0, 0], high[0, 0] = 0.2, 0.9
+    p = ranker.score(np.vstack([low, high]))
+    assert 0.0 < p[0] < p[1] < 1.0
+
+
+def test_ranking_refuses_a_model_of_other_features(monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib import resources
+
+    from saywho.factchecks import ranking
+
+    real = json.loads(resources.files("saywho").joinpath(ranking.RANKER_FILE).read_text(encoding="utf-8"))
+    real["features"] = ["dense", "lexical"]
+
+    class Fake:
+        def joinpath(self, _name: str) -> Fake:
+            return self
+
+        def read_text(self, encoding: str) -> str:
+            return json.dumps(real)
+
+    load_ranker.cache_clear()
+    monkeypatch.setattr(ranking.resources, "files", lambda _package: Fake())
+    with pytest.raises(ValueError, match="trained on features"):
+        load_ranker()
+    load_ranker.cache_clear()
