@@ -50,6 +50,21 @@ def test_embed_a_text_is_the_same_alone_and_padded_in_a_batch() -> None:
     assert np.allclose(alone, batched, atol=1e-5)
 
 
+def test_embed_threads_give_each_text_the_vector_it_has_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`encode` shares texts out over threads with a session each: the vectors are the ones
+    each text gets alone, in the order given, whatever the number of threads."""
+    from saywho.analyze import embed as embed_module
+
+    texts = [f"Claim {n}: {t}" for n, t in enumerate([*SAME_CLAIM, *OTHER_CLAIMS] * 3)]
+    monkeypatch.setattr(embed_module, "THREADS", 3)
+    encoder = embed_module.Encoder(embed_module.get_encoder().path)
+    assert len(encoder.sessions) == 3
+    together = encoder.encode(texts)
+    alone = np.vstack([encoder.encode([t]) for t in texts])
+    assert np.array_equal(together, alone)
+    assert np.allclose(together, embed_module.get_encoder().encode(texts), atol=1e-6)
+
+
 def test_embed_onnxruntime_and_the_numpy_reference_agree() -> None:
     """The ONNX graph saywho writes and its plain-numpy twin compute the same vectors."""
     from saywho.analyze.embed import get_encoder
