@@ -51,6 +51,10 @@ class Settings:
     api_token: str | None = field(default=None, repr=False)  # a secret: kept out of logs
     #: largest request body `saywho serve` accepts, in bytes (bigger ones get 413)
     max_request_bytes: int = 2 * MiB
+    #: requests one `saywho serve` process works on at once (its threads), and the store
+    #: connections it holds: sized together, since a request uses one connection at a time
+    #: (PostgreSQL: keep workers × threads under the server's ``max_connections``)
+    threads: int = 16
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the given fields changed; `None` values are ignored (unset CLI flags)."""

@@ -40,8 +40,9 @@ __all__ = [
 ]  # fmt: skip
 
 
-def open_store(db: str, create: bool = True) -> Engine:
-    """An engine on a store at the current schema (a new store is created when `create`)."""
-    engine = make_engine(db)
+def open_store(db: str, create: bool = True, pool_size: int | None = None) -> Engine:
+    """An engine on a store at the current schema (a new store is created when `create`;
+    `pool_size`: see `make_engine`)."""
+    engine = make_engine(db, pool_size)
     ensure_schema(engine, create)
     return engine

@@ -325,16 +325,16 @@ def article_list(engine: Engine, limit: int, offset: int) -> Page:
 def speaker_list(engine: Engine, limit: int, offset: int) -> Page:
     """Speakers with at least one current attribution, most quoted first."""
 
-    def read(conn: Connection) -> Page:
+    def count(conn: Connection) -> int:
         quoted = (select(attributions.c.speaker_id)
                   .join(articles, articles.c.current_version_id == attributions.c.version_id)
                   .where(attributions.c.speaker_id.is_not(None)).distinct())  # fmt: skip
-        total = _counted(conn, quoted)
-        return Page(speakers_top(engine, offset + limit)[offset:] if limit else [],
-                    total, limit, offset)  # fmt: skip
+        return _counted(conn, quoted)
 
-    page: Page = run_read(engine, "list speakers", read)
-    return page
+    # (one read after the other: a read inside another would hold a connection while it waits
+    # for a second, and a busy server's pool runs dry)
+    total: int = run_read(engine, "list speakers", count)
+    return Page(speakers_top(engine, offset + limit)[offset:] if limit else [], total, limit, offset)
 
 
 def speaker_detail(engine: Engine, speaker_id: int, latest: int = 10) -> dict[str, Any]:

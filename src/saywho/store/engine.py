@@ -38,8 +38,17 @@ def database_url(db: str) -> str:
     return value
 
 
-def make_engine(db: str) -> Engine:
-    """An engine for `db` (a file path or SQLAlchemy URL), without touching the schema."""
+#: seconds a request waits for a pooled connection before failing (see `make_engine`)
+POOL_TIMEOUT = 30
+
+
+def make_engine(db: str, pool_size: int | None = None) -> Engine:
+    """An engine for `db` (a file path or SQLAlchemy URL), without touching the schema.
+    `pool_size`: exactly that many pooled connections, no overflow (a server sizes it with its
+    threads); else SQLAlchemy's default pool."""
+    pooling: dict[str, Any] = {}
+    if pool_size is not None:
+        pooling = {"pool_size": pool_size, "max_overflow": 0, "pool_timeout": POOL_TIMEOUT}
     url_text = database_url(db)
     try:
         url = make_url(url_text)
@@ -53,10 +62,10 @@ def make_engine(db: str) -> Engine:
                         input=db,
                         remedy="create it first",
                     )
-            engine = create_engine(url, connect_args={"timeout": 30})
+            engine = create_engine(url, connect_args={"timeout": 30}, **pooling)
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            engine = create_engine(url, pool_pre_ping=True, **pooling)
     except (ArgumentError, ImportError, SQLAlchemyError) as exc:
         raise StoreError(
             f"cannot use this database ({type(exc).__name__})",

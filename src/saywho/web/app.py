@@ -89,10 +89,16 @@ def create_app(settings: Settings | None = None, *, db: str | None = None) -> Fa
     from .pages import router as pages_router
 
     settings = (settings or Settings.from_env()).with_overrides(db=db)
-    engine = open_store(settings.db, create=True)
+    # one connection per request thread: a request reads with one connection at a time (never
+    # holding one while it waits for another), so no thread waits for a connection
+    engine = open_store(settings.db, create=True, pool_size=settings.threads)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> Any:
+        import anyio.to_thread
+
+        # the threads sync routes run in (anyio's default: 40), as many as the connections
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         yield
         engine.dispose()
 
