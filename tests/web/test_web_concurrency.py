@@ -57,3 +57,29 @@ def test_web_concurrent_requests_never_wait_for_a_second_connection(web_db: str,
             answers = list(workers.map(lambda p: (p, client.get(p).status_code), paths * 3))
     failed = [(p, s) for p, s in answers if s != 200]
     assert failed == [] and nested == []
+
+
+def test_web_healthz_says_whether_the_store_answers_at_this_schema(make_client: Any,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from sqlalchemy import text
+
+    from saywho.errors import StoreError
+    from saywho.store import engine as engine_module
+
+    client = make_client()
+    ok = client.get("/healthz")
+    assert ok.status_code == 200 and ok.json()["status"] == "ok"
+    assert ok.json()["schema_revision"] == engine_module.head_revision()
+    with client.app.state.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    old = client.get("/healthz")
+    assert old.status_code == 503 and old.json()["status"] == "outdated" and "db upgrade" in old.json()["detail"]
+
+    def down(_engine: Any) -> str:
+        raise StoreError("cannot open the database (disk I/O error)")
+
+    monkeypatch.setattr(engine_module, "current_revision", down)
+    gone = client.get("/healthz")
+    assert gone.status_code == 503 and gone.json() == {"status": "unavailable", "schema_revision": None,
+                                                       "head_revision": engine_module.head_revision(),
+                                                       "detail": "cannot open the database (disk I/O error)"}  # fmt: skip

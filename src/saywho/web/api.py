@@ -112,6 +112,30 @@ def paged(request: Request, page: browse.Page) -> dict[str, Any]:
             "offset": page.offset, "next": next_url}  # fmt: skip
 
 
+health = APIRouter(tags=["api"])
+
+
+@health.get("/healthz", summary="For orchestrators: the store answers and its schema is this saywho's",
+            responses={503: {"model": schemas.Health}})  # fmt: skip
+def healthz(engine: EngineDep, response: Response) -> schemas.Health:
+    """200 when the store answers and is at the schema this saywho ships; 503 (with the reason)
+    when it does not answer or needs ``saywho db upgrade``."""
+    from ..errors import StoreError
+    from ..store.engine import current_revision, head_revision
+
+    head = head_revision()
+    try:
+        revision = current_revision(engine)
+    except StoreError as exc:
+        response.status_code = 503
+        return schemas.Health(status="unavailable", schema_revision=None, head_revision=head, detail=str(exc))
+    if revision != head:
+        response.status_code = 503
+        return schemas.Health(status="outdated", schema_revision=revision, head_revision=head,
+                              detail="the store's schema is not this saywho's: run saywho db upgrade")  # fmt: skip
+    return schemas.Health(status="ok", schema_revision=revision, head_revision=head, detail=None)
+
+
 @router.get("/", response_model=schemas.Overview, summary="What the store holds")
 def overview(engine: EngineDep) -> dict[str, Any]:
     return browse.overview(engine)

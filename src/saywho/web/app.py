@@ -84,6 +84,7 @@ def status_of(exc: SaywhoError) -> int:
 def create_app(settings: Settings | None = None, *, db: str | None = None) -> FastAPI:
     """The saywho web app over the store `db` (default: ``settings.db``)."""
     from ..store import open_store
+    from .api import health
     from .api import router as api_router
     from .docs import router as docs_router
     from .pages import router as pages_router
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, *, db: str | None = None) -> Fa
     app.state.settings = settings
     app.state.engine = engine
     app.include_router(api_router)
+    app.include_router(health)
     app.include_router(docs_router)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -108,6 +108,13 @@ class ArticleSummary(BaseModel):
     attributions: int
 
 
+class Health(BaseModel):
+    status: Literal["ok", "unavailable", "outdated"]
+    schema_revision: str | None = Field(description="the store's migration")
+    head_revision: str = Field(description="the migration this saywho ships")
+    detail: str | None
+
+
 class Paged(BaseModel):
     total: int = Field(description="items in the whole list")
     limit: int
