@@ -8,6 +8,7 @@ by make). The benchmark (benchmarks/claims.py) measures the same code on 3,784 r
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -63,6 +64,34 @@ def test_embed_threads_give_each_text_the_vector_it_has_alone(monkeypatch: pytes
     alone = np.vstack([encoder.encode([t]) for t in texts])
     assert np.array_equal(together, alone)
     assert np.allclose(together, embed_module.get_encoder().encode(texts), atol=1e-6)
+
+
+def _encode_in_child(texts: list[str], queue: Any) -> None:
+    from saywho.analyze.embed import get_encoder
+
+    queue.put(get_encoder().encode(texts))
+
+
+def test_embed_threads_work_in_a_process_forked_after_embedding() -> None:
+    """A forked ingest worker inherits the encoder without its threads: it must make its own
+    (it once waited forever for the parent's)."""
+    import multiprocessing
+
+    from saywho.analyze.embed import THREADS, get_encoder
+
+    texts = [f"Claim {n}: {t}" for n, t in enumerate([*SAME_CLAIM, *OTHER_CLAIMS] * 2)]
+    here = get_encoder().encode(texts)  # the parent's pool and sessions exist before the fork
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_encode_in_child, args=(texts, queue))
+    child.start()
+    try:
+        there = queue.get(timeout=60)
+    finally:
+        child.join(10)
+        if child.is_alive():
+            child.kill()
+    assert THREADS >= 1 and np.array_equal(here, there)
 
 
 def test_embed_onnxruntime_and_the_numpy_reference_agree() -> None:

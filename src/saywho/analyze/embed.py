@@ -142,6 +142,7 @@ class Encoder:
         # the numpy weights: read to write the ONNX graph, then dropped (onnxruntime keeps its
         # own copy); read again only for `encode_reference`
         self._weights: _Weights | None = None
+        self._pool_of: tuple[int, ThreadPoolExecutor] | None = None  # (its process, the pool)
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
@@ -225,9 +226,14 @@ class Encoder:
         self._weights = None
         return [first, *(_session(model, threads=1) for _ in range(THREADS - 1))]
 
-    @functools.cached_property
+    @property
     def _pool(self) -> ThreadPoolExecutor:
-        return ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="saywho-embed")
+        """This process's threads: a process forked from one that embedded inherits its pool
+        without the threads (they do not survive a fork), so each process makes its own."""
+        pid = os.getpid()
+        if self._pool_of is None or self._pool_of[0] != pid:
+            self._pool_of = (pid, ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="saywho-embed"))
+        return self._pool_of[1]
 
     def _batch_numpy(self, texts: list[str]) -> Vectors:
         ids, mask_ids = self._tokens(texts)
