@@ -119,6 +119,59 @@ def cluster_command(
               + (f", {len(failures)} lines skipped" if failures else ""), markup=False, highlight=False)
 
 
+@app.command("checkworthy")
+def checkworthy_command(
+    file: Annotated[
+        str,
+        typer.Argument(help="Sentences: one per line, or JSONL with id and text; - for stdin.", show_default=False),
+    ],
+    output: OutputOpt = None,
+) -> None:
+    """Score how likely a fact-checker would check each sentence.
+
+    Prints {"id", "text", "checkworthiness", "check_worthy"} a line, in input order:
+    checkworthiness is a probability (0–1), check_worthy whether it reaches the documented
+    threshold. Bad JSONL lines are reported on stderr and skipped.
+    """
+    from .analyze.checkworthiness import checkworthiness, load_model
+    from .sources.statements import Statement, read_statements
+
+    statements: list[Statement] = []
+    failures = 0
+    try:
+        for item in read_statements(file):
+            if isinstance(item, Failure):
+                failures += 1
+                _report(item)
+            else:
+                statements.append(item)
+    except SaywhoError as exc:
+        _fail(str(exc), 1)
+    if not statements:
+        _fail(f"{file}: no sentences to score", 1)
+    progress = Progress(TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=err, transient=True, disable=not err.is_terminal)  # fmt: skip
+    out = _open_output(output)
+    worthy = 0
+    try:
+        with progress:
+            task = progress.add_task("scoring", total=len(statements))
+            for start in range(0, len(statements), 256):
+                chunk = statements[start : start + 256]
+                for s, scored in zip(chunk, checkworthiness([s.text for s in chunk]), strict=True):
+                    worthy += scored.check_worthy
+                    out.write(json.dumps({"id": s.id, "text": s.text, "checkworthiness": scored.checkworthiness,
+                                          "check_worthy": scored.check_worthy}, ensure_ascii=False) + "\n")  # fmt: skip
+                progress.update(task, completed=start + len(chunk))
+    finally:
+        if out is not None and isinstance(output, Path):
+            out.close()
+    out.flush()
+    err.print(f"saywho: {len(statements)} sentences, {worthy} check-worthy (threshold "
+              f"{load_model().threshold:.2f})" + (f", {failures} lines skipped" if failures else ""),
+              markup=False, highlight=False)  # fmt: skip
+
+
 class ClaimsFormat(str, Enum):
     table = "table"
     json = "json"

@@ -1,0 +1,85 @@
+"""Train the check-worthiness model (`saywho.analyze.checkworthiness`) on the train debates only.
+
+    .venv/bin/python scripts/train_checkworthiness.py [--data ../shared/data] [--out src/saywho/data/checkworthiness.json]
+
+The ClaimBuster crowdsourced sentences of the 26 train debates (`benchmarks/checkworthiness.py`
+`split`: 7 whole debates are held out as dev and never read here) are embedded by saywho's
+encoder with the surface features; a logistic regression (scikit-learn, lbfgs) learns
+check-worthy factual sentences (Verdict 1) against the rest. Its regularisation C is chosen by
+average precision in cross-validation with whole debates as folds (5 groups); the threshold is
+the one with the best F1 of the check-worthy class over the same out-of-fold predictions. Then
+it is fitted on every train debate. Deterministic (no sampling); about a minute on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from attribution_data import DEFAULT_DATA  # noqa: E402
+from checkworthiness import label, read_claimbuster, split  # noqa: E402
+
+from saywho.analyze.checkworthiness import MODEL_FILE, SURFACE, features  # noqa: E402
+
+C_VALUES = (0.1, 0.3, 1.0, 3.0, 10.0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from sklearn import __version__ as sklearn_version
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import average_precision_score, precision_recall_curve
+    from sklearn.model_selection import GroupKFold
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--out", type=Path, default=ROOT / "src" / "saywho" / MODEL_FILE)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    train, _dev = split(read_claimbuster(args.data))
+    x = features([r["Text"] for r in train])
+    y = np.array([label(r) for r in train])
+    groups = np.array([r["File_id"] for r in train])
+    print(f"{len(train)} train sentences from {len(set(groups))} debates, {int(y.sum())} check-worthy; "
+          f"embedded in {time.perf_counter() - started:.0f} s")  # fmt: skip
+    folds = list(GroupKFold(n_splits=5).split(x, y, groups))
+    out_of_fold: dict[float, np.ndarray] = {}
+    for c in C_VALUES:
+        prob = np.zeros(len(y))
+        for fit, held in folds:
+            model = LogisticRegression(C=c, max_iter=3000).fit(x[fit], y[fit])
+            prob[held] = model.predict_proba(x[held])[:, 1]
+        out_of_fold[c] = prob
+        print(f"  C={c}: cross-validated average precision {average_precision_score(y, prob):.3f}")
+    best = max(C_VALUES, key=lambda c: (round(float(average_precision_score(y, out_of_fold[c])), 3), -c))
+    precision, recall, thresholds = precision_recall_curve(y, out_of_fold[best])
+    f1 = 2 * precision[:-1] * recall[:-1] / np.maximum(precision[:-1] + recall[:-1], 1e-9)
+    threshold = float(thresholds[int(np.argmax(f1))])
+    model = LogisticRegression(C=best, max_iter=3000).fit(x, y)
+    seconds = time.perf_counter() - started
+    shipped = {
+        "surface": list(SURFACE), "weights": [round(float(w), 6) for w in model.coef_[0]],
+        "bias": round(float(model.intercept_[0]), 6), "threshold": round(threshold, 4),
+        "card": {"trained_on": f"ClaimBuster crowdsourced, {len(train)} sentences of {len(set(groups))} train debates",
+                 "positive": "check-worthy factual sentences (Verdict 1)", "C": best,
+                 "cross_validated_average_precision": {str(c): round(float(average_precision_score(y, p)), 4)
+                                                       for c, p in out_of_fold.items()},
+                 "cross_validated_f1_at_threshold": round(float(f1.max()), 4), "scikit_learn": sklearn_version,
+                 "seconds": round(seconds), "script": "scripts/train_checkworthiness.py"},
+    }  # fmt: skip
+    args.out.write_text(json.dumps(shipped) + "\n", encoding="utf-8")
+    print(f"C={best}, threshold {threshold:.3f} (cross-validated F1 {f1.max():.3f}); {seconds:.0f} s; "
+          f"written to {args.out}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,90 @@
+"""Check-worthiness: how likely a fact-checker would check a statement.
+
+"We're consuming 50 percent of the world's cocaine" deserves a check; "I think we've seen a
+deterioration of values" does not. The score is a logistic regression over the statement's
+sentence embedding (the claim encoder of `saywho.analyze.embed`: one embedding space across the
+project) and a few surface signs of a checkable fact (`surface`: a figure in digits, a percent
+or currency sign, a number word, the length), trained by ``scripts/train_checkworthiness.py`` on
+the ClaimBuster crowdsourced sentences (check-worthy factual sentences against the rest; debates
+held out by debate) and shipped as ``data/checkworthiness.json``. `checkworthiness` is its
+probability; `check_worthy` compares it with the shipped threshold, chosen on the train debates
+for the best F1 of the check-worthy class.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+MODEL_FILE = "data/checkworthiness.json"
+SURFACE = ("digits", "percent_or_currency", "number_word", "log_words")
+
+_DIGIT = re.compile(r"\d")
+_SIGN = re.compile(r"[%$€£¥]|\b(?:percent|per cent|dollars?|billion|million|trillion)\b", re.IGNORECASE)
+_NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                          r"forty|fifty|hundred|thousand|half|quarter|third|twice|double|triple|dozens?)\b",
+                          re.IGNORECASE)  # fmt: skip
+
+
+def surface(text: str) -> list[float]:
+    """The `SURFACE` features of one statement."""
+    words = len(text.split())
+    return [float(bool(_DIGIT.search(text))), float(bool(_SIGN.search(text))),
+            float(bool(_NUMBER_WORD.search(text))), math.log1p(words)]  # fmt: skip
+
+
+def features(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    """Each statement's embedding followed by its `SURFACE` features (one row each)."""
+    from .embed import embed
+
+    dense = embed(list(texts))
+    extra = np.asarray([surface(t) for t in texts], dtype=np.float32).reshape(len(texts), len(SURFACE))
+    return np.hstack([dense, extra]).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class CheckWorthiness:
+    """The shipped model: weights over `features`, its bias and threshold, and its card."""
+
+    weights: npt.NDArray[np.float32]
+    bias: float
+    threshold: float
+    card: dict[str, Any]
+
+    def score(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """The probability that a fact-checker would check each statement."""
+        if not texts:
+            return np.zeros(0, dtype=np.float32)
+        z = features(texts) @ self.weights + self.bias
+        out: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+        return out
+
+
+@functools.lru_cache(maxsize=1)
+def load_model() -> CheckWorthiness:
+    data = json.loads(resources.files("saywho").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+    weights = np.asarray(data["weights"], dtype=np.float32)
+    if data.get("surface") != list(SURFACE) or weights.shape[0] != 384 + len(SURFACE):
+        raise ValueError(f"{MODEL_FILE} does not fit these features ({weights.shape[0]} weights)")
+    return CheckWorthiness(weights, float(data["bias"]), float(data["threshold"]), data.get("card", {}))
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    checkworthiness: float
+    check_worthy: bool
+
+
+def checkworthiness(texts: Sequence[str]) -> list[Scored]:
+    """Each statement's check-worthiness and whether it passes the shipped threshold."""
+    model = load_model()
+    return [Scored(round(float(p), 4), bool(p >= model.threshold)) for p in model.score(texts)]

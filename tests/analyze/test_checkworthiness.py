@@ -1,0 +1,60 @@
+"""Check-worthiness (`saywho.analyze.checkworthiness`) and `saywho checkworthy`."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+from typer.testing import CliRunner
+
+from saywho.analyze.checkworthiness import SURFACE, checkworthiness, features, load_model, surface
+from saywho.cli import app
+
+WORTHY = [
+    "Unemployment fell to 3.5 percent in 2019, the lowest in 50 years.",
+    "We are consuming 50 percent of the world's cocaine.",
+    "The invasion of Afghanistan cost Washington more than $2.1 trillion.",
+]
+UNWORTHY = ["I think we've seen a deterioration of values.", "Thank you very much.", "Let me finish, please."]
+
+
+def test_checkworthiness_surface_features() -> None:
+    assert surface("It cost $2.1 trillion") == [1.0, 1.0, 0.0, math.log1p(4)]
+    assert surface("more than half of the country") == [0.0, 0.0, 1.0, math.log1p(6)]
+    assert surface("no figures here")[:3] == [0.0, 0.0, 0.0]
+    x = features(["one", "two words"])
+    assert x.shape == (2, 384 + len(SURFACE)) and x.dtype == np.float32
+
+
+def test_checkworthiness_ranks_checkable_facts_over_opinions_and_courtesies() -> None:
+    scored = checkworthiness(WORTHY + UNWORTHY)
+    assert all(0.0 <= s.checkworthiness <= 1.0 for s in scored)
+    assert min(s.checkworthiness for s in scored[:3]) > max(s.checkworthiness for s in scored[3:])
+    assert [s.check_worthy for s in scored] == [True] * 3 + [False] * 3
+    assert checkworthiness([]) == []
+    model = load_model()
+    assert 0.0 < model.threshold < 1.0 and model.card["script"] == "scripts/train_checkworthiness.py"
+
+
+def test_checkworthy_cli_scores_lines_and_jsonl_and_reports_bad_lines(tmp_path: Path) -> None:
+    runner = CliRunner()
+    lines = tmp_path / "s.txt"
+    lines.write_text("\n".join([WORTHY[0], UNWORTHY[1]]) + "\n")
+    result = runner.invoke(app, ["checkworthy", str(lines)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["1", "2"] and set(rows[0]) == {"id", "text", "checkworthiness", "check_worthy"}
+    assert rows[0]["check_worthy"] is True and rows[1]["check_worthy"] is False
+    assert "2 sentences, 1 check-worthy" in result.stderr
+    jsonl = tmp_path / "s.jsonl"
+    jsonl.write_text(json.dumps({"id": "a", "text": WORTHY[1]}) + "\n{broken\n")
+    mixed = runner.invoke(app, ["checkworthy", str(jsonl)])
+    assert mixed.exit_code == 0 and json.loads(mixed.stdout.splitlines()[0])["id"] == "a"
+    assert "1 lines skipped" in mixed.stderr
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    refused = runner.invoke(app, ["checkworthy", str(empty)])
+    assert refused.exit_code == 1 and "no sentences to score" in refused.stderr
+    assert runner.invoke(app, ["checkworthy", str(tmp_path / "missing.txt")]).exit_code == 1
