@@ -166,3 +166,16 @@ def test_cluster_index_scores_are_the_mean_similarity_to_the_members() -> None:
 def test_cluster_of_nothing_and_of_one() -> None:
     assert cluster_batch(features([])) == []
     assert cluster_batch(features(["Only one."])) == [0]
+
+
+def test_lexical_vectors_are_unit_rows_and_row_dots_is_their_product() -> None:
+    from saywho.claims.cluster import lexical_vectors, row_dots
+
+    texts = ["The US funds ISIS", "", "Washington covertly sponsors Islamic State", "!!", "the talks failed"]
+    rows = lexical_vectors(texts)
+    norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
+    assert np.allclose(norms, [1, 0, 1, 1, 1], atol=1e-6)  # ("!!" has character n-grams)
+    for query in ("US is funding Islamic State", "", "talks"):
+        q = lexical_vectors([query])
+        assert np.allclose(row_dots(rows, q), (rows @ q.T).toarray().ravel(), atol=1e-6)
+    assert row_dots(lexical_vectors([]), lexical_vectors(["x y z"])).shape == (0,)

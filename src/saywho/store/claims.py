@@ -32,7 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..analyze.embed import DIM, weights_fingerprint
 from ..claims import DENSE_WEIGHT, claim_text
-from ..claims.cluster import lexical_vectors
+from ..claims.cluster import lexical_vectors, row_dots
 from ..claims.text import conflicting_figures, figures, states_claims
 from ..errors import StoreError
 from ..model import Analysis
@@ -267,9 +267,7 @@ def _best_cluster(
     every = [t for cid in order for t in members[cid]]
     # (the claim's nonzero columns only: a product with its transpose converts a 2**20-row
     # column, 2× slower)
-    lexical = lexical_vectors([text])
-    sims = (np.asarray(lexical_vectors(every)[:, lexical.indices] @ lexical.data).ravel()
-            if every else np.zeros(0))  # fmt: skip
+    sims = row_dots(lexical_vectors(every), lexical_vectors([text])) if every else np.zeros(0)
     lexical_means: dict[int, float] = {}
     at = 0
     for cid in order:
