@@ -310,7 +310,6 @@ def factcheck_match(engine: EngineDep, params: MatchDep) -> dict[str, Any]:
     return {"query": params.q, "items": [m.to_dict() for m in found]}
 
 
-
 @router.get("/factchecks/{fact_check_id}", response_model=schemas.FactCheckDetail,
             summary="One fact-check, its versions and the stored claims it addresses")  # fmt: skip
 def factcheck(fact_check_id: FactCheckId, engine: EngineDep) -> dict[str, Any]:
