@@ -63,3 +63,38 @@ def test_postgres_search_survives_hostile_words(pg_client: Any, q: str) -> None:
     response = pg_client.get("/api/v1/search", params={"q": q})
     assert response.status_code in (200, 422), response.text
     assert pg_client.get("/api/v1/articles").json()["total"] == 4
+
+
+def test_postgres_fact_checks_pages_and_health(pg_cluster: Any) -> None:
+    """Fact-checks on PostgreSQL: import links the stored claim; its fact-check page, the article's
+    line, matching and /healthz answer as on SQLite."""
+    if isinstance(pg_cluster, str):
+        pytest.skip(pg_cluster)
+    from fastapi.testclient import TestClient
+    from lxml import html
+
+    from saywho.model import FactCheck
+    from saywho.store import open_store
+    from saywho.store.factchecks import import_fact_checks
+    from saywho.web import create_app
+
+    db = pg_cluster.new_database()
+    fill(db)
+    engine = open_store(db)
+    import_fact_checks(engine, [FactCheck(
+        claim_reviewed="The office is closed.", claimant="A spokesperson", claim_date=None, rating="True",
+        verdict="true", fact_checker="PG Checks", review_date="2024-07-11", url="https://pg.example/1",
+        language="en", identifier="pg-1", title=None, source="test")])  # fmt: skip
+    engine.dispose()
+    with TestClient(create_app(Settings(detect_language=False, threads=2), db=db)) as client:
+        assert client.get("/healthz").json()["status"] == "ok"
+        (check,) = client.get("/api/v1/factchecks").json()["items"]
+        detail = client.get(f"/api/v1/factchecks/{check['id']}").json()
+        (claim,) = detail["claims"]
+        assert claim["claim"] == "the office is closed"
+        article = html.fromstring(client.get(f"/articles/{claim['first']['article_id']}").text)
+        assert "Fact-checked by PG Checks" in article.xpath('string(//ol[@id="attributions"])')
+        hits = client.get("/api/v1/factchecks/match", params={"q": "the office has closed"}).json()["items"]
+        assert hits[0]["identifier"] == "pg-1"
+        for path in ("/factchecks", f"/factchecks/{check['id']}", "/factchecks/match?q=office+closed"):
+            assert client.get(path).status_code == 200, path
