@@ -87,6 +87,11 @@ UntilOpt = Annotated[
         help="Only articles published on or before this day (YYYY-MM-DD).",
     ),
 ]
+CheckWorthyOpt = Annotated[
+    bool,
+    typer.Option("--check-worthy", help="Only attributions whose check-worthiness reaches the threshold "
+                  "(see saywho checkworthy)."),
+]
 
 
 class QueryFormat(str, Enum):
@@ -132,12 +137,14 @@ def _engine(db: str | None, create: bool = False) -> Engine:
 
 def _filters(query: str | None = None, speaker: str | None = None, about: str | None = None,
              stance: Stance | None = None, kind: Kind | None = None, outlet: str | None = None,
-             since: datetime | None = None, until: datetime | None = None, limit: int | None = None) -> Filters:  # fmt: skip
+             since: datetime | None = None, until: datetime | None = None, limit: int | None = None,
+             check_worthy: bool = False) -> Filters:  # fmt: skip
     from .store import Filters
 
     return Filters(query=query, speaker=speaker, about=about, stance=stance.value if stance else None,
                    kind=kind.value if kind else None, outlet=outlet,
-                   since=since.date() if since else None, until=until.date() if until else None, limit=limit)  # fmt: skip
+                   since=since.date() if since else None, until=until.date() if until else None, limit=limit,
+                   check_worthy=check_worthy)  # fmt: skip
 
 
 def _estimate_total(inputs: list[str]) -> int | None:
@@ -337,6 +344,7 @@ def search_command(
     outlet: OutletOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    check_worthy: CheckWorthyOpt = False,
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="Most results shown, best first.")
     ] = 20,
@@ -349,7 +357,7 @@ def search_command(
     engine = _engine(db)
     try:
         claims = search(
-            engine, _filters(query, speaker, about, stance, kind, outlet, since, until, limit)
+            engine, _filters(query, speaker, about, stance, kind, outlet, since, until, limit, check_worthy)
         )
     except SaywhoError as exc:
         _fail(str(exc), 2)
@@ -466,19 +474,20 @@ def export_command(
     outlet: OutletOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    check_worthy: CheckWorthyOpt = False,
     db: DbOpt = None,
 ) -> None:
     """Export every matching claim (current article versions), streamed and complete.
 
-    Columns: id, speaker, source, cue, cue_lemma, stance, kind, content, confidence, title, url,
-    outlet, published, article_source, licence. The row count is printed on stderr.
+    Columns: id, speaker, source, cue, cue_lemma, stance, kind, content, confidence, method,
+    checkworthiness, check_worthy, title, url, outlet, published, article_source, licence. The row count is printed on stderr.
     """
     from .store import export
 
     if format is ExportFormat.parquet and output is None:
         _fail("parquet is binary: give --output FILE", 2)
     engine = _engine(db)
-    filters = _filters(None, speaker, about, stance, kind, outlet, since, until)
+    filters = _filters(None, speaker, about, stance, kind, outlet, since, until, check_worthy=check_worthy)
     try:
         if format is ExportFormat.parquet:
             assert output is not None

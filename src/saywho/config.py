@@ -45,6 +45,9 @@ class Settings:
     #: follow claims across articles: embed each stored attribution's content and assign it to
     #: a claim cluster as it is stored; off, ingest skips that (``saywho claims rebuild`` later)
     claims: bool = True
+    #: score each attribution's content for check-worthiness as it is analysed (embeds every
+    #: content); off, attributions carry no score
+    checkworthiness: bool = True
     #: the store: a file path (SQLite) or a SQLAlchemy URL such as ``postgresql+psycopg://…``
     db: str = "saywho.db"
     #: bearer token `POST /api/v1/ingest` requires (`saywho serve`); unset: ingest is disabled

@@ -155,6 +155,9 @@ class Attribution:
     #: what found it: "rules" (the hand-written rules, checked by the CRF when it runs) or
     #: "crf" (added by the learned model where the rules found nothing)
     method: str = "rules"
+    #: the probability that a fact-checker would check the content
+    #: (`saywho.analyze.checkworthiness`); None: not scored
+    checkworthiness: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

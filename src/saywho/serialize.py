@@ -48,6 +48,10 @@ def _span(span: Span, text: str) -> dict[str, Any]:
 
 
 def _attribution_to_dict(attribution: Attribution, article: Article) -> dict[str, Any]:
+    from .analyze.checkworthiness import (
+        checkworthiness_fields,  # (not at import: extract needs none of analyze)
+    )
+
     text = article.field_text(attribution.field)
     source = None
     if attribution.source is not None:
@@ -67,7 +71,9 @@ def _attribution_to_dict(attribution: Attribution, article: Article) -> dict[str
         "parent": attribution.parent,
         "confidence": attribution.confidence,
         "method": attribution.method,
+        **checkworthiness_fields(attribution.checkworthiness),
     }
+
 
 
 def _speaker_to_dict(speaker: Speaker) -> dict[str, Any]:

@@ -43,6 +43,8 @@ def test_serialize_analysis_is_the_article_plus_attributions_speakers_and_analys
         "parent",
         "confidence",
         "method",
+        "checkworthiness",
+        "check_worthy",
     ]
     assert {a["method"] for a in obj["attributions"]} == {"rules"}  # the sample's: the rules'
     assert list(first["source"]) == ["text", "start", "end", "speaker"]

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from .. import __version__
 from ..config import Settings
@@ -72,8 +73,23 @@ def analyze_many(
             pending.append(article)
             yield article
 
+    scored = settings is None or settings.checkworthiness
     for fields in parse_articles(tee(), batch_size=batch_size):
-        yield _analyse_parsed(pending.popleft(), fields, learned, name)
+        analysis = _analyse_parsed(pending.popleft(), fields, learned, name)
+        yield _with_checkworthiness(analysis) if scored else analysis
+
+
+def _with_checkworthiness(analysis: Analysis) -> Analysis:
+    """`analysis` with each attribution's content scored (`checkworthiness`)."""
+    from .checkworthiness import load_model
+
+    if not analysis.attributions:
+        return analysis
+    article = analysis.article
+    contents = [article.field_text(a.field)[a.content.start : a.content.end] for a in analysis.attributions]
+    scores = load_model().score(contents)
+    return replace(analysis, attributions=tuple(
+        replace(a, checkworthiness=round(float(p), 4)) for a, p in zip(analysis.attributions, scores, strict=True)))  # fmt: skip
 
 
 def _analyse_parsed(

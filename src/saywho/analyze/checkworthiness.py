@@ -84,6 +84,14 @@ class Scored:
     check_worthy: bool
 
 
+def checkworthiness_fields(score: float | None) -> dict[str, Any]:
+    """``checkworthiness`` and ``check_worthy`` (the score ≥ the shipped threshold) as outputs
+    show them; both None when not scored."""
+    if score is None:
+        return {"checkworthiness": None, "check_worthy": None}
+    return {"checkworthiness": score, "check_worthy": score >= load_model().threshold}
+
+
 def checkworthiness(texts: Sequence[str]) -> list[Scored]:
     """Each statement's check-worthiness and whether it passes the shipped threshold."""
     model = load_model()

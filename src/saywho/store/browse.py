@@ -30,6 +30,7 @@ from sqlalchemy import (
     select,
 )
 
+from ..analyze.checkworthiness import checkworthiness_fields
 from ..errors import NotFoundError
 from .counts import FACETS, Facets, fts_matches, summarised, summary, summary_facets
 from .query import (
@@ -87,7 +88,7 @@ def _claim(row: Any, snippet: str | None = None, rank: float | None = None) -> d
         "cue_lemma": row.cue_lemma, "stance": row.stance, "kind": row.kind,
         "content": row.content, "field": row.field, "start": row.content_start,
         "end": row.content_end, "confidence": row.confidence, "method": row.method,
-        "title": row.title,
+        **checkworthiness_fields(row.checkworthiness), "title": row.title,
         "url": row.url, "outlet": row.outlet, "published": row.published,
         "licence": row.licence, "snippet": snippet, "rank": rank,
     }  # fmt: skip
@@ -281,6 +282,7 @@ def _article_dict(row: Any, people: Sequence[Any], found: Sequence[Any]) -> dict
             "content": span(a.content_start, a.content_end, a.field),
             "sentence": a.sentence, "parent": by_local.get(a.parent_local_id),
             "confidence": a.confidence, "method": a.method, "speaker": a.speaker_id,
+            **checkworthiness_fields(a.checkworthiness),
         })  # fmt: skip
     return {
         "id": m[articles.c.id], "title": m[article_versions.c.title],

@@ -19,7 +19,9 @@ from ..errors import StoreError
 from .engine import _reason
 from .query import Claim, Filters, iter_claims
 
-COLUMNS = [f.name for f in fields(Claim) if f.name not in {"snippet", "rank"}]
+#: a claim's fields, with check_worthy (its checkworthiness against the threshold) after its score
+COLUMNS = [name for f in fields(Claim) if f.name not in {"snippet", "rank"}
+           for name in ((f.name, "check_worthy") if f.name == "checkworthiness" else (f.name,))]  # fmt: skip
 FORMATS = ("jsonl", "csv", "parquet")
 
 
@@ -62,7 +64,7 @@ def _parquet(claims: Any, out: IO[bytes], batch: int) -> int:
         ("id", pa.int64()), ("speaker", pa.string()), ("source", pa.string()), ("cue", pa.string()),
         ("cue_lemma", pa.string()), ("stance", pa.string()), ("kind", pa.string()),
         ("content", pa.string()), ("confidence", pa.float64()), ("method", pa.string()),
-        ("title", pa.string()),
+        ("checkworthiness", pa.float64()), ("check_worthy", pa.bool_()), ("title", pa.string()),
         ("url", pa.string()), ("outlet", pa.string()), ("published", pa.string()),
         ("article_source", pa.string()), ("licence", pa.string()),
     ])  # fmt: skip

@@ -269,6 +269,7 @@ class Writer:
                 "stance": a.stance.value, "content_start": a.content.start,
                 "content_end": a.content.end, "content": content, "sentence": a.sentence,
                 "parent_local_id": a.parent, "confidence": a.confidence, "method": a.method,
+                "checkworthiness": a.checkworthiness,
             })  # fmt: skip
             fts.append({"rowid": ids[n], "content": content})
         if rows:

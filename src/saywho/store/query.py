@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..analyze.checkworthiness import checkworthiness_fields
 from ..errors import StoreError
 from .engine import _reason
 from .schema import (
@@ -68,6 +69,8 @@ class Filters:
     outlet: str | None = None
     since: date | None = None
     until: date | None = None
+    #: only attributions whose checkworthiness reaches the shipped threshold
+    check_worthy: bool = False
     limit: int | None = None
 
 
@@ -85,6 +88,7 @@ class Claim:
     content: str
     confidence: float
     method: str | None  # "rules" or "crf"; None: stored before the store recorded it
+    checkworthiness: float | None  # None: not scored
     title: str | None
     url: str | None
     outlet: str | None
@@ -95,7 +99,7 @@ class Claim:
     rank: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), **checkworthiness_fields(self.checkworthiness)}
 
 
 def fts5_query(text: str) -> str:
@@ -130,6 +134,7 @@ def claims_select() -> Select[Any]:
             attributions.c.content,
             attributions.c.confidence,
             attributions.c.method,
+            attributions.c.checkworthiness,
             article_versions.c.title,
             article_versions.c.url,
             outlets.c.name.label("outlet"),
@@ -185,14 +190,22 @@ def filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
         stmt = stmt.where(article_versions.c.published_date >= f.since)
     if f.until:
         stmt = stmt.where(article_versions.c.published_date <= f.until)
+    if f.check_worthy:
+        stmt = stmt.where(_check_worthy())
     return stmt
+
+
+def _check_worthy() -> Any:
+    from ..analyze.checkworthiness import load_model
+
+    return attributions.c.checkworthiness >= load_model().threshold
 
 
 def _claim(row: Any, snippet: str | None = None, rank: float | None = None) -> Claim:
     return Claim(
         id=row.id, speaker=row.speaker, source=row.source_text, cue=row.cue_text,
         cue_lemma=row.cue_lemma, stance=row.stance, kind=row.kind, content=row.content,
-        confidence=row.confidence, method=row.method, title=row.title, url=row.url, outlet=row.outlet,
+        confidence=row.confidence, method=row.method, checkworthiness=row.checkworthiness, title=row.title, url=row.url, outlet=row.outlet,
         published=row.published, article_source=row.source, licence=row.licence,
         snippet=snippet, rank=None if rank is None else round(float(rank), 4),
     )  # fmt: skip
@@ -321,7 +334,7 @@ def _pass_rate(conn: Connection, match: str, passing: Select[Any]) -> float:
 
 
 def _has_filters(f: Filters) -> bool:
-    return any((f.speaker, f.about, f.stance, f.kind, f.outlet, f.since, f.until))
+    return any((f.speaker, f.about, f.stance, f.kind, f.outlet, f.since, f.until, f.check_worthy))
 
 
 def _passing(f: Filters) -> Select[Any]:
@@ -350,6 +363,8 @@ def facets_filtered(stmt: Select[Any], f: Filters) -> Select[Any]:
         stmt = stmt.where(fc.published_date >= f.since)
     if f.until:
         stmt = stmt.where(fc.published_date <= f.until)
+    if f.check_worthy:
+        stmt = stmt.where(fc.attribution_id.in_(select(attributions.c.id).where(_check_worthy())))
     return stmt
 
 

@@ -160,6 +160,8 @@ attributions = Table(
     Column("parent_local_id", String(40)),
     Column("confidence", Float, nullable=False),
     Column("method", String(10)),  # "rules" or "crf" (`Attribution.method`); NULL: unknown
+    # `Attribution.checkworthiness`; NULL: not scored (stored before 0010, or scoring off)
+    Column("checkworthiness", Float, index=True),
 )
 
 mentions = Table(

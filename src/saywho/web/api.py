@@ -78,12 +78,14 @@ class SearchParams:
         outlet: Annotated[str | None, Query(max_length=300, description="only this outlet")] = None,
         since: Annotated[str | None, Query(pattern=DAY, description="published on or after (YYYY-MM-DD)")] = None,
         until: Annotated[str | None, Query(pattern=DAY, description="published on or before (YYYY-MM-DD)")] = None,
+        check_worthy: Annotated[bool, Query(description="only check-worthy attributions (checkworthiness ≥ 0.33)")] = False,
     ) -> None:  # fmt: skip
         self.q = (q or "").strip() or None
         self.filters = Filters(
             query=self.q, speaker=(speaker or "").strip() or None, about=(about or "").strip() or None,
             stance=stance.value if stance else None, kind=kind.value if kind else None,
             outlet=(outlet or "").strip() or None, since=_day("since", since), until=_day("until", until),
+            check_worthy=check_worthy,
         )  # fmt: skip
         if self.q is not None and not re.search(r"\w", self.q):
             raise ApiError(422, f"the search {self.q[:80]!r} has no words in it (search for words)")

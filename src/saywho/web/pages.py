@@ -167,7 +167,8 @@ def article_view(doc: Mapping[str, Any], *, linked: bool) -> dict[str, Any]:
             "content": field_text[content["start"]:content["end"]], "field": a.get("field", "text"),
             "speaker": person.get("name"), "speaker_id": speaker if linked else None,
             "descriptions": person.get("descriptions", []), "confidence": a.get("confidence"),
-            "method": a.get("method"),
+            "method": a.get("method"), "checkworthiness": a.get("checkworthiness"),
+            "check_worthy": a.get("check_worthy"),
         })  # fmt: skip
     view["attributions"] = items
     return view

@@ -54,6 +54,9 @@ class Attribution(BaseModel):
         description='what found it: "rules", or "crf" when the learned model added it where the '
         "rules found nothing (null: stored before the store recorded it)"
     )
+    checkworthiness: float | None = Field(
+        None, description="the probability that a fact-checker would check the content (null: not scored)")
+    check_worthy: bool | None = Field(None, description="checkworthiness ≥ the documented threshold (0.33)")
 
 
 class StoredAttribution(Attribution):
@@ -142,6 +145,8 @@ class Claim(BaseModel):
     end: int
     confidence: float
     method: str | None = Field(description='what found it: "rules" or "crf" (see Attribution)')
+    checkworthiness: float | None = Field(None, description="see Attribution (null: not scored)")
+    check_worthy: bool | None = Field(None, description="checkworthiness ≥ the documented threshold (0.33)")
     title: str | None
     url: str | None
     outlet: str | None

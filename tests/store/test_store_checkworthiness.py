@@ -1,0 +1,64 @@
+"""Check-worthiness through the pipeline: analysed, stored, filtered, exported, shown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner, Result
+
+from saywho.cli import app
+
+SAMPLE = Path(__file__).resolve().parents[2] / "src" / "saywho" / "data" / "demo" / "rt-2023-01-20-us-isis.txt"
+FIGURES = ("24.4 million", "$2.1 trillion", "$26.7 billion")
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(app, list(args), env={"SAYWHO_DETECT_LANGUAGE": "0", **(env or {})})
+
+
+def test_checkworthiness_in_analyze_and_off_by_setting() -> None:
+    result = invoke("analyze", str(SAMPLE), "--format", "json")
+    assert result.exit_code == 0, result.output
+    atts = json.loads(result.stdout)[0]["attributions"]
+    assert all(0.0 <= a["checkworthiness"] <= 1.0 and isinstance(a["check_worthy"], bool) for a in atts)
+    # the attributed figures are check-worthy; "Yes, there is such data." is not
+    by_text = {a["content"]["text"]: a for a in atts}
+    assert all(a["check_worthy"] for t, a in by_text.items() if any(f in t for f in FIGURES))
+    assert not by_text["“Yes, there is such data.”"]["check_worthy"]
+    off = invoke("analyze", str(SAMPLE), "--format", "json", env={"SAYWHO_CHECKWORTHINESS": "0"})
+    assert {(a["checkworthiness"], a["check_worthy"]) for a in json.loads(off.stdout)[0]["attributions"]} == {(None, None)}
+
+
+def test_checkworthiness_stored_filtered_exported_and_served(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+    from lxml import html
+
+    from saywho.config import Settings
+    from saywho.web import create_app
+
+    db = str(tmp_path / "cw.db")
+    assert invoke("ingest", str(SAMPLE), "--db", db).exit_code == 0
+    every = json.loads(invoke("search", "the", "--format", "json", "--limit", "50", "--db", db).stdout)
+    worthy = json.loads(invoke("search", "the", "--check-worthy", "--format", "json", "--limit", "50", "--db", db).stdout)
+    items = every["data"] if isinstance(every, dict) else every
+    kept = worthy["data"] if isinstance(worthy, dict) else worthy
+    assert 0 < len(kept) < len(items)
+    assert all(c["check_worthy"] and c["checkworthiness"] >= 0.3 for c in kept)
+    exported = invoke("export", "--format", "csv", "--check-worthy", "--db", db)
+    rows = list(csv.DictReader(io.StringIO(exported.stdout)))
+    assert rows and all(r["check_worthy"] == "True" for r in rows)
+    assert {r["id"] for r in rows} >= {str(c["id"]) for c in kept}
+    with TestClient(create_app(Settings(detect_language=False), db=db)) as client:
+        api = client.get("/api/v1/search", params={"q": "the", "check_worthy": "true", "limit": 50}).json()
+        assert api["total"] == len(kept) and all(i["check_worthy"] for i in api["items"])
+        assert sum(v["count"] for v in api["facets"]["stance"]) == api["total"]
+        everything = client.get("/api/v1/attributions", params={"check_worthy": "true", "limit": 100}).json()
+        assert everything["total"] == len(rows)
+        article = client.get("/api/v1/articles/1").json()
+        assert all(isinstance(a["checkworthiness"], float) for a in article["attributions"])
+        page = html.fromstring(client.get("/articles/1").text)
+        assert len(page.xpath('//ol[@id="attributions"]//span[contains(@class, "check-worthy")]')) == sum(
+            a["check_worthy"] for a in article["attributions"])
