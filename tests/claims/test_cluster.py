@@ -60,16 +60,29 @@ def test_embed_threads_give_each_text_the_vector_it_has_alone(monkeypatch: pytes
     monkeypatch.setattr(embed_module, "THREADS", 3)
     encoder = embed_module.Encoder(embed_module.get_encoder().path)
     assert len(encoder.sessions) == 3
-    together = encoder.encode(texts)
-    alone = np.vstack([encoder.encode([t]) for t in texts])
+    together = encoder._encode(texts)  # (not `encode`: it would answer the texts again from memory)
+    alone = np.vstack([encoder._encode([t]) for t in texts])
     assert np.array_equal(together, alone)
     assert np.allclose(together, embed_module.get_encoder().encode(texts), atol=1e-6)
+
+
+def test_embed_keeps_recent_vectors_the_same_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from saywho.analyze import embed as embed_module
+
+    monkeypatch.setattr(embed_module, "RECENT", 3)
+    encoder = embed_module.Encoder(embed_module.get_encoder().path)
+    texts = [f"Statement number {n} about the budget" for n in range(5)]
+    first = encoder.encode(texts[:2])
+    again = encoder.encode([texts[1], texts[0], texts[1]])  # all from memory, in the order asked
+    assert np.array_equal(again, first[[1, 0, 1]])
+    encoder.encode(texts[2:])
+    assert list(encoder._recent) == texts[2:] and len(encoder._recent) == 3
 
 
 def _encode_in_child(texts: list[str], queue: Any) -> None:
     from saywho.analyze.embed import get_encoder
 
-    queue.put(get_encoder().encode(texts))
+    queue.put(get_encoder()._encode(texts))  # (not `encode`: the parent's kept vectors came along)
 
 
 def test_embed_threads_work_in_a_process_forked_after_embedding() -> None:
@@ -80,7 +93,7 @@ def test_embed_threads_work_in_a_process_forked_after_embedding() -> None:
     from saywho.analyze.embed import THREADS, get_encoder
 
     texts = [f"Claim {n}: {t}" for n, t in enumerate([*SAME_CLAIM, *OTHER_CLAIMS] * 2)]
-    here = get_encoder().encode(texts)  # the parent's pool and sessions exist before the fork
+    here = get_encoder()._encode(texts)  # the parent's pool and sessions exist before the fork
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
     child = context.Process(target=_encode_in_child, args=(texts, queue))

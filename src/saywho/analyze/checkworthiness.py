@@ -45,8 +45,10 @@ def surface(text: str) -> list[float]:
 def features(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     """Each statement's embedding followed by its `SURFACE` features (one row each)."""
     from .embed import embed
+    from .statement import claim_text
 
-    dense = embed(list(texts))
+    # the claim's text, as claims embed it (`saywho.claims.dense_vectors`): one embedding a content
+    dense = embed([claim_text(t) for t in texts])
     extra = np.asarray([surface(t) for t in texts], dtype=np.float32).reshape(len(texts), len(SURFACE))
     return np.hstack([dense, extra]).astype(np.float32)
 

@@ -45,6 +45,8 @@ import importlib.util
 import json
 import logging
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -73,6 +75,8 @@ QUANTIZATION = "int8"
 #: 2-core development machine 1.5 ms a claim against 2.6 ms for one session using both cores
 #: (CheckThat! claims, the same vectors); up to 4, as many as the cores
 THREADS = max(1, min(4, os.cpu_count() or 1))
+#: vectors of this many recent texts kept by `Encoder.encode` (1.5 KiB each)
+RECENT = 4096
 
 Vectors = npt.NDArray[np.float32]
 
@@ -143,6 +147,8 @@ class Encoder:
         # own copy); read again only for `encode_reference`
         self._weights: _Weights | None = None
         self._pool_of: tuple[int, ThreadPoolExecutor] | None = None  # (its process, the pool)
+        self._recent: OrderedDict[str, Vectors] = OrderedDict()  # text -> vector, newest last
+        self._recent_lock = threading.Lock()
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
@@ -154,9 +160,34 @@ class Encoder:
         return self._weights
 
     def encode(self, texts: Sequence[str]) -> Vectors:
-        """Unit-length embeddings, one row per text, in the order given (onnxruntime). Several
-        texts are shared out over `THREADS` threads, each running its own single-threaded
-        session (onnxruntime releases the GIL): each text alone, so the vectors are the same."""
+        """Unit-length embeddings, one row per text, in the order given (onnxruntime). The
+        vectors of the last `RECENT` texts are kept, so a text embedded twice in a row (an
+        attribution's content: scored for check-worthiness as it is analysed, then stored as a
+        claim) is embedded once; each text's vector is its own, so a kept one is the same."""
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        missing: dict[str, list[int]] = {}
+        with self._recent_lock:
+            for i, text in enumerate(texts):
+                kept = self._recent.get(text)
+                if kept is None:
+                    missing.setdefault(text, []).append(i)
+                else:
+                    self._recent.move_to_end(text)
+                    out[i] = kept
+        if missing:
+            fresh = self._encode(list(missing))
+            with self._recent_lock:
+                for text, vector in zip(missing, fresh, strict=True):
+                    out[missing[text]] = vector
+                    self._recent[text] = vector
+                while len(self._recent) > RECENT:
+                    self._recent.popitem(last=False)
+        return out
+
+    def _encode(self, texts: Sequence[str]) -> Vectors:
+        """Several texts are shared out over `THREADS` threads, each running its own
+        single-threaded session (onnxruntime releases the GIL): each text alone, so the vectors
+        are the same."""
         sessions = self.sessions
         if len(texts) < 2 * len(sessions) or len(sessions) == 1:
             return self._batched(texts, functools.partial(self._batch, sessions[0]), 1)

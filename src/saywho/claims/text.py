@@ -15,36 +15,12 @@ import re
 from collections.abc import Sequence
 from importlib import resources
 
+from ..analyze.statement import (
+    claim_text as claim_text,  # (re-exported: claims have always had it here)
+)
+
 #: fewer words than this state no claim worth following ("What", "no comment")
 MIN_CLAIM_WORDS = 3
-
-#: "— Name (@handle) Month D, YYYY" at the end of an embedded or copied post
-_SIGNATURE = re.compile(
-    r"\s*[\u2014\u2013-]{1,2}\s*[^\u2014\u2013\n]{0,80}?\(@\w{1,30}\)\s+[A-Z][a-z]+\.? \d{1,2}, \d{4}\s*$"
-)
-_LINK = re.compile(r"(?:https?://|www\.)\S+|\bpic\.twitter\.com/\S+|\bt\.co/\S+", re.IGNORECASE)
-_TAG = re.compile(r"(?<![\w@#])[#@](\w+)")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_SPACE = re.compile(r"\s+")
-_THAT = re.compile(r"^that\s+(?=\S)")
-
-
-def claim_text(text: str) -> str:
-    """The text of `text` that states its claim (signature, links and tag marks removed).
-
-    >>> claim_text("Big news #FakeNews https://t.co/x — Jo Bloggs (@jo) May 1, 2020")
-    'Big news Fake News'
-    >>> claim_text("that the talks failed")
-    'the talks failed'
-    """
-    text = _SIGNATURE.sub("", text)
-    text = _LINK.sub(" ", text)
-    text = _TAG.sub(lambda m: _CAMEL.sub(" ", m.group(1)), text)
-    text = _SPACE.sub(" ", text).strip()
-    # an attribution's content often starts with the complementiser of its cue ("said *that* the
-    # US …"); it is the cue's, not the claim's, and two claims sharing it look more alike
-    return _THAT.sub("", text)
-
 
 def states_claims(texts: Sequence[str]) -> list[bool]:
     """Which texts state a claim: at least `MIN_CLAIM_WORDS` words and a verb.
