@@ -183,6 +183,7 @@ class ClaimsSort(str, Enum):
     spread = "spread"
     first = "first"
     recent = "recent"
+    checkworthiness = "checkworthiness"
 
 
 ClaimsFormatOpt = Annotated[
@@ -220,9 +221,13 @@ def claims_command(
         str | None, typer.Option("--verdict", help="Only claims a fact-check with this verdict addresses: "
                                  "false, mostly_false, mixed, mostly_true, true, unverifiable, other.")
     ] = None,
+    check_worthy: Annotated[
+        bool, typer.Option("--check-worthy", help="Only claims with a check-worthy appearance.")
+    ] = False,
     sort: Annotated[
         ClaimsSort, typer.Option("--sort", help="spread: most outlets, then articles; first: "
-                                 "earliest first appearance; recent: latest appearance.")
+                                 "earliest first appearance; recent: latest appearance; "
+                                 "checkworthiness: most check-worthy first.")
     ] = ClaimsSort.spread,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most claims shown.")] = 20,
     format: ClaimsFormatOpt = ClaimsFormat.table,
@@ -243,7 +248,7 @@ def claims_command(
     f = ClaimFilters(since=since.date() if since else None, until=until.date() if until else None,
                      outlet=outlet, speaker=speaker, about=about, min_outlets=min_outlets,
                      min_articles=min_articles, fact_checked=fact_checked, verdict=verdict,
-                     sort=sort.value, limit=limit)  # fmt: skip
+                     check_worthy=check_worthy, sort=sort.value, limit=limit)  # fmt: skip
     rows = _checked(lambda: claim_clusters(_engine(db), f))
     flat = [_flat_cluster(r) for r in rows]
     if not _machine_output(format, {"claims": rows, "count": len(rows)}, rows, flat):
@@ -272,6 +277,7 @@ def _flat_cluster(r: dict[str, object]) -> dict[str, object]:
     return {
         "id": r["id"], "claim": r["claim"], "articles": r["articles"], "outlets": r["outlets"],
         "speakers": r["speakers"], "appearances": r["appearances"], "unattributed": r["unattributed"],
+        "checkworthiness": r["checkworthiness"],
         "first_seen": r["first_seen"],
         "first_outlet": first["outlet"], "first_speaker": first["speaker"] or first["source_text"],
         "first_article": first["title"], "last_seen": r["last_seen"],

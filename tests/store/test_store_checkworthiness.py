@@ -62,3 +62,19 @@ def test_checkworthiness_stored_filtered_exported_and_served(tmp_path: Path) -> 
         page = html.fromstring(client.get("/articles/1").text)
         assert len(page.xpath('//ol[@id="attributions"]//span[contains(@class, "check-worthy")]')) == sum(
             a["check_worthy"] for a in article["attributions"])
+
+
+def test_checkworthiness_of_claims_filters_and_sorts(tmp_path: Path) -> None:
+    """(The sample names no outlet: its claims once counted 0 outlets, under the default
+    --min-outlets 1, and `saywho claims` listed none of them.)"""
+    db = str(tmp_path / "cw.db")
+    assert invoke("ingest", str(SAMPLE), "--db", db).exit_code == 0
+    every = json.loads(invoke("claims", "--format", "json", "--limit", "100", "--db", db).stdout)["claims"]
+    assert len(every) >= 9 and all(c["outlets"] == 0 for c in every)
+    result = invoke("claims", "--check-worthy", "--sort", "checkworthiness", "--format", "json", "--db", db)
+    assert result.exit_code == 0, result.output
+    worthy = json.loads(result.stdout)["claims"]
+    scores = [c["checkworthiness"] for c in worthy]
+    assert 0 < len(worthy) < len(every) and scores == sorted(scores, reverse=True) and min(scores) >= 0.3
+    assert max(c["checkworthiness"] for c in every) == scores[0]
+    assert any("trillion" in c["claim"] for c in worthy)

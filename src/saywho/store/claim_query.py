@@ -33,7 +33,7 @@ from .schema import (
 )
 from .vector_index import nearest
 
-SORTS = ("spread", "first", "recent")
+SORTS = ("spread", "first", "recent", "checkworthiness")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +53,8 @@ class ClaimFilters:
     #: to one with this verdict (implies fact-checked)
     fact_checked: bool = False
     verdict: str | None = None
+    #: only clusters with a check-worthy appearance (`saywho.analyze.checkworthiness`)
+    check_worthy: bool = False
     sort: str = "spread"
     limit: int = 20
     offset: int = 0
@@ -70,6 +72,7 @@ def _appearances() -> Select[Any]:
             articles.c.outlet_id,
             attributions.c.speaker_id,
             article_versions.c.published_date,
+            attributions.c.checkworthiness,
         ).select_from(claims)
     ).outerjoin(article_copies, article_copies.c.article_id == articles.c.id)
 
@@ -98,8 +101,9 @@ def _matching_clusters(f: ClaimFilters) -> Select[Any] | None:
 
 def claim_clusters(engine: Engine, f: ClaimFilters) -> list[dict[str, Any]]:
     """Claim clusters with their spread: representative text (the first appearance's content),
-    first appearance, counts, last seen; sorted by `f.sort` (spread: most outlets, then
-    articles; first: earliest first appearance; recent: latest appearance)."""
+    first appearance, counts, last seen, the highest check-worthiness of its appearances; sorted
+    by `f.sort` (spread: most outlets, then articles; first: earliest first appearance; recent:
+    latest appearance; checkworthiness: most check-worthy first)."""
     return claim_cluster_page(engine, f, count=False)[0]
 
 
@@ -118,11 +122,13 @@ def claim_cluster_page(engine: Engine, f: ClaimFilters, count: bool = True) -> t
             func.count().label("appearances"),
             func.min(a.c.published_date).label("first_date"),
             func.max(a.c.published_date).label("last_date"),
+            func.max(a.c.checkworthiness).label("checkworthiness"),
         )
         .group_by(a.c.cluster_id)
-        .having(func.count(distinct(a.c.outlet_id)) >= f.min_outlets)
         .having(func.count(distinct(a.c.story_id)) >= f.min_articles)
     )
+    if f.min_outlets > 1:  # (a claim seen only in articles of no known outlet counts 0 outlets)
+        spread = spread.having(func.count(distinct(a.c.outlet_id)) >= f.min_outlets)
     matching = _matching_clusters(f)
     if matching is not None:
         spread = spread.where(a.c.cluster_id.in_(matching))
@@ -133,11 +139,16 @@ def claim_cluster_page(engine: Engine, f: ClaimFilters, count: bool = True) -> t
         if f.verdict:
             checked = checked.where(fact_checks.c.verdict == f.verdict)
         spread = spread.where(a.c.cluster_id.in_(checked))
+    if f.check_worthy:
+        from ..analyze.checkworthiness import load_model
+
+        spread = spread.having(func.max(a.c.checkworthiness) >= load_model().threshold)
     s = spread.subquery()
     order = {
         "spread": (s.c.outlets.desc(), s.c.articles.desc(), s.c.speakers.desc(), s.c.first_date.is_(None), s.c.first_date, s.c.cluster_id),
         "first": (s.c.first_date.is_(None), s.c.first_date, s.c.articles.desc(), s.c.cluster_id),
         "recent": (s.c.last_date.is_(None), s.c.last_date.desc(), s.c.articles.desc(), s.c.cluster_id),
+        "checkworthiness": (s.c.checkworthiness.is_(None), s.c.checkworthiness.desc(), s.c.articles.desc(), s.c.cluster_id),
     }[f.sort]  # fmt: skip
     page = select(s).order_by(*order).limit(f.limit).offset(f.offset)
 
@@ -161,6 +172,8 @@ def claim_cluster_page(engine: Engine, f: ClaimFilters, count: bool = True) -> t
                 "unattributed": unattributed.get(int(r["cluster_id"]), 0),
                 "first_seen": _iso(r["first_date"]),
                 "last_seen": _iso(r["last_date"]),
+                # its most check-worthy appearance's score (None: none scored)
+                "checkworthiness": None if r["checkworthiness"] is None else round(float(r["checkworthiness"]), 4),
                 "first": firsts[int(r["cluster_id"])],
             }
             for r in rows

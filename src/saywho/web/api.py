@@ -219,11 +219,12 @@ class ClaimParams:
         until: Annotated[str | None, Query(pattern=DAY, description="with an appearance on or before (YYYY-MM-DD)")] = None,
         min_outlets: Annotated[int, Query(ge=1, le=1_000_000, description="ran in at least this many outlets")] = 1,
         min_articles: Annotated[int, Query(ge=1, le=1_000_000, description="ran in at least this many articles")] = 1,
-        sort: Annotated[Literal["spread", "first", "recent"], Query(description="spread: most outlets; first: earliest; recent: latest")] = "spread",
+        sort: Annotated[Literal["spread", "first", "recent", "checkworthiness"], Query(description="spread: most outlets; first: earliest; recent: latest; checkworthiness: most check-worthy")] = "spread",
         fact_checked: Annotated[bool, Query(description="only claims an imported fact-check addresses")] = False,
         verdict: Annotated[schemas.Verdict | None, Query(description="only claims a fact-check with this verdict addresses")] = None,
+        check_worthy: Annotated[bool, Query(description="only claims with a check-worthy appearance")] = False,
     ) -> None:  # fmt: skip
-        self.fact_checked, self.verdict = fact_checked, verdict
+        self.fact_checked, self.verdict, self.check_worthy = fact_checked, verdict, check_worthy
         self.outlet = (outlet or "").strip() or None
         self.speaker = (speaker or "").strip() or None
         self.about = (about or "").strip() or None
@@ -233,7 +234,8 @@ class ClaimParams:
     def filters(self, limit: int, offset: int) -> ClaimFilters:
         return ClaimFilters(since=self.since, until=self.until, outlet=self.outlet, speaker=self.speaker,
                             about=self.about, min_outlets=self.min_outlets, min_articles=self.min_articles,
-                            fact_checked=self.fact_checked, verdict=self.verdict, sort=self.sort, limit=limit,
+                            fact_checked=self.fact_checked, verdict=self.verdict, check_worthy=self.check_worthy,
+                            sort=self.sort, limit=limit,
                             offset=offset)  # fmt: skip
 
 

@@ -206,6 +206,7 @@ class ClaimCluster(BaseModel):
     unattributed: int = Field(description="sentences stating it as fact, crediting nobody")
     first_seen: str | None
     last_seen: str | None
+    checkworthiness: float | None = Field(None, description="the highest check-worthiness of its appearances")
     first: Appearance = Field(description="the first appearance (publication date, then storage order)")
 
 
