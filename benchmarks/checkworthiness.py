@@ -79,14 +79,14 @@ def figures(prob: np.ndarray, gold: np.ndarray, threshold: float) -> dict[str, f
             "Brier": float(brier_score_loss(gold, prob)), "ECE": float(ece)}  # fmt: skip
 
 
-def saywho_scores(texts: list[str], folder: Path) -> tuple[np.ndarray, np.ndarray, float]:
+def saywho_scores(texts: list[str], folder: Path) -> tuple[np.ndarray, float]:
     path = folder / "sentences.jsonl"
     path.write_text("".join(json.dumps({"id": str(n), "text": t}) + "\n" for n, t in enumerate(texts)), encoding="utf-8")
     started = time.perf_counter()
     done = subprocess.run([SAYWHO, "checkworthy", str(path)], capture_output=True, text=True, check=True)
     seconds = time.perf_counter() - started
     rows = [json.loads(line) for line in done.stdout.splitlines()]
-    return (np.array([r["checkworthiness"] for r in rows]), np.array([r["check_worthy"] for r in rows]), seconds)
+    return np.array([r["checkworthiness"] for r in rows]), seconds
 
 
 def table(results: dict[str, dict[str, float]]) -> None:
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, texts, gold in (("ClaimBuster dev (7 held-out debates)", [r["Text"] for r in dev], [label(r) for r in dev]),
                                   ("CheckThat! 2024 dev-test", ct_texts, ct_gold)):  # fmt: skip
             y = np.array(gold)
-            prob, _worthy, seconds = saywho_scores(texts, Path(tmp))
+            prob, seconds = saywho_scores(texts, Path(tmp))
             base = baseline.predict_proba(tfidf.transform(texts))[:, 1]
             number = np.array([max(surface(t)[0], surface(t)[2]) for t in texts])
             results = {f"saywho checkworthy (threshold {threshold:.2f})": figures(prob, y, threshold),

@@ -22,7 +22,7 @@ from .cli_store import DbOpt, _checked, _engine
 from .config import Settings
 from .errors import SaywhoError
 from .factchecks import VERDICTS, BadRecord, from_bytes, from_jsonl
-from .factchecks.ranking import Statement, with_context
+from .factchecks.ranking import Stated, with_context
 from .model import FactCheck
 
 factchecks_app = typer.Typer(help="Fact-checks (schema.org ClaimReview): import, list, show.",
@@ -198,7 +198,7 @@ def show_command(
 
 
 def _queries(texts: list[str], file: str | None, speaker: str | None = None,
-             day: date | None = None) -> list[tuple[str, Statement]]:  # fmt: skip
+             day: date | None = None) -> list[tuple[str, Stated]]:  # fmt: skip
     """(id, statement) of the texts to match: the arguments (ids 1, 2, …, with --speaker and
     --date) or `file` (one text a line, or JSONL with ``id``, ``text`` and optionally
     ``speaker`` and ``date``; - for stdin). Without a speaker or date, those of a post signature
@@ -216,7 +216,7 @@ def _queries(texts: list[str], file: str | None, speaker: str | None = None,
         raise  # unreachable
     lines = [line for line in raw.splitlines() if line.strip()]
     as_json = bool(lines) and all(line.lstrip().startswith("{") for line in lines)
-    out: list[tuple[str, Statement]] = []
+    out: list[tuple[str, Stated]] = []
     for number, line in enumerate(lines, 1):
         if not as_json:
             out.append((str(number), with_context(line.strip(), speaker, day)))

@@ -10,7 +10,7 @@ import pytest
 
 from saywho.factchecks.ranking import (
     FEATURES,
-    Statement,
+    Stated,
     check_context,
     features,
     load_ranker,
@@ -26,7 +26,7 @@ def test_ranking_context_comes_from_a_post_signature_unless_given() -> None:
     assert read.day == date(2019, 3, 24) and name_words(read.speaker) == {"donald", "trump"}
     given = with_context(TWEET, "Kellyanne Conway", date(2020, 1, 2))
     assert (given.speaker, given.day) == ("Kellyanne Conway", date(2020, 1, 2))
-    assert with_context("no signature here") == Statement("no signature here")
+    assert with_context("no signature here") == Stated("no signature here")
     # a signature naming no real day gives a speaker and no day
     assert with_context("Big news — Jo (@jo) Febtober 31, 2019").day is None
 
@@ -36,7 +36,7 @@ def test_ranking_features_read_speaker_year_month_and_days() -> None:
     dated = check_context("Unemployment is at a 17-year low.", "Some title", "Donald Trump", "2017-08-20")
     in_text = check_context("A video shows a crowd chanting in June 2019.", None, None, None)
     other_year = check_context("In 2012, the Dow dropped 1,000 points.", None, None, None)
-    statement = Statement("text", "Morgan Eastwood (MorganEastwood)", date(2019, 6, 10))
+    statement = Stated("text", "Morgan Eastwood (MorganEastwood)", date(2019, 6, 10))
     x = features(statement, [0.5, 0.4, 0.3, 0.2], [0.1, 0.2, 0.3, 0.4], [by_name, dated, in_text, other_year])
     assert x.shape == (4, len(FEATURES)) and x.dtype == np.float32
     col = {name: x[:, i] for i, name in enumerate(FEATURES)}
@@ -44,10 +44,10 @@ def test_ranking_features_read_speaker_year_month_and_days() -> None:
     assert col["speaker"].tolist() == [0.5, 0.0, 0.0, 0.0]  # "eastwood" of {morgan, eastwood}
     assert col["year"].tolist() == [0.0, -1.0, 1.0, -1.0]
     assert col["month"].tolist() == [0.0, 0.0, 1.0, 0.0]
-    trump = features(Statement("t", "Trump", date(2017, 8, 22)), [0.1], [0.1], [dated])[0]
+    trump = features(Stated("t", "Trump", date(2017, 8, 22)), [0.1], [0.1], [dated])[0]
     assert trump[FEATURES.index("speaker")] == 1.0 and trump[FEATURES.index("year")] == 1.0
     assert trump[FEATURES.index("days")] == pytest.approx(np.exp(-2 / 30), rel=1e-5)
-    assert features(Statement("t"), [], [], []).shape == (0, len(FEATURES))
+    assert features(Stated("t"), [], [], []).shape == (0, len(FEATURES))
 
 
 def test_ranking_shipped_model_is_a_probability_that_grows_with_similarity() -> None:

@@ -4,7 +4,7 @@ The strongest claim-retrieval systems retrieve candidates by text and then re-ra
 alike is not enough: "STOP POSING AS MY DAD" posted by Morgan Eastwood is about Clint Eastwood's
 viral essay, and a tweet of June 2019 about "a crowd in London" is the fact-check of the June 2019
 visit, not of another year's. So a statement carries its **context** when known — its speaker
-and day (`Statement`): given by the caller (a stored claim's speaker and article date, a
+and day (`Stated`): given by the caller (a stored claim's speaker and article date, a
 debate's speaker and day), or read from a post's signature ("— Donald J. Trump
 (@realDonaldTrump) March 24, 2019"). Each candidate fact-check gets these features
 (`FEATURES`):
@@ -59,16 +59,17 @@ _NOT_NAMES = frozenset({"the", "and", "of", "news", "official", "real", "mr", "m
 
 
 @dataclass(frozen=True, slots=True)
-class Statement:
-    """A statement to match, with its context when known: who stated it and on which day."""
+class Stated:
+    """A statement to match, as stated: with who stated it and on which day, when known (not
+    `saywho.sources.statements.Statement`, an analyst's list item)."""
 
     text: str
     speaker: str | None = None
     day: date | None = None
 
 
-def with_context(text: str, speaker: str | None = None, day: date | None = None) -> Statement:
-    """`text` as a `Statement`: the speaker and day given, else those of a post signature it
+def with_context(text: str, speaker: str | None = None, day: date | None = None) -> Stated:
+    """`text` as a `Stated`: the speaker and day given, else those of a post signature it
     ends with ("— Donald J. Trump (@realDonaldTrump) March 24, 2019")."""
     found = _SIGNATURE.search(text)
     if found and (speaker is None or day is None):
@@ -79,7 +80,7 @@ def with_context(text: str, speaker: str | None = None, day: date | None = None)
                 day = date(int(year), _MONTHS.index(month.casefold()) + 1, int(dom))
             except ValueError:
                 day = None
-    return Statement(text, speaker, day)
+    return Stated(text, speaker, day)
 
 
 def name_words(name: str | None) -> frozenset[str]:
@@ -121,7 +122,7 @@ def _iso_day(value: str | None) -> date | None:
         return None
 
 
-def features(statement: Statement, dense: Sequence[float], lexical: Sequence[float],
+def features(statement: Stated, dense: Sequence[float], lexical: Sequence[float],
              checks: Sequence[CheckContext]) -> npt.NDArray[np.float32]:  # fmt: skip
     """The `FEATURES` of each candidate (rows in the order of `checks`)."""
     speaker = name_words(statement.speaker)

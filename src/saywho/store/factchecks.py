@@ -29,7 +29,7 @@ from ..factchecks import BadRecord
 from ..factchecks.ranking import (
     FEATURES,
     CheckContext,
-    Statement,
+    Stated,
     check_context,
     features,
     load_ranker,
@@ -304,7 +304,7 @@ def _corpus(engine: Engine) -> _Corpus | None:
     return result
 
 
-def ranking_features(engine: Engine, statements: Sequence[str | Statement],
+def ranking_features(engine: Engine, statements: Sequence[str | Stated],
                      candidates: int) -> list[tuple[np.ndarray, np.ndarray]]:  # fmt: skip
     """For each statement, its first `candidates` fact-checks by text (their row ids, best first)
     and their re-ranking `FEATURES` (one row each): what the ranker scores, and what
@@ -315,7 +315,7 @@ def ranking_features(engine: Engine, statements: Sequence[str | Statement],
     corpus = _corpus(engine)
     if corpus is None or not statements:
         return [(np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES)), dtype=np.float32)) for _ in statements]
-    given = [s if isinstance(s, Statement) else with_context(s) for s in statements]
+    given = [s if isinstance(s, Stated) else with_context(s) for s in statements]
     dense = dense_vectors([s.text for s in given]) @ corpus.dense.T
     lexical = np.zeros_like(dense)
     if corpus.vectorizer is not None:
@@ -332,7 +332,7 @@ def ranking_features(engine: Engine, statements: Sequence[str | Statement],
     return out
 
 
-def match_fact_checks(engine: Engine, statements: Sequence[str | Statement], top: int = 5) -> list[list[FactCheckMatch]]:
+def match_fact_checks(engine: Engine, statements: Sequence[str | Stated], top: int = 5) -> list[list[FactCheckMatch]]:
     """The `top` current fact-checks most likely to address each statement, best first: the
     first stage's candidates by text, re-ranked (`saywho.factchecks.ranking`). A plain string's
     speaker and day are read from a post signature it ends with, if any."""
