@@ -41,6 +41,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -155,17 +156,45 @@ def table(rows: dict[str, dict[str, float]]) -> None:
         print(f"  {name:<34}{s['MAP@1']:>7.3f}{s['MAP@3']:>7.3f}{s['MAP@5']:>7.3f}{s['R@5']:>7.3f}")
 
 
+def checkthat_claims(base: Path) -> dict[str, tuple[str, str]]:
+    """CheckThat!'s fact-checked claims: id → (claim, headline)."""
+    with (base / "verified_claims.tsv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f, delimiter="\t"))[1:]
+    return {r[0]: (r[1], r[2] if len(r) > 2 else "") for r in rows}
+
+
+def checkthat_reviews(claims: dict[str, tuple[str, str]]) -> list[dict[str, object]]:
+    """The claims as ClaimReview objects (Snopes' checks, identified by the claim's id)."""
+    return [{"@type": "ClaimReview", "identifier": vid, "claimReviewed": text, "headline": title,
+             "author": {"@type": "Organization", "name": "Snopes"}} for vid, (text, title) in claims.items()]  # fmt: skip
+
+
+def politifact_checks(base: Path) -> list[dict[str, object]]:
+    """PolitiFact's fact-checks as the data file has them (``politifact/factchecks.jsonl``)."""
+    lines = (base / "factchecks.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line]
+
+
+def politifact_reviews(checks: list[dict[str, Any]]) -> list[dict[str, object]]:
+    """The fact-checks as ClaimReview objects, with claimant, dates and rating."""
+    return [{
+        "@type": "ClaimReview", "identifier": c["vclaim_id"], "claimReviewed": c["claim"], "headline": c.get("title"),
+        "url": c.get("review_url"), "datePublished": c.get("review_date"),
+        "author": {"@type": "Organization", "name": c.get("reviewer") or "PolitiFact"},
+        "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": c.get("claimant")},
+                         "datePublished": c.get("claim_date")},
+        "reviewRating": {"@type": "Rating", "alternateName": c.get("rating")},
+    } for c in checks]  # fmt: skip
+
+
 def checkthat(data: Path, folder: Path, figures: dict[str, object]) -> bool:
     from saywho.store import factchecks as store_factchecks
     from saywho.store import open_store
 
     base = data / "claim-matching"
-    with (base / "verified_claims.tsv").open(encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f, delimiter="\t"))[1:]
-    claims = {r[0]: (r[1], r[2] if len(r) > 2 else "") for r in rows}
+    claims = checkthat_claims(base)
     print(f"CheckThat! 2020 Task 2: {len(claims)} fact-checked claims")
-    reviews = [{"@type": "ClaimReview", "identifier": vid, "claimReviewed": text, "headline": title,
-                "author": {"@type": "Organization", "name": "Snopes"}} for vid, (text, title) in claims.items()]  # fmt: skip
+    reviews = checkthat_reviews(claims)
     store = folder / "checkthat.db"
     figures["checkthat_import_s"] = import_reviews(store, reviews, folder, "checkthat")
     # the train queries choose the lexical weight (in process: the same function the command runs)
@@ -201,16 +230,9 @@ def politifact(data: Path, folder: Path, figures: dict[str, object]) -> None:
     from saywho.factchecks import verdict
 
     base = data / "claim-matching" / "politifact"
-    checks = [json.loads(line) for line in (base / "factchecks.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    checks = politifact_checks(base)
     print(f"\nPolitiFact: {len(checks)} fact-checks")
-    reviews = [{
-        "@type": "ClaimReview", "identifier": c["vclaim_id"], "claimReviewed": c["claim"], "headline": c.get("title"),
-        "url": c.get("review_url"), "datePublished": c.get("review_date"),
-        "author": {"@type": "Organization", "name": c.get("reviewer") or "PolitiFact"},
-        "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": c.get("claimant")},
-                         "datePublished": c.get("claim_date")},
-        "reviewRating": {"@type": "Rating", "alternateName": c.get("rating")},
-    } for c in checks]  # fmt: skip
+    reviews = politifact_reviews(checks)
     store = folder / "politifact.db"
     figures["politifact_import_s"] = import_reviews(store, reviews, folder, "politifact")
     verdicts = Counter((c["rating"], verdict(c["rating"])) for c in checks)
@@ -243,12 +265,8 @@ def scale(data: Path, folder: Path, size: int, figures: dict[str, object]) -> bo
     from saywho.store.factchecks import match_fact_checks
 
     base = data / "claim-matching"
-    with (base / "verified_claims.tsv").open(encoding="utf-8", newline="") as f:
-        real = [(r[1], r[2] if len(r) > 2 else "") for r in list(csv.reader(f, delimiter="\t"))[1:]]
-    for line in (base / "politifact" / "factchecks.jsonl").read_text(encoding="utf-8").splitlines():
-        if line:
-            c = json.loads(line)
-            real.append((c["claim"], c.get("title") or ""))
+    real = list(checkthat_claims(base).values())
+    real += [(str(c["claim"]), str(c.get("title") or "")) for c in politifact_checks(base / "politifact")]
     reviews = []
     for n in range(size):
         claim, title = real[n % len(real)]

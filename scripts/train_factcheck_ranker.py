@@ -17,7 +17,6 @@ scores them. Takes about two minutes on two cores (mostly the embeddings of the 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 import tempfile
@@ -32,7 +31,16 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from attribution_data import DEFAULT_DATA  # noqa: E402
-from factchecks import average_precision, debate_context, read_qrels, read_queries  # noqa: E402
+from factchecks import (  # noqa: E402
+    average_precision,
+    checkthat_claims,
+    checkthat_reviews,
+    debate_context,
+    politifact_checks,
+    politifact_reviews,
+    read_qrels,
+    read_queries,
+)
 
 from saywho.factchecks import from_claim_review  # noqa: E402
 from saywho.factchecks.ranking import FEATURES, RANKER_FILE, with_context  # noqa: E402
@@ -40,25 +48,6 @@ from saywho.factchecks.ranking import FEATURES, RANKER_FILE, with_context  # noq
 CANDIDATES = 30
 C_VALUES = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
 SEED = 0
-
-
-def checkthat_reviews(base: Path) -> list[dict[str, object]]:
-    with (base / "verified_claims.tsv").open(encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f, delimiter="\t"))[1:]
-    return [{"@type": "ClaimReview", "identifier": r[0], "claimReviewed": r[1], "headline": r[2] if len(r) > 2 else "",
-             "author": {"@type": "Organization", "name": "Snopes"}} for r in rows]  # fmt: skip
-
-
-def politifact_reviews(base: Path) -> list[dict[str, object]]:
-    checks = [json.loads(line) for line in (base / "factchecks.jsonl").read_text(encoding="utf-8").splitlines() if line]
-    return [{
-        "@type": "ClaimReview", "identifier": c["vclaim_id"], "claimReviewed": c["claim"], "headline": c.get("title"),
-        "url": c.get("review_url"), "datePublished": c.get("review_date"),
-        "author": {"@type": "Organization", "name": c.get("reviewer") or "PolitiFact"},
-        "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": c.get("claimant")},
-                         "datePublished": c.get("claim_date")},
-        "reviewRating": {"@type": "Rating", "alternateName": c.get("rating")},
-    } for c in checks]  # fmt: skip
 
 
 def examples(store: Path, reviews: list[dict[str, object]], queries: dict[str, str], qrels: dict[str, set[str]],
@@ -113,8 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     counts: list[int] = []
     sizes = {}
     with tempfile.TemporaryDirectory(prefix="saywho-ranker-") as tmp:
-        for name, reviews, folder, debate in (("CheckThat! 2020 Task 2", checkthat_reviews(base), base, False),
-                                              ("PolitiFact", politifact_reviews(base / "politifact"),
+        for name, reviews, folder, debate in (("CheckThat! 2020 Task 2", checkthat_reviews(checkthat_claims(base)), base, False),
+                                              ("PolitiFact", politifact_reviews(politifact_checks(base / "politifact")),
                                                base / "politifact", True)):  # fmt: skip
             x, y, n = examples(Path(tmp) / f"{len(sizes)}.db", reviews, read_queries(folder / "train-queries.tsv"),
                                read_qrels(folder / "train-qrels.tsv"), debate)  # fmt: skip

@@ -28,6 +28,7 @@ from .cli_store import (
 )
 from .errors import SaywhoError
 from .model import Failure
+from .sources.statements import Statement
 
 
 class ClusterMethod(str, Enum):
@@ -39,6 +40,27 @@ class ClusterMethod(str, Enum):
 class ClusterFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
+
+
+def _statements(file: str, none: str) -> tuple[list[Statement], list[Failure]]:
+    """The statements of `file` (`read_statements`), bad lines reported on stderr; exits 1
+    when it cannot be read or holds none (`none` says what for)."""
+    from .sources.statements import read_statements
+
+    statements: list[Statement] = []
+    failures: list[Failure] = []
+    try:
+        for item in read_statements(file):
+            if isinstance(item, Failure):
+                failures.append(item)
+                _report(item)
+            else:
+                statements.append(item)
+    except SaywhoError as exc:
+        _fail(str(exc), 1)
+    if not statements:
+        _fail(f"{file}: {none}", 1)
+    return statements, failures
 
 
 @app.command("cluster")
@@ -72,21 +94,8 @@ def cluster_command(
     in input order. Bad JSONL lines are reported on stderr and skipped.
     """
     from .claims import THRESHOLD, cluster, cluster_batch, cluster_incremental, features
-    from .sources.statements import Statement, read_statements
 
-    statements: list[Statement] = []
-    failures: list[Failure] = []
-    try:
-        for item in read_statements(file):
-            if isinstance(item, Failure):
-                failures.append(item)
-                _report(item)
-            else:
-                statements.append(item)
-    except SaywhoError as exc:
-        _fail(str(exc), 1)
-    if not statements:
-        _fail(f"{file}: no statements to cluster", 1)
+    statements, failures = _statements(file, "no statements to cluster")
     progress = Progress(
         TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, transient=True, disable=not err.is_terminal,
@@ -134,21 +143,8 @@ def checkworthy_command(
     threshold. Bad JSONL lines are reported on stderr and skipped.
     """
     from .analyze.checkworthiness import checkworthiness, load_model
-    from .sources.statements import Statement, read_statements
 
-    statements: list[Statement] = []
-    failures = 0
-    try:
-        for item in read_statements(file):
-            if isinstance(item, Failure):
-                failures += 1
-                _report(item)
-            else:
-                statements.append(item)
-    except SaywhoError as exc:
-        _fail(str(exc), 1)
-    if not statements:
-        _fail(f"{file}: no sentences to score", 1)
+    statements, failures = _statements(file, "no sentences to score")
     progress = Progress(TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=err, transient=True, disable=not err.is_terminal)  # fmt: skip
     out = _open_output(output)
@@ -168,7 +164,7 @@ def checkworthy_command(
             out.close()
     out.flush()
     err.print(f"saywho: {len(statements)} sentences, {worthy} check-worthy (threshold "
-              f"{load_model().threshold:.2f})" + (f", {failures} lines skipped" if failures else ""),
+              f"{load_model().threshold:.2f})" + (f", {len(failures)} lines skipped" if failures else ""),
               markup=False, highlight=False)  # fmt: skip
 
 
