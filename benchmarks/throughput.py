@@ -7,6 +7,11 @@ through one `nlp.pipe` stream). Measured: `analyze_many` over the same articles,
 parse plus attribution rules and speaker resolution. Articles: the bundled demo sample plus the
 Wikinews texts in ../shared/data/wikinews (read at run time). The issue's budget is that
 attribution adds at most 50 % to the parse, i.e. a ratio analyse/parse ≤ 1.5.
+
+Second ratio: check-worthiness and figures together next to the analysis without them
+(``Settings(checkworthiness=False, figures=False)``), on the same articles; budget ≤ 1.10.
+Each run starts cold: the caches a run leaves behind (recent embeddings, recent quantulum3
+readings) are emptied before the next, so a repeat does not find its own texts there.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ import time
 from pathlib import Path
 
 from saywho.analyze import analyze_many
+from saywho.analyze.embed import get_encoder
+from saywho.analyze.figures import forget_readings
 from saywho.analyze.nlp import get_nlp, parse_articles
 from saywho.config import Settings
 from saywho.extract import extract
@@ -33,9 +40,17 @@ def load_articles(limit: int | None) -> list[Article]:
     return articles
 
 
+def cold() -> None:
+    """Forget what the previous run left in the per-process caches (the embeddings of recent
+    contents, quantulum3's readings of recent phrasings): every run reads the articles anew."""
+    get_encoder().forget_recent()
+    forget_readings()
+
+
 def best_of(repeat: int, run: object) -> float:
     times = []
     for _ in range(repeat):
+        cold()
         start = time.perf_counter()
         run()  # type: ignore[operator]
         times.append(time.perf_counter() - start)
@@ -55,16 +70,25 @@ def main() -> int:
     list(analyze_many(articles[:5]))
 
     parse_s = best_of(args.repeat, lambda: sum(1 for _ in parse_articles(articles)))
+    bare = Settings(checkworthiness=False, figures=False)
+    list(analyze_many(articles[:5], bare))
+    bare_s = best_of(args.repeat, lambda: sum(1 for _ in analyze_many(articles, bare)))
     analyse_s = best_of(args.repeat, lambda: sum(1 for _ in analyze_many(articles)))
-    found = sum(len(a.attributions) for a in analyze_many(articles))
+    analysed = list(analyze_many(articles))
+    found = sum(len(a.attributions) for a in analysed)
+    figures = sum(len(a.figures) for a in analysed)
     ratio = analyse_s / parse_s
-    print(f"articles: {len(articles)} ({words} words), attributions found: {found}")
+    extra = analyse_s / bare_s
+    print(f"articles: {len(articles)} ({words} words), attributions found: {found}, figures: {figures}")
     print(f"{'system':<28}{'seconds':>9}{'articles/s':>12}")
     print(f"{'spaCy parse alone (baseline)':<28}{parse_s:>9.2f}{len(articles) / parse_s:>12.1f}")
+    print(f"{'saywho analyse, bare':<28}{bare_s:>9.2f}{len(articles) / bare_s:>12.1f}")
     print(f"{'saywho analyse':<28}{analyse_s:>9.2f}{len(articles) / analyse_s:>12.1f}")
     verdict = "ok" if ratio <= 1.5 else "OVER BUDGET"
     print(f"ratio analyse/parse: {ratio:.3f} (budget ≤ 1.50: {verdict})")
-    return 0 if ratio <= 1.5 else 1
+    extra_verdict = "ok" if extra <= 1.10 else "OVER BUDGET"
+    print(f"ratio analyse/bare (check-worthiness + figures): {extra:.3f} (budget ≤ 1.10: {extra_verdict})")
+    return 0 if ratio <= 1.5 and extra <= 1.10 else 1
 
 
 if __name__ == "__main__":

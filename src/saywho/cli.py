@@ -360,4 +360,4 @@ def run() -> None:
 # the store commands (ingest, db, search, speakers, speaker, about, export, stats) live in their
 # own module to keep this one small; importing it registers them on `app`
 # (`saywho serve`, the web UI and API, likewise lives in cli_serve)
-from . import cli_claims, cli_factchecks, cli_serve, cli_store  # noqa: E402, F401
+from . import cli_claims, cli_factchecks, cli_figures, cli_serve, cli_store  # noqa: E402, F401

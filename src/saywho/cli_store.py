@@ -100,6 +100,11 @@ class QueryFormat(str, Enum):
     csv = "csv"
 
 
+class SearchSort(str, Enum):
+    relevance = "relevance"
+    checkworthiness = "checkworthiness"
+
+
 class ExportFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
@@ -138,13 +143,13 @@ def _engine(db: str | None, create: bool = False) -> Engine:
 def _filters(query: str | None = None, speaker: str | None = None, about: str | None = None,
              stance: Stance | None = None, kind: Kind | None = None, outlet: str | None = None,
              since: datetime | None = None, until: datetime | None = None, limit: int | None = None,
-             check_worthy: bool = False) -> Filters:  # fmt: skip
+             check_worthy: bool = False, sort: str = "relevance") -> Filters:  # fmt: skip
     from .store import Filters
 
     return Filters(query=query, speaker=speaker, about=about, stance=stance.value if stance else None,
                    kind=kind.value if kind else None, outlet=outlet,
                    since=since.date() if since else None, until=until.date() if until else None, limit=limit,
-                   check_worthy=check_worthy)  # fmt: skip
+                   check_worthy=check_worthy, sort=sort)  # fmt: skip
 
 
 def _estimate_total(inputs: list[str]) -> int | None:
@@ -345,6 +350,12 @@ def search_command(
     since: SinceOpt = None,
     until: UntilOpt = None,
     check_worthy: CheckWorthyOpt = False,
+    sort: Annotated[
+        SearchSort,
+        typer.Option(
+            "--sort", help="relevance: best match first; checkworthiness: most check-worthy first."
+        ),
+    ] = SearchSort.relevance,
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="Most results shown, best first.")
     ] = 20,
@@ -355,10 +366,11 @@ def search_command(
     from .store import search
 
     engine = _engine(db)
+    filters = _filters(
+        query, speaker, about, stance, kind, outlet, since, until, limit, check_worthy, sort.value
+    )
     try:
-        claims = search(
-            engine, _filters(query, speaker, about, stance, kind, outlet, since, until, limit, check_worthy)
-        )
+        claims = search(engine, filters)
     except SaywhoError as exc:
         _fail(str(exc), 2)
         return

@@ -48,6 +48,8 @@ class Settings:
     #: score each attribution's content for check-worthiness as it is analysed (embeds every
     #: content); off, attributions carry no score
     checkworthiness: bool = True
+    #: read the figures each article writes (`saywho.analyze.figures`); off, analyses carry none
+    figures: bool = True
     #: the store: a file path (SQLite) or a SQLAlchemy URL such as ``postgresql+psycopg://…``
     db: str = "saywho.db"
     #: bearer token `POST /api/v1/ingest` requires (`saywho serve`); unset: ingest is disabled

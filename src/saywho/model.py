@@ -161,6 +161,30 @@ class Attribution:
 
 
 @dataclass(frozen=True, slots=True)
+class Figure:
+    """A number the article writes ("more than $2.1 trillion"), as `saywho.analyze.figures`
+    reads it: its value and unit, what it measures and whose figure it is."""
+
+    #: the figure as written, unit and counted noun included ("24.4 million people"); its
+    #: qualifier too when it is a fraction ("more than half"); offsets into `field`'s string
+    span: Span
+    field: str
+    #: the value with its scale (2.1e12); a range's lower bound; None: vague ("hundreds")
+    value: float | None
+    #: a range's upper bound ("between 3 and 5"), else None
+    high: float | None
+    #: ISO currency code ("USD"), "percent", "fraction", a unit of measurement ("square
+    #: kilometre") or the noun a count counts ("people"); None: a bare number
+    unit: str | None
+    #: the words that bound or hedge it ("more than", "around"), else None
+    qualifier: str | None
+    #: what it measures when the sentence says so ("cost of the invasion of Afghanistan")
+    measure: str | None
+    #: the `Attribution.id` whose content holds it; None: the article states it itself
+    attribution: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """An article with everything the analyse stage found in it."""
 
@@ -171,6 +195,8 @@ class Analysis:
     analyser: str = ""
     #: the body's sentences as the parser split them (offsets into `Article.text`)
     sentences: tuple[Span, ...] = ()
+    #: the numbers the article writes, in reading order (`saywho.analyze.figures`)
+    figures: tuple[Figure, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .extract import iso_published
-from .model import Analysis, Article, Attribution, Failure, Span, Speaker
+from .model import Analysis, Article, Attribution, Failure, Figure, Span, Speaker
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:
@@ -28,8 +28,9 @@ def article_to_dict(article: Article) -> dict[str, Any]:
 
 
 def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
-    """The `saywho analyze` object: the `extract` object plus "attributions", "speakers" and
-    "analyser" (what made them: the saywho version and the model, see `analyser_name`).
+    """The `saywho analyze` object: the `extract` object plus "attributions", "speakers",
+    "figures" (`figure_to_dict`) and "analyser" (what made them: the saywho version and the
+    model, see `analyser_name`).
 
     Every span is ``{"text", "start", "end"}`` with offsets into the string its attribution's
     "field" names ("text", "title" or "standfirst"), so ``field[start:end] == text``.
@@ -38,9 +39,20 @@ def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
     out = article_to_dict(article)
     out["attributions"] = [_attribution_to_dict(a, article) for a in analysis.attributions]
     out["speakers"] = {s.id: _speaker_to_dict(s) for s in analysis.speakers}
+    out["figures"] = [figure_to_dict(f, article.field_text(f.field)) for f in analysis.figures]
     out["analyser"] = analysis.analyser
     return out
 
+
+def figure_to_dict(figure: Figure, text: str) -> dict[str, Any]:
+    """One of `saywho analyze`'s "figures": ``{"text", "start", "end", "field", "value", "high",
+    "unit", "qualifier", "measure", "attribution"}`` (offsets into the string "field" names;
+    "attribution" is the id of the attribution it belongs to, null when the article states it)."""
+    return {
+        **_span(figure.span, text), "field": figure.field, "value": figure.value,
+        "high": figure.high, "unit": figure.unit, "qualifier": figure.qualifier,
+        "measure": figure.measure, "attribution": figure.attribution,
+    }  # fmt: skip
 
 
 def _span(span: Span, text: str) -> dict[str, Any]:

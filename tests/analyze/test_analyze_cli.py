@@ -21,13 +21,14 @@ def invoke(*args: str) -> Result:
     return runner.invoke(app, list(args), env=ENV)
 
 
-def test_serialize_analysis_is_the_article_plus_attributions_speakers_and_analyser(
+def test_serialize_analysis_is_the_article_plus_attributions_speakers_figures_and_analyser(
     sample_analysis: Analysis,
 ) -> None:
     obj = analysis_to_dict(sample_analysis)
     assert list(obj) == list(article_to_dict(sample_analysis.article)) + [
         "attributions",
         "speakers",
+        "figures",
         "analyser",
     ]
     assert obj["analyser"] == sample_analysis.analyser

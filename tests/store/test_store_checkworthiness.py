@@ -78,3 +78,26 @@ def test_checkworthiness_of_claims_filters_and_sorts(tmp_path: Path) -> None:
     assert 0 < len(worthy) < len(every) and scores == sorted(scores, reverse=True) and min(scores) >= 0.3
     assert max(c["checkworthiness"] for c in every) == scores[0]
     assert any("trillion" in c["claim"] for c in worthy)
+
+
+def test_checkworthiness_sorts_search_in_cli_api_and_page(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from saywho.config import Settings
+    from saywho.web import create_app
+
+    db = str(tmp_path / "sorted.db")
+    assert invoke("ingest", str(SAMPLE), "--db", db).exit_code == 0
+    result = invoke("search", "the", "--sort", "checkworthiness", "--format", "json", "--limit", "50", "--db", db)
+    assert result.exit_code == 0, result.output
+    scores = [c["checkworthiness"] for c in json.loads(result.stdout)["data"]]
+    assert len(scores) > 3 and scores == sorted(scores, reverse=True)
+    assert invoke("search", "the", "--sort", "loudest", "--db", db).exit_code == 2
+    with TestClient(create_app(Settings(detect_language=False), db=db)) as client:
+        api = client.get("/api/v1/search", params={"q": "the", "sort": "checkworthiness", "limit": 50}).json()
+        assert [i["checkworthiness"] for i in api["items"]] == scores
+        listed = client.get("/api/v1/attributions", params={"sort": "checkworthiness", "limit": 3}).json()
+        assert [i["checkworthiness"] for i in listed["items"]] == sorted(scores, reverse=True)[:3]
+        assert client.get("/api/v1/search", params={"q": "the", "sort": "x"}).status_code == 422
+        page = client.get("/search", params={"q": "the", "sort": "checkworthiness"})
+        assert page.status_code == 200 and '<option value="checkworthiness" selected>' in page.text

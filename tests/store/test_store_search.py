@@ -304,7 +304,7 @@ def test_store_search_facets_equal_the_current_join_after_migration_and_new_vers
 
     engine = _synthetic_store(str(tmp_path / "m.db"))
     assert current_revision(engine) == "0001"
-    assert upgrade(engine) == ("0001", "0010")
+    assert upgrade(engine) == ("0001", "0011")
     engine = open_store(str(tmp_path / "m.db"), create=False)
     current = ("SELECT a.id, a.stance, a.kind, ar.outlet_id, v.published_date FROM attributions a "
                "JOIN article_versions v ON v.id = a.version_id JOIN articles ar ON ar.current_version_id = v.id")  # fmt: skip
@@ -322,3 +322,29 @@ def test_store_search_facets_equal_the_current_join_after_migration_and_new_vers
         rows = sorted(conn.execute(text(facets)).all())
         assert rows == sorted(conn.execute(text(current)).all())
         assert len(rows) == 3001 and ("denying", "direct") in {(r[1], r[2]) for r in rows}
+
+
+def test_store_search_sorted_by_checkworthiness_current_versions_only(engine: Engine, make: MakeFn) -> None:
+    from saywho.store import browse
+
+    writer = Writer(engine)
+
+    def store(n: int, score: float | None, url: str) -> None:
+        prepared = make(f"Officer {n} said the road {n} was closed.", url=url,
+                        claims=(("", "said", f"the road {n} was closed", "neutral", "indirect"),))  # fmt: skip
+        scored = dataclasses.replace(prepared.analysis.attributions[0], checkworthiness=score)
+        writer.store(dataclasses.replace(prepared, analysis=dataclasses.replace(prepared.analysis, attributions=(scored,))))
+
+    for n, score in enumerate([0.2, None, 0.95, 0.5]):
+        store(n, score, f"https://example.com/{n}")
+    store(9, 0.1, "https://example.com/2")  # a new version of the 0.95 story, scored low
+    hits = search(engine, Filters(query="road", sort="checkworthiness", limit=10))
+    assert [h.checkworthiness for h in hits] == [0.5, 0.2, 0.1, None]
+    assert [h.checkworthiness for h in search(engine, Filters(query="road closed", sort="checkworthiness", limit=2))] == [0.5, 0.2]
+    assert all("«road»" in (h.snippet or "") for h in hits)
+    relevance = search(engine, Filters(query="road", limit=10))
+    assert sorted(h.id for h in relevance) == sorted(h.id for h in hits)
+    worthy = search(engine, Filters(query="road", sort="checkworthiness", check_worthy=True, limit=10))
+    assert [h.checkworthiness for h in worthy] == [0.5]
+    page = browse.attribution_list(engine, Filters(sort="checkworthiness"), 3, 0)
+    assert [c["checkworthiness"] for c in page.items] == [0.5, 0.2, 0.1] and page.total == 4

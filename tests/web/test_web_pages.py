@@ -115,7 +115,7 @@ def test_pages_search_follows_the_markup_contract(web_client: Any) -> None:
     tree = dom(web_client.get("/search?q=talks&limit=1"))
     form = one(tree, "//form[@id='search-form']")
     assert {i.get("name") for i in form.xpath(".//input|.//select")} == {
-        "q", "speaker", "about", "stance", "kind", "outlet", "since", "until", "check_worthy"}  # fmt: skip
+        "q", "speaker", "about", "stance", "kind", "outlet", "since", "until", "check_worthy", "sort"}  # fmt: skip
     total = int(one(tree, "//p[@id='total']").get("data-total"))
     api = web_client.get("/api/v1/search?q=talks").json()
     assert total == api["total"] == 3

@@ -13,7 +13,10 @@ The modules, in the order the data flows through them:
 - `learned.py`: a CRF trained on PolNeAR (``data/models/attribution-crf.crfsuite``, when present
   and ``python-crfsuite`` is installed) that drops the rules' findings it does not see as
   attributions and adds the ones the rules missed; without it the rules run alone;
-- `speakers.py`: every source resolved to one speaker id within the article.
+- `speakers.py`: every source resolved to one speaker id within the article;
+- `figures.py`: the numbers the article writes, their values and units, what they measure and
+  the attribution each belongs to;
+- `checkworthiness.py`: how likely a fact-checker is to check each attribution's content.
 
 Offsets are character offsets into ``article.text`` — or into ``article.title`` /
 ``article.standfirst`` when an attribution's `field` says so — and the article is returned
@@ -38,6 +41,7 @@ from ..config import Settings
 from ..model import Analysis, Article, Attribution, Span, Speaker
 from .attribution import Found, find_attributions
 from .cues import load_lexicon
+from .figures import find_figures
 from .headline import find_headline, is_title_like
 from .learned import get_tagger, model_id
 from .nlp import ParsedField, get_nlp, parse_articles
@@ -74,26 +78,38 @@ def analyze_many(
             yield article
 
     scored = settings is None or settings.checkworthiness
+    counted = settings is None or settings.figures
+    waiting: list[Analysis] = []
     for fields in parse_articles(tee(), batch_size=batch_size):
-        analysis = _analyse_parsed(pending.popleft(), fields, learned, name)
-        yield _with_checkworthiness(analysis) if scored else analysis
+        analysis = _analyse_parsed(pending.popleft(), fields, learned, name, counted)
+        if not scored:
+            yield analysis
+            continue
+        waiting.append(analysis)
+        if len(waiting) >= batch_size:  # scored in the batches they were parsed in
+            yield from _with_checkworthiness(waiting)
+            waiting = []
+    yield from _with_checkworthiness(waiting)
 
 
-def _with_checkworthiness(analysis: Analysis) -> Analysis:
-    """`analysis` with each attribution's content scored (`checkworthiness`)."""
+def _with_checkworthiness(analyses: list[Analysis]) -> list[Analysis]:
+    """`analyses` with each attribution's content scored (`checkworthiness`), all in one call:
+    the encoder shares a call's texts out over its threads, and one article's few contents
+    would leave them waiting on each other."""
     from .checkworthiness import load_model
 
-    if not analysis.attributions:
-        return analysis
-    article = analysis.article
-    contents = [article.field_text(a.field)[a.content.start : a.content.end] for a in analysis.attributions]
-    scores = load_model().score(contents)
-    return replace(analysis, attributions=tuple(
-        replace(a, checkworthiness=round(float(p), 4)) for a, p in zip(analysis.attributions, scores, strict=True)))  # fmt: skip
+    contents = [a.article.field_text(x.field)[x.content.start : x.content.end]
+                for a in analyses for x in a.attributions]  # fmt: skip
+    if not contents:
+        return analyses
+    scores = iter(load_model().score(contents))
+    return [replace(a, attributions=tuple(replace(x, checkworthiness=round(float(next(scores)), 4))
+                                          for x in a.attributions))
+            for a in analyses]  # fmt: skip
 
 
 def _analyse_parsed(
-    article: Article, fields: list[ParsedField], learned: bool, name: str
+    article: Article, fields: list[ParsedField], learned: bool, name: str, figures: bool = True
 ) -> Analysis:
     found, speakers = find_all(fields, learned=learned)
     ids = [f"a{n}" for n in range(1, len(found) + 1)]
@@ -123,7 +139,7 @@ def _analyse_parsed(
     )  # fmt: skip
     return Analysis(
         article=article, attributions=attributions, speakers=tuple(speakers), analyser=name,
-        sentences=sentences,
+        sentences=sentences, figures=find_figures(fields, attributions) if figures else (),
     )  # fmt: skip
 
 

@@ -153,6 +153,11 @@ class Encoder:
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
 
+    def forget_recent(self) -> None:
+        """Drop the vectors kept of recent texts (benchmarks time the encoder cold)."""
+        with self._recent_lock:
+            self._recent.clear()
+
     @property
     def weights(self) -> _Weights:
         if self._weights is None:

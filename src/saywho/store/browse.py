@@ -33,6 +33,7 @@ from sqlalchemy import (
 from ..analyze.checkworthiness import checkworthiness_fields
 from ..errors import NotFoundError
 from .counts import FACETS, Facets, fts_matches, summarised, summary, summary_facets
+from .figure_query import article_figures
 from .query import (
     Filters,
     claims_select,
@@ -115,7 +116,7 @@ def _counted(conn: Connection, stmt: Select[Any]) -> int:
 
 def attribution_list(engine: Engine, f: Filters, limit: int, offset: int) -> Page:
     """Claims passing `f`: with a query, best match first (`search`'s ranking and snippets);
-    without one, newest first."""
+    without one, newest first; either way the most check-worthy first when ``f.sort`` says so."""
     if summarised(engine, f):
         total = run_read(engine, "count claims", lambda conn: summary(conn, f).total)
     else:
@@ -136,11 +137,13 @@ def _listed(engine: Engine, f: Filters, limit: int, offset: int, total: int) -> 
         by_id = {r.id: r for r in rows}
         items = [_claim(by_id[h.id], h.snippet, h.rank) for h in hits if h.id in by_id]
         return Page(items, total, limit, offset)
-    stmt = (
-        filtered(_claims(), f)
-        .order_by(article_versions.c.published.desc().nulls_last(), attributions.c.id.desc())
-        .limit(limit).offset(offset)
-    )  # fmt: skip
+    cw = attributions.c.checkworthiness
+    order = (
+        (cw.is_(None), cw.desc(), attributions.c.id)
+        if f.sort == "checkworthiness"
+        else (article_versions.c.published.desc().nulls_last(), attributions.c.id.desc())
+    )
+    stmt = filtered(_claims(), f).order_by(*order).limit(limit).offset(offset)
     rows = run_read(engine, "read claims", lambda conn: conn.execute(stmt).all())
     return Page([_claim(r) for r in rows], total, limit, offset)
 
@@ -205,8 +208,8 @@ def _joined_facets(engine: Engine, f: Filters, top: int) -> Facets:
 
 
 def article_detail(engine: Engine, article_id: int) -> dict[str, Any]:
-    """One article's current version with its attributions (offsets into "field") and speakers;
-    attribution, parent and speaker ids are the store's ids."""
+    """One article's current version with its attributions (offsets into "field"), speakers and
+    figures; attribution, parent and speaker ids (and a figure's "attribution") are the store's ids."""
 
     def read(conn: Connection) -> dict[str, Any]:
         row = conn.execute(
@@ -230,7 +233,14 @@ def article_detail(engine: Engine, article_id: int) -> dict[str, Any]:
             select(attributions).where(attributions.c.version_id == version_id)
             .order_by(attributions.c.id)
         ).all()  # fmt: skip
-        return {**_article_dict(row, people, found), "copies": _copies(conn, article_id)}
+        figures = [
+            {"id": f.id, "text": f.text, "start": f.start, "end": f.end, "field": f.field,
+             "value": f.value, "high": f.high, "unit": f.unit, "qualifier": f.qualifier,
+             "measure": f.measure, "attribution": f.attribution_id}
+            for f in article_figures(conn, version_id)
+        ]  # fmt: skip
+        return {**_article_dict(row, people, found), "figures": figures,
+                "copies": _copies(conn, article_id)}  # fmt: skip
 
     detail: dict[str, Any] = run_read(engine, "read the article", read)
     return detail

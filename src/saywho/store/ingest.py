@@ -45,6 +45,7 @@ from .schema import (
     article_versions,
     articles,
     attributions,
+    figures,
     ingest_errors,
     ingest_runs,
     mentions,
@@ -240,7 +241,7 @@ class Writer:
         outlet_id: int | None,
         outlet: str,
     ) -> list[int]:
-        """Insert the speakers, attributions and mentions; returns the attributions' ids."""
+        """Insert the speakers, attributions, mentions and figures; returns the attributions' ids."""
         analysis = prepared.analysis
         article = analysis.article
         seen = iso_published(article.published)
@@ -286,6 +287,17 @@ class Writer:
         ]  # fmt: skip
         if mention_rows:
             conn.execute(insert(mentions), mention_rows)
+        by_local = {a.id: ids[n] for n, a in enumerate(analysis.attributions)}
+        figure_rows = [
+            {"version_id": version_id, "attribution_id": by_local.get(f.attribution or ""),
+             "field": f.field, "start": f.span.start, "end": f.span.end,
+             "text": f.span.text(article.field_text(f.field))[:300], "value": f.value, "high": f.high,
+             "unit": (f.unit or None) and f.unit[:100], "qualifier": (f.qualifier or None) and f.qualifier[:40],
+             "measure": f.measure}
+            for f in analysis.figures
+        ]  # fmt: skip
+        if figure_rows:
+            conn.execute(insert(figures), figure_rows)
         return ids
 
     def _transaction(self, what: str, source: str | None = None) -> _Tx:

@@ -1,6 +1,8 @@
 """The store's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL.
 
     outlets ─< articles ─< article_versions ─< attributions ─< mentions
+                               │          │       │
+                               │          └─< figures >─ attributions (NULL: the article's own)
                                │                  │
                                └─< article_speakers >─ speakers ─< speaker_aliases
                                                                  └─< speaker_roles
@@ -174,6 +176,25 @@ mentions = Table(
     Column("label", String(20), nullable=False),
     Column("start", Integer, nullable=False),  # offsets into the attribution's field
     Column("end", Integer, nullable=False),
+)
+
+figures = Table(
+    # `saywho.model.Figure`: the numbers each article version writes, with the attribution
+    # whose content holds them (NULL: the article states them itself)
+    "figures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version_id", ForeignKey("article_versions.id"), nullable=False, index=True),
+    Column("attribution_id", ForeignKey("attributions.id"), nullable=True, index=True),
+    Column("field", String(20), nullable=False),
+    Column("start", Integer, nullable=False),  # offsets into the field's string
+    Column("end", Integer, nullable=False),
+    Column("text", String(300), nullable=False),
+    Column("value", Float, index=True),  # NULL: a vague count ("hundreds")
+    Column("high", Float),  # a range's upper bound
+    Column("unit", String(100), index=True),
+    Column("qualifier", String(40)),
+    Column("measure", Text),
 )
 
 ingest_runs = Table(

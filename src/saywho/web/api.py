@@ -32,6 +32,7 @@ from ..store.factchecks import (
     list_fact_checks,
     match_fact_checks,
 )
+from ..store.figure_query import FigureFilters, count_figures, find_figures
 from ..store.query import Filters
 from . import schemas
 from .app import ApiError
@@ -79,13 +80,14 @@ class SearchParams:
         since: Annotated[str | None, Query(pattern=DAY, description="published on or after (YYYY-MM-DD)")] = None,
         until: Annotated[str | None, Query(pattern=DAY, description="published on or before (YYYY-MM-DD)")] = None,
         check_worthy: Annotated[bool, Query(description="only check-worthy attributions (checkworthiness ≥ 0.33)")] = False,
+        sort: Annotated[Literal["relevance", "checkworthiness"], Query(description="relevance: best match first (newest first without q); checkworthiness: most check-worthy first")] = "relevance",
     ) -> None:  # fmt: skip
         self.q = (q or "").strip() or None
         self.filters = Filters(
             query=self.q, speaker=(speaker or "").strip() or None, about=(about or "").strip() or None,
             stance=stance.value if stance else None, kind=kind.value if kind else None,
             outlet=(outlet or "").strip() or None, since=_day("since", since), until=_day("until", until),
-            check_worthy=check_worthy,
+            check_worthy=check_worthy, sort=sort,
         )  # fmt: skip
         if self.q is not None and not re.search(r"\w", self.q):
             raise ApiError(422, f"the search {self.q[:80]!r} has no words in it (search for words)")
@@ -201,6 +203,49 @@ def entity(entity_id: str, engine: EngineDep) -> dict[str, Any]:
     if not entity_id.strip() or len(entity_id) > 500:
         raise ApiError(404, "no such entity (see /api/v1/entities for the ids)")
     return browse.entity_detail(engine, entity_id)
+
+
+class FigureParams:
+    """The filters of ``saywho figures``, as query parameters."""
+
+    def __init__(
+        self,
+        speaker: Annotated[str | None, Query(max_length=300, description="figures in what this speaker said")] = None,
+        about: Annotated[str | None, Query(max_length=300, description="figures in attributions naming this entity, or whose measure does")] = None,
+        unit: Annotated[str | None, Query(max_length=100, description='a unit as stored: "USD", "percent", "people"')] = None,
+        outlet: Annotated[str | None, Query(max_length=300, description="figures in this outlet's articles")] = None,
+        since: Annotated[str | None, Query(pattern=DAY, description="articles published on or after (YYYY-MM-DD)")] = None,
+        until: Annotated[str | None, Query(pattern=DAY, description="articles published on or before (YYYY-MM-DD)")] = None,
+        whose: Annotated[Literal["all", "attributed", "own"], Query(description="attributed: inside an attribution; own: stated by the article")] = "all",
+        min_value: Annotated[float | None, Query(ge=-1e300, le=1e300, description="value at least")] = None,
+        max_value: Annotated[float | None, Query(ge=-1e300, le=1e300, description="value at most")] = None,
+    ) -> None:  # fmt: skip
+        self.speaker = (speaker or "").strip() or None
+        self.about = (about or "").strip() or None
+        self.unit = (unit or "").strip() or None
+        self.outlet = (outlet or "").strip() or None
+        self.since, self.until = _day("since", since), _day("until", until)
+        self.attributed = {"all": None, "attributed": True, "own": False}[whose]
+        self.min_value, self.max_value = min_value, max_value
+
+    def filters(self, limit: int, offset: int) -> FigureFilters:
+        return FigureFilters(speaker=self.speaker, about=self.about, unit=self.unit, outlet=self.outlet,
+                             since=self.since, until=self.until, attributed=self.attributed,
+                             min_value=self.min_value, max_value=self.max_value, limit=limit,
+                             offset=offset)  # fmt: skip
+
+
+FigureDep = Annotated[FigureParams, Depends()]
+
+
+@router.get("/figures", response_model=schemas.FigurePage,
+            summary="Figures in stored articles, whose they are and what they measure; newest first")  # fmt: skip
+def figures(
+    request: Request, engine: EngineDep, params: FigureDep, limit: Limit = 50, offset: Offset = 0
+) -> dict[str, Any]:
+    chosen = params.filters(limit, offset)
+    items = [f.to_dict() for f in find_figures(engine, chosen)] if limit else []
+    return paged(request, browse.Page(items, count_figures(engine, chosen), limit, offset))
 
 
 ClaimId = Annotated[int, Path(ge=1, le=MAX_ID, description="a claim cluster id (/api/v1/claims)")]

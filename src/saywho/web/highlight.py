@@ -19,6 +19,9 @@ from typing import Any
 from markupsafe import Markup, escape
 
 ROLES = ("source", "cue", "content")
+#: marks that are not an attribution's parts: the figures (`saywho.analyze.figures`)
+FIGURE = "figure"
+_ORDER = (*ROLES, FIGURE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,8 @@ class Mark:
     stance: str | None = None
     speaker: str | None = None
     speaker_name: str | None = None
+    #: a figure's tooltip: its value, unit, measure and whose it is
+    title: str | None = None
 
 
 @dataclass(slots=True)
@@ -74,6 +79,16 @@ def marks_for(
     return out
 
 
+def figure_marks(figures: Iterable[Mapping[str, Any]], field_name: str) -> list[Mark]:
+    """The marks of the figures (`saywho analyze`'s "figures" shape) whose spans index
+    `field_name`; each one's "title" (a `figure_title`) becomes its tooltip."""
+    return [
+        Mark(attribution=str(f.get("attribution") or ""), role=FIGURE, start=int(f["start"]),
+             end=int(f["end"]), title=f.get("title"))
+        for f in figures if f.get("field", "text") == field_name and int(f["end"]) > int(f["start"])
+    ]  # fmt: skip
+
+
 def highlight(
     text: str, marks: Sequence[Mark], start: int = 0, end: int | None = None
 ) -> list[Piece]:
@@ -82,7 +97,7 @@ def highlight(
     end = len(text) if end is None else end
     root = Piece(start, end)
     # outer spans first: at equal starts the longer one, so it becomes the parent
-    ordered = sorted(marks, key=lambda m: (m.start, -m.end, ROLES.index(m.role), m.attribution))
+    ordered = sorted(marks, key=lambda m: (m.start, -m.end, _ORDER.index(m.role), m.attribution))
     for mark in ordered:
         lo, hi = max(mark.start, start), min(mark.end, end)
         if lo < hi:
@@ -132,6 +147,16 @@ def render(pieces: Sequence[Piece], text: str, field_name: str) -> Markup:
         mark = piece.mark
         if mark is None:
             parts.append(str(escape(piece.text(text))))
+            continue
+        if mark.role == FIGURE:  # not an attribution's part: no "sw" class, no popover
+            inner = (
+                render(piece.children, text, field_name)
+                if piece.children
+                else escape(piece.text(text))
+            )
+            title = f' title="{escape(mark.title)}"' if mark.title else ""
+            parts.append(f'<mark class="figure" data-field="{escape(field_name)}" data-start="{piece.start}" '
+                         f'data-end="{piece.end}"{title}>{inner}</mark>')  # fmt: skip
             continue
         attrs = {
             "class": f"sw sw-{mark.role}", "data-attribution": mark.attribution,

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
+from ..analyze.figures import human_value
 from ..errors import SaywhoError
 from ..factchecks import VERDICTS
 from ..model import Kind, Stance
@@ -44,7 +45,7 @@ from .api import (
 from .app import HERE, status_of
 from .charts import STANCE_COLOURS, timeline_svg
 from .documents import analysis_json, document_from
-from .highlight import highlighted, marks_for
+from .highlight import figure_marks, highlighted, marks_for
 from .schemas import Verdict
 
 router = APIRouter(include_in_schema=False)
@@ -149,10 +150,13 @@ def article_view(doc: Mapping[str, Any], *, linked: bool) -> dict[str, Any]:
     people: Mapping[str, Mapping[str, Any]] = doc.get("speakers", {})
     text = doc.get("text") or ""
     view: dict[str, Any] = {}
+    by_id = {str(a["id"]): a for a in atts}
+    figures = [{**f, "title": figure_title(f, by_id, people)} for f in doc.get("figures", [])]
     for name in ("title", "standfirst"):
         value = doc.get(name) or ""
-        view[name] = highlighted(value, marks_for(atts, name, people), name) if value else None
-    marks = marks_for(atts, "text", people)
+        marks = marks_for(atts, name, people) + figure_marks(figures, name)
+        view[name] = highlighted(value, marks, name) if value else None
+    marks = marks_for(atts, "text", people) + figure_marks(figures, "text")
     view["paragraphs"] = [highlighted(text, marks, "text", start, end)
                           for start, end in _paragraph_offsets(doc)]  # fmt: skip
     items = []
@@ -171,7 +175,37 @@ def article_view(doc: Mapping[str, Any], *, linked: bool) -> dict[str, Any]:
             "check_worthy": a.get("check_worthy"),
         })  # fmt: skip
     view["attributions"] = items
+    view["figures"] = figures
     return view
+
+
+def figure_title(
+    figure: Mapping[str, Any],
+    attributions: Mapping[str, Mapping[str, Any]],
+    people: Mapping[str, Mapping[str, Any]],
+) -> str:
+    """One line saying what a figure is and whose: "more than 2.1 trillion USD · cost of the
+    invasion of Afghanistan · Brown University (estimated)"."""
+    value = figure.get("value")
+    amount = "a vague amount" if value is None else human_value(float(value))
+    if figure.get("high") is not None:
+        amount += " to " + human_value(float(figure["high"]))
+    if figure.get("qualifier") and figure["qualifier"] not in str(figure.get("text", "")):
+        amount = f"{figure['qualifier']} {amount}"
+    if figure.get("unit"):
+        amount += f" {figure['unit']}"
+    parts = [amount]
+    if figure.get("measure"):
+        parts.append(str(figure["measure"]))
+    owner = attributions.get(str(figure.get("attribution")))
+    if owner is None:
+        parts.append("stated by the article")
+    else:
+        speaker = (owner.get("source") or {}).get("speaker")
+        name = people.get(str(speaker), {}).get("name") if speaker is not None else None
+        who = name or (owner.get("source") or {}).get("text") or "an unnamed source"
+        parts.append(f"{who} ({owner['cue']['text']})")
+    return " · ".join(parts)
 
 
 def _paragraph_offsets(doc: Mapping[str, Any]) -> list[tuple[int, int]]:

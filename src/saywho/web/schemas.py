@@ -84,13 +84,84 @@ class Article(BaseModel):
     source: str
     version: int
     analyser: str | None = Field(
-        description="what made the stored analysis (see `saywho analyze`'s \"analyser\"); null "
+        description='what made the stored analysis (see `saywho analyze`\'s "analyser"); null '
         "when it was stored before the store recorded it"
     )
     attributions: list[StoredAttribution]
     speakers: dict[str, ArticleSpeaker]
+    figures: list[StoredFigure] = Field(
+        description="the numbers the article writes, in reading order, each with the stored "
+        "attribution it belongs to (null: the article states it itself)"
+    )
     copies: list[ArticleCopy] = Field(
-        description="the same story published elsewhere (syndicated copies), first stored first")
+        description="the same story published elsewhere (syndicated copies), first stored first"
+    )
+
+
+class FigureFields(BaseModel):
+    text: str = Field(
+        description='the figure as written: "$2.1 trillion", "24.4 million people", '
+        '"more than half" (a fraction keeps its qualifier)'
+    )
+    start: int = Field(description='offset into the string "field" names')
+    end: int
+    field: str = Field(description="text, title or standfirst")
+    value: float | None = Field(
+        description="the value with its scale (2.1e12); a range's lower "
+        'bound; null: a vague amount ("hundreds")'
+    )
+    high: float | None = Field(description='a range\'s upper bound ("between 3 and 5"), else null')
+    unit: str | None = Field(
+        description='ISO currency code ("USD"), "percent", "fraction", a unit '
+        '("square kilometre") or what a count counts ("people"); null: a bare number'
+    )
+    qualifier: str | None = Field(description='what bounds or hedges it: "more than", "around"')
+    measure: str | None = Field(
+        description='what it measures, when the sentence says so ("cost of '
+        'the invasion of Afghanistan")'
+    )
+
+
+class StoredFigure(FigureFields):
+    id: int
+    attribution: int | None = Field(
+        description="the store's id of the attribution whose content "
+        "holds it; null: the article states it itself"
+    )
+
+
+class AnalysisFigure(FigureFields):
+    attribution: str | None = Field(
+        description='the id ("a9") of the attribution whose content '
+        "holds it; null: the article states it itself"
+    )
+
+
+class FigureRow(BaseModel):
+    """One stored figure with whose it is (`saywho figures`)."""
+
+    id: int
+    text: str
+    value: float | None
+    high: float | None
+    unit: str | None
+    qualifier: str | None
+    measure: str | None
+    field: str
+    start: int
+    end: int
+    attribution_id: int | None = Field(description="null: the article states it itself")
+    speaker: str | None
+    source: str | None = Field(description="the attribution's source as written")
+    cue: str | None
+    content: str | None = Field(description="the attribution's content")
+    article_id: int
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published: str | None
+    article_source: str
+    licence: str | None
 
 
 class ArticleCopy(BaseModel):
@@ -123,6 +194,10 @@ class Paged(BaseModel):
     limit: int
     offset: int
     next: str | None = Field(description="the URL of the next page, null on the last")
+
+
+class FigurePage(Paged):
+    items: list[FigureRow]
 
 
 class ArticlePage(Paged):
@@ -492,6 +567,9 @@ class Analysis(BaseModel):
     warnings: list[str]
     attributions: list[Attribution]
     speakers: dict[str, ArticleSpeaker]
+    figures: list[AnalysisFigure] = Field(
+        description="the numbers the document writes, in reading order (see `saywho analyze`)"
+    )
     analyser: str = Field(
         description='what made the analysis: "saywho VERSION rules+crf-<model fingerprint>", or '
         '"saywho VERSION rules" when the rules ran alone (rules_only, or no model)'

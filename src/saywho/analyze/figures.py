@@ -1,0 +1,720 @@
+"""Attributed figures: the numbers an article writes, what they measure, and whose they are.
+
+    find_figures(fields, attributions) -> tuple[Figure, ...]     (a pure function)
+
+Which numbers are figures comes from spaCy's entities over the parse the analysis already made
+(MONEY, PERCENT, QUANTITY and CARDINAL; a DATE only when it is a duration, "a two-decade
+intervention", never a calendar date; numbers inside names, ordinals and times are left out).
+Their value, scale and unit come from `quantulum3` ("$2.1 trillion" -> 2.1e12 USD, "40,000 sq km"
+-> 4e4 square kilometre), run on the few words around each number with its unit classifier off
+(the shipped scikit-learn pickle does not load across scikit-learn versions; the rule-based
+disambiguation is used instead). Written by hand, because neither library does it:
+
+- news shorthand for scales ("€300m", "£1.2bn", "1.5m people"), which quantulum3 reads as
+  metres and bits: rewritten into words before it parses them;
+- the noun a bare count counts ("24.4 million people": unit "people"), from the parse;
+- the qualifier that bounds or hedges a figure ("more than", "around"), from a word list;
+- what the figure measures, when the sentence says so: the subject of a measuring verb ("the
+  invasion of Afghanistan cost … $2.1 trillion" -> "cost of the invasion of Afghanistan"), the
+  whole of a share ("75% of the Afghan budget" -> "share of the Afghan budget"), or the noun a
+  figure modifies ("a $5bn aid package" -> "aid package");
+- the link to the attribution whose content holds the figure (the innermost one), or none when
+  the article states the figure itself.
+
+The word lists are data: ``saywho/data/figures.toml``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import tomllib
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from ..model import Attribution, Figure, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
+
+    from .nlp import ParsedField
+
+#: entity labels whose numbers are figures
+NUMERIC = frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"})
+#: entity labels whose numbers are not figures: names ("Russia 24 TV", "Resolution 2254"),
+#: ordinals and clock times
+NOT_FIGURES = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
+                         "WORK_OF_ART", "LAW", "LANGUAGE", "ORDINAL", "TIME"})  # fmt: skip
+#: at most this many words after a number are read for its unit ("barrels per day")
+UNIT_WINDOW = 4
+#: a measure longer than this many words is cut back to its head noun's phrase
+MAX_MEASURE_WORDS = 20
+_SCALE_WORDS = {1e3: "thousand", 1e6: "million", 1e9: "billion", 1e12: "trillion"}
+_SCALE_NAMES = {word: scale for scale, word in _SCALE_WORDS.items()}
+# a number with a scale letter written onto it: "300m", "1.2bn" (the letters checked against
+# the list in figures.toml); the one pattern quantulum3 needs help with
+_SHORTHAND = re.compile(r"(?P<number>\d[\d,]*(?:\.\d+)?)(?P<suffix>[A-Za-z]{1,3})\.?$")
+_DASHED = re.compile(r"^\D{0,4}\d[\d,.]*(\s?[–—-]\s?)\d")  # "15–25", "$15-25"
+_SCALE_NOUNS = frozenset({"dozen", "hundred", "thousand", "million", "billion", "trillion"})
+_PLAIN = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+(\.\d+)?$")
+_HALF_A = re.compile(
+    r"\bhalf an?(?= (?:hundred|thousand|million|billion|trillion)\b)", re.IGNORECASE
+)
+_GLUED = re.compile(r"^([A-Z]*\d+)([A-Z]+)$")  # "3D", "5G", "F16" is caught by its entity
+_YEAR = re.compile(r"^(1[0-9]|20)\d\d$|^'?\d0s$|^\d{4}s$")
+_PATH_DEPS = frozenset({"dobj", "attr", "npadvmod", "pobj", "prep", "advmod", "oprd", "dative",
+                        "quantmod", "nummod", "compound", "appos", "nmod", "amod"})  # fmt: skip
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+
+
+@dataclass(frozen=True, slots=True)
+class _Lists:
+    qualifiers: tuple[tuple[str, ...], ...]  # longest first
+    fractions: frozenset[str]
+    scales: dict[str, float]
+    vague: dict[str, float]
+    date_words: frozenset[str]
+    measure_verbs: dict[str, str]
+
+
+@functools.lru_cache(maxsize=1)
+def load_lists() -> _Lists:
+    """The word lists of ``data/figures.toml`` (loaded once per process)."""
+    raw = resources.files("saywho").joinpath("data/figures.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(raw)
+    qualifiers = sorted(
+        (tuple(q.lower().split()) for q in data["qualifiers"]), key=len, reverse=True
+    )
+    return _Lists(
+        qualifiers=tuple(qualifiers),
+        fractions=frozenset(data["fractions"]),
+        scales={k.lower(): float(v) for k, v in data["scales"].items()},
+        vague={k.lower(): float(v) for k, v in data["vague"].items()},
+        date_words=frozenset(w.lower() for w in data["dates"]["words"]),
+        measure_verbs=dict(data["measure_verbs"]),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _quantities() -> Callable[[str], tuple[Any, ...]]:
+    """quantulum3's parser, its unit classifier off (loaded once per process)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # its pickled models warn about scikit-learn versions
+        from quantulum3 import classifier, parser
+
+    classifier.USE_CLF = False  # the pickle would be unpickled at first use; see the docstring
+
+    @functools.lru_cache(maxsize=4096)  # news repeats its numbers' phrasings ("two days")
+    def parse(text: str) -> tuple[Any, ...]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return tuple(parser.parse(text))
+
+    return parse
+
+
+def forget_readings() -> None:
+    """Drop the quantulum3 readings kept of recent phrasings (benchmarks time it cold)."""
+    if _quantities.cache_info().currsize:
+        _quantities().cache_clear()  # type: ignore[attr-defined]  # the lru_cache'd parser
+
+
+def human_value(value: float) -> str:
+    """A figure's value for people: 2.1e12 -> "2.1 trillion", 24400000 -> "24.4 million",
+    1426 -> "1,426", 0.5 -> "0.5"."""
+    for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if abs(value) >= scale:
+            return f"{value / scale:,.4g} {word}"
+    return f"{int(value):,}" if value.is_integer() else f"{value:,.6g}"
+
+
+def find_figures(
+    fields: Sequence[ParsedField], attributions: Sequence[Attribution]
+) -> tuple[Figure, ...]:
+    """Every figure in the article's title, standfirst and body, in reading order, each linked
+    to the innermost attribution whose content holds it (``None``: the article's own)."""
+    lists = load_lists()
+    out: list[Figure] = []
+    for parsed in fields:
+        for chunk in parsed.chunks:
+            last = chunk.doc[-1] if len(chunk.doc) else None
+            end = chunk.offset + (last.idx + len(last.text_with_ws) if last is not None else 0)
+            for found in _doc_figures(chunk.doc, parsed.text[chunk.offset : end], lists):
+                span = Span(chunk.offset + found.start, chunk.offset + found.end)
+                out.append(Figure(
+                    span=span, field=parsed.name, value=found.value, high=found.high,
+                    unit=found.unit, qualifier=found.qualifier, measure=found.measure,
+                    attribution=_owner(span, parsed.name, attributions),
+                ))  # fmt: skip
+    return tuple(out)
+
+
+def _owner(span: Span, field: str, attributions: Sequence[Attribution]) -> str | None:
+    """The innermost attribution in `field` whose content holds `span`."""
+    best: Attribution | None = None
+    for a in attributions:
+        if a.field == field and a.content.start <= span.start and span.end <= a.content.end:
+            if best is None or len(a.content) < len(best.content):
+                best = a
+    return best.id if best is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    start: int  # character offsets into the doc
+    end: int
+    value: float | None
+    high: float | None
+    unit: str | None
+    qualifier: str | None
+    measure: str | None
+
+
+def _doc_figures(doc: Doc, text: str, lists: _Lists) -> Iterator[_Found]:
+    """The figures of one parsed stretch of text (`text` is the doc's text: building it from
+    the tokens, as ``doc.text`` does, costs more than finding the figures)."""
+    numbers = _numberish_tokens(doc, text, lists)
+    ents = doc.ents
+    if not numbers and not any(e.label_ in NUMERIC for e in ents):
+        return
+    taken: set[int] = set()  # token indices already in a figure, a name or a date
+    seeds: list[tuple[int, int, str]] = []
+    for ent in ents:
+        calendar = ent.label_ == "DATE" and _is_calendar(ent, lists)
+        if ent.label_ in NOT_FIGURES or calendar:
+            taken.update(range(ent.start, ent.end))
+        elif ent.label_ in NUMERIC or (
+            ent.label_ == "DATE" and any(_numberish(t, lists) for t in ent)
+        ):
+            seeds.append((ent.start, ent.end, ent.label_))
+            taken.update(range(ent.start, ent.end))
+    for i in numbers:
+        if i not in taken and not doc[i].ent_type_:
+            seeds.append((i, i + 1, ""))
+    seeds.sort()
+    end_of_last = 0  # characters: a seed inside the previous figure (its unit, its noun) is skipped
+    for start, end, label in seeds:
+        if doc[start].idx < end_of_last:
+            continue
+        found = _figure(doc, text, start, end, label, lists)
+        if found is not None:
+            end_of_last = found.end
+            yield found
+
+
+def _numberish_tokens(doc: Doc, text: str, lists: _Lists) -> list[int]:
+    """The indices of the tokens that write numbers: spaCy's ``like_num`` (read as one array),
+    and the words of `_WORDISH` found in the text (walking a Doc's tokens is the slow part)."""
+    found = {int(i) for i in doc.to_array(["LIKE_NUM"]).nonzero()[0]}
+    for match in _wordish().finditer(text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is not None and len(span) == 1 and _numberish(span[0], lists):
+            found.add(int(span[0].i))
+    return sorted(found)
+
+
+@functools.lru_cache(maxsize=1)
+def _wordish() -> re.Pattern[str]:
+    """Numbers ``like_num`` misses: a scale written onto a number ("300m", "5bn"), "dozen",
+    the vague counts and the fractions (checked token by token by `_numberish`)."""
+    lists = load_lists()
+    words = sorted({"dozen", *lists.vague, *lists.fractions}, key=len, reverse=True)
+    return re.compile(r"\b(?:\d[\d,.]*[A-Za-z]{1,3}\.?|" + "|".join(map(re.escape, words)) + r")\b",
+                      re.IGNORECASE)  # fmt: skip
+
+
+def _numberish(token: Token, lists: _Lists) -> bool:
+    text = token.lower_
+    return bool(token.like_num or text == "dozen" or text in lists.vague
+                or text in lists.fractions and token.ent_type_ or _SHORTHAND.match(token.text))  # fmt: skip
+
+
+def _is_calendar(ent: SpacySpan, lists: _Lists) -> bool:
+    """A DATE entity naming a day, month, year or period rather than a duration."""
+    for t in ent:
+        text = t.lower_.strip(".")
+        if text in lists.date_words or _YEAR.match(text) or "/" in text or ":" in text:
+            return True
+    return False
+
+
+def _figure(doc: Doc, text: str, start: int, end: int, label: str, lists: _Lists) -> _Found | None:
+    tokens = [t for t in doc[start:end]]
+    qualifier, tokens = _qualifier(doc, tokens, lists)
+    if not tokens:
+        return None
+    first = tokens[0]
+    ranged = first.lower_ == "between"
+    if first.i > 0 and first.lower_ in _SCALE_NOUNS and doc[first.i - 1].lower_ in ("a", "an"):
+        tokens.insert(0, doc[first.i - 1])  # "a dozen people", "a million dollars"
+    if first.i > 0 and doc[first.i - 1].is_currency and not first.is_currency:
+        tokens.insert(0, doc[first.i - 1])
+    after = tokens[-1].i + 1
+    if (
+        after < len(doc)
+        and doc[after].idx == tokens[-1].idx + len(tokens[-1])
+        and doc[after].lower_.rstrip(".") in lists.scales
+    ):  # "€300m" parsed as "300", "m"
+        tokens.append(doc[after])  # fmt: skip
+    fraction = any(t.lower_ in lists.fractions for t in tokens) and not any(
+        t.lower_ in _SCALE_WORDS.values() for t in tokens
+    )  # "half a million" is no fraction
+    vague = next((t for t in tokens if t.lower_ in lists.vague), None)
+    last = tokens[-1]
+    # the number and what follows it, for quantulum3 to read the unit from
+    window_end = last.i + 1
+    while window_end < len(doc) and window_end - last.i <= UNIT_WINDOW:
+        t = doc[window_end]
+        if (
+            (t.is_punct and t.text not in "%")
+            or t.is_sent_start
+            or t.ent_type_ in NOT_FIGURES
+            or t.pos_ == "VERB"
+        ):
+            break
+        window_end += 1
+    begin = tokens[0].idx
+    follows = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if _is_label(tokens) or (
+        follows is not None
+        and follows.idx == last.idx + len(last)
+        and follows.text.isalpha()
+        and follows.text.isupper()
+    ):  # "3D", "4G"
+        return None
+    value: float | None = None
+    high: float | None = None
+    unit: str | None = None
+    figure_end = last.idx + len(last)
+    simple = _simple(tokens, follows)
+    if simple is not None:  # "2,000 troops", "five people", "75%": nothing for quantulum3 to read
+        value, unit = simple
+        figure_end = last.idx + len(last)
+    else:
+        reading = _read(doc, text, tokens, window_end, label, follows, lists)
+        if reading is None and vague is None:
+            return None
+        if vague is not None and reading is None:
+            unit = _counted_unit(doc, vague, lists)
+            noun = _of_noun(vague)
+            if noun is not None:
+                figure_end = max(figure_end, noun.idx + len(noun))
+        elif reading is not None:
+            value, high, unit, q_end = reading
+            if unit is None and tokens[0].is_currency:  # "$ 200": the sign alone names the currency
+                unit = _currency(tokens[0].text)
+            figure_end = max(figure_end, q_end)
+    figure_end = min(figure_end, len(text))
+    while figure_end > begin and text[figure_end - 1] in " ,.;:":
+        figure_end -= 1
+    if value is not None and unit is None and not fraction and label != "MONEY":
+        token = last if last.like_num else _last_token(doc, figure_end)
+        noun = _counted_noun(token)
+        if _is_year(token, value) and (
+            noun is None or noun.tag_ != "NNS"
+        ):  # "in 2021", "a 2011 study"
+            return None
+        if noun is not None:
+            unit = noun.lemma_.lower()
+            figure_end = noun.idx + len(noun)
+        elif _is_bare_number(token):
+            return None
+    elif value is not None and unit == "dozen":
+        value, high = value * 12, high * 12 if high is not None else None
+        noun = _counted_noun(last if last.like_num else _last_token(doc, figure_end))
+        unit = noun.lemma_.lower() if noun is not None else None
+        if noun is not None:
+            figure_end = noun.idx + len(noun)
+    if value is not None and unit is None and fraction:
+        unit = "fraction"
+    text_start = begin
+    if fraction and qualifier:  # "more than half": a fraction is read with its qualifier
+        text_start = doc[tokens[0].i - len(qualifier.split())].idx if _qualifier_before(doc, tokens, qualifier) \
+            else begin  # fmt: skip
+    if ranged:
+        qualifier = None
+    measure = _measure(doc, _root(doc, begin, figure_end), unit, lists)
+    return _Found(text_start, figure_end, value, high, unit, qualifier, measure)
+
+
+@functools.lru_cache(maxsize=1)
+def _number_words() -> dict[str, float]:
+    """The number words of ``data/number_words.tsv`` and their values ("twelve" -> 12), and
+    "one" (which that list leaves out for the claims' sake)."""
+    text = resources.files("saywho").joinpath("data/number_words.tsv").read_text(encoding="utf-8")
+    pairs = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {"one": 1.0, **{word: float(value) for word, value in pairs}}
+
+
+def _simple(tokens: list[Token], follows: Token | None) -> tuple[float, str | None] | None:
+    """(value, unit) of a figure too plain to need quantulum3 (about a ms a call): a number in
+    digits or one number word, maybe with a scale word ("24.4 million") or a percent sign,
+    followed by no word that could be its unit; None for anything else."""
+    if follows is not None and _unit_word(follows):
+        return None
+    words = [t.lower_ for t in tokens]
+    unit: str | None = None
+    if tokens[0].is_currency and len(tokens) > 1:  # "$2.1 trillion": the sign names the currency
+        unit, words = _currency(tokens[0].text), words[1:]
+        if unit is None:
+            return None
+    if words[-1] in ("%", "percent") and unit is None:
+        words, unit = words[:-1], "percent"
+    scale = 1.0
+    if len(words) == 2 and words[1] in _SCALE_NAMES:
+        scale, words = _SCALE_NAMES[words[1]], words[:1]
+    if len(words) != 1:
+        return None
+    if _PLAIN.match(words[0]):
+        return _clean(float(words[0].replace(",", "")) * scale), unit
+    value = _number_words().get(words[0])
+    if value is None or value >= 100:  # "hundred", "million" alone: quantulum3's
+        return None
+    return _clean(value * scale), unit
+
+
+def _read(
+    doc: Doc,
+    text: str,
+    tokens: list[Token],
+    window_end: int,
+    label: str,
+    follows: Token | None,
+    lists: _Lists,
+) -> tuple[float | None, float | None, str | None, int] | None:
+    """(value, upper bound, unit, end character) of the number `tokens` write, read by
+    quantulum3 from them and the words after them (up to token `window_end`)."""
+    last = tokens[-1]
+    begin = tokens[0].idx
+    window = text[begin : doc[window_end - 1].idx + len(doc[window_end - 1])]
+    seed_end = last.idx + len(last) - begin
+    counts = label == "CARDINAL" and follows is not None and (follows.pos_ in ("NOUN", "PROPN") or (
+        follows.pos_ == "ADJ" and follows.i + 1 < len(doc) and doc[follows.i + 1].pos_ == "NOUN"))  # fmt: skip
+    rewritten, edits = window, []
+    dashed = _DASHED.match(rewritten)
+    if dashed is not None:  # "15–25 million": quantulum3 adds the two; read as the range it is
+        rewritten = rewritten[: dashed.start(1)] + " to " + rewritten[dashed.end(1) :]
+        edits.append((dashed.start(1) + 4, 4 - (dashed.end(1) - dashed.start(1))))
+    half = _HALF_A.search(rewritten)
+    if half is not None:  # "half a million": quantulum3 reads 1.5 million
+        rewritten = rewritten[: half.start()] + "0.5" + rewritten[half.end() :]
+        edits.append((half.start() + 3, 3 - (half.end() - half.start())))
+    seed_end += sum(delta for _, delta in edits)
+    rewritten, edit = _expand_shorthand(rewritten, seed_end, label == "MONEY", counts, lists)
+    if edit is not None:
+        edits.append(edit)
+        seed_end += edit[1]
+    quantity = _pick(_quantities()(rewritten), seed_end)
+    if quantity is None:
+        return None
+    value, high, unit = _value(quantity)
+    q_end = int(quantity.span[1])
+    if unit == "inch" and re.search(r"\bin$", str(quantity.surface)):  # "one in Arkansas"
+        unit, q_end = None, seed_end
+    q_end -= sum(delta for at, delta in edits if q_end >= at)
+    return value, high, unit, begin + q_end
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_words() -> frozenset[str]:
+    """Every name and symbol quantulum3 knows a unit by, lower-cased."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from quantulum3 import load
+
+    units = load.units("en_US")
+    return (
+        frozenset(units.surfaces_lower) | frozenset(units.symbols_lower) | {"%", "percent", "per"}
+    )
+
+
+def _unit_word(token: Token) -> bool:
+    return token.lower_ in _unit_words() or token.lower_.rstrip("s") in _unit_words()
+
+
+def _qualifier(doc: Doc, tokens: list[Token], lists: _Lists) -> tuple[str | None, list[Token]]:
+    """The qualifier at the start of the entity, or just before it, and the tokens after it."""
+    found: str | None = None
+    stripped = True
+    while stripped:  # stacked ones ("took over about a third"): the one nearest the number
+        stripped = False
+        words = [t.lower_ for t in tokens]
+        for q in lists.qualifiers:
+            if tuple(words[: len(q)]) == q and len(words) > len(q):
+                found, tokens, stripped = (
+                    " ".join(t.text for t in tokens[: len(q)]),
+                    tokens[len(q) :],
+                    True,
+                )
+                break
+    if found is not None:
+        return found, tokens
+    first = tokens[0].i
+    longest = len(lists.qualifiers[0]) if lists.qualifiers else 0
+    before = tuple(t.lower_ for t in doc[max(0, first - longest) : first])
+    for q in lists.qualifiers:
+        if len(q) <= len(before) and before[len(before) - len(q) :] == q:
+            return " ".join(t.text for t in doc[first - len(q) : first]), tokens
+    return None, tokens
+
+
+def _qualifier_before(doc: Doc, tokens: list[Token], qualifier: str) -> bool:
+    n = len(qualifier.split())
+    i = tokens[0].i
+    return i >= n and " ".join(t.text for t in doc[i - n : i]) == qualifier
+
+
+def _expand_shorthand(
+    window: str, seed_end: int, money: bool, counts: bool, lists: _Lists
+) -> tuple[str, tuple[int, int] | None]:
+    """`window` with a scale letter written onto its number spelt out ("€300m" -> "€300
+    million"), when it is money or counts the noun after it ("1.5m people", not "1.8m tall");
+    and the edit (where the new text's change ends, by how many characters it grew), to map
+    quantulum3's offsets back."""
+    head = window[:seed_end]
+    match = re.search(r"(\d[\d,]*(?:\.\d+)?)\s?([A-Za-z]{1,3})\.?$", head)
+    if match is None:
+        return window, None
+    scale = lists.scales.get(match.group(2).lower())
+    money = money or any(c in head[: match.start()] for c in "$€£¥₹")
+    if scale is None or not (money or counts):
+        return window, None
+    spelt = f"{match.group(1)} {_SCALE_WORDS[scale]}"
+    rewritten = head[: match.start()] + spelt + window[match.end() :]
+    return rewritten, (match.start() + len(spelt), len(spelt) - (match.end() - match.start()))
+
+
+def _pick(quantities: tuple[Any, ...], seed_end: int) -> Any | None:
+    """The quantity quantulum3 read for the number that starts the window."""
+    for q in quantities:
+        if q.span[0] < seed_end and _quantity_digits(q):
+            return q
+    return None
+
+
+def _quantity_digits(quantity: Any) -> bool:
+    return quantity.value is not None and math.isfinite(float(quantity.value))
+
+
+def _value(quantity: Any) -> tuple[float | None, float | None, str | None]:
+    """(value, upper bound of a range, unit) from a quantulum3 quantity."""
+    value = float(quantity.value)
+    high: float | None = None
+    if quantity.uncertainty:
+        value, high = value - float(quantity.uncertainty), value + float(quantity.uncertainty)
+        surface = str(quantity.surface).lower()
+        if (
+            value > 0
+            and high / value >= 100
+            and any(w in surface for w in (*_SCALE_WORDS.values(), "hundred"))
+        ):
+            # "15 to 25 million", "two to three hundred": quantulum3 scales the upper bound alone
+            value *= 10 ** math.floor(math.log10(high / value))
+    unit = quantity.unit
+    entity = unit.entity.name
+    name: str | None = unit.name
+    if entity == "currency":
+        name = getattr(unit, "currency_code", None) or unit.name
+    elif unit.name in ("percentage", "per cent"):
+        name = "percent"
+    elif entity == "dimensionless" or unit.name == "dimensionless":
+        name = "dozen" if unit.name == "dozen" else None
+    return _clean(value), _clean(high) if high is not None else None, name
+
+
+def _clean(value: float) -> float:
+    """Round away the float noise of scaling (2.1 * 1e12)."""
+    return float(f"{value:.12g}")
+
+
+def _last_token(doc: Doc, char_end: int) -> Token:
+    """The last token that starts before character `char_end`."""
+    span = doc.char_span(0, char_end, alignment_mode="expand")
+    return span[-1] if span is not None and len(span) else doc[0]
+
+
+def _counted_noun(token: Token) -> Token | None:
+    """The noun a number counts ("24.4 million people" -> people), when it follows closely."""
+    head = token.head if token.dep_ == "conj" and token.head.i < token.i else token  # "3 and 5"
+    for _ in range(2):  # "24.4" -> "million" -> "people"
+        if head.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and head.head.i > head.i:
+            head = head.head
+            if (
+                head.pos_ in ("NOUN", "PROPN")
+                and not head.like_num
+                and head.ent_type_ not in NOT_FIGURES
+            ):
+                between = head.doc[token.i + 1 : head.i]
+                if len(between) <= 3 and all(
+                    t.pos_ in ("ADJ", "NOUN", "PROPN", "NUM") for t in between
+                ):
+                    return head
+                return None
+        else:
+            break
+    return None
+
+
+def _of_noun(token: Token) -> Token | None:
+    """ "hundreds of people" -> people."""
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and pobj.pos_ in ("NOUN", "PROPN"):
+                    return pobj
+    return None
+
+
+def _counted_unit(doc: Doc, vague: Token, lists: _Lists) -> str | None:
+    noun = _of_noun(vague)
+    if noun is None:
+        return None
+    found = _quantities()(f"2 {noun.text}")  # the noun read as a unit: "dollars" -> USD
+    if found and found[0].unit.entity.name == "currency":
+        return str(getattr(found[0].unit, "currency_code", None) or found[0].unit.name)
+    return str(noun.lemma_.lower())
+
+
+def _is_year(token: Token, value: float) -> bool:
+    return value.is_integer() and 1000 <= value <= 2100 and "," not in token.text
+
+
+def _is_bare_number(token: Token) -> bool:
+    """A number with nothing to say what it counts that is no figure: "one" ("one of the"), or a
+    number naming the noun before it ("Internet Explorer 6", "category 3")."""
+    if token.lower_ in ("one", "a", "an"):
+        return True
+    head = token.head
+    return head.i == token.i - 1 and head.pos_ in ("NOUN", "PROPN") \
+        and token.dep_ in ("nummod", "appos", "npadvmod", "compound")  # fmt: skip
+
+
+def _is_label(tokens: list[Token]) -> bool:
+    """A number that names rather than counts: "9/11", "3D", "G7", "5G"."""
+    for t in tokens:
+        if t.text.count("/") == 1:
+            left, right = t.text.split("/")
+            if not (left.isdigit() and right.isdigit() and int(left) < int(right) <= 10):
+                return True  # a date or a name, not a fraction such as 1/3
+        match = _GLUED.match(t.text.rstrip("."))
+        if match and match.group(2).lower() not in load_lists().scales:
+            return True
+    return False
+
+
+def _currency(sign: str) -> str | None:
+    found = _quantities()(f"{sign}1")
+    if found and found[0].unit.entity.name == "currency":
+        return str(getattr(found[0].unit, "currency_code", None) or found[0].unit.name)
+    return None
+
+
+def _root(doc: Doc, start: int, end: int) -> Token:
+    """The figure's syntactic head: its token whose head lies outside it."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    tokens = list(span) if span is not None and len(span) else [_last_token(doc, end)]
+    for t in tokens:
+        if not (start <= t.head.idx < end) or t.head is t:
+            return t
+    return tokens[-1]
+
+
+def _measure(doc: Doc, root: Token, unit: str | None, lists: _Lists) -> str | None:
+    """What the figure measures, when the sentence says so (see the module docstring)."""
+    share = unit in ("percent", "fraction")
+    for holder in (root, root.head if root.dep_ in ("nummod", "quantmod", "compound") else None):
+        if holder is None:
+            continue
+        for child in holder.children:
+            if child.dep_ != "prep" or child.i < root.i:
+                continue
+            if share and child.lower_ == "of":
+                pobj = _pobj(child)
+                if pobj is not None and pobj.pos_ not in ("PRON", "DET"):
+                    return "share of " + _phrase(pobj)
+            if (
+                not share
+                and child.lower_ in ("in", "for", "on")
+                and unit is not None
+                and unit.isupper()
+            ):
+                pobj = _pobj(child)
+                if (
+                    pobj is not None
+                    and pobj.pos_ in ("NOUN", "PROPN")
+                    and pobj.ent_type_ not in ("DATE", "TIME")
+                ):
+                    return _phrase(pobj)
+    if (
+        root.dep_ in ("nummod", "compound", "amod")
+        and root.head.pos_ == "NOUN"
+        and root.head.i > root.i
+        and unit is not None
+        and unit.isupper()
+    ):  # "a $50 million aid package": "aid package"
+        return str(doc[root.i + 1 : root.head.i + 1].text)  # fmt: skip
+    verb = _verb(root)
+    if verb is None:
+        return None
+    template = lists.measure_verbs.get(verb.lemma_.lower())
+    if template is None:
+        return None
+    subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+    if subject is None:
+        return None
+    if subject.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+        text = _phrase(verb.head, left_only=True)
+    elif subject.pos_ == "PRON":
+        return None
+    else:
+        text = _phrase(subject)
+    measure = template.format(subject=text)
+    target = next(
+        (
+            _pobj(c)
+            for c in verb.children
+            if c.dep_ == "prep" and c.lower_ in ("on", "for") and c.i > root.i
+        ),
+        None,
+    )
+    if target is not None and "spending" in template:
+        measure += " on " + _phrase(target)
+    return measure
+
+
+def _verb(root: Token) -> Token | None:
+    """The verb the figure is an object or complement of (through at most three links)."""
+    token = root
+    for _ in range(3):
+        if token.dep_ not in _PATH_DEPS or token.head is token:
+            return None
+        token = token.head
+        if token.pos_ in ("VERB", "AUX"):
+            return token
+        if token.pos_ in ("NOUN", "PROPN") and token.i != root.i:
+            return None  # the figure modifies a noun ("a 15 meter high pig"): not the verb's
+    return None
+
+
+def _pobj(prep: Token) -> Token | None:
+    return next((c for c in prep.children if c.dep_ == "pobj"), None)
+
+
+def _phrase(token: Token, left_only: bool = False) -> str:
+    """The words of `token`'s phrase as written (its left modifiers only, or when the phrase is
+    too long)."""
+    doc = token.doc
+    if not left_only:
+        tokens = list(token.subtree)
+        if len(tokens) <= MAX_MEASURE_WORDS:
+            return str(doc[tokens[0].i : tokens[-1].i + 1].text)
+    left = [
+        c for c in token.lefts if c.dep_ in ("det", "amod", "compound", "poss", "nummod", "case")
+    ]
+    first = min([token.i] + [c.left_edge.i for c in left])
+    return str(doc[first : token.i + 1].text)

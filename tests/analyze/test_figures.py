@@ -1,0 +1,197 @@
+"""Attributed figures (`saywho.analyze.figures`): the sample article's figures with their
+attributions, and real sentences from the Wikinews demo corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from saywho.analyze import analyze
+from saywho.extract import extract
+from saywho.model import Analysis, Article, Figure, RawDocument, Span
+from saywho.serialize import analysis_to_dict
+
+DEMO = Path(__file__).resolve().parents[2] / "src/saywho/data/demo"
+
+
+def build_article(text: str) -> Article:
+    return Article("test", "test", None, None, None, None, None, (), "en", text, (Span(0, len(text)),), "plain")
+
+
+def figures_of(text: str) -> list[Figure]:
+    return list(analyze(build_article(text)).figures)
+
+
+def written(analysis: Analysis, figure: Figure) -> str:
+    return figure.span.text(analysis.article.field_text(figure.field))
+
+
+def test_figures_sample_article_three_attributed_figures_and_whose(sample_analysis: Analysis) -> None:
+    by_text = {written(sample_analysis, f): f for f in sample_analysis.figures}
+    speakers = {a.id: a.speaker for a in sample_analysis.attributions}
+    trillion = by_text["$2.1 trillion"]
+    assert (trillion.value, trillion.unit, trillion.qualifier) == (2.1e12, "USD", "more than")
+    assert trillion.measure == "cost of the invasion of Afghanistan"
+    assert speakers[trillion.attribution or ""] == "brown-university"
+    people = by_text["24.4 million people"]
+    assert (people.value, people.unit, people.qualifier) == (24.4e6, "people", "around")
+    assert speakers[people.attribution or ""] == "un"
+    billion = by_text["$26.7 billion"]
+    assert (billion.value, billion.unit) == (26.7e9, "USD")
+    assert billion.measure is not None and billion.measure.startswith("military aid provided to Kiev")
+    assert speakers[billion.attribution or ""] == "us-department-of-defense"
+    half = by_text["more than half"]
+    assert (half.value, half.unit, half.measure) == (0.5, "fraction", "share of the country’s population")
+    assert speakers[half.attribution or ""] == "un"
+
+
+def test_figures_sample_article_own_figures_unattributed_and_none_invented(sample_analysis: Analysis) -> None:
+    by_text = {written(sample_analysis, f): f for f in sample_analysis.figures}
+    assert by_text["75%"].attribution is None  # the article's own statement
+    assert by_text["75%"].measure == "share of the Afghan budget"
+    # every figure is a number the page writes; dates ("August 2021", "20 Jan, 2023"), the
+    # channel "Russia 24 TV" and the icon labels are none
+    assert set(by_text) <= {"two-decade", "billions of dollars", "75%", "24.4 million people",
+                            "more than half", "$2.1 trillion", "$26.7 billion"}  # fmt: skip
+    assert not any("2021" in t or "24 TV" in t or "2023" in t for t in by_text)
+
+
+def test_figures_sample_article_json_shape(sample_analysis: Analysis) -> None:
+    figures = analysis_to_dict(sample_analysis)["figures"]
+    assert figures and set(figures[0]) == {"text", "start", "end", "field", "value", "high", "unit",
+                                           "qualifier", "measure", "attribution"}  # fmt: skip
+    text = sample_analysis.article.text
+    assert all(text[f["start"] : f["end"]] == f["text"] for f in figures if f["field"] == "text")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param("It cost €300m, officials said.", ("€300m", 3e8, None, "EUR", None), id="shorthand million after a currency sign"),
+        pytest.param("The bill came to £1.2bn last year.", ("£1.2bn", 1.2e9, None, "GBP", None), id="shorthand billion"),
+        pytest.param("Some 1.5m people fled the fighting.", ("1.5m people", 1.5e6, None, "people", "Some"), id="shorthand million before a counted noun"),
+        pytest.param("He was 1.8m tall.", ("1.8m", 1.8, None, "metre", None), id="metres stay metres"),
+        pytest.param("Between 3 and 5 soldiers died on Monday.", ("Between 3 and 5 soldiers", 3.0, 5.0, "soldier", None), id="a range with between"),
+        pytest.param("Prices rose from 10 to 20 percent in 2022.", ("10 to 20 percent", 10.0, 20.0, "percent", None), id="a percentage range"),
+        pytest.param("They asked for about 15–25 million dollars.", ("15–25 million dollars", 1.5e7, 2.5e7, "USD", "about"), id="a dashed range keeps its scale"),
+        pytest.param("Unemployment stood at 4.5 per cent in May.", ("4.5 per cent", 4.5, None, "percent", None), id="per cent"),
+        pytest.param("More than 1,426 pilgrims were trampled.", ("1,426 pilgrims", 1426.0, None, "pilgrim", "More than"), id="more than with a count"),
+        pytest.param("Troops crossed the 40,000 sq km region.", ("40,000 sq km", 4e4, None, "square kilometre", None), id="a unit of area"),
+        pytest.param("Output reached 1.5 million barrels per day.", ("1.5 million barrels per day", 1.5e6, None, "barrel per day", None), id="a compound unit"),
+        pytest.param("Police arrested a dozen people.", ("a dozen people", 12.0, None, "people", None), id="a dozen"),
+        pytest.param("Nearly a third of voters backed him.", ("Nearly a third", 1 / 3, None, "fraction", "Nearly"), id="a fraction keeps its qualifier"),
+        pytest.param("It was worth US$2.6 billion.", ("US$2.6 billion", 2.6e9, None, "USD", None), id="US dollars"),
+    ],
+)  # fmt: skip
+def test_figures_values_units_ranges_and_qualifiers(sentence: str, expected: tuple[object, ...]) -> None:
+    found = figures_of(sentence)
+    assert len(found) == 1, found
+    f = found[0]
+    got = (f.span.text(sentence), f.value, f.high, f.unit, f.qualifier)
+    assert got[0] == expected[0] and got[2:] == expected[2:]
+    assert f.value == pytest.approx(expected[1])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        pytest.param("The US pulled out of Afghanistan in August 2021.", id="a month and year"),
+        pytest.param("It happened on 20 January 2023 at 3 p.m.", id="a day and a clock time"),
+        pytest.param("In 2019, the company moved.", id="a bare year"),
+        pytest.param("A 2011 study found otherwise.", id="a year before a noun"),
+        pytest.param("Russia 24 TV reported it.", id="a number in a channel's name"),
+        pytest.param("Resolution 2254 was adopted.", id="a number in a law's name"),
+        pytest.param("He was the first to arrive.", id="an ordinal"),
+        pytest.param("One of the soldiers left.", id="one of"),
+        pytest.param("He won one in Arkansas.", id="in is no inch"),
+        pytest.param("Microsoft's Internet Explorer 6 is old.", id="a version number"),
+        pytest.param("The 9/11 attacks changed everything.", id="a date written with a slash"),
+        pytest.param("They printed it in 3D.", id="3D"),
+    ],
+)  # fmt: skip
+def test_figures_dates_names_and_labels_are_not_figures(sentence: str) -> None:
+    assert figures_of(sentence) == []
+
+
+def test_figures_measure_from_the_verb_the_share_and_the_noun() -> None:
+    measures = {f.span.text(s): f.measure for s in (
+        "The damage was estimated at $5bn.",
+        "The US spent $2.3 trillion on the war in Afghanistan.",
+        "The government approved a $50 million aid package.",
+        "The death toll rose to 2,000 on Monday.",
+        "Internet Explorer accounted for 70 percent of the market in 2009.",
+    ) for f in figures_of(s)}  # fmt: skip
+    assert measures == {
+        "$5bn": "The damage",
+        "$2.3 trillion": "spending by The US on the war in Afghanistan",
+        "$50 million": "aid package",
+        "2,000": "The death toll",
+        "70 percent": "share of the market",
+    }
+
+
+def test_figures_link_to_the_innermost_attribution_and_vague_counts() -> None:
+    text = "The mayor said that, according to the police, hundreds of people died. 300 homes burnt."
+    analysis = analyze(build_article(text))
+    found = {written(analysis, f): f for f in analysis.figures}
+    assert set(found) == {"hundreds of people", "300 homes"}
+    vague = found["hundreds of people"]
+    assert (vague.value, vague.unit) == (None, "people")
+    owner = next(a for a in analysis.attributions if a.id == vague.attribution)
+    inner = min((a for a in analysis.attributions if a.content.start <= vague.span.start
+                 and vague.span.end <= a.content.end), key=lambda a: len(a.content))  # fmt: skip
+    assert owner == inner
+    assert found["300 homes"].attribution is None
+
+
+# (article, figure as written, value, high, unit, qualifier, speaker of its attribution)
+DEMO_FIGURES = [
+    ("wikinews-2006-02-23-australian-children-suffering-from-iodine-deficiency.txt", "10 per cent",
+     10.0, None, "percent", "only", "cres-eastman"),
+    ("wikinews-2006-02-23-australian-children-suffering-from-iodine-deficiency.txt", "two billion people",
+     2e9, None, "people", "More than", None),
+    ("wikinews-2006-01-12-hundreds-dead-in-hajj-stampede.txt", "1,426 pilgrims", 1426.0, None, "pilgrim",
+     None, None),
+    ("wikinews-2019-01-04-magnitogorsk-apartment-building-collapses-after-explosion-do.txt",
+     "between 36 and 40 people", 36.0, 40.0, "people", None, None),
+    ("wikinews-2019-01-04-magnitogorsk-apartment-building-collapses-after-explosion-do.txt",
+     "one million rubles", 1e6, None, "RUB", None, "oleg-klimov"),
+    ("wikinews-2020-02-15-california-lawyer-michael-avenatti-convicted-of-attempted-ex.txt", "$11 million",
+     11e6, None, "USD", "at least", "prosecutors"),
+    ("wikinews-2020-02-15-california-lawyer-michael-avenatti-convicted-of-attempted-ex.txt",
+     "15–25 million dollars", 15e6, 25e6, "USD", "about", None),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def demo_analyses() -> dict[str, Analysis]:
+    out = {}
+    for name in {case[0] for case in DEMO_FIGURES}:
+        article = extract(RawDocument(name, (DEMO / "wikinews" / name).read_bytes()))
+        assert not hasattr(article, "reason"), article
+        out[name] = analyze(article)  # type: ignore[arg-type]
+    return out
+
+
+@pytest.mark.parametrize("case", DEMO_FIGURES, ids=[f"{c[1]} in {c[0][9:40]}" for c in DEMO_FIGURES])
+def test_figures_real_sentences_from_the_demo_corpus(
+    case: tuple[str, str, float, float | None, str, str | None, str | None], demo_analyses: dict[str, Analysis]
+) -> None:
+    name, text, value, high, unit, qualifier, speaker = case
+    analysis = demo_analyses[name]
+    by_text = {written(analysis, f): f for f in analysis.figures}
+    assert text in by_text, sorted(by_text)
+    f = by_text[text]
+    assert (f.value, f.high, f.unit, f.qualifier) == (pytest.approx(value), high, unit, qualifier)
+    if speaker is None:
+        return
+    attribution = next(a for a in analysis.attributions if a.id == f.attribution)
+    assert attribution.speaker == speaker
+
+
+def test_figures_demo_corpus_dates_are_not_figures(demo_analyses: dict[str, Analysis]) -> None:
+    for analysis in demo_analyses.values():
+        for f in analysis.figures:
+            assert not (f.unit is None and f.value is not None and 1900 <= f.value <= 2030 and f.value.is_integer()), \
+                written(analysis, f)  # fmt: skip
