@@ -14,8 +14,10 @@ Measured: a real ``saywho serve`` child process (uvicorn) on a free 127.0.0.1 po
 after another for D seconds (a closed loop: a new request leaves when the previous answer is
 read), then the requests in flight finish. Queries are one to three demo-title words, a few
 demo phrases, about a third with a filter (stance, kind, since, outlet, speaker or several),
-some asking for the second page. Any answer but 200 with a JSON page, and any transport error,
-counts as an error; the exit status is 1 if there is one.
+some asking for the second page. A 503 with ``Retry-After`` (the server's bounded queue is
+full) counts as refused, not as an error: that client waits as told, then goes on, and only the
+answers served count in the latencies. Any other answer but 200 with a JSON page, and any
+transport error, counts as an error; the exit status is 1 if there is one.
 
 Baselines, measured in the same run:
 
@@ -191,6 +193,7 @@ def _filters(params: dict[str, str]) -> Any:
 class Load:
     latencies: list[float] = field(default_factory=list)  # ms, completed requests
     errors: int = 0
+    refused: int = 0  # 503 with Retry-After: the server's bounded queue was full (not an error)
     samples: list[str] = field(default_factory=list)  # the first few errors, for the report
     wall: float = 0.0
     cpu: float = 0.0  # client process CPU seconds
@@ -198,6 +201,7 @@ class Load:
     def merge(self, other: Load) -> None:
         self.latencies += other.latencies
         self.errors += other.errors
+        self.refused += other.refused
         self.samples += other.samples[: max(0, 5 - len(self.samples))]
         self.wall = max(self.wall, other.wall)
         self.cpu += other.cpu
@@ -222,6 +226,11 @@ async def _drive(base: str, path: str, queries: list[dict[str, str]], clients: i
                 t = time.perf_counter()
                 try:
                     r = await http.get(path, params=params)
+                    if r.status_code == 503 and "retry-after" in r.headers:
+                        # the bounded queue is full: a polite client waits as told and retries
+                        load.refused += 1
+                        await asyncio.sleep(float(r.headers["retry-after"]))
+                        continue
                     # a search must answer a JSON page; the trivial endpoint just 200
                     ok = r.status_code == 200 and (not queries or "items" in r.json())
                     problem = "" if ok else f"{r.status_code} {r.text[:200]}"
@@ -317,7 +326,7 @@ def row(label: str, load: Load, server_cpu: float) -> str:
     p50, p95, p99 = (
         (statistics.median(lat), percentile(lat, 0.95), percentile(lat, 0.99)) if n else (0, 0, 0)
     )
-    return (f"{label:<22}{n:>9}{load.errors:>7}{n / load.wall:>9.1f}{p50:>9.1f}{p95:>9.1f}"
+    return (f"{label:<22}{n:>9}{load.errors:>7}{load.refused:>8}{n / load.wall:>9.1f}{p50:>9.1f}{p95:>9.1f}"
             f"{p99:>9.1f}{max(lat, default=0):>9.1f}{100 * server_cpu / load.wall:>8.0f}%"
             f"{100 * load.cpu / load.wall:>8.0f}%")  # fmt: skip
 
@@ -382,7 +391,7 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             server.kill()
 
-    print(f"\n{'':<22}{'requests':>9}{'errors':>7}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
+    print(f"\n{'':<22}{'requests':>9}{'errors':>7}{'refused':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
           f"{'p99 ms':>9}{'max ms':>9}{'server':>9}{'clients':>8}")  # fmt: skip
     print(row(f"search ({args.duration:.0f} s)", search, c1 - c0))
     print(row(f"openapi.json ({args.baseline_duration:.0f} s)", trivial, c2 - c1))

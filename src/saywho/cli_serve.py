@@ -37,10 +37,21 @@ def serve_command(
                      help="Server processes sharing the port (each with its own connections); "
                      "1 runs in this process."),
     ] = 1,
+    root_path: Annotated[
+        str,
+        typer.Option("--root-path", help="The path a reverse proxy serves saywho under (/saywho): "
+                     "links and the API's next URLs start with it."),
+    ] = "",
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option("--forwarded-allow-ips", help="Proxies whose X-Forwarded-For/-Proto headers are "
+                     "trusted (comma-separated addresses, * for any)."),
+    ] = "127.0.0.1",
 ) -> None:
     """Serve the web UI and the REST API over the store (pages at /, API at /api/v1, docs at /api/docs).
 
     POST /api/v1/ingest is enabled only when SAYWHO_API_TOKEN is set (send it as a bearer token).
+    Behind a reverse proxy, give --root-path when it serves saywho under a path.
     """
     import uvicorn
 
@@ -52,18 +63,22 @@ def serve_command(
     except SaywhoError as exc:
         _fail(str(exc), 2)
         return
+    if root_path and (not root_path.startswith("/") or root_path.endswith("/") or "?" in root_path):
+        _fail(f"--root-path {root_path!r}: give a path such as /saywho (a leading /, no trailing /)", 2)
     _check_port(host, port)
     err.print(f"saywho: serving {settings.db} on http://{host}:{port}/ (Ctrl-C stops)",
               markup=False, highlight=False)  # fmt: skip
     if workers == 1:
         uvicorn.run(web_app, host=host, port=port, log_level="info", server_header=False,
-                    timeout_keep_alive=KEEP_ALIVE_S)
+                    timeout_keep_alive=KEEP_ALIVE_S, root_path=root_path, proxy_headers=True,
+                    forwarded_allow_ips=forwarded_allow_ips)  # fmt: skip
         return
     # worker processes import the app by name and build it from the environment, so the store
     # this process checked above is handed down as SAYWHO_DB (the other settings already are)
     os.environ["SAYWHO_DB"] = settings.db
     uvicorn.run("saywho.web:create_app", factory=True, workers=workers, host=host, port=port,
-                log_level="info", server_header=False, timeout_keep_alive=KEEP_ALIVE_S)  # fmt: skip
+                log_level="info", server_header=False, timeout_keep_alive=KEEP_ALIVE_S,
+                root_path=root_path, proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips)  # fmt: skip
 
 
 def _check_port(host: str, port: int) -> None:

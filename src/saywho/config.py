@@ -60,6 +60,10 @@ class Settings:
     #: connections it holds: sized together, since a request uses one connection at a time
     #: (PostgreSQL: keep workers × threads under the server's ``max_connections``)
     threads: int = 16
+    #: requests one `saywho serve` process lets wait for a thread beyond those it works on;
+    #: past threads + queue it answers 503 with Retry-After at once instead of queueing them
+    #: into a timeout storm
+    queue: int = 48
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the given fields changed; `None` values are ignored (unset CLI flags)."""

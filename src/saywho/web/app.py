@@ -10,6 +10,7 @@ the same errors as a page.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
@@ -114,10 +115,13 @@ def create_app(settings: Settings | None = None, *, db: str | None = None) -> Fa
     app.include_router(health)
     app.include_router(docs_router)
     app.include_router(pages_router)
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.mount("/static", _CachedStatic(directory=HERE / "static"), name="static")
     _add_error_handlers(app)
     app.add_middleware(_SecurityHeaders)
     app.add_middleware(_BodyLimit, limit=settings.max_request_bytes)
+    app.add_middleware(_CachedOpenAPI, path=app.openapi_url or "")
+    # outermost: a request past the queue is refused before anything else is done for it
+    app.add_middleware(_Admission, limit=settings.threads + settings.queue)
     return app
 
 
@@ -250,6 +254,89 @@ class _BodyLimit:
         response = JSONResponse(error_body(413, message), status_code=413,
                                 headers={**SECURITY_HEADERS, "connection": "close"})  # fmt: skip
         await response(scope, _noop_receive, send)
+
+
+class _Admission:
+    """A bounded queue: at most `limit` HTTP requests in this process at once (the threads' worth
+    being worked on, the rest waiting for a thread); one more is answered 503 with
+    ``Retry-After`` at once, so a burst past capacity gets quick refusals instead of requests
+    that wait until their clients time out. ``/healthz`` and static files are always let in."""
+
+    RETRY_AFTER_S = 1
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit, self.active = app, limit, 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] != "http" or path.endswith("/healthz") or "/static/" in path:
+            await self.app(scope, receive, send)
+            return
+        if self.active >= self.limit:  # (one event loop: no lock needed)
+            message = (f"the server is busy ({self.limit} requests in progress or waiting): "
+                       f"retry in {self.RETRY_AFTER_S} s")  # fmt: skip
+            response = JSONResponse(error_body(503, message, "busy"), status_code=503,
+                                    headers={**SECURITY_HEADERS, "retry-after": str(self.RETRY_AFTER_S)})  # fmt: skip
+            await response(scope, _noop_receive, send)
+            return
+        self.active += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.active -= 1
+
+
+class _CachedStatic(StaticFiles):
+    """Static files with ``Cache-Control`` beside Starlette's ETag and Last-Modified (which
+    answer a revalidation with 304): browsers keep them an hour, then ask again."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code in (200, 304):
+            response.headers["cache-control"] = "public, max-age=3600"
+        return response
+
+
+class _CachedOpenAPI:
+    """The OpenAPI document with an ETag (its SHA-256) and ``Cache-Control``; a request whose
+    If-None-Match names it gets 304 without the body."""
+
+    def __init__(self, app: ASGIApp, path: str) -> None:
+        self.app, self.path = app, path
+        self.etag: str | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.path or not str(scope.get("path", "")).endswith(self.path):
+            await self.app(scope, receive, send)
+            return
+        wanted = dict(scope.get("headers", [])).get(b"if-none-match", b"").decode("latin-1")
+        if self.etag is not None and self.etag in (t.strip() for t in wanted.split(",")):
+            response = Response(status_code=304, headers={"etag": self.etag, **_OPENAPI_CACHE})
+            await response(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        start: Message = {}
+
+        async def keep(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            else:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    body = b"".join(chunks)
+                    headers = list(start.get("headers", []))
+                    if start.get("status") == 200:
+                        self.etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+                        headers += [(b"etag", self.etag.encode()),
+                                    *((k.encode(), v.encode()) for k, v in _OPENAPI_CACHE.items())]  # fmt: skip
+                    await send({**start, "headers": headers})
+                    await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, keep)
+
+
+_OPENAPI_CACHE = {"cache-control": "public, max-age=300"}
 
 
 async def _noop_receive() -> Message:

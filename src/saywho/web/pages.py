@@ -50,8 +50,15 @@ from .schemas import Verdict
 
 router = APIRouter(include_in_schema=False)
 # autoescape everywhere, whatever the file name: article text and user input are untrusted
+def _root(request: Request) -> dict[str, Any]:
+    """``root``: the path the app is served under (``saywho serve --root-path``, behind a
+    reverse proxy), which every link in the templates starts with; "" at the top."""
+    return {"root": str(request.scope.get("root_path", "")).rstrip("/")}
+
+
 templates = Jinja2Templates(
-    env=Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
+    env=Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True),
+    context_processors=[_root],
 )
 
 
