@@ -147,7 +147,7 @@ def test_factchecks_cli_big_inputs_stream_or_are_refused_in_one_line(tmp_path: P
 
 @pytest.mark.parametrize("text", ["", "   ", "\ufeff"])
 def test_factchecks_empty_inputs_are_one_bad_record(tmp_path: Path, text: str) -> None:
-    from saywho.cli_factchecks import read_fact_checks
+    from saywho.cli.factchecks import read_fact_checks
     from saywho.config import Settings
 
     path = tmp_path / "empty.json"

@@ -8,7 +8,7 @@ import pytest
 
 from saywho.errors import StoreError
 from saywho.web.api import MAX_LIMIT
-from saywho.web.app import CSP
+from saywho.web.common import CSP
 
 
 def assert_error(response: Any, status: int) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import lxml.html
 import pytest
 from web_corpus import HOSTILE
 
-from saywho.web.app import CSP
+from saywho.web.common import CSP
 
 
 def dom(response: Any) -> Any:

@@ -21,7 +21,7 @@ from typing import Any
 from ..config import Settings
 from ..errors import FetchError, InputError
 from ..model import Failure, Hints, RawDocument
-from .files import as_failure
+from .limits import as_failure
 
 #: characters of text (tags removed) from which a summary counts as the whole article
 LONG_SUMMARY = 500

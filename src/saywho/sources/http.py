@@ -25,7 +25,7 @@ import httpx
 from ..config import Settings
 from ..errors import FetchError
 from ..model import Hints, RawDocument
-from .files import LIMIT_REMEDY, size_text
+from .limits import LIMIT_REMEDY, size_text
 from .sniff import parse_content_type
 
 _SCHEMES = frozenset({"http", "https"})

@@ -16,8 +16,8 @@ from typing import Any, Protocol
 from ..config import Settings
 from ..errors import InputError
 from ..model import Failure, Hints, RawDocument
-from .files import LIMIT_REMEDY, as_failure, size_text
 from .hints import parse_date
+from .limits import LIMIT_REMEDY, as_failure, size_text
 
 _SKIP_CHUNK = 1024 * 1024
 

@@ -31,8 +31,8 @@ from warcio.statusandheaders import StatusAndHeadersParserException  # type: ign
 from ..config import Settings
 from ..errors import InputError
 from ..model import Failure, Hints, RawDocument
-from .files import LIMIT_REMEDY, size_text
 from .hints import parse_date
+from .limits import LIMIT_REMEDY, size_text
 from .sniff import TEXT_TYPES, parse_content_type, sniff
 
 log = logging.getLogger(__name__)

@@ -35,7 +35,7 @@ from ..store.factchecks import (
 from ..store.figure_query import FigureFilters, count_figures, find_figures
 from ..store.query import Filters
 from . import schemas
-from .app import ApiError
+from .common import ApiError
 from .documents import analysis_json, document_from, ingest_one
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=schemas.ERRORS)

@@ -14,7 +14,6 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -24,30 +23,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..config import Settings
-from ..errors import (
-    ConfigError,
-    ExtractionError,
-    InputError,
-    NotFoundError,
-    SaywhoError,
-    StoreError,
-)
+from ..errors import SaywhoError
+from .api import health
+from .api import router as api_router
+from .common import HERE, SECURITY_HEADERS, ApiError, error_body, status_of
+from .docs import router as docs_router
+from .pages import error_page
+from .pages import router as pages_router
 
-HERE = Path(__file__).resolve().parent
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
-       "frame-ancestors 'none'")  # fmt: skip
-SECURITY_HEADERS = {
-    "content-security-policy": CSP,
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-    "x-frame-options": "DENY",
-    "cross-origin-opener-policy": "same-origin",
-}
-_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-          405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
-          422: "invalid_request", 500: "internal_error", 502: "fetch_failed",
-          503: "store_unavailable"}  # fmt: skip
 log = logging.getLogger("saywho.web")
 
 Scope = MutableMapping[str, Any]
@@ -57,38 +40,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-class ApiError(Exception):
-    """An error a route raises on purpose, rendered in the one error shape."""
-
-    def __init__(self, status: int, message: str, code: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
-        self.code = code or _CODES.get(status, "error")
-
-
-def error_body(status: int, message: str, code: str | None = None) -> dict[str, Any]:
-    return {"error": {"status": status, "code": code or _CODES.get(status, "error"),
-                      "message": " ".join(message.split())}}  # fmt: skip
-
-
-def status_of(exc: SaywhoError) -> int:
-    """The HTTP status of a library error: the user's fault (4xx) or the store's (5xx)."""
-    if isinstance(exc, NotFoundError):
-        return 404
-    if isinstance(exc, InputError | ExtractionError | ConfigError):
-        return 422
-    if isinstance(exc, StoreError):
-        return 503
-    return 500
-
-
 def create_app(settings: Settings | None = None, *, db: str | None = None) -> FastAPI:
     """The saywho web app over the store `db` (default: ``settings.db``)."""
     from ..store import open_store
-    from .api import health
-    from .api import router as api_router
-    from .docs import router as docs_router
-    from .pages import router as pages_router
 
     settings = (settings or Settings.from_env()).with_overrides(db=db)
     # one connection per request thread: a request reads with one connection at a time (never
@@ -142,8 +96,6 @@ def _error_response(request: Request, status: int, message: str, code: str | Non
     # middleware, past `_SecurityHeaders`
     headers = {**SECURITY_HEADERS, **(headers or {})}
     if _wants_html(request):
-        from .pages import error_page
-
         return error_page(request, status, message, headers)
     return JSONResponse(error_body(status, message, code), status_code=status, headers=headers)
 

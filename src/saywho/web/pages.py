@@ -42,8 +42,8 @@ from .api import (
     SpeakerId,
     fact_check_detail,
 )
-from .app import HERE, status_of
 from .charts import STANCE_COLOURS, timeline_svg
+from .common import HERE, status_of
 from .documents import analysis_json, document_from
 from .highlight import figure_marks, highlighted, marks_for
 from .schemas import Verdict

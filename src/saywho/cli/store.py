@@ -24,7 +24,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from .cli import (
+from ..errors import SaywhoError
+from ..model import Kind, Stance
+from ..sources import read_documents
+from .common import (
     FetchOpt,
     OutputOpt,
     PlainOpt,
@@ -39,16 +42,13 @@ from .cli import (
     err,
     load_settings,
 )
-from .errors import SaywhoError
-from .model import Kind, Stance
-from .sources import read_documents
 
 T = TypeVar("T")
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads only for the commands that use it
     from sqlalchemy import Engine
 
-    from .store import DemoMeta, Filters
+    from ..store import DemoMeta, Filters
 
 
 DbOpt = Annotated[
@@ -130,7 +130,7 @@ def _checked(call: Callable[[], T]) -> T:
 
 def _engine(db: str | None, create: bool = False) -> Engine:
     """The store named by --db / SAYWHO_DB, at the current schema (errors exit with one line)."""
-    from .store import open_store
+    from ..store import open_store
 
     settings = load_settings(db=db)
     try:
@@ -144,7 +144,7 @@ def _filters(query: str | None = None, speaker: str | None = None, about: str | 
              stance: Stance | None = None, kind: Kind | None = None, outlet: str | None = None,
              since: datetime | None = None, until: datetime | None = None, limit: int | None = None,
              check_worthy: bool = False, sort: str = "relevance") -> Filters:  # fmt: skip
-    from .store import Filters
+    from ..store import Filters
 
     return Filters(query=query, speaker=speaker, about=about, stance=stance.value if stance else None,
                    kind=kind.value if kind else None, outlet=outlet,
@@ -217,7 +217,7 @@ def ingest_command(
 
     from rich.progress import TimeRemainingColumn
 
-    from .store import demo_corpus, ingest
+    from ..store import demo_corpus, ingest
 
     names = list(inputs or [])
     if not names and not demo:
@@ -270,7 +270,7 @@ def ingest_command(
             with ExitStack() as stack:
                 analyser = None
                 if dask is not None:
-                    from .store.distributed import dask_analyser, dask_client
+                    from ..store.distributed import dask_analyser, dask_client
 
                     client = stack.enter_context(dask_client(dask, workers))
                     analyser = dask_analyser(client, settings=settings)
@@ -312,8 +312,8 @@ app.add_typer(db_app, name="db")
 @db_app.command("upgrade")
 def db_upgrade_command(db: DbOpt = None) -> None:
     """Create the store, or migrate an older one to this saywho's schema (Alembic)."""
-    from .store import make_engine, upgrade
-    from .store.claims import claims_stale, rebuild
+    from ..store import make_engine, upgrade
+    from ..store.claims import claims_stale, rebuild
 
     settings = load_settings(db=db)
     engine = make_engine(settings.db)
@@ -363,7 +363,7 @@ def search_command(
     db: DbOpt = None,
 ) -> None:
     """Full-text search over what was claimed, ranked, with the matching words highlighted («…»)."""
-    from .store import search
+    from ..store import search
 
     engine = _engine(db)
     filters = _filters(
@@ -386,7 +386,7 @@ def speakers_command(
     db: DbOpt = None,
 ) -> None:
     """The speakers with the most attributions, merged across articles."""
-    from .store import speakers_top
+    from ..store import speakers_top
 
     rows = _checked(lambda: speakers_top(_engine(db), top))
     _print_rows(rows, format, title="speakers", key="speakers")
@@ -404,7 +404,7 @@ def speaker_command(
     db: DbOpt = None,
 ) -> None:
     """One speaker: names, roles with dates, counts by stance, timeline by month, latest claims."""
-    from .store import speaker_profile
+    from ..store import speaker_profile
 
     profile = _checked(lambda: speaker_profile(_engine(db), name, latest))
     if format is QueryFormat.json:
@@ -448,7 +448,7 @@ def about_command(
     db: DbOpt = None,
 ) -> None:
     """Claims about an entity, grouped by who made them (most claims first)."""
-    from .store import about as about_query
+    from ..store import about as about_query
 
     groups = _checked(lambda: about_query(_engine(db), entity, per_speaker))
     if format is QueryFormat.json:
@@ -494,7 +494,7 @@ def export_command(
     Columns: id, speaker, source, cue, cue_lemma, stance, kind, content, confidence, method,
     checkworthiness, check_worthy, title, url, outlet, published, article_source, licence. The row count is printed on stderr.
     """
-    from .store import export
+    from ..store import export
 
     if format is ExportFormat.parquet and output is None:
         _fail("parquet is binary: give --output FILE", 2)
@@ -533,7 +533,7 @@ def stats_command(
 ) -> None:
     """Counts of articles, versions, attributions, speakers, outlets, mentions, ingest runs and
     errors, and of the current article versions by what analysed them."""
-    from .store import analysers, stats
+    from ..store import analysers, stats
 
     engine = _engine(db)
     counts = _checked(lambda: stats(engine))

@@ -10,9 +10,9 @@ from typing import Annotated
 
 import typer
 
-from .cli import _fail, app, err, load_settings
-from .cli_store import DbOpt
-from .errors import SaywhoError
+from ..errors import SaywhoError
+from .common import _fail, app, err, load_settings
+from .store import DbOpt
 
 # uvicorn closes an idle keep-alive connection after 5 s by default, the same expiry httpx and
 # many clients use: a client then reuses a connection the server is closing at that instant and
@@ -55,7 +55,7 @@ def serve_command(
     """
     import uvicorn
 
-    from .web import create_app
+    from ..web import create_app
 
     settings = load_settings(db=db)
     try:

@@ -14,8 +14,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .cli import OutputOpt, _fail, _open_output, _report, app, err
-from .cli_store import (
+from ..errors import SaywhoError
+from ..model import Failure
+from ..sources.statements import Statement
+from .common import OutputOpt, _fail, _open_output, _report, app, err
+from .store import (
     AboutOpt,
     DbOpt,
     OutletOpt,
@@ -26,9 +29,6 @@ from .cli_store import (
     _engine,
     _write_csv,
 )
-from .errors import SaywhoError
-from .model import Failure
-from .sources.statements import Statement
 
 
 class ClusterMethod(str, Enum):
@@ -45,7 +45,7 @@ class ClusterFormat(str, Enum):
 def _statements(file: str, none: str) -> tuple[list[Statement], list[Failure]]:
     """The statements of `file` (`read_statements`), bad lines reported on stderr; exits 1
     when it cannot be read or holds none (`none` says what for)."""
-    from .sources.statements import read_statements
+    from ..sources.statements import read_statements
 
     statements: list[Statement] = []
     failures: list[Failure] = []
@@ -93,7 +93,7 @@ def cluster_command(
     Prints each statement's id with its cluster (`c1`, `c2`, … in order of first appearance),
     in input order. Bad JSONL lines are reported on stderr and skipped.
     """
-    from .claims import THRESHOLD, cluster, cluster_batch, cluster_incremental, features
+    from ..claims import THRESHOLD, cluster, cluster_batch, cluster_incremental, features
 
     statements, failures = _statements(file, "no statements to cluster")
     progress = Progress(
@@ -142,7 +142,7 @@ def checkworthy_command(
     checkworthiness is a probability (0–1), check_worthy whether it reaches the documented
     threshold. Bad JSONL lines are reported on stderr and skipped.
     """
-    from .analyze.checkworthiness import checkworthiness, load_model
+    from ..analyze.checkworthiness import checkworthiness, load_model
 
     statements, failures = _statements(file, "no sentences to score")
     progress = Progress(TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -236,8 +236,8 @@ def claims_command(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from .factchecks import VERDICTS
-    from .store.claim_query import ClaimFilters, claim_clusters
+    from ..factchecks import VERDICTS
+    from ..store.claim_query import ClaimFilters, claim_clusters
 
     if verdict is not None and verdict not in VERDICTS:
         _fail(f"--verdict {verdict!r}: not a verdict (choose from {', '.join(VERDICTS)})", 2)
@@ -303,7 +303,7 @@ def _claims_table(rows: list[dict[str, object]]) -> None:
 def claims_rebuild_command(db: DbOpt = None) -> None:
     """Recompute every claim cluster from scratch, in publication order (one transaction:
     interrupted, nothing changes)."""
-    from .store.claims import rebuild
+    from ..store.claims import rebuild
 
     engine = _engine(db)
     with err.status("clustering the stored claims…"):
@@ -321,7 +321,7 @@ def claim_command(
 ) -> None:
     """One claim's story: every appearance in date order, who said it first, and how the
     attribution changed as it spread."""
-    from .store.claim_query import claim_story
+    from ..store.claim_query import claim_story
 
     story = _checked(lambda: claim_story(_engine(db), cluster_id))
     if _machine_output(format, story, story["appearances"], story["appearances"]):
@@ -376,7 +376,7 @@ def similar_command(
     db: DbOpt = None,
 ) -> None:
     """The stored claims most like a statement, with their similarity (cosine, −1…1) and cluster."""
-    from .store.claim_query import similar
+    from ..store.claim_query import similar
 
     rows = _checked(lambda: similar(_engine(db), text, top))
     if not _machine_output(format, {"data": rows, "count": len(rows)}, rows, rows):

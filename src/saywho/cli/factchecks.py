@@ -17,13 +17,13 @@ from rich.markup import escape
 from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .cli import _fail, app, err, load_settings
-from .cli_store import DbOpt, _checked, _engine
-from .config import Settings
-from .errors import SaywhoError
-from .factchecks import VERDICTS, BadRecord, from_bytes, from_jsonl
-from .factchecks.ranking import Stated, with_context
-from .model import FactCheck
+from ..config import Settings
+from ..errors import SaywhoError
+from ..factchecks import VERDICTS, BadRecord, from_bytes, from_jsonl
+from ..factchecks.ranking import Stated, with_context
+from ..model import FactCheck
+from .common import _fail, app, err, load_settings
+from .store import DbOpt, _checked, _engine
 
 factchecks_app = typer.Typer(help="Fact-checks (schema.org ClaimReview): import, list, show.",
                              no_args_is_help=True)  # fmt: skip
@@ -81,7 +81,7 @@ def read_fact_checks(name: str, settings: Settings, fmt: str = "auto") -> Iterat
 
 
 def _read_url(url: str, settings: Settings, fmt: str) -> Iterator[FactCheck | BadRecord]:
-    from .sources.http import fetch_url
+    from ..sources.http import fetch_url
 
     try:
         raw = fetch_url(url, settings)
@@ -113,7 +113,7 @@ def import_command(
     """Import fact-checks (schema.org ClaimReview) into the store: idempotent by identifier or
     URL; a changed review becomes a new version. Bad records are reported with their position and
     skipped; everything else is stored."""
-    from .store.factchecks import import_fact_checks
+    from ..store.factchecks import import_fact_checks
 
     settings = load_settings(db=db)
     engine = _engine(db, create=True)
@@ -152,7 +152,7 @@ def list_command(
     db: DbOpt = None,
 ) -> None:
     """The stored fact-checks, newest review first."""
-    from .store.factchecks import list_fact_checks
+    from ..store.factchecks import list_fact_checks
 
     if verdict is not None and verdict not in VERDICTS:
         _fail(f"--verdict {verdict!r}: not a verdict (choose from {', '.join(VERDICTS)})", 2)
@@ -181,7 +181,7 @@ def show_command(
     db: DbOpt = None,
 ) -> None:
     """One fact-check, with every version imported of it."""
-    from .store.factchecks import get_fact_check
+    from ..store.factchecks import get_fact_check
 
     found, versions = _checked(lambda: get_fact_check(_engine(db), fact_check_id))
     if output_format is not ListFormat.table:
@@ -251,7 +251,7 @@ def match_command(
     """Rank the stored fact-checks for each statement: are these claims already fact-checked?
     Candidates found by text are re-ranked with the speaker and date when known (--speaker,
     --date, JSONL fields, or a post's signature)."""
-    from .store.factchecks import match_fact_checks
+    from ..store.factchecks import match_fact_checks
 
     try:
         when = date.fromisoformat(day) if day else None

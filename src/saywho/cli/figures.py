@@ -13,15 +13,15 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from .analyze.figures import human_value
-from .cli import OutputOpt, _fail, _open_output, app, err
-from .cli_store import AboutOpt, DbOpt, OutletOpt, SinceOpt, UntilOpt, _engine
-from .errors import SaywhoError
+from ..analyze.figures import human_value
+from ..errors import SaywhoError
+from .common import OutputOpt, _fail, _open_output, app, err
+from .store import AboutOpt, DbOpt, OutletOpt, SinceOpt, UntilOpt, _engine
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from .store.figure_query import FigureFilters
+    from ..store.figure_query import FigureFilters
 
 
 class FigureFormat(str, Enum):
@@ -97,8 +97,8 @@ def figures_command(
     """Figures in stored articles ("$2.1 trillion", "24.4 million people", "75%"): value, unit,
     what they measure, and whose they are: the speaker of the attribution that holds them, or
     the article itself."""
-    from .store.figure_query import FigureFilters, find_figures
-    from .store.query import run_read
+    from ..store.figure_query import FigureFilters, find_figures
+    from ..store.query import run_read
 
     filters = FigureFilters(
         speaker=speaker, about=about, unit=unit, outlet=outlet,
@@ -141,7 +141,7 @@ def figures_command(
 
 def _stream(conn: Connection, filters: FigureFilters, format: FigureFormat, out: IO[str]) -> int:
     """Every figure `filters` selects (up to its limit) written to `out` as JSON lines or CSV."""
-    from .store.figure_query import iter_figures
+    from ..store.figure_query import iter_figures
 
     writer = csv.DictWriter(out, fieldnames=COLUMNS) if format is FigureFormat.csv else None
     if writer is not None:
