@@ -36,3 +36,29 @@ def test_config_rejects_bad_values_naming_the_variable(env: dict[str, str]) -> N
 def test_config_overrides_ignore_unset_flags() -> None:
     base = Settings(timeout=5.0)
     assert base.with_overrides(timeout=None, plain=True) == Settings(timeout=5.0, plain=True)
+
+
+def test_required_parts_fail_where_named_and_skip_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    """tests/required.py: a missing part skips, unless SAYWHO_REQUIRE (or CI) requires it."""
+    from required import missing, required
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("SAYWHO_REQUIRE", raising=False)
+    assert required() == frozenset()
+    with pytest.raises(pytest.skip.Exception):
+        missing("data", "no data here")
+    monkeypatch.setenv("SAYWHO_REQUIRE", "data, postgresql")
+    assert required() == {"data", "postgresql"}
+    with pytest.raises(pytest.fail.Exception, match="no data here"):
+        missing("data", "no data here")
+    with pytest.raises(pytest.skip.Exception):
+        missing("browser", "no browser here")
+    monkeypatch.setenv("SAYWHO_REQUIRE", "all")
+    assert required() == {"data", "postgresql", "browser", "model"}
+    monkeypatch.setenv("SAYWHO_REQUIRE", "datta")
+    with pytest.raises(pytest.fail.Exception, match="datta"):
+        required()
+    monkeypatch.delenv("SAYWHO_REQUIRE")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception):
+        missing("model", "no model here")

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from required import missing
 
 from saywho.analyze import analyze, learned
 from saywho.analyze.attribution import find_attributions
@@ -16,10 +17,14 @@ from saywho.analyze.nlp import parse_article
 from saywho.analyze.spans import Found
 from saywho.model import Article, Kind, Span, Stance
 
-needs_model = pytest.mark.skipif(
-    importlib.util.find_spec("pycrfsuite") is None or not learned.model_path().is_file(),
-    reason="no trained model (scripts/train_attribution.py) or no python-crfsuite",
-)
+
+@pytest.fixture
+def _model() -> None:
+    if importlib.util.find_spec("pycrfsuite") is None or not learned.model_path().is_file():
+        missing("model", "no trained model (scripts/train_attribution.py) or no python-crfsuite")
+
+
+needs_model = pytest.mark.usefixtures("_model")
 
 
 def _article(text: str) -> Article:

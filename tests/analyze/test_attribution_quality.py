@@ -4,7 +4,8 @@ The first 24 PolNeAR dev articles are scored with the attribution benchmark's ow
 (benchmarks/attribution.py, exact span match per role, linked overlap), and the 24 GUM news
 articles with gold coreference with the speaker benchmark (benchmarks/speakers.py). Floors sit a
 little under what the analyser measures; raise them when it improves, never lower them quietly.
-Both skip when the shared data folder is not beside the repository.
+Both skip when the shared data folder is not beside the repository (fail where it is required:
+tests/required.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
+from required import missing
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO.parent / "shared" / "data"
@@ -31,10 +32,9 @@ POLNEAR_FLOORS = {
 SPEAKER_FLOORS = {"pronoun": 0.7, "all": 0.9, "links": 0.82}
 
 
-@pytest.mark.skipif(
-    not (DATA / "polnear" / "dev").is_dir(), reason=f"PolNeAR not found under {DATA}"
-)
 def test_attribution_quality_polnear_sample_above_floors() -> None:
+    if not (DATA / "polnear" / "dev").is_dir():
+        missing("data", f"PolNeAR not found under {DATA}")
     from attribution import run_corpus
     from attribution_data import load_polnear
 
@@ -46,10 +46,9 @@ def test_attribution_quality_polnear_sample_above_floors() -> None:
     assert not low, f"under the floor: {low} (floors {POLNEAR_FLOORS})"
 
 
-@pytest.mark.skipif(
-    not (DATA / "gum-news" / "coref").is_dir(), reason=f"GUM coreference not found under {DATA}"
-)
 def test_attribution_quality_speakers_above_floors() -> None:
+    if not (DATA / "gum-news" / "coref").is_dir():
+        missing("data", f"GUM coreference not found under {DATA}")
     import speakers
 
     docs = speakers.load_coref(DATA)

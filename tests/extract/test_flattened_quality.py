@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from required import missing
 
 REPO = Path(__file__).resolve().parents[2]
 BENCHMARK = REPO.parent / "shared" / "data" / "extraction-benchmark"
@@ -21,10 +22,11 @@ F1_FLOOR = 0.92
 # the sample must stay far above the raw text, or the cleaner keeps everything
 RAW_MARGIN = 0.25
 
-pytestmark = pytest.mark.skipif(
-    not (BENCHMARK / "ground-truth.json").exists(),
-    reason=f"extraction benchmark not found at {BENCHMARK} (shared data is not checked out)",
-)
+
+@pytest.fixture(autouse=True)
+def _shared_data() -> None:
+    if not (BENCHMARK / "ground-truth.json").exists():
+        missing("data", f"extraction benchmark not found at {BENCHMARK} (shared data is not checked out)")
 
 
 def test_flattened_quality_f1_above_floor() -> None:

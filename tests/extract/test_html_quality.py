@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+from required import missing
 
 from saywho.errors import SaywhoError
 from saywho.extract import extract
@@ -23,10 +24,11 @@ BENCHMARK = REPO.parent / "shared" / "data" / "extraction-benchmark"
 # measured on this sample (every 6th page, 21 pages): F1 0.953, P 0.928, R 0.978
 F1_FLOOR = 0.945
 
-pytestmark = pytest.mark.skipif(
-    not (BENCHMARK / "ground-truth.json").exists(),
-    reason=f"extraction benchmark not found at {BENCHMARK} (shared data is not checked out)",
-)
+
+@pytest.fixture(autouse=True)
+def _shared_data() -> None:
+    if not (BENCHMARK / "ground-truth.json").exists():
+        missing("data", f"extraction benchmark not found at {BENCHMARK} (shared data is not checked out)")
 
 
 def test_html_quality_f1_above_floor() -> None:

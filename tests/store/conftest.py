@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from required import missing
 from sqlalchemy import Engine
 
 from saywho.model import Analysis, Article, Attribution, Kind, Span, Speaker, Stance
@@ -108,7 +109,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return str(tmp_path / "saywho.db")
     cluster = request.getfixturevalue("pg_cluster")
     if isinstance(cluster, str):
-        pytest.skip(cluster)
+        missing("postgresql", cluster)
     return cluster.new_database()
 
 

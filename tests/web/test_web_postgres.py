@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from required import missing
 from web_corpus import fill
 
 from saywho.config import Settings
@@ -15,7 +16,7 @@ from saywho.config import Settings
 @pytest.fixture(scope="module")
 def pg_client(pg_cluster: Any) -> Iterator[Any]:
     if isinstance(pg_cluster, str):
-        pytest.skip(pg_cluster)
+        missing("postgresql", pg_cluster)
     from fastapi.testclient import TestClient
 
     from saywho.web import create_app
@@ -69,7 +70,7 @@ def test_postgres_fact_checks_pages_and_health(pg_cluster: Any) -> None:
     """Fact-checks on PostgreSQL: import links the stored claim; its fact-check page, the article's
     line, matching and /healthz answer as on SQLite."""
     if isinstance(pg_cluster, str):
-        pytest.skip(pg_cluster)
+        missing("postgresql", pg_cluster)
     from fastapi.testclient import TestClient
     from lxml import html
 

@@ -30,6 +30,7 @@ from browser_support import (
     chromium_path,
     hostile_html,
 )
+from required import missing
 
 from saywho.model import FactCheck
 
@@ -137,11 +138,12 @@ def base_url(browser_store: BrowserStore) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """Headless Debian Chromium driven by Playwright (skips only when Chromium is missing)."""
+    """Headless Debian Chromium driven by Playwright (skips only when Chromium is missing, and
+    fails then where the run requires the browser: tests/required.py)."""
     executable = chromium_path()
     if executable is None:
-        pytest.skip("Chromium is not installed (make chromium installs Debian's as root): "
-                    "browser tests skipped")  # fmt: skip
+        missing("browser", "Chromium is not installed (make chromium installs Debian's as root): "
+                "browser tests skipped")  # fmt: skip
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=TIMEOUT_MS)
