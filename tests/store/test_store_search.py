@@ -348,3 +348,45 @@ def test_store_search_sorted_by_checkworthiness_current_versions_only(engine: En
     assert [h.checkworthiness for h in worthy] == [0.5]
     page = browse.attribution_list(engine, Filters(sort="checkworthiness"), 3, 0)
     assert [c["checkworthiness"] for c in page.items] == [0.5, 0.2, 0.1] and page.total == 4
+
+
+def test_store_search_deep_pages_bind_few_variables(tmp_path: Any, make: MakeFn, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deep page (offset far past SQLite's limit on bound variables, lowered here to 60, with
+    the batches of ids lowered to 40 to match) ranks offset + limit matches over ids and reads
+    only its own rows: the same rows as the tail of one long ranking, filtered or not, with the
+    page listing too."""
+    import sqlite3
+
+    from sqlalchemy import event
+
+    from saywho.store import browse, open_store
+    from saywho.store import query as query_module
+
+    engine = open_store(str(tmp_path / "deep.db"), create=True)
+    writer = Writer(engine)
+    for n in range(400):
+        stance = "distancing" if n % 3 else "neutral"
+        writer.store(make(f"Officer {n} said the road {n} was closed {'again ' * (n % 7)}.", url=f"https://example.com/{n}",
+                          claims=(("", "said", f"the road {n} was closed", stance, "indirect"),)))  # fmt: skip
+    full = search(engine, Filters(query="road", limit=400))
+    filtered_full = search(engine, Filters(query="road", stance="distancing", limit=400))
+    assert len(full) == 400 and len(filtered_full) == 266
+    engine.dispose()
+
+    @event.listens_for(engine, "connect")
+    def few_variables(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 60)
+
+    monkeypatch.setattr(query_module, "_BOUND_IDS", 40)
+    # the limit holds: 61 ids in one statement are refused
+    with engine.connect() as conn, pytest.raises(Exception, match="too many SQL variables"):
+        conn.exec_driver_sql("SELECT 1 WHERE 1 IN (" + ",".join("?" * 61) + ")", tuple(range(61)))
+    deep = search(engine, Filters(query="road", limit=10), offset=350)
+    assert [h.id for h in deep] == [h.id for h in full[350:360]]
+    assert all("«road»" in (h.snippet or "") for h in deep)
+    deep_filtered = search(engine, Filters(query="road", stance="distancing", limit=10), offset=250)
+    assert [h.id for h in deep_filtered] == [h.id for h in filtered_full[250:260]]
+    assert len(search(engine, Filters(query="road", limit=300))) == 300  # decorated in batches
+    page = browse.attribution_list(engine, Filters(query="road"), 10, 390)
+    assert [c["id"] for c in page.items] == [h.id for h in full[390:400]] and page.total == 400
+    engine.dispose()

@@ -129,8 +129,8 @@ def _listed(engine: Engine, f: Filters, limit: int, offset: int, total: int) -> 
     if limit == 0 or offset >= total:
         return Page([], total, limit, offset)
     if f.query and f.query.strip():
-        # `search` returns the best N; the page is the tail of the best offset+limit
-        hits = search(engine, replace(f, limit=offset + limit))[offset:]
+        # `search` ranks the best offset + limit and reads only the page's rows
+        hits = search(engine, replace(f, limit=limit), offset=offset)
         ids = [h.id for h in hits]
         rows = run_read(engine, "read claims",
                     lambda conn: conn.execute(_claims().where(attributions.c.id.in_(ids))).all())  # fmt: skip

@@ -214,8 +214,10 @@ def _claim(row: Any, snippet: str | None = None, rank: float | None = None) -> C
     )  # fmt: skip
 
 
-def search(engine: Engine, f: Filters) -> list[Claim]:
-    """Attributions whose content matches ``f.query``, best first, with highlighted snippets."""
+def search(engine: Engine, f: Filters, offset: int = 0) -> list[Claim]:
+    """Attributions whose content matches ``f.query``, best first, with highlighted snippets:
+    ``f.limit`` of them after the first `offset` (a deep page ranks offset + limit matches over
+    ids only, and reads and decorates just its own rows)."""
     if not f.query or not f.query.strip():
         raise StoreError("the search is empty", input="QUERY", remedy="give words to search for")
     limit = f.limit or 20
@@ -223,7 +225,8 @@ def search(engine: Engine, f: Filters) -> list[Claim]:
     if engine.dialect.name == "sqlite":
         match = fts5_query(f.query)
         run = _sqlite_by_checkworthiness if by_worth else _sqlite_search
-        rows = run_read(engine, "search", lambda conn: run(conn, match, f, limit))
+        rows = run_read(engine, "search",
+                        lambda conn: _decorated(conn, match, run(conn, match, f, offset + limit)[offset:]))  # fmt: skip
         # bm25 is smaller for better matches; report bigger-is-better like ts_rank
         return [_claim(r, r.snip, -float(r.rank)) for r in rows]
     # PostgreSQL: the GIN index finds matches, ts_rank orders them
@@ -243,14 +246,14 @@ def search(engine: Engine, f: Filters) -> list[Claim]:
         .where(tsv.op("@@")(tsq))
         .order_by(*order)
     )  # fmt: skip
-    stmt = filtered(stmt, f).limit(limit)
+    stmt = filtered(stmt, f).limit(limit).offset(offset)
     rows = run_read(engine, "search", lambda conn: conn.execute(stmt).all())
     return [_claim(r, r.snip, float(r.rank)) for r in rows]
 
 
-def _sqlite_search(conn: Connection, match: str, f: Filters, limit: int) -> list[Any]:
-    """Rank first, decorate after: bm25 and the filters run over ids only, and snippets are made
-    for the `limit` rows shown.
+def _sqlite_search(conn: Connection, match: str, f: Filters, limit: int) -> list[tuple[int, float]]:
+    """The best `limit` passing matches as (id, bm25), ranked over ids only (`search` then
+    decorates the rows shown, with their snippets).
 
     bm25 costs about 1.5 µs per match, so a common word (50 000 matches in 1M attributions)
     dominates; the filters are answered by ``attribution_facets`` (the current attributions and
@@ -277,16 +280,16 @@ def _sqlite_search(conn: Connection, match: str, f: Filters, limit: int) -> list
                  "WHERE attribution_fts MATCH :q LIMIT :cap)"), {"q": match, "cap": _MANY_MATCHES},
         ) or 0)  # fmt: skip
         if matches <= _FEW_MATCHES:
-            return _decorated(conn, match, _ranked_among(conn, match, passing, limit, probe=True))
+            return _ranked_among(conn, match, passing, limit, probe=True)
         if f.speaker or f.about:  # one of many by nature; and their name lookup is not free
-            return _decorated(conn, match, _ranked_among(conn, match, passing, limit, probe=False))
+            return _ranked_among(conn, match, passing, limit, probe=False)
         rate = _pass_rate(conn, match, passing)
         # ids are dense (one writer), so the largest is about how many attributions there are
         current = int(conn.scalar(select(func.max(_FACETS.c.attribution_id))) or 0)
         if rate * current < matches * _LIST_VS_PROBE:
-            return _decorated(conn, match, _ranked_among(conn, match, passing, limit, probe=False))
+            return _ranked_among(conn, match, passing, limit, probe=False)
         if rate < _PROBE_BELOW_RATE:
-            return _decorated(conn, match, _ranked_among(conn, match, passing, limit, probe=True))
+            return _ranked_among(conn, match, passing, limit, probe=True)
     ranked: list[tuple[int, float]] = []
     pool, exhausted = limit * 4 + 50, False
     sizes = [pool, pool * 8]  # a bigger LIMIT makes the one ranking statement itself slower
@@ -308,10 +311,10 @@ def _sqlite_search(conn: Connection, match: str, f: Filters, limit: int) -> list
         hits.close()
     if not exhausted and len(ranked) < limit:
         ranked = _ranked_among(conn, match, passing, limit, probe=True)
-    return _decorated(conn, match, ranked)
+    return ranked
 
 
-def _sqlite_by_checkworthiness(conn: Connection, match: str, f: Filters, limit: int) -> list[Any]:
+def _sqlite_by_checkworthiness(conn: Connection, match: str, f: Filters, limit: int) -> list[tuple[int, float]]:
     """The `limit` most check-worthy current matches that pass `f` (unscored last, ties by id),
     with their bm25 and snippets. Every match is read, as a sort on another column than bm25
     must: cheap for rare words, about a second for a word in 50 000 of 1M attributions."""
@@ -326,13 +329,15 @@ def _sqlite_by_checkworthiness(conn: Connection, match: str, f: Filters, limit: 
         .limit(limit)
     )  # fmt: skip
     rows: Sequence[Any] = conn.execute(stmt).all()
-    return _decorated(conn, match, [(int(i), float(r)) for i, r in rows])
+    return [(int(i), float(r)) for i, r in rows]
 
 
 #: the plan thresholds, from the costs measured on 1M attributions (benchmarks/ingest.py):
 #: bm25 ≈ 1.5 µs a match, a probe of the facets by id ≈ 1 µs a match, the list of passing ids
 #: ≈ 0.7 µs an id (built once, then probed in ≈ 0.1 µs), counting matches ≈ 0.1 µs each
 _FEW_MATCHES = 4_000
+#: ids bound in one statement at most (SQLite's limit on variables: 32,766; 999 before 3.32)
+_BOUND_IDS = 500
 _MANY_MATCHES = 200_000
 _SAMPLE = 256
 _LIST_VS_PROBE = 1.4  # listing 1.4 passing ids costs about what probing one match does
@@ -404,9 +409,10 @@ def _kept(
     if not hits or limit <= 0:
         return []
     ids = [i for i, _ in hits]
-    keep: set[int] = set(
-        conn.execute(passing.where(_FACETS.c.attribution_id.in_(ids))).scalars().all()
-    )
+    keep: set[int] = set()
+    for start in range(0, len(ids), _BOUND_IDS):  # SQLite refuses too many bound variables
+        chunk = ids[start : start + _BOUND_IDS]
+        keep.update(conn.execute(passing.where(_FACETS.c.attribution_id.in_(chunk))).scalars().all())
     return [(i, r) for i, r in hits if i in keep][:limit]
 
 
@@ -434,19 +440,19 @@ def _ranked_among(
 
 def _decorated(conn: Connection, match: str, ranked: list[tuple[int, float]]) -> list[Any]:
     """The claims rows of `ranked` (id, bm25), in that order, with their snippets."""
-    if not ranked:
-        return []
-    ids = [i for i, _ in ranked]
-    by_id = {
-        r.id: r for r in conn.execute(claims_select().where(attributions.c.id.in_(ids))).all()
-    }
-    # snippets straight from the index for the rows shown (a join would re-run MATCH per row)
-    snippets: dict[int, str] = dict(conn.execute(
-        text("SELECT rowid, snippet(attribution_fts, 0, :a, :b, '…', 16) FROM attribution_fts "
-             "WHERE attribution_fts MATCH :q AND rowid IN :ids")
-        .bindparams(bindparam("ids", expanding=True)),
-        {"a": HIGHLIGHT[0], "b": HIGHLIGHT[1], "q": match, "ids": ids},
-    ).all())  # fmt: skip
+    by_id: dict[int, Any] = {}
+    snippets: dict[int, str] = {}
+    every = [i for i, _ in ranked]
+    for start in range(0, len(every), _BOUND_IDS):  # SQLite refuses too many bound variables
+        ids = every[start : start + _BOUND_IDS]
+        by_id.update((r.id, r) for r in conn.execute(claims_select().where(attributions.c.id.in_(ids))).all())
+        # snippets straight from the index for the rows shown (a join would re-run MATCH per row)
+        snippets.update(conn.execute(
+            text("SELECT rowid, snippet(attribution_fts, 0, :a, :b, '…', 16) FROM attribution_fts "
+                 "WHERE attribution_fts MATCH :q AND rowid IN :ids")
+            .bindparams(bindparam("ids", expanding=True)),
+            {"a": HIGHLIGHT[0], "b": HIGHLIGHT[1], "q": match, "ids": ids},
+        ).all())  # fmt: skip
     return [_Ranked(by_id[i], rank, snippets.get(i)) for i, rank in ranked if i in by_id]
 
 
