@@ -161,3 +161,47 @@ def test_http_unresolvable_host_is_a_fetch_error() -> None:
 )
 def test_http_non_public_addresses_are_named(address: str, kind: str | None) -> None:
     assert non_public_kind(address) == kind
+
+
+def test_http_connects_to_the_checked_address_not_to_a_second_answer(
+    http_server, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """DNS rebinding: the check is answered one address, the connection would be answered another
+    if the name were resolved again. The fetch reaches the checked address (the local test server,
+    let through as if public) and never asks the system resolver."""
+    import socket
+
+    from saywho.sources import http as http_module
+
+    base = http_server({"/a": (200, {"Content-Type": "text/html"}, b"<p>pinned</p>")})
+    port = int(base.rsplit(":", 1)[1])
+    seen: list[str] = []
+    real = socket.getaddrinfo
+
+    def rebinding(host: str, *args: object, **kwargs: object) -> list[object]:
+        if host[:1].isdigit():  # an address, as the connection passes it: no DNS involved
+            return real(host, *args, **kwargs)  # type: ignore[arg-type]
+        seen.append(host)  # a second resolution would land on an address nothing listens on
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.255.255.1", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    monkeypatch.setattr(http_module, "non_public_kind", lambda address: None)
+    checked: list[str] = []
+
+    def first_answer(host: str, p: int) -> list[str]:
+        checked.append(host)
+        return ["127.0.0.1"]
+
+    raw = fetch_url(f"http://news.example:{port}/a", Settings(timeout=3), resolve=first_answer)
+    assert raw.data == b"<p>pinned</p>" and checked == ["news.example"] and seen == []
+
+
+def test_http_pinned_backend_refuses_a_host_it_did_not_check() -> None:
+    import httpcore
+
+    from saywho.sources.http import _PinnedBackend
+
+    backend = _PinnedBackend()
+    backend.pin("news.example", 80, ["93.184.216.34"])
+    with pytest.raises(httpcore.ConnectError, match="other.example:80 was not checked"):
+        backend.connect_tcp("other.example", 80, timeout=1)

@@ -4,6 +4,10 @@
 - every host (the first and each redirect target) is resolved and refused when any address is
   loopback, private, link-local, multicast, reserved or otherwise not public, unless
   `Settings.allow_private`;
+- the connection goes to an address that check approved, never to a second answer for the
+  name (`_PinnedBackend`: a DNS server that answers a public address to the check and a private
+  one to the connect — DNS rebinding — gets nowhere), unless a proxy from the environment does
+  the connecting;
 - redirects are followed by hand, at most `Settings.max_redirects`;
 - `Settings.timeout` bounds each connect and read, and the whole fetch may take at most
   ``_TOTAL_TIMEOUTS`` times that, so a server dripping bytes cannot hold a batch forever;
@@ -17,9 +21,11 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
-from collections.abc import Callable
+import urllib.request
+from collections.abc import Callable, Iterable
 from typing import Any
 
+import httpcore
 import httpx
 
 from ..config import Settings
@@ -48,6 +54,9 @@ def fetch_url(
     """
     resolve = resolve or resolve_host
     deadline = time.monotonic() + settings.timeout * _TOTAL_TIMEOUTS
+    pinned = _PinnedBackend()
+    if transport is None and not settings.allow_private and not _proxied(url):
+        transport = _PinnedTransport(pinned)
     try:
         with httpx.Client(
             transport=transport,
@@ -55,7 +64,7 @@ def fetch_url(
             timeout=settings.timeout,
             headers={"User-Agent": settings.user_agent},
         ) as client:
-            return _fetch(client, url, settings, resolve, deadline)
+            return _fetch(client, url, settings, resolve, deadline, pinned)
     except FetchError:
         raise
     except httpx.TimeoutException as exc:
@@ -73,11 +82,14 @@ def fetch_url(
 
 
 def _fetch(
-    client: httpx.Client, url: str, settings: Settings, resolve: Resolver, deadline: float
+    client: httpx.Client, url: str, settings: Settings, resolve: Resolver, deadline: float,
+    pinned: _PinnedBackend,
 ) -> RawDocument:
     current = httpx.URL(url)
     for hop in range(settings.max_redirects + 1):
-        _check_target(current, url, settings, resolve)
+        addresses = _check_target(current, url, settings, resolve)
+        if addresses:
+            pinned.pin(current.host, current.port or (443 if current.scheme == "https" else 80), addresses)
         with client.stream("GET", current) as response:
             if response.is_redirect:  # a 3xx with a Location
                 current = current.join(response.headers["Location"])
@@ -131,7 +143,9 @@ def _too_big(url: str, limit: int) -> FetchError:
     )
 
 
-def _check_target(target: httpx.URL, url: str, settings: Settings, resolve: Resolver) -> None:
+def _check_target(target: httpx.URL, url: str, settings: Settings, resolve: Resolver) -> list[str]:
+    """The addresses `target`'s host resolves to, all public (none checked, and an empty list,
+    with `Settings.allow_private`); a `FetchError` for anything refused."""
     where = "" if str(target) == url else f" (redirected to {target})"
     if target.scheme not in _SCHEMES:
         raise FetchError(
@@ -143,7 +157,7 @@ def _check_target(target: httpx.URL, url: str, settings: Settings, resolve: Reso
     if not host:
         raise FetchError(f"the URL has no host{where}", input=url)
     if settings.allow_private:
-        return
+        return []
     port = target.port or (443 if target.scheme == "https" else 80)
     try:
         addresses = resolve(host, port)
@@ -159,6 +173,56 @@ def _check_target(target: httpx.URL, url: str, settings: Settings, resolve: Reso
                 input=url,
                 remedy=_PRIVATE_REMEDY,
             )
+    return addresses
+
+
+class _PinnedBackend(httpcore.SyncBackend):
+    """httpcore's socket backend, connecting each (host, port) only to the addresses
+    `_check_target` approved for it: the name is never resolved a second time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._addresses: dict[tuple[str, int], list[str]] = {}
+
+    def pin(self, host: str, port: int, addresses: list[str]) -> None:
+        self._addresses[(host, port)] = list(addresses)
+
+    def connect_tcp(
+        self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:  # fmt: skip
+        addresses = self._addresses.get((host, port))
+        if not addresses:  # (a connection `_fetch` did not check: never made)
+            raise httpcore.ConnectError(f"{host}:{port} was not checked before connecting")
+        error: httpcore.ConnectError | None = None
+        for address in addresses:
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except httpcore.ConnectError as exc:
+                error = exc
+        assert error is not None
+        raise error
+
+
+class _PinnedTransport(httpx.HTTPTransport):
+    """httpx's transport over a connection pool that connects through `_PinnedBackend` (TLS
+    still verifies the certificate against the URL's host name). httpx has no parameter for the
+    pool's network backend, so the pool it builds is replaced by one that has it."""
+
+    def __init__(self, backend: _PinnedBackend) -> None:
+        super().__init__(trust_env=False)
+        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(),
+                                             network_backend=backend)  # fmt: skip
+
+
+def _proxied(url: str) -> bool:
+    """Whether a proxy from the environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY) will carry
+    requests to `url`: then the proxy connects, and resolves the name itself."""
+    target = httpx.URL(url)
+    proxies = urllib.request.getproxies()
+    if not (proxies.get(target.scheme) or proxies.get("all")):
+        return False
+    return not urllib.request.proxy_bypass(target.host or "")
 
 
 def resolve_host(host: str, port: int) -> list[str]:
