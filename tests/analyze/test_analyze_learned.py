@@ -102,7 +102,7 @@ def test_learned_rules_alone_without_tagger() -> None:
     field = next(f for f in parse_article(_article(text)) if f.name == "text")
     found = find_attributions(field, load_lexicon(), None)
     assert [text[slice(*f.cue)] for f in found] == ["said"]
-    assert [f.rule for f in found] != ["learned"]
+    assert found and not any(f.rule.startswith("learned") for f in found)  # the rules' own
 
 
 @pytest.mark.parametrize(

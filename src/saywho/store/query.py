@@ -76,6 +76,14 @@ class Filters:
     #: check-worthy first (unscored last), ties by id
     sort: str = "relevance"
 
+    def __post_init__(self) -> None:
+        # a NUL character cannot be matched by any stored text, and PostgreSQL refuses it in a
+        # parameter outright: it is dropped from every word given, on both databases
+        for name in ("query", "speaker", "about", "stance", "kind", "outlet"):
+            value = getattr(self, name)
+            if isinstance(value, str) and "\x00" in value:
+                object.__setattr__(self, name, value.replace("\x00", ""))
+
 
 @dataclass(frozen=True, slots=True)
 class Claim:
@@ -220,6 +228,8 @@ def search(engine: Engine, f: Filters, offset: int = 0) -> list[Claim]:
     ids only, and reads and decorates just its own rows)."""
     if not f.query or not f.query.strip():
         raise StoreError("the search is empty", input="QUERY", remedy="give words to search for")
+    if not re.search(r"\w", f.query):  # the same answer on both databases (fts5_query's)
+        raise StoreError("the search has no words in it", input=repr(f.query), remedy="search for words")
     limit = f.limit or 20
     by_worth = f.sort == "checkworthiness"
     if engine.dialect.name == "sqlite":
