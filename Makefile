@@ -34,9 +34,10 @@ run: install
 test: install postgresql chromium lint
 	$(PY) -m pytest -q -ra
 
-# ruff (rules and reasons in pyproject.toml) and mypy --strict on the package
+# ruff (rules and reasons in pyproject.toml; the format checked too) and mypy --strict on the package
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks scripts
+	$(VENV)/bin/ruff format --check src tests benchmarks scripts
 	$(VENV)/bin/mypy
 
 # The store's tests start a throwaway PostgreSQL server (tests/store/conftest.py). Installed from

@@ -74,16 +74,25 @@ def figures(prob: np.ndarray, gold: np.ndarray, threshold: float) -> dict[str, f
     predicted = prob >= threshold
     p, r, f, _ = precision_recall_fscore_support(gold, predicted, average="binary", zero_division=0)
     bins = np.minimum((prob * 10).astype(int), 9)
-    ece = sum(abs(prob[bins == b].mean() - gold[bins == b].mean()) * (bins == b).mean() for b in range(10) if (bins == b).any())
+    ece = sum(
+        abs(prob[bins == b].mean() - gold[bins == b].mean()) * (bins == b).mean()
+        for b in range(10)
+        if (bins == b).any()
+    )
     return {"P": float(p), "R": float(r), "F1": float(f), "AP": float(average_precision_score(gold, prob)),
             "Brier": float(brier_score_loss(gold, prob)), "ECE": float(ece)}  # fmt: skip
 
 
 def saywho_scores(texts: list[str], folder: Path) -> tuple[np.ndarray, float]:
     path = folder / "sentences.jsonl"
-    path.write_text("".join(json.dumps({"id": str(n), "text": t}) + "\n" for n, t in enumerate(texts)), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps({"id": str(n), "text": t}) + "\n" for n, t in enumerate(texts)),
+        encoding="utf-8",
+    )
     started = time.perf_counter()
-    done = subprocess.run([SAYWHO, "checkworthy", str(path)], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [SAYWHO, "checkworthy", str(path)], capture_output=True, text=True, check=True
+    )
     seconds = time.perf_counter() - started
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     return np.array([r["checkworthiness"] for r in rows]), seconds
@@ -92,7 +101,9 @@ def saywho_scores(texts: list[str], folder: Path) -> tuple[np.ndarray, float]:
 def table(results: dict[str, dict[str, float]]) -> None:
     print(f"  {'system':<40}{'P':>7}{'R':>7}{'F1':>7}{'AP':>7}{'Brier':>7}{'ECE':>7}")
     for name, s in results.items():
-        print(f"  {name:<40}{s['P']:>7.3f}{s['R']:>7.3f}{s['F1']:>7.3f}{s['AP']:>7.3f}{s['Brier']:>7.3f}{s['ECE']:>7.3f}")
+        print(
+            f"  {name:<40}{s['P']:>7.3f}{s['R']:>7.3f}{s['F1']:>7.3f}{s['AP']:>7.3f}{s['Brier']:>7.3f}{s['ECE']:>7.3f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from saywho.analyze.checkworthiness import load_model, surface
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
@@ -110,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     threshold = load_model().threshold
     tfidf = TfidfVectorizer(sublinear_tf=True, min_df=2)
     baseline = LogisticRegression(max_iter=2000, class_weight="balanced").fit(
-        tfidf.fit_transform([r["Text"] for r in train]), [label(r) for r in train])
+        tfidf.fit_transform([r["Text"] for r in train]), [label(r) for r in train]
+    )
     out: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="saywho-checkworthy-") as tmp:
         for name, texts, gold in (("ClaimBuster dev (7 held-out debates)", [r["Text"] for r in dev], [label(r) for r in dev]),

@@ -103,8 +103,9 @@ def run_cli(rows: list[dict[str, str]]) -> tuple[list[str], float]:
             encoding="utf-8",
         )
         start = time.perf_counter()
-        done = subprocess.run([SAYWHO, "cluster", str(path)], capture_output=True, text=True,
-                              check=False)
+        done = subprocess.run(
+            [SAYWHO, "cluster", str(path)], capture_output=True, text=True, check=False
+        )
         seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"saywho cluster failed ({done.returncode}): {done.stderr.strip()}")
@@ -123,13 +124,17 @@ def halves(rows: list[dict[str, str]], data: Path) -> dict[str, list[int]]:
     train, dev = ids("train-queries.tsv"), ids("dev-queries.tsv")
     train_clusters = {r["cluster"] for r in rows if r["id"] in train}
     dev_clusters = {r["cluster"] for r in rows if r["id"] in dev}
-    distractors = [i for i, r in enumerate(rows)
-                   if r["cluster"] not in train_clusters | dev_clusters]
+    distractors = [
+        i for i, r in enumerate(rows) if r["cluster"] not in train_clusters | dev_clusters
+    ]
     np.random.default_rng(0).shuffle(distractors)
     half = len(distractors) // 2
     return {
-        "train half": [i for i, r in enumerate(rows)
-                       if r["cluster"] in train_clusters and r["cluster"] not in dev_clusters]
+        "train half": [
+            i
+            for i, r in enumerate(rows)
+            if r["cluster"] in train_clusters and r["cluster"] not in dev_clusters
+        ]
         + distractors[:half],
         "dev half": [i for i, r in enumerate(rows) if r["cluster"] in dev_clusters]
         + distractors[half:],
@@ -139,7 +144,9 @@ def halves(rows: list[dict[str, str]], data: Path) -> dict[str, list[int]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--orders", type=int, default=3, help="random orders for the incremental run")
+    parser.add_argument(
+        "--orders", type=int, default=3, help="random orders for the incremental run"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     path = args.data / "claim-matching" / "clusters-dev.jsonl"
@@ -156,8 +163,10 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict[str, list[float]] = {}
     saywho_labels, seconds = run_cli(rows)
     figures["saywho cluster"] = list(bcubed(gold, saywho_labels))
-    print(f"saywho cluster: {seconds:.1f} s for {len(rows)} statements "
-          f"({len(rows) / seconds:.0f}/s, start and model load included)")
+    print(
+        f"saywho cluster: {seconds:.1f} s for {len(rows)} statements "
+        f"({len(rows) / seconds:.0f}/s, start and model load included)"
+    )
     figures["all singletons"] = list(bcubed(gold, list(range(len(rows)))))
     figures[f"TF-IDF single-link {TFIDF_THRESHOLD}"] = list(bcubed(gold, tfidf_single_link(texts)))
 
@@ -178,10 +187,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{'system':34s} {'P':>6s} {'R':>6s} {'F1':>6s}")
     for name, (p, r, f) in figures.items():
         print(f"{name:34s} {p:6.3f} {r:6.3f} {f:6.3f}")
-    print(f"incremental, {args.orders} random orders: F1 "
-          + ", ".join(f"{f:.3f}" for f in order_f1)
-          + f" (mean {np.mean(order_f1):.3f}, spread {max(order_f1) - min(order_f1):.3f});"
-          f" assignment {per_claim_ms:.2f} ms a statement (in memory, after embedding)")
+    print(
+        f"incremental, {args.orders} random orders: F1 "
+        + ", ".join(f"{f:.3f}" for f in order_f1)
+        + f" (mean {np.mean(order_f1):.3f}, spread {max(order_f1) - min(order_f1):.3f});"
+        f" assignment {per_claim_ms:.2f} ms a statement (in memory, after embedding)"
+    )
 
     print("\nhalves (batch method, the shipped threshold):")
     for name, idx in halves(rows, args.data).items():
@@ -192,8 +203,10 @@ def main(argv: list[str] | None = None) -> int:
 
     figures.update(news_pairs())
     f1 = figures["saywho cluster"][2]
-    print(f"\nsaywho cluster B-cubed F1 {f1:.3f} (target ≥ {TARGET_F1}): "
-          + ("PASS" if f1 >= TARGET_F1 else "FAIL"))
+    print(
+        f"\nsaywho cluster B-cubed F1 {f1:.3f} (target ≥ {TARGET_F1}): "
+        + ("PASS" if f1 >= TARGET_F1 else "FAIL")
+    )
     if args.json:
         args.json.write_text(json.dumps({"figures": figures, "orders_f1": order_f1}, indent=2))
     return 0
@@ -202,7 +215,9 @@ def main(argv: list[str] | None = None) -> int:
 NEWS_PAIRS = ROOT / "benchmarks" / "data" / "news-claim-pairs.jsonl"
 
 
-def weighted_prf(same: Sequence[bool], predicted: Sequence[bool], weights: Sequence[float]) -> tuple[float, float, float]:
+def weighted_prf(
+    same: Sequence[bool], predicted: Sequence[bool], weights: Sequence[float]
+) -> tuple[float, float, float]:
     """Pairwise precision, recall and F1 with each pair counted `weight` times."""
     tp = sum(w for s, p, w in zip(same, predicted, weights, strict=True) if s and p)
     fp = sum(w for s, p, w in zip(same, predicted, weights, strict=True) if p and not s)
@@ -219,7 +234,9 @@ def news_pairs() -> dict[str, list[float]]:
     from saywho.claims.text import conflicting_figures, figures
     from saywho.store.claims import STORE_THRESHOLD
 
-    rows = [json.loads(line) for line in NEWS_PAIRS.read_text(encoding="utf-8").splitlines() if line]
+    rows = [
+        json.loads(line) for line in NEWS_PAIRS.read_text(encoding="utf-8").splitlines() if line
+    ]
     a = features([r["a"]["content"] for r in rows])
     b = features([r["b"]["content"] for r in rows])
     scores = [float(similarity(type(a)(a.dense[i : i + 1], a.lexical[i : i + 1]),
@@ -229,8 +246,10 @@ def news_pairs() -> dict[str, list[float]]:
                 for r in rows]  # fmt: skip
     same = [bool(r["same"]) for r in rows]
     weights = [float(r["weight"]) for r in rows]
-    print(f"\nnews claim pairs: {len(rows)} labelled ({sum(same)} same claim), standing for "
-          f"{sum(weights):.0f} cross-article pairs scoring ≥ 0.45; estimated pairwise figures")
+    print(
+        f"\nnews claim pairs: {len(rows)} labelled ({sum(same)} same claim), standing for "
+        f"{sum(weights):.0f} cross-article pairs scoring ≥ 0.45; estimated pairwise figures"
+    )
     out: dict[str, list[float]] = {}
     for name, threshold, use_figures in (
         (f"store rule: ≥ {STORE_THRESHOLD} + figures", STORE_THRESHOLD, True),
@@ -238,7 +257,10 @@ def news_pairs() -> dict[str, list[float]]:
         (f"≥ {THRESHOLD} (saywho cluster's)", THRESHOLD, False),
         (f"≥ {THRESHOLD} + figures", THRESHOLD, True),
     ):
-        predicted = [s >= threshold and not (use_figures and c) for s, c in zip(scores, conflict, strict=True)]
+        predicted = [
+            s >= threshold and not (use_figures and c)
+            for s, c in zip(scores, conflict, strict=True)
+        ]
         p, r, f = weighted_prf(same, predicted, weights)
         out[f"news pairs, {name}"] = [p, r, f]
         print(f"{name:34s} {p:6.3f} {r:6.3f} {f:6.3f}")

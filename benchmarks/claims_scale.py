@@ -103,7 +103,9 @@ def claims_store(total: int) -> Path:
     engine = open_store(str(tmp), create=False)
     with engine.begin() as conn:
         conn.exec_driver_sql("PRAGMA synchronous=OFF")
-        ids = [int(r[0]) for r in conn.execute(select(attributions.c.id).order_by(attributions.c.id))]
+        ids = [
+            int(r[0]) for r in conn.execute(select(attributions.c.id).order_by(attributions.c.id))
+        ]
         ids = ids[: len(ids) - HELD_BACK]
         which = rng.integers(0, BASES, len(ids))
         noisy = np.empty((len(ids), vectors.shape[1]), dtype=np.float16)
@@ -152,7 +154,9 @@ def new_claims(engine: Any, count: int) -> tuple[list[tuple[int, str, int]], np.
     rng = np.random.default_rng(11)
     bases = dense_vectors(demo_sentences(BASES))[rng.integers(0, BASES, len(rows))]
     noisy = bases + rng.standard_normal(bases.shape).astype(np.float32) * NOISE
-    noisy = (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float16).astype(np.float32)
+    noisy = (
+        (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float16).astype(np.float32)
+    )
     return [(int(a), str(t), int(v)) for a, t, v in rows], noisy
 
 
@@ -174,7 +178,9 @@ def bench_assignment(engine: Any, count: int, backend: str = "SQLite") -> bool:
         sizes_sums = conn.execute(select(claim_clusters.c.size, claim_clusters.c.vector_sum)
                                   .order_by(claim_clusters.c.id)).all()  # fmt: skip
         sizes = np.array([r[0] for r in sizes_sums], dtype=np.float32)
-        sums = np.frombuffer(b"".join(bytes(r[1]) for r in sizes_sums), dtype=np.float32).reshape(len(sizes), -1)
+        sums = np.frombuffer(b"".join(bytes(r[1]) for r in sizes_sums), dtype=np.float32).reshape(
+            len(sizes), -1
+        )
         del sizes_sums
         load = time.perf_counter() - t0
         scan = []
@@ -190,8 +196,10 @@ def bench_assignment(engine: Any, count: int, backend: str = "SQLite") -> bool:
         candidates = Candidates(index)
         t0 = time.perf_counter()
         candidates.begin(conn)
-        print(f"assignment: the writer's first transaction loads and catches up the index: "
-              f"{time.perf_counter() - t0:.1f} s")
+        print(
+            f"assignment: the writer's first transaction loads and catches up the index: "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
         for n, (row, v) in enumerate(zip(rows, vectors, strict=True)):
             near = candidates.committed(conn, v[None, :])[0] + candidates.assigned(v)
             found = _dense_means(conn, list(dict.fromkeys(near)), v)
@@ -201,18 +209,26 @@ def bench_assignment(engine: Any, count: int, backend: str = "SQLite") -> bool:
             start = time.perf_counter()
             _assign_rows(conn, candidates, [row], v[None, :])
             times.append((time.perf_counter() - start) * 1000)
-        stored = conn.scalar(select(claims.c.cluster_id).where(claims.c.attribution_id == rows[-1][0]))
+        stored = conn.scalar(
+            select(claims.c.cluster_id).where(claims.c.attribution_id == rows[-1][0])
+        )
         assert stored is not None
         trans.rollback()
     p50 = percentile(times, 0.5)
-    print(f"assign one new claim, {len(times)} claims: p50 {p50:.1f} ms, p95 {percentile(times, 0.95):.1f} ms "
-          f"(the claim index's candidates, the clusters' sums and members read from the store, the claim stored)")
-    print(f"baseline, every cluster's mean in memory ({len(sizes)} clusters, loading them {load:.0f} s, "
-          f"{sums.nbytes / 2**20:.0f} MiB): p50 {percentile(scan, 0.5):.1f} ms a claim for the scan alone; "
-          f"the index found the exhaustive best cluster for {agree} of the {reachable} claims it could join")
+    print(
+        f"assign one new claim, {len(times)} claims: p50 {p50:.1f} ms, p95 {percentile(times, 0.95):.1f} ms "
+        f"(the claim index's candidates, the clusters' sums and members read from the store, the claim stored)"
+    )
+    print(
+        f"baseline, every cluster's mean in memory ({len(sizes)} clusters, loading them {load:.0f} s, "
+        f"{sums.nbytes / 2**20:.0f} MiB): p50 {percentile(scan, 0.5):.1f} ms a claim for the scan alone; "
+        f"the index found the exhaustive best cluster for {agree} of the {reachable} claims it could join"
+    )
     ok = p50 < TARGET_ASSIGN_MS
-    print(f"assignment median {p50:.1f} ms on {len(sizes)} clusters (target < {TARGET_ASSIGN_MS:.0f} ms, {backend}): "
-          + ("PASS" if ok else "FAIL"))
+    print(
+        f"assignment median {p50:.1f} ms on {len(sizes)} clusters (target < {TARGET_ASSIGN_MS:.0f} ms, {backend}): "
+        + ("PASS" if ok else "FAIL")
+    )
     return ok
 
 
@@ -221,9 +237,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--claims", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--baseline", type=int, default=5, help="queries timed on the full scan")
-    parser.add_argument("--assign", type=int, default=HELD_BACK, help="new claims assigned (at most 1000)")
-    parser.add_argument("--postgres", action="store_true",
-                        help="also on PostgreSQL (a throwaway server with the same store)")
+    parser.add_argument(
+        "--assign", type=int, default=HELD_BACK, help="new claims assigned (at most 1000)"
+    )
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="also on PostgreSQL (a throwaway server with the same store)",
+    )
     args = parser.parse_args(argv)
 
     from saywho.analyze.embed import weights_fingerprint
@@ -261,8 +282,10 @@ def bench_store(engine: Any, args: argparse.Namespace, backend: str) -> bool:
     t0 = time.perf_counter()
     nearest(engine, dense_vectors([queries[0]])[0], 10)
     where = "beside the store" if backend == "SQLite" else "in the process"
-    print(f"index built {where}: {len(claim_index(engine).index)} claims in "
-          f"{time.perf_counter() - t0:.1f} s")
+    print(
+        f"index built {where}: {len(claim_index(engine).index)} claims in "
+        f"{time.perf_counter() - t0:.1f} s"
+    )
     times = []
     for q in queries:
         start = time.perf_counter()
@@ -280,11 +303,15 @@ def bench_store(engine: Any, args: argparse.Namespace, backend: str) -> bool:
         scan.append((time.perf_counter() - start) * 1000)
         got = nearest(engine, vector, 10)
         recall.append(len({i for i, _ in got} & {i for i, _ in want}) / max(1, len(want)))
-    print(f"baseline, reading every vector (nearest_claims), {len(scan)} queries: p50 "
-          f"{percentile(scan, 0.5):.0f} ms; the index's recall@10 against it: {np.mean(recall):.3f}")
+    print(
+        f"baseline, reading every vector (nearest_claims), {len(scan)} queries: p50 "
+        f"{percentile(scan, 0.5):.0f} ms; the index's recall@10 against it: {np.mean(recall):.3f}"
+    )
     ok = p95 < TARGET_P95_MS
-    print(f"similar p95 {p95:.1f} ms on {args.claims} claims (target < {TARGET_P95_MS:.0f} ms, {backend}): "
-          + ("PASS" if ok else "FAIL"))
+    print(
+        f"similar p95 {p95:.1f} ms on {args.claims} claims (target < {TARGET_P95_MS:.0f} ms, {backend}): "
+        + ("PASS" if ok else "FAIL")
+    )
     return ok & bench_assignment(engine, args.assign, backend)
 
 
@@ -307,12 +334,16 @@ def bench_postgres(path: Path, args: argparse.Namespace) -> bool:
         raw = engine.raw_connection()
         try:
             cur = raw.cursor()
-            for table, cols in (("claim_clusters", "id, size, vector_sum, first_claim_id"),
-                                ("claims", "attribution_id, cluster_id, vector")):
+            for table, cols in (
+                ("claim_clusters", "id, size, vector_sum, first_claim_id"),
+                ("claims", "attribution_id, cluster_id, vector"),
+            ):
                 with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
                     for row in source.execute(f"SELECT {cols} FROM {table}"):
                         copy.write_row(row)
-            cur.execute("SELECT setval(pg_get_serial_sequence('claim_clusters', 'id'), (SELECT max(id) FROM claim_clusters))")
+            cur.execute(
+                "SELECT setval(pg_get_serial_sequence('claim_clusters', 'id'), (SELECT max(id) FROM claim_clusters))"
+            )
             raw.commit()
             cur.execute("ANALYZE")
             raw.commit()

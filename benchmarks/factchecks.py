@@ -68,7 +68,9 @@ def average_precision(ranked: Sequence[str], relevant: set[str], k: int) -> floa
 def scores(runs: dict[str, list[str]], qrels: dict[str, set[str]]) -> dict[str, float]:
     out = {f"MAP@{k}": sum(average_precision(runs.get(q, []), rel, k) for q, rel in qrels.items()) / len(qrels)
            for k in (1, 3, 5)}  # fmt: skip
-    out["R@5"] = sum(len(set(runs.get(q, [])[:5]) & rel) / len(rel) for q, rel in qrels.items()) / len(qrels)
+    out["R@5"] = sum(
+        len(set(runs.get(q, [])[:5]) & rel) / len(rel) for q, rel in qrels.items()
+    ) / len(qrels)
     return out
 
 
@@ -113,7 +115,9 @@ def bm25_runs(docs: dict[str, str], queries: dict[str, str], k: int = 5) -> dict
             runs[qid] = []
             continue
         match = " OR ".join(f'"{w}"' for w in words)
-        rows = db.execute("SELECT vid FROM d WHERE d MATCH ? ORDER BY bm25(d) LIMIT ?", (match, k)).fetchall()
+        rows = db.execute(
+            "SELECT vid FROM d WHERE d MATCH ? ORDER BY bm25(d) LIMIT ?", (match, k)
+        ).fetchall()
         runs[qid] = [r[0] for r in rows]
     return runs
 
@@ -126,7 +130,9 @@ def saywho_runs(store: Path, queries: dict[str, str], folder: Path, top: int = 5
     records = []
     for q, t in queries.items():
         speaker, day = debate_context(q) if debate else (None, None)
-        records.append({"id": q, "text": t} | ({"speaker": speaker, "date": day} if speaker else {}))
+        records.append(
+            {"id": q, "text": t} | ({"speaker": speaker, "date": day} if speaker else {})
+        )
     qfile.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     started = time.perf_counter()
     done = subprocess.run([SAYWHO, "factchecks", "match", "--file", str(qfile), "--top", str(top), "--format",
@@ -141,12 +147,16 @@ def saywho_runs(store: Path, queries: dict[str, str], folder: Path, top: int = 5
 
 def import_reviews(store: Path, reviews: list[dict[str, object]], folder: Path, name: str) -> float:
     path = folder / f"{name}.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in reviews), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in reviews), encoding="utf-8"
+    )
     started = time.perf_counter()
     done = subprocess.run([SAYWHO, "factchecks", "import", str(path), "--db", str(store)], capture_output=True,
                           text=True, check=True)  # fmt: skip
     seconds = time.perf_counter() - started
-    print(f"  {done.stderr.strip().splitlines()[-1]} ({seconds:.1f} s, {len(reviews) / seconds:.0f} a second)")
+    print(
+        f"  {done.stderr.strip().splitlines()[-1]} ({seconds:.1f} s, {len(reviews) / seconds:.0f} a second)"
+    )
     return seconds
 
 
@@ -198,7 +208,10 @@ def checkthat(data: Path, folder: Path, figures: dict[str, object]) -> bool:
     store = folder / "checkthat.db"
     figures["checkthat_import_s"] = import_reviews(store, reviews, folder, "checkthat")
     # the train queries choose the lexical weight (in process: the same function the command runs)
-    train_q, train_rel = read_queries(base / "train-queries.tsv"), read_qrels(base / "train-qrels.tsv")
+    train_q, train_rel = (
+        read_queries(base / "train-queries.tsv"),
+        read_qrels(base / "train-qrels.tsv"),
+    )
     engine = open_store(str(store), create=False)
     texts = [train_q[q] for q in train_rel]
     shipped = store_factchecks.LEXICAL_WEIGHT
@@ -206,7 +219,10 @@ def checkthat(data: Path, folder: Path, figures: dict[str, object]) -> bool:
     for weight in (0.0, 0.1, 0.2, 0.3, 0.4):
         store_factchecks.LEXICAL_WEIGHT = weight
         found = store_factchecks.match_fact_checks(engine, texts, 5)
-        runs = {q: [m.fact_check.check.identifier or "" for m in ms] for q, ms in zip(train_rel, found, strict=True)}
+        runs = {
+            q: [m.fact_check.check.identifier or "" for m in ms]
+            for q, ms in zip(train_rel, found, strict=True)
+        }
         sweep[weight] = scores(runs, train_rel)["MAP@5"]
     store_factchecks.LEXICAL_WEIGHT = shipped
     engine.dispose()
@@ -215,14 +231,18 @@ def checkthat(data: Path, folder: Path, figures: dict[str, object]) -> bool:
     dev_q, dev_rel = read_queries(base / "dev-queries.tsv"), read_qrels(base / "dev-qrels.tsv")
     dev_q = {q: dev_q[q] for q in dev_rel}
     runs, seconds = saywho_runs(store, dev_q, folder)
-    print(f"  dev: {len(dev_rel)} queries; saywho factchecks match {seconds:.1f} s (start and model load included)")
+    print(
+        f"  dev: {len(dev_rel)} queries; saywho factchecks match {seconds:.1f} s (start and model load included)"
+    )
     results = {"saywho factchecks match": scores(runs, dev_rel),
                "BM25 (FTS5, claim + headline)": scores(bm25_runs({v: f"{t} {h}" for v, (t, h) in claims.items()}, dev_q), dev_rel)}  # fmt: skip
     table(results)
     figures["checkthat_dev"] = results
     figures["checkthat_train_sweep"] = sweep
     got = results["saywho factchecks match"]["MAP@5"]
-    print(f"  CheckThat! dev MAP@5 {got:.3f} (target ≥ {TARGET_MAP5}): {'PASS' if got >= TARGET_MAP5 else 'FAIL'}")
+    print(
+        f"  CheckThat! dev MAP@5 {got:.3f} (target ≥ {TARGET_MAP5}): {'PASS' if got >= TARGET_MAP5 else 'FAIL'}"
+    )
     return got >= TARGET_MAP5
 
 
@@ -236,7 +256,10 @@ def politifact(data: Path, folder: Path, figures: dict[str, object]) -> None:
     store = folder / "politifact.db"
     figures["politifact_import_s"] = import_reviews(store, reviews, folder, "politifact")
     verdicts = Counter((c["rating"], verdict(c["rating"])) for c in checks)
-    print("  verdicts of its ratings: " + ", ".join(f"{r} → {v} ({n})" for (r, v), n in sorted(verdicts.items())))
+    print(
+        "  verdicts of its ratings: "
+        + ", ".join(f"{r} → {v} ({n})" for (r, v), n in sorted(verdicts.items()))
+    )
     dev_q, dev_rel = read_queries(base / "dev-queries.tsv"), read_qrels(base / "dev-qrels.tsv")
     dev_q = {q: dev_q[q] for q in dev_rel if q in dev_q}
     runs, seconds = saywho_runs(store, dev_q, folder, debate=True)
@@ -245,7 +268,9 @@ def politifact(data: Path, folder: Path, figures: dict[str, object]) -> None:
     results = {"saywho factchecks match": scores(runs, dev_rel),
                "saywho, the text alone": scores(text_only, dev_rel),
                "BM25 (FTS5, claim + headline)": scores(bm25_runs(docs, dev_q), dev_rel)}  # fmt: skip
-    print(f"  dev: {len(dev_q)} queries (speaker and date from their ids); saywho factchecks match {seconds:.1f} s")
+    print(
+        f"  dev: {len(dev_q)} queries (speaker and date from their ids); saywho factchecks match {seconds:.1f} s"
+    )
     table(results)
     figures["politifact_dev"] = results
 
@@ -266,7 +291,9 @@ def scale(data: Path, folder: Path, size: int, figures: dict[str, object]) -> bo
 
     base = data / "claim-matching"
     real = list(checkthat_claims(base).values())
-    real += [(str(c["claim"]), str(c.get("title") or "")) for c in politifact_checks(base / "politifact")]
+    real += [
+        (str(c["claim"]), str(c.get("title") or "")) for c in politifact_checks(base / "politifact")
+    ]
     reviews = []
     for n in range(size):
         claim, title = real[n % len(real)]
@@ -277,7 +304,10 @@ def scale(data: Path, folder: Path, size: int, figures: dict[str, object]) -> bo
     print(f"\nAt scale: {size} fact-checks ({len(real)} real ones, then reworded copies)")
     store = folder / "scale.db"
     seconds = import_reviews(store, reviews, folder, "scale")
-    queries = [*read_queries(base / "dev-queries.tsv").values(), *read_queries(base / "politifact" / "dev-queries.tsv").values()]
+    queries = [
+        *read_queries(base / "dev-queries.tsv").values(),
+        *read_queries(base / "politifact" / "dev-queries.tsv").values(),
+    ]
     engine = open_store(str(store), create=False)
     started = time.perf_counter()
     match_fact_checks(engine, [queries[0]], 5)
@@ -301,10 +331,14 @@ def scale(data: Path, folder: Path, size: int, figures: dict[str, object]) -> bo
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--json", type=Path, help="also write the figures here")
-    parser.add_argument("--scale", type=int, default=100_000, help="fact-checks in the speed test (0: none)")
+    parser.add_argument(
+        "--scale", type=int, default=100_000, help="fact-checks in the speed test (0: none)"
+    )
     args = parser.parse_args(argv)
     figures: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="saywho-factchecks-") as tmp:

@@ -113,7 +113,8 @@ def bench_ingest(ns: list[int], docs: int, workers: int, repeat: int) -> bool:
                 a_wall, a_rss = min(a_wall, wall), max(a_rss, rss)
                 db = Path(tmp) / f"plain{n}-{r}.db"
                 wall, rss, p_rc = timed_child(
-                    [SAYWHO, "ingest", str(folder), "--db", str(db), "--workers", str(workers)], plain
+                    [SAYWHO, "ingest", str(folder), "--db", str(db), "--workers", str(workers)],
+                    plain,
                 )
                 p_wall, p_rss = min(p_wall, wall), max(p_rss, rss)
                 db = Path(tmp) / f"store{n}-{r}.db"

@@ -58,7 +58,9 @@ def best_of(repeat: int, run: object) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the fastest counts")
     parser.add_argument("--limit", type=int, default=None, help="use only the first N articles")
     args = parser.parse_args()
@@ -79,7 +81,9 @@ def main() -> int:
     figures = sum(len(a.figures) for a in analysed)
     ratio = analyse_s / parse_s
     extra = analyse_s / bare_s
-    print(f"articles: {len(articles)} ({words} words), attributions found: {found}, figures: {figures}")
+    print(
+        f"articles: {len(articles)} ({words} words), attributions found: {found}, figures: {figures}"
+    )
     print(f"{'system':<28}{'seconds':>9}{'articles/s':>12}")
     print(f"{'spaCy parse alone (baseline)':<28}{parse_s:>9.2f}{len(articles) / parse_s:>12.1f}")
     print(f"{'saywho analyse, bare':<28}{bare_s:>9.2f}{len(articles) / bare_s:>12.1f}")
@@ -87,7 +91,9 @@ def main() -> int:
     verdict = "ok" if ratio <= 1.5 else "OVER BUDGET"
     print(f"ratio analyse/parse: {ratio:.3f} (budget ≤ 1.50: {verdict})")
     extra_verdict = "ok" if extra <= 1.10 else "OVER BUDGET"
-    print(f"ratio analyse/bare (check-worthiness + figures): {extra:.3f} (budget ≤ 1.10: {extra_verdict})")
+    print(
+        f"ratio analyse/bare (check-worthiness + figures): {extra:.3f} (budget ≤ 1.10: {extra_verdict})"
+    )
     return 0 if ratio <= 1.5 and extra <= 1.10 else 1
 
 

@@ -39,7 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.metrics import average_precision_score, precision_recall_curve
     from sklearn.model_selection import GroupKFold
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=ROOT / "src" / "saywho" / MODEL_FILE)
     args = parser.parse_args(argv)
@@ -59,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
             prob[held] = model.predict_proba(x[held])[:, 1]
         out_of_fold[c] = prob
         print(f"  C={c}: cross-validated average precision {average_precision_score(y, prob):.3f}")
-    best = max(C_VALUES, key=lambda c: (round(float(average_precision_score(y, out_of_fold[c])), 3), -c))
+    best = max(
+        C_VALUES, key=lambda c: (round(float(average_precision_score(y, out_of_fold[c])), 3), -c)
+    )
     precision, recall, thresholds = precision_recall_curve(y, out_of_fold[best])
     f1 = 2 * precision[:-1] * recall[:-1] / np.maximum(precision[:-1] + recall[:-1], 1e-9)
     threshold = float(thresholds[int(np.argmax(f1))])

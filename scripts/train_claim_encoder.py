@@ -374,7 +374,9 @@ def hard_negatives(base_q: np.ndarray, base_c: np.ndarray, claim_ids: list[str],
     out = []
     for i, row in enumerate(sims):
         top = np.argsort(-row)[: k + len(banned) + 2]
-        cands = [claim_ids[j] for j in top if claim_ids[j] != gold[i] and claim_ids[j] not in banned]
+        cands = [
+            claim_ids[j] for j in top if claim_ids[j] != gold[i] and claim_ids[j] not in banned
+        ]
         out.append(cands[:k])
     return out
 
@@ -393,7 +395,8 @@ def train(settings: Settings, top: Top, cache: Cache, examples: list[tuple[str, 
     total = steps_per_epoch * settings.epochs
     warm = max(1, int(total * settings.warmup))
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (total - s) / max(1, total - warm)))
+        opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (total - s) / max(1, total - warm))
+    )
     history = []
     for epoch in range(settings.epochs):
         batches = _batches(examples, settings.batch, rng)
@@ -417,10 +420,21 @@ def train(settings: Settings, top: Top, cache: Cache, examples: list[tuple[str, 
         if val is not None:
             scores = val.score(encode(top, cache, val.texts))
             best = max((k for k in scores if k.startswith("f1@")), key=lambda k: scores[k])
-            row.update({"f1@0.475": scores["f1@0.475"], "best_f1": scores[best],
-                        "best_at": float(best[3:]), "mrr": scores["mrr"]})
+            row.update(
+                {
+                    "f1@0.475": scores["f1@0.475"],
+                    "best_f1": scores[best],
+                    "best_at": float(best[3:]),
+                    "mrr": scores["mrr"],
+                }
+            )
         history.append(row)
-        log("  " + "  ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items()))
+        log(
+            "  "
+            + "  ".join(
+                f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items()
+            )
+        )
     return history
 
 
@@ -456,28 +470,38 @@ class Experiment:
         self.seed, self.log, self.model_dir, self.data = seed, log, model_dir, data
         self.clean = _claim_text()
         self.tweets, self.qrels, self.claims = load_data(data)
-        self.weights = {k: v.float() for k, v in load_file(str(model_dir / "model.safetensors")).items()}
+        self.weights = {
+            k: v.float() for k, v in load_file(str(model_dir / "model.safetensors")).items()
+        }
         self.train_q, self.val_q = split(self.qrels, seed)
         held = {self.qrels[q] for q in self.val_q}
         used = set(self.qrels.values())
         others = sorted((v for v in self.claims if v not in used), key=int)
         self.distractors = random.Random(seed + 1).sample(others, VAL_DISTRACTORS)
-        self.val = ValSet.build(self.tweets, self.val_q, self.qrels, self.claims, self.distractors, self.clean)
+        self.val = ValSet.build(
+            self.tweets, self.val_q, self.qrels, self.claims, self.distractors, self.clean
+        )
         self.held = held
         self.caches: dict[int, Cache] = {}
         self._negatives: dict[tuple[str, ...], list[list[str]]] = {}
-        log(f"train queries {len(self.train_q)}, validation queries {len(self.val_q)} "
-            f"({len(held)} claims held out), validation set {len(self.val.texts)} statements")
+        log(
+            f"train queries {len(self.train_q)}, validation queries {len(self.val_q)} "
+            f"({len(held)} claims held out), validation set {len(self.val.texts)} statements"
+        )
 
     def cache(self, n_top: int) -> Cache:
         if n_top not in self.caches:
             start = time.perf_counter()
             cache = Cache(self.model_dir, self.weights, N_LAYERS - n_top)
-            texts = [self.clean(t) for t in self.tweets.values()] + [self.clean(c) for c in self.claims.values()]
+            texts = [self.clean(t) for t in self.tweets.values()] + [
+                self.clean(c) for c in self.claims.values()
+            ]
             cache.add(texts)
             self.caches[n_top] = cache
-            self.log(f"cached layer-{N_LAYERS - n_top} outputs of {len(cache.hidden)} texts "
-                     f"in {time.perf_counter() - start:.0f} s")
+            self.log(
+                f"cached layer-{N_LAYERS - n_top} outputs of {len(cache.hidden)} texts "
+                f"in {time.perf_counter() - start:.0f} s"
+            )
         return self.caches[n_top]
 
     def negatives(self, qids: list[str]) -> list[list[str]]:
@@ -492,7 +516,9 @@ class Experiment:
                 self._base_c = encode(base, cache, [self.clean(self.claims[v]) for v in claim_ids])
             base_q = encode(base, cache, [self.clean(self.tweets[q]) for q in qids])
             banned = set() if set(qids) == set(self.qrels) else self.held
-            ids = hard_negatives(base_q, self._base_c, claim_ids, [self.qrels[q] for q in qids], banned, self.seed)
+            ids = hard_negatives(
+                base_q, self._base_c, claim_ids, [self.qrels[q] for q in qids], banned, self.seed
+            )
             self._negatives[key] = [[self.clean(self.claims[v]) for v in row] for row in ids]
         return self._negatives[key]
 
@@ -510,8 +536,14 @@ class Experiment:
                 for i in members:
                     for j in members:
                         if i != j:
-                            out.append((v, self.clean(self.tweets[qids[i]]),
-                                        self.clean(self.tweets[qids[j]]), negs[i]))
+                            out.append(
+                                (
+                                    v,
+                                    self.clean(self.tweets[qids[i]]),
+                                    self.clean(self.tweets[qids[j]]),
+                                    negs[i],
+                                )
+                            )
         return out
 
     def baseline(self) -> dict[str, float]:
@@ -536,8 +568,15 @@ class Experiment:
         cache = self.cache(settings.layers)
         qids = self.train_q if qids is None else qids
         start = time.perf_counter()
-        history = train(settings, top, cache, self.examples(qids, settings), self.seed,
-                        self.val if validate else None, self.log)
+        history = train(
+            settings,
+            top,
+            cache,
+            self.examples(qids, settings),
+            self.seed,
+            self.val if validate else None,
+            self.log,
+        )
         seconds = time.perf_counter() - start
         final = None
         if validate:
@@ -574,21 +613,22 @@ def save(top: Top, settings: Settings, figures: dict, seconds: float, refit: boo
     card = {
         "base_model": BASE_MODEL,
         "layers_tuned": list(range(N_LAYERS - settings.layers, N_LAYERS)),
-        "frozen": "embeddings and layers " + ", ".join(str(i) for i in range(N_LAYERS - settings.layers)),
+        "frozen": "embeddings and layers "
+        + ", ".join(str(i) for i in range(N_LAYERS - settings.layers)),
         "dtype": "float16",
         "seed": SEED,
         "data": {
             "source": "CLEF 2020 CheckThat! Task 2 (English), TRAIN split only: "
-                      "claim-matching/train-queries.tsv, train-qrels.tsv, verified_claims.tsv",
+            "claim-matching/train-queries.tsv, train-qrels.tsv, verified_claims.tsv",
             "shipped_model_trained_on": f"{n_queries} train queries"
-                                        + (" (all; refit after validation)" if refit else " (80% split)"),
+            + (" (all; refit after validation)" if refit else " (80% split)"),
             "validation": f"{len(_EXP.val_q)} train queries whose {len(_EXP.held)} fact-checked claims "
-                          f"were held out, with those claims and {VAL_DISTRACTORS} distractor claims",
+            f"were held out, with those claims and {VAL_DISTRACTORS} distractor claims",
             "text": "saywho.claims.text.claim_text of each text (what the clusterer embeds)",
         },
         "settings": asdict(settings),
         "loss": "symmetric MultipleNegativesRanking (in-batch negatives + mined hard negatives "
-                "from the base model's top 10), mean pooling, L2 normalisation",
+        "from the base model's top 10), mean pooling, L2 normalisation",
         "validation": figures,
         "training_seconds": round(seconds, 1),
         "files": files,
@@ -615,8 +655,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tweet-pairs", action="store_true")
     parser.add_argument("--no-refit", action="store_true", help="ship the 80%% model")
     args = parser.parse_args(argv)
-    settings = Settings(layers=args.layers, epochs=args.epochs, lr=args.lr, scale=args.scale,
-                        hard_negatives=not args.no_hard_negatives, tweet_pairs=args.tweet_pairs)
+    settings = Settings(
+        layers=args.layers,
+        epochs=args.epochs,
+        lr=args.lr,
+        scale=args.scale,
+        hard_negatives=not args.no_hard_negatives,
+        tweet_pairs=args.tweet_pairs,
+    )
     _EXP = exp = Experiment(args.data, args.model or default_model_dir())
     base = exp.baseline()
     print("base model, validation: " + _fmt(base))
@@ -635,8 +681,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _fmt(d: dict[str, float]) -> str:
     best = max((k for k in d if k.startswith("f1@")), key=lambda k: d[k])
-    return (f"B-cubed F1 {d[f'f1@{THRESHOLD:.3f}']:.4f} at {THRESHOLD}, best {d[best]:.4f} at "
-            f"{best[3:]}; MRR {d['mrr']:.4f} (validation pool), {d['mrr_all']:.4f} (all claims)")
+    return (
+        f"B-cubed F1 {d[f'f1@{THRESHOLD:.3f}']:.4f} at {THRESHOLD}, best {d[best]:.4f} at "
+        f"{best[3:]}; MRR {d['mrr']:.4f} (validation pool), {d['mrr_all']:.4f} (all claims)"
+    )
 
 
 if __name__ == "__main__":

@@ -60,14 +60,21 @@ def examples(store: Path, reviews: list[dict[str, object]], queries: dict[str, s
     from saywho.store.schema import fact_checks
 
     engine = open_store(str(store))
-    import_fact_checks(engine, (from_claim_review(r, f"train#{n}") for n, r in enumerate(reviews, 1)))
+    import_fact_checks(
+        engine, (from_claim_review(r, f"train#{n}") for n, r in enumerate(reviews, 1))
+    )
     with engine.connect() as conn:
-        names = {int(i): str(v) for i, v in conn.execute(select(fact_checks.c.id, fact_checks.c.identifier))}
+        names = {
+            int(i): str(v)
+            for i, v in conn.execute(select(fact_checks.c.id, fact_checks.c.identifier))
+        }
     wanted = [q for q in qrels if q in queries]
     statements = []
     for q in wanted:
         speaker, day = debate_context(q) if debate else (None, None)
-        statements.append(with_context(queries[q], speaker, date.fromisoformat(day) if day else None))
+        statements.append(
+            with_context(queries[q], speaker, date.fromisoformat(day) if day else None)
+        )
     xs, ys, counts = [], [], []
     for q, (ids, x) in zip(wanted, ranking_features(engine, statements, CANDIDATES), strict=True):
         xs.append(x)
@@ -91,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn import __version__ as sklearn_version
     from sklearn.linear_model import LogisticRegression
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=ROOT / "src" / "saywho" / RANKER_FILE)
     args = parser.parse_args(argv)
@@ -121,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
             train = [i for i in range(len(xs)) if i not in held]
             model = LogisticRegression(C=c, solver="liblinear", random_state=SEED)
             model.fit(np.vstack([xs[i] for i in train]), np.concatenate([ys[i] for i in train]))
-            scores.append(map5(model, [xs[i] for i in fold], [ys[i] for i in fold], [counts[i] for i in fold]))
+            scores.append(
+                map5(model, [xs[i] for i in fold], [ys[i] for i in fold], [counts[i] for i in fold])
+            )
         cv[c] = float(np.mean(scores))
         print(f"  C={c}: cross-validated MAP@5 {cv[c]:.3f}")
     best = max(C_VALUES, key=lambda c: (round(cv[c], 3), -c))

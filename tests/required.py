@@ -21,7 +21,9 @@ def required() -> frozenset[str]:
     """The parts this run must have."""
     if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
         return frozenset(PARTS)
-    named = {p.strip().lower() for p in os.environ.get("SAYWHO_REQUIRE", "").split(",") if p.strip()}
+    named = {
+        p.strip().lower() for p in os.environ.get("SAYWHO_REQUIRE", "").split(",") if p.strip()
+    }
     unknown = named - {*PARTS, "all"}
     if unknown:
         pytest.fail(f"SAYWHO_REQUIRE names {sorted(unknown)}: give some of {', '.join(PARTS)} or all",

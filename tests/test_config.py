@@ -7,9 +7,15 @@ from saywho.errors import ConfigError
 @pytest.mark.parametrize(
     ("env", "field", "expected"),
     [
-        pytest.param({"SAYWHO_ALLOW_PRIVATE": "1"}, "allow_private", True, id="boolean flag read from 1"),
-        pytest.param({"SAYWHO_ALLOW_PRIVATE": "no"}, "allow_private", False, id="boolean flag read from no"),
-        pytest.param({"SAYWHO_MAX_BYTES": "1048576"}, "max_bytes", 1048576, id="byte limit read as int"),
+        pytest.param(
+            {"SAYWHO_ALLOW_PRIVATE": "1"}, "allow_private", True, id="boolean flag read from 1"
+        ),
+        pytest.param(
+            {"SAYWHO_ALLOW_PRIVATE": "no"}, "allow_private", False, id="boolean flag read from no"
+        ),
+        pytest.param(
+            {"SAYWHO_MAX_BYTES": "1048576"}, "max_bytes", 1048576, id="byte limit read as int"
+        ),
         pytest.param({"SAYWHO_TIMEOUT": "2.5"}, "timeout", 2.5, id="timeout read as float"),
         pytest.param({}, "plain", False, id="defaults when nothing is set"),
     ],
@@ -38,7 +44,9 @@ def test_config_overrides_ignore_unset_flags() -> None:
     assert base.with_overrides(timeout=None, plain=True) == Settings(timeout=5.0, plain=True)
 
 
-def test_required_parts_fail_where_named_and_skip_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_required_parts_fail_where_named_and_skip_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """tests/required.py: a missing part skips, unless SAYWHO_REQUIRE (or CI) requires it."""
     from required import missing, required
 

@@ -29,7 +29,10 @@ def _imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
         if isinstance(node, ast.ImportFrom):
             base = ".".join(package[: len(package) - node.level + 1]) if node.level else ""
             module = ".".join(p for p in (base, node.module or "") if p)
-            targets = [f"{module}.{a.name}" if f"{module}.{a.name}" in modules else module for a in node.names]
+            targets = [
+                f"{module}.{a.name}" if f"{module}.{a.name}" in modules else module
+                for a in node.names
+            ]
         elif isinstance(node, ast.Import):
             targets = [a.name for a in node.names]
         for target in targets:
@@ -77,7 +80,9 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_imports_have_no_cycles() -> None:
     modules = _modules()
-    assert "saywho.cli.common" in modules and "saywho.web.app" in modules  # the walk found the package
+    assert (
+        "saywho.cli.common" in modules and "saywho.web.app" in modules
+    )  # the walk found the package
     graph = {name: _imports(name, path, modules) for name, path in modules.items()}
     assert graph["saywho.web.app"] >= {"saywho.web.api", "saywho.web.pages"}  # imports are seen
     assert _cycles(graph) == []

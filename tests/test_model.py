@@ -11,7 +11,9 @@ def test_model_span_slices_its_text() -> None:
     assert len(Span(4, 9)) == 5
 
 
-@pytest.mark.parametrize(("start", "end"), [(-1, 2), (5, 4)], ids=["negative start", "end before start"])
+@pytest.mark.parametrize(
+    ("start", "end"), [(-1, 2), (5, 4)], ids=["negative start", "end before start"]
+)
 def test_model_span_rejects_impossible_ranges(start: int, end: int) -> None:
     with pytest.raises(ValueError):
         Span(start, end)

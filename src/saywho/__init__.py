@@ -1,8 +1,8 @@
 """saywho: who claimed what, about whom, when, on whose authority and how hedged.
 
-    >>> import saywho
-    >>> for item in saywho.read_documents(["page.html"]):   # doctest: +SKIP
-    ...     article = saywho.extract(item)
+>>> import saywho
+>>> for item in saywho.read_documents(["page.html"]):   # doctest: +SKIP
+...     article = saywho.extract(item)
 """
 
 from __future__ import annotations

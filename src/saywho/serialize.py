@@ -87,7 +87,6 @@ def _attribution_to_dict(attribution: Attribution, article: Article) -> dict[str
     }
 
 
-
 def _speaker_to_dict(speaker: Speaker) -> dict[str, Any]:
     return {"name": speaker.name, "type": speaker.type, "descriptions": list(speaker.descriptions)}
 

@@ -136,7 +136,9 @@ def test_cli_analyze_rules_only_leaves_out_what_only_the_crf_finds(tmp_path: Pat
 
     both, rules = found(), found("--rules-only")
     # what the model adds is all it adds: the rules' findings stay, the additions say "crf"
-    assert {("say", "rules"), ("said", "rules")} <= set(rules) and all(m == "rules" for _, m in rules)
+    assert {("say", "rules"), ("said", "rules")} <= set(rules) and all(
+        m == "rules" for _, m in rules
+    )
     assert set(rules) <= set(both)
     assert all(method == "crf" for finding, method in both if (finding, method) not in rules)
     assert any(method == "crf" for _, method in both)  # "were also critical of": an attitude

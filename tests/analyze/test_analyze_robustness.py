@@ -54,7 +54,9 @@ def test_robustness_any_text_gives_spans_that_slice(text: str, title: str | None
     raw = RawDocument("any.txt", text.encode("utf-8"))
     try:
         art = extract(raw, Settings(plain=True, detect_language=False))
-    except SaywhoError:  # empty or blank input is refused by extract (with our error), not our concern here
+    except (
+        SaywhoError
+    ):  # empty or blank input is refused by extract (with our error), not our concern here
         art = article(text, (Span(0, len(text)),) if text else ())
     art = dataclasses.replace(art, title=title)
     before = dataclasses.replace(art)

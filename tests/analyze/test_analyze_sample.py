@@ -103,7 +103,9 @@ def test_sample_analysis_leaves_the_article_unchanged() -> None:
     before = copy.deepcopy(article)
     analysis = analyze(article)
     assert analysis.article is article and analysis.article == before
-    assert before.text.startswith("The US has been reaching out") and len(analysis.attributions) >= 9
+    assert (
+        before.text.startswith("The US has been reaching out") and len(analysis.attributions) >= 9
+    )
 
 
 def test_sample_demo_file_through_extract() -> None:

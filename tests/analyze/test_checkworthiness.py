@@ -17,7 +17,11 @@ WORTHY = [
     "We are consuming 50 percent of the world's cocaine.",
     "The invasion of Afghanistan cost Washington more than $2.1 trillion.",
 ]
-UNWORTHY = ["I think we've seen a deterioration of values.", "Thank you very much.", "Let me finish, please."]
+UNWORTHY = [
+    "I think we've seen a deterioration of values.",
+    "Thank you very much.",
+    "Let me finish, please.",
+]
 
 
 def test_checkworthiness_surface_features() -> None:
@@ -35,7 +39,9 @@ def test_checkworthiness_ranks_checkable_facts_over_opinions_and_courtesies() ->
     assert [s.check_worthy for s in scored] == [True] * 3 + [False] * 3
     assert checkworthiness([]) == []
     model = load_model()
-    assert 0.0 < model.threshold < 1.0 and model.card["script"] == "scripts/train_checkworthiness.py"
+    assert (
+        0.0 < model.threshold < 1.0 and model.card["script"] == "scripts/train_checkworthiness.py"
+    )
 
 
 def test_checkworthy_cli_scores_lines_and_jsonl_and_reports_bad_lines(tmp_path: Path) -> None:
@@ -45,7 +51,12 @@ def test_checkworthy_cli_scores_lines_and_jsonl_and_reports_bad_lines(tmp_path: 
     result = runner.invoke(app, ["checkworthy", str(lines)])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["id"] for r in rows] == ["1", "2"] and set(rows[0]) == {"id", "text", "checkworthiness", "check_worthy"}
+    assert [r["id"] for r in rows] == ["1", "2"] and set(rows[0]) == {
+        "id",
+        "text",
+        "checkworthiness",
+        "check_worthy",
+    }
     assert rows[0]["check_worthy"] is True and rows[1]["check_worthy"] is False
     assert "2 sentences, 1 check-worthy" in result.stderr
     jsonl = tmp_path / "s.jsonl"

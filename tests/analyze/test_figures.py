@@ -16,7 +16,9 @@ DEMO = Path(__file__).resolve().parents[2] / "src/saywho/data/demo"
 
 
 def build_article(text: str) -> Article:
-    return Article("test", "test", None, None, None, None, None, (), "en", text, (Span(0, len(text)),), "plain")
+    return Article(
+        "test", "test", None, None, None, None, None, (), "en", text, (Span(0, len(text)),), "plain"
+    )
 
 
 def figures_of(text: str) -> list[Figure]:
@@ -27,7 +29,9 @@ def written(analysis: Analysis, figure: Figure) -> str:
     return figure.span.text(analysis.article.field_text(figure.field))
 
 
-def test_figures_sample_article_three_attributed_figures_and_whose(sample_analysis: Analysis) -> None:
+def test_figures_sample_article_three_attributed_figures_and_whose(
+    sample_analysis: Analysis,
+) -> None:
     by_text = {written(sample_analysis, f): f for f in sample_analysis.figures}
     speakers = {a.id: a.speaker for a in sample_analysis.attributions}
     trillion = by_text["$2.1 trillion"]
@@ -39,14 +43,22 @@ def test_figures_sample_article_three_attributed_figures_and_whose(sample_analys
     assert speakers[people.attribution or ""] == "un"
     billion = by_text["$26.7 billion"]
     assert (billion.value, billion.unit) == (26.7e9, "USD")
-    assert billion.measure is not None and billion.measure.startswith("military aid provided to Kiev")
+    assert billion.measure is not None and billion.measure.startswith(
+        "military aid provided to Kiev"
+    )
     assert speakers[billion.attribution or ""] == "us-department-of-defense"
     half = by_text["more than half"]
-    assert (half.value, half.unit, half.measure) == (0.5, "fraction", "share of the country’s population")
+    assert (half.value, half.unit, half.measure) == (
+        0.5,
+        "fraction",
+        "share of the country’s population",
+    )
     assert speakers[half.attribution or ""] == "un"
 
 
-def test_figures_sample_article_own_figures_unattributed_and_none_invented(sample_analysis: Analysis) -> None:
+def test_figures_sample_article_own_figures_unattributed_and_none_invented(
+    sample_analysis: Analysis,
+) -> None:
     by_text = {written(sample_analysis, f): f for f in sample_analysis.figures}
     assert by_text["75%"].attribution is None  # the article's own statement
     assert by_text["75%"].measure == "share of the Afghan budget"
@@ -84,7 +96,9 @@ def test_figures_sample_article_json_shape(sample_analysis: Analysis) -> None:
         pytest.param("It was worth US$2.6 billion.", ("US$2.6 billion", 2.6e9, None, "USD", None), id="US dollars"),
     ],
 )  # fmt: skip
-def test_figures_values_units_ranges_and_qualifiers(sentence: str, expected: tuple[object, ...]) -> None:
+def test_figures_values_units_ranges_and_qualifiers(
+    sentence: str, expected: tuple[object, ...]
+) -> None:
     found = figures_of(sentence)
     assert len(found) == 1, found
     f = found[0]
@@ -174,9 +188,12 @@ def demo_analyses() -> dict[str, Analysis]:
     return out
 
 
-@pytest.mark.parametrize("case", DEMO_FIGURES, ids=[f"{c[1]} in {c[0][9:40]}" for c in DEMO_FIGURES])
+@pytest.mark.parametrize(
+    "case", DEMO_FIGURES, ids=[f"{c[1]} in {c[0][9:40]}" for c in DEMO_FIGURES]
+)
 def test_figures_real_sentences_from_the_demo_corpus(
-    case: tuple[str, str, float, float | None, str, str | None, str | None], demo_analyses: dict[str, Analysis]
+    case: tuple[str, str, float, float | None, str, str | None, str | None],
+    demo_analyses: dict[str, Analysis],
 ) -> None:
     name, text, value, high, unit, qualifier, speaker = case
     analysis = demo_analyses[name]

@@ -60,7 +60,9 @@ def test_claims_cli_lists_the_spread_claim_first_and_filters(db: str) -> None:
     assert [c["first_seen"] for c in _listed(db, "--sort", "first")] == ["2023-01-20", "2023-01-22"]
     assert _listed(db, "--since", "2023-02-01") == []
     jsonl = saywho("claims", "--db", db, "-f", "jsonl")
-    assert [json.loads(line)["id"] for line in jsonl.stdout.splitlines()] == [c["id"] for c in claims]
+    assert [json.loads(line)["id"] for line in jsonl.stdout.splitlines()] == [
+        c["id"] for c in claims
+    ]
     csv = saywho("claims", "--db", db, "-f", "csv")
     assert csv.stdout.splitlines()[0].startswith("id,claim,articles,outlets,speakers")
     table = saywho("claims", "--db", db)
@@ -76,7 +78,9 @@ def test_claims_cli_story_similar_and_rebuild(db: str) -> None:
     assert len(body["attribution_forms"]) == 2
     table = saywho("claim", str(top["id"]), "--db", db)
     assert "as it spread:" in table.stdout and "first:" in table.stdout
-    similar = saywho("similar", "the US funds ISIS in Afghanistan", "--db", db, "-k", "1", "-f", "json")
+    similar = saywho(
+        "similar", "the US funds ISIS in Afghanistan", "--db", db, "-k", "1", "-f", "json"
+    )
     assert similar.exit_code == 0, similar.output
     hit = json.loads(similar.stdout)["data"][0]
     assert hit["cluster_id"] == top["id"] and 0 < hit["score"] <= 1
@@ -85,7 +89,9 @@ def test_claims_cli_story_similar_and_rebuild(db: str) -> None:
     assert rebuilt.exit_code == 0, rebuilt.output
     assert "claims in 2 clusters" in rebuilt.output
     after = _listed(db)
-    assert [(c["claim"], c["articles"]) for c in after] == [(c["claim"], c["articles"]) for c in before]
+    assert [(c["claim"], c["articles"]) for c in after] == [
+        (c["claim"], c["articles"]) for c in before
+    ]
 
 
 def test_claims_cli_errors_are_one_line(db: str, tmp_path: Path) -> None:

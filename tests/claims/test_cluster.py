@@ -51,7 +51,9 @@ def test_embed_a_text_is_the_same_alone_and_padded_in_a_batch() -> None:
     assert np.allclose(alone, batched, atol=1e-5)
 
 
-def test_embed_threads_give_each_text_the_vector_it_has_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_embed_threads_give_each_text_the_vector_it_has_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """`encode` shares texts out over threads with a session each: the vectors are the ones
     each text gets alone, in the order given, whatever the number of threads."""
     from saywho.analyze import embed as embed_module
@@ -117,7 +119,9 @@ def test_embed_onnxruntime_and_the_numpy_reference_agree() -> None:
     assert np.min(np.sum(fast * reference, axis=1)) > 0.9999
 
 
-def test_embed_quantised_graph_stays_close_to_the_float_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_embed_quantised_graph_stays_close_to_the_float_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`encode` runs int8 weights: its vectors stay close to the float graph's, and the
     quantised graph is cached, rebuilt the same when the cache is lost, and an unreadable
     cached file is replaced."""
@@ -168,10 +172,15 @@ def test_cluster_index_scores_are_the_mean_similarity_to_the_members() -> None:
     feats = features(SAME_CLAIM + OTHER_CLAIMS[:1])
     index = ClusterIndex(threshold=THRESHOLD)
     for i in range(3):
-        assert index.add(type(feats)(dense=feats.dense[i : i + 1], lexical=feats.lexical[i : i + 1])) == 0
+        assert (
+            index.add(type(feats)(dense=feats.dense[i : i + 1], lexical=feats.lexical[i : i + 1]))
+            == 0
+        )
     last = type(feats)(dense=feats.dense[3:4], lexical=feats.lexical[3:4])
     top, score = index.scores(last)
-    expected = similarity(last, type(feats)(dense=feats.dense[:3], lexical=feats.lexical[:3])).mean()
+    expected = similarity(
+        last, type(feats)(dense=feats.dense[:3], lexical=feats.lexical[:3])
+    ).mean()
     assert int(top[0]) == 0
     assert score[0] == pytest.approx(float(expected), abs=1e-5)
 
@@ -184,7 +193,13 @@ def test_cluster_of_nothing_and_of_one() -> None:
 def test_lexical_vectors_are_unit_rows_and_row_dots_is_their_product() -> None:
     from saywho.claims.cluster import lexical_vectors, row_dots
 
-    texts = ["The US funds ISIS", "", "Washington covertly sponsors Islamic State", "!!", "the talks failed"]
+    texts = [
+        "The US funds ISIS",
+        "",
+        "Washington covertly sponsors Islamic State",
+        "!!",
+        "the talks failed",
+    ]
     rows = lexical_vectors(texts)
     norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
     assert np.allclose(norms, [1, 0, 1, 1, 1], atol=1e-6)  # ("!!" has character n-grams)

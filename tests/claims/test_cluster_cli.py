@@ -32,10 +32,13 @@ def test_cluster_cli_plain_lines_get_line_numbers_as_ids(tmp_path: Path) -> None
 def test_cluster_cli_jsonl_reports_a_bad_line_and_goes_on(tmp_path: Path) -> None:
     path = tmp_path / "list.jsonl"
     path.write_text(
-        json.dumps({"id": "a", "text": LINES[0]}) + "\n"
+        json.dumps({"id": "a", "text": LINES[0]})
+        + "\n"
         + "{not json\n"
-        + json.dumps({"id": "b"}) + "\n"
-        + json.dumps({"id": 7, "text": LINES[2]}) + "\n",
+        + json.dumps({"id": "b"})
+        + "\n"
+        + json.dumps({"id": 7, "text": LINES[2]})
+        + "\n",
         encoding="utf-8",
     )
     result = runner.invoke(app, ["cluster", str(path), "--format", "csv"])
@@ -52,8 +55,12 @@ def test_cluster_cli_bad_inputs_fail_with_one_line(tmp_path: Path) -> None:
     empty.write_text("\n \n", encoding="utf-8")
     latin = tmp_path / "latin.txt"
     latin.write_bytes("caf\xe9 society".encode("latin-1"))
-    for path, words in [(binary, "binary file"), (empty, "no statements"),
-                        (latin, "not UTF-8"), (tmp_path / "missing.txt", "no such file")]:
+    for path, words in [
+        (binary, "binary file"),
+        (empty, "no statements"),
+        (latin, "not UTF-8"),
+        (tmp_path / "missing.txt", "no such file"),
+    ]:
         result = runner.invoke(app, ["cluster", str(path)])
         assert result.exit_code == 1, (path, result.output)
         assert words in result.stderr

@@ -315,8 +315,12 @@ def test_flattened_missing_title_warned_not_invented() -> None:
 
 # --- clean text and the sample ----------------------------------------------------------------
 def test_flattened_clean_wikinews_text_unchanged() -> None:
-    paragraphs = ["Engineers found the fault last week.", *BODY, "More to follow.",
-                  "Harbour bridge at dusk"]
+    paragraphs = [
+        "Engineers found the fault last week.",
+        *BODY,
+        "More to follow.",
+        "Harbour bridge at dusk",
+    ]
     text = "\n\n".join([TITLE, "2023-01-20", *paragraphs]) + "\n"
     result = clean_flattened(text)
     assert result.title == TITLE

@@ -26,7 +26,10 @@ RAW_MARGIN = 0.25
 @pytest.fixture(autouse=True)
 def _shared_data() -> None:
     if not (BENCHMARK / "ground-truth.json").exists():
-        missing("data", f"extraction benchmark not found at {BENCHMARK} (shared data is not checked out)")
+        missing(
+            "data",
+            f"extraction benchmark not found at {BENCHMARK} (shared data is not checked out)",
+        )
 
 
 def test_flattened_quality_f1_above_floor() -> None:

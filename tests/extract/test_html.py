@@ -114,7 +114,9 @@ GOLDEN = [
 @pytest.mark.parametrize("case", GOLDEN)
 def test_html_golden_page(case: Golden) -> None:
     path = PAGES / case.file
-    assert path.is_file(), f"{path}: the extraction benchmark is not beside the repository (../shared/data)"
+    assert path.is_file(), (
+        f"{path}: the extraction benchmark is not beside the repository (../shared/data)"
+    )
     data = path.read_bytes()
     article = extract(RawDocument(case.file, data=data, hints=Hints(url=case.url)), FAST)
 

@@ -28,7 +28,10 @@ F1_FLOOR = 0.945
 @pytest.fixture(autouse=True)
 def _shared_data() -> None:
     if not (BENCHMARK / "ground-truth.json").exists():
-        missing("data", f"extraction benchmark not found at {BENCHMARK} (shared data is not checked out)")
+        missing(
+            "data",
+            f"extraction benchmark not found at {BENCHMARK} (shared data is not checked out)",
+        )
 
 
 def test_html_quality_f1_above_floor() -> None:

@@ -33,11 +33,15 @@ def test_ranking_context_comes_from_a_post_signature_unless_given() -> None:
 
 def test_ranking_features_read_speaker_year_month_and_days() -> None:
     by_name = check_context("Did Clint Eastwood write the viral essay?", None, None, None)
-    dated = check_context("Unemployment is at a 17-year low.", "Some title", "Donald Trump", "2017-08-20")
+    dated = check_context(
+        "Unemployment is at a 17-year low.", "Some title", "Donald Trump", "2017-08-20"
+    )
     in_text = check_context("A video shows a crowd chanting in June 2019.", None, None, None)
     other_year = check_context("In 2012, the Dow dropped 1,000 points.", None, None, None)
     statement = Stated("text", "Morgan Eastwood (MorganEastwood)", date(2019, 6, 10))
-    x = features(statement, [0.5, 0.4, 0.3, 0.2], [0.1, 0.2, 0.3, 0.4], [by_name, dated, in_text, other_year])
+    x = features(
+        statement, [0.5, 0.4, 0.3, 0.2], [0.1, 0.2, 0.3, 0.4], [by_name, dated, in_text, other_year]
+    )
     assert x.shape == (4, len(FEATURES)) and x.dtype == np.float32
     col = {name: x[:, i] for i, name in enumerate(FEATURES)}
     assert col["dense"].tolist() == pytest.approx([0.5, 0.4, 0.3, 0.2])
@@ -64,7 +68,9 @@ def test_ranking_refuses_a_model_of_other_features(monkeypatch: pytest.MonkeyPat
 
     from saywho.factchecks import ranking
 
-    real = json.loads(resources.files("saywho").joinpath(ranking.RANKER_FILE).read_text(encoding="utf-8"))
+    real = json.loads(
+        resources.files("saywho").joinpath(ranking.RANKER_FILE).read_text(encoding="utf-8")
+    )
     real["features"] = ["dense", "lexical"]
 
     class Fake:

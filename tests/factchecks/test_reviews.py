@@ -33,14 +33,25 @@ REVIEW = {
         "datePublished": "2023-01-20",
         "appearance": [{"@type": "CreativeWork", "url": "https://rt.example/us-isis"}],
     },
-    "author": {"@type": "Organization", "name": "Example Fact Check", "url": "https://factcheck.example"},
-    "reviewRating": {"@type": "Rating", "ratingValue": 1, "bestRating": 6, "worstRating": 1,
-                     "alternateName": "Pants on Fire!"},
+    "author": {
+        "@type": "Organization",
+        "name": "Example Fact Check",
+        "url": "https://factcheck.example",
+    },
+    "reviewRating": {
+        "@type": "Rating",
+        "ratingValue": 1,
+        "bestRating": 6,
+        "worstRating": 1,
+        "alternateName": "Pants on Fire!",
+    },
 }
 
 
 def page(*scripts: object, body: str = "") -> str:
-    blocks = "".join(f'<script type="application/ld+json">{json.dumps(s)}</script>' for s in scripts)
+    blocks = "".join(
+        f'<script type="application/ld+json">{json.dumps(s)}</script>' for s in scripts
+    )
     return f"<!DOCTYPE html><html><head><title>Fact check</title>{blocks}</head><body>{body}</body></html>"
 
 
@@ -56,7 +67,10 @@ def test_reviews_json_ld_in_a_graph_with_everything_read() -> None:
     ]}  # fmt: skip
     (check,) = list(from_html(page(graph), "page.html", url="https://factcheck.example/page"))
     assert isinstance(check, FactCheck)
-    assert check.claim_reviewed == "The United States is covertly sponsoring Islamic State militants in Afghanistan."
+    assert (
+        check.claim_reviewed
+        == "The United States is covertly sponsoring Islamic State militants in Afghanistan."
+    )
     assert (check.claimant, check.claim_date) == ("Zamir Kabulov", "2023-01-20")
     assert (check.rating, check.verdict) == ("Pants on Fire!", "false")
     assert (check.fact_checker, check.review_date) == ("Example Fact Check", "2023-01-24")
@@ -66,10 +80,23 @@ def test_reviews_json_ld_in_a_graph_with_everything_read() -> None:
 
 
 def test_reviews_several_in_one_array_and_across_scripts_each_with_its_position() -> None:
-    second = {**REVIEW, "claimReviewed": "Washington left Afghanistan in August 2021.",
-              "reviewRating": {"@type": "Rating", "alternateName": "True"}, "url": "https://factcheck.example/b"}
-    third = {**REVIEW, "claimReviewed": "The war cost $2.1 trillion.", "url": "https://factcheck.example/c",
-             "reviewRating": {"@type": "Rating", "ratingValue": "4", "bestRating": "5", "worstRating": "1"}}
+    second = {
+        **REVIEW,
+        "claimReviewed": "Washington left Afghanistan in August 2021.",
+        "reviewRating": {"@type": "Rating", "alternateName": "True"},
+        "url": "https://factcheck.example/b",
+    }
+    third = {
+        **REVIEW,
+        "claimReviewed": "The war cost $2.1 trillion.",
+        "url": "https://factcheck.example/c",
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": "4",
+            "bestRating": "5",
+            "worstRating": "1",
+        },
+    }
     records = list(from_html(page([REVIEW, second], third), "p.html"))
     found = checks(records)
     assert [c.verdict for c in found] == ["false", "true", "mostly_true"]  # the last by its number
@@ -94,8 +121,16 @@ def test_reviews_microdata_page() -> None:
     </div></body></html>"""
     (check,) = checks(list(from_html(html, "md.html")))
     assert check.claim_reviewed == "Drinking hot water kills the coronavirus."
-    assert (check.claimant, check.claim_date, check.review_date) == ("Viral post", "2022-04-28", "2022-05-02")
-    assert (check.fact_checker, check.rating, check.verdict) == ("Example Checks", "Misleading", "mostly_false")
+    assert (check.claimant, check.claim_date, check.review_date) == (
+        "Viral post",
+        "2022-04-28",
+        "2022-05-02",
+    )
+    assert (check.fact_checker, check.rating, check.verdict) == (
+        "Example Checks",
+        "Misleading",
+        "mostly_false",
+    )
     assert check.url == "https://factcheck.example/md"
 
 
@@ -105,14 +140,21 @@ def test_reviews_data_feed_shape_and_jsonl_lines() -> None:
         {"@type": "DataFeedItem", "item": {**REVIEW, "url": "https://factcheck.example/3"}},
     ]}  # fmt: skip
     assert [c.url for c in checks(list(from_json(json.dumps(feed), "feed.json")))] == [
-        REVIEW["url"], "https://factcheck.example/2", "https://factcheck.example/3"]
+        REVIEW["url"],
+        "https://factcheck.example/2",
+        "https://factcheck.example/3",
+    ]
     lines = [json.dumps(REVIEW), "", "{not json", json.dumps({"@type": "ClaimReview", "url": "x"}),
              json.dumps({"@type": "Claim", "text": "no review"})]  # fmt: skip
     records = list(from_jsonl(lines, "f.jsonl"))
     assert isinstance(records[0], FactCheck) and records[0].source == "f.jsonl#line 1"
     bad = [r for r in records if isinstance(r, BadRecord)]
     assert [b.position for b in bad] == ["f.jsonl#line 3", "f.jsonl#line 4", "f.jsonl#line 5"]
-    assert "not JSON" in bad[0].reason and "claimReviewed" in bad[1].reason and "no ClaimReview" in bad[2].reason
+    assert (
+        "not JSON" in bad[0].reason
+        and "claimReviewed" in bad[1].reason
+        and "no ClaimReview" in bad[2].reason
+    )
 
 
 def test_reviews_bad_json_document_is_one_bad_record() -> None:
@@ -129,7 +171,9 @@ def test_reviews_csv_with_named_columns_bad_rows_reported() -> None:
     records = list(from_csv(text, "t.csv"))
     good = checks(records)
     assert [(c.claim_reviewed, c.verdict, c.source) for c in good] == [
-        ("Crime fell 10%, he said", "false", "t.csv#row 2"), ("Only a claim", "other", "t.csv#row 5")]
+        ("Crime fell 10%, he said", "false", "t.csv#row 2"),
+        ("Only a claim", "other", "t.csv#row 5"),
+    ]
     assert good[0].claim_date == "2017-08-22" and good[0].fact_checker == "PolitiFact"
     bad = [r for r in records if isinstance(r, BadRecord)]
     assert [(b.position, b.reason) for b in bad] == [("t.csv#row 3", "no claim"),
@@ -142,7 +186,9 @@ def test_reviews_unknown_rating_is_other_and_broken_markup_does_not_raise() -> N
     odd = {**REVIEW, "reviewRating": {"@type": "Rating", "alternateName": "Spicy take"}}
     (check,) = checks(list(from_html(page(odd), "odd.html")))
     assert (check.rating, check.verdict) == ("Spicy take", "other")
-    records = list(from_html("<html><script type='application/ld+json'>{broken</script><p>", "b.html"))
+    records = list(
+        from_html("<html><script type='application/ld+json'>{broken</script><p>", "b.html")
+    )
     assert all(isinstance(r, BadRecord) for r in records)
 
 
@@ -158,7 +204,13 @@ def test_verdicts_of_the_large_fact_checkers_wordings(rating: str, want: str) ->
 
 
 def test_verdicts_numeric_scale_when_the_words_say_nothing() -> None:
-    assert [verdict(None, v, 5, 1) for v in (1, 2, 3, 4, 5)] == ["false", "mostly_false", "mixed", "mostly_true", "true"]
+    assert [verdict(None, v, 5, 1) for v in (1, 2, 3, 4, 5)] == [
+        "false",
+        "mostly_false",
+        "mixed",
+        "mostly_true",
+        "true",
+    ]
     assert verdict("Spicy take", 9, 10, 0) == "true"
     assert verdict(None, 7, 5, 1) == "other"  # off its own scale
 
@@ -173,7 +225,13 @@ def test_verdicts_cover_every_politifact_rating_in_the_shared_data() -> None:
     """Every rating of the 19,250 PolitiFact fact-checks maps to a verdict of the scale, except
     its flip-o-meter ratings (a change of position, not a truth rating)."""
     path = SHARED / "claim-matching" / "politifact" / "factchecks.jsonl"
-    ratings = {json.loads(line)["rating"] for line in path.read_text(encoding="utf-8").splitlines() if line}
+    ratings = {
+        json.loads(line)["rating"] for line in path.read_text(encoding="utf-8").splitlines() if line
+    }
     got = {r: verdict(r) for r in ratings}
     assert {r for r, v in got.items() if v == "other"} == {"full-flop", "half-flip", "no-flip"}
-    assert got["pants-fire"] == "false" and got["barely-true"] == "mostly_false" and got["half-true"] == "mixed"
+    assert (
+        got["pants-fire"] == "false"
+        and got["barely-true"] == "mostly_false"
+        and got["half-true"] == "mixed"
+    )

@@ -11,7 +11,14 @@ from typer.testing import CliRunner, Result
 
 from saywho.cli import app
 
-SAMPLE = Path(__file__).resolve().parents[2] / "src" / "saywho" / "data" / "demo" / "rt-2023-01-20-us-isis.txt"
+SAMPLE = (
+    Path(__file__).resolve().parents[2]
+    / "src"
+    / "saywho"
+    / "data"
+    / "demo"
+    / "rt-2023-01-20-us-isis.txt"
+)
 FIGURES = ("24.4 million", "$2.1 trillion", "$26.7 billion")
 
 
@@ -23,13 +30,17 @@ def test_checkworthiness_in_analyze_and_off_by_setting() -> None:
     result = invoke("analyze", str(SAMPLE), "--format", "json")
     assert result.exit_code == 0, result.output
     atts = json.loads(result.stdout)[0]["attributions"]
-    assert all(0.0 <= a["checkworthiness"] <= 1.0 and isinstance(a["check_worthy"], bool) for a in atts)
+    assert all(
+        0.0 <= a["checkworthiness"] <= 1.0 and isinstance(a["check_worthy"], bool) for a in atts
+    )
     # the attributed figures are check-worthy; "Yes, there is such data." is not
     by_text = {a["content"]["text"]: a for a in atts}
     assert all(a["check_worthy"] for t, a in by_text.items() if any(f in t for f in FIGURES))
     assert not by_text["“Yes, there is such data.”"]["check_worthy"]
     off = invoke("analyze", str(SAMPLE), "--format", "json", env={"SAYWHO_CHECKWORTHINESS": "0"})
-    assert {(a["checkworthiness"], a["check_worthy"]) for a in json.loads(off.stdout)[0]["attributions"]} == {(None, None)}
+    assert {
+        (a["checkworthiness"], a["check_worthy"]) for a in json.loads(off.stdout)[0]["attributions"]
+    } == {(None, None)}
 
 
 def test_checkworthiness_stored_filtered_exported_and_served(tmp_path: Path) -> None:
@@ -41,8 +52,14 @@ def test_checkworthiness_stored_filtered_exported_and_served(tmp_path: Path) -> 
 
     db = str(tmp_path / "cw.db")
     assert invoke("ingest", str(SAMPLE), "--db", db).exit_code == 0
-    every = json.loads(invoke("search", "the", "--format", "json", "--limit", "50", "--db", db).stdout)
-    worthy = json.loads(invoke("search", "the", "--check-worthy", "--format", "json", "--limit", "50", "--db", db).stdout)
+    every = json.loads(
+        invoke("search", "the", "--format", "json", "--limit", "50", "--db", db).stdout
+    )
+    worthy = json.loads(
+        invoke(
+            "search", "the", "--check-worthy", "--format", "json", "--limit", "50", "--db", db
+        ).stdout
+    )
     items = every["data"] if isinstance(every, dict) else every
     kept = worthy["data"] if isinstance(worthy, dict) else worthy
     assert 0 < len(kept) < len(items)
@@ -52,16 +69,21 @@ def test_checkworthiness_stored_filtered_exported_and_served(tmp_path: Path) -> 
     assert rows and all(r["check_worthy"] == "True" for r in rows)
     assert {r["id"] for r in rows} >= {str(c["id"]) for c in kept}
     with TestClient(create_app(Settings(detect_language=False), db=db)) as client:
-        api = client.get("/api/v1/search", params={"q": "the", "check_worthy": "true", "limit": 50}).json()
+        api = client.get(
+            "/api/v1/search", params={"q": "the", "check_worthy": "true", "limit": 50}
+        ).json()
         assert api["total"] == len(kept) and all(i["check_worthy"] for i in api["items"])
         assert sum(v["count"] for v in api["facets"]["stance"]) == api["total"]
-        everything = client.get("/api/v1/attributions", params={"check_worthy": "true", "limit": 100}).json()
+        everything = client.get(
+            "/api/v1/attributions", params={"check_worthy": "true", "limit": 100}
+        ).json()
         assert everything["total"] == len(rows)
         article = client.get("/api/v1/articles/1").json()
         assert all(isinstance(a["checkworthiness"], float) for a in article["attributions"])
         page = html.fromstring(client.get("/articles/1").text)
-        assert len(page.xpath('//ol[@id="attributions"]//span[contains(@class, "check-worthy")]')) == sum(
-            a["check_worthy"] for a in article["attributions"])
+        assert len(
+            page.xpath('//ol[@id="attributions"]//span[contains(@class, "check-worthy")]')
+        ) == sum(a["check_worthy"] for a in article["attributions"])
 
 
 def test_checkworthiness_of_claims_filters_and_sorts(tmp_path: Path) -> None:
@@ -69,13 +91,21 @@ def test_checkworthiness_of_claims_filters_and_sorts(tmp_path: Path) -> None:
     --min-outlets 1, and `saywho claims` listed none of them.)"""
     db = str(tmp_path / "cw.db")
     assert invoke("ingest", str(SAMPLE), "--db", db).exit_code == 0
-    every = json.loads(invoke("claims", "--format", "json", "--limit", "100", "--db", db).stdout)["claims"]
+    every = json.loads(invoke("claims", "--format", "json", "--limit", "100", "--db", db).stdout)[
+        "claims"
+    ]
     assert len(every) >= 9 and all(c["outlets"] == 0 for c in every)
-    result = invoke("claims", "--check-worthy", "--sort", "checkworthiness", "--format", "json", "--db", db)
+    result = invoke(
+        "claims", "--check-worthy", "--sort", "checkworthiness", "--format", "json", "--db", db
+    )
     assert result.exit_code == 0, result.output
     worthy = json.loads(result.stdout)["claims"]
     scores = [c["checkworthiness"] for c in worthy]
-    assert 0 < len(worthy) < len(every) and scores == sorted(scores, reverse=True) and min(scores) >= 0.3
+    assert (
+        0 < len(worthy) < len(every)
+        and scores == sorted(scores, reverse=True)
+        and min(scores) >= 0.3
+    )
     assert max(c["checkworthiness"] for c in every) == scores[0]
     assert any("trillion" in c["claim"] for c in worthy)
 
@@ -88,15 +118,30 @@ def test_checkworthiness_sorts_search_in_cli_api_and_page(tmp_path: Path) -> Non
 
     db = str(tmp_path / "sorted.db")
     assert invoke("ingest", str(SAMPLE), "--db", db).exit_code == 0
-    result = invoke("search", "the", "--sort", "checkworthiness", "--format", "json", "--limit", "50", "--db", db)
+    result = invoke(
+        "search",
+        "the",
+        "--sort",
+        "checkworthiness",
+        "--format",
+        "json",
+        "--limit",
+        "50",
+        "--db",
+        db,
+    )
     assert result.exit_code == 0, result.output
     scores = [c["checkworthiness"] for c in json.loads(result.stdout)["data"]]
     assert len(scores) > 3 and scores == sorted(scores, reverse=True)
     assert invoke("search", "the", "--sort", "loudest", "--db", db).exit_code == 2
     with TestClient(create_app(Settings(detect_language=False), db=db)) as client:
-        api = client.get("/api/v1/search", params={"q": "the", "sort": "checkworthiness", "limit": 50}).json()
+        api = client.get(
+            "/api/v1/search", params={"q": "the", "sort": "checkworthiness", "limit": 50}
+        ).json()
         assert [i["checkworthiness"] for i in api["items"]] == scores
-        listed = client.get("/api/v1/attributions", params={"sort": "checkworthiness", "limit": 3}).json()
+        listed = client.get(
+            "/api/v1/attributions", params={"sort": "checkworthiness", "limit": 3}
+        ).json()
         assert [i["checkworthiness"] for i in listed["items"]] == sorted(scores, reverse=True)[:3]
         assert client.get("/api/v1/search", params={"q": "the", "sort": "x"}).status_code == 422
         page = client.get("/search", params={"q": "the", "sort": "checkworthiness"})

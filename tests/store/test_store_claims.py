@@ -46,14 +46,17 @@ def with_vectors(prepared: Prepared) -> Prepared:
     """`prepared` with what `pipeline.prepare` adds for claims: vectors and word signatures."""
     vectors = claim_vectors(prepared.analysis)
     words, sentences = word_signatures(prepared.analysis, vectors[0])
-    return dataclasses.replace(prepared, claim_vectors=vectors, claim_words=words, sentences=sentences)
+    return dataclasses.replace(
+        prepared, claim_vectors=vectors, claim_words=words, sentences=sentences
+    )
 
 
 def cluster_ids(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
         rows = conn.execute(
-            select(attributions.c.content, claims.c.cluster_id)
-            .join(claims, claims.c.attribution_id == attributions.c.id)
+            select(attributions.c.content, claims.c.cluster_id).join(
+                claims, claims.c.attribution_id == attributions.c.id
+            )
         ).all()
     return {str(content): int(cid) for content, cid in rows}
 
@@ -65,7 +68,9 @@ def partition(engine: Engine) -> set[frozenset[str]]:
     return {frozenset(g) for g in groups.values()}
 
 
-def test_store_claims_paraphrases_meet_and_other_claims_stay_apart(engine: Engine, make: MakeFn) -> None:
+def test_store_claims_paraphrases_meet_and_other_claims_stay_apart(
+    engine: Engine, make: MakeFn
+) -> None:
     writer = Writer(engine)
     for story in STORIES:
         assert writer.store(article(make, *story)) == "stored"
@@ -117,7 +122,10 @@ def test_store_claims_story_in_date_order_with_forms(engine: Engine, make: MakeF
     story = claim_story(engine, cid)
     assert [a["outlet"] for a in story["appearances"]] == ["RT", "TASS"]
     assert story["first"]["speaker"] == "Zamir Kabulov"
-    assert [f["form"] for f in story["attribution_forms"]] == ["Zamir Kabulov claimed", "Moscow says"]
+    assert [f["form"] for f in story["attribution_forms"]] == [
+        "Zamir Kabulov claimed",
+        "Moscow says",
+    ]
     assert story["per_day"] == [{"date": "2023-01-20", "by_outlet": {"RT": 1}},
                                 {"date": "2023-01-21", "by_outlet": {"TASS": 1}}]  # fmt: skip
     with pytest.raises(NotFoundError, match="no such claim"):
@@ -195,7 +203,9 @@ def test_store_claims_are_only_propositions_and_the_inner_of_nested_pairs(make: 
     assert len(vectors) == 384 * 2
 
 
-def test_store_claims_migration_from_0004_with_data_then_rebuild(engine: Engine, make: MakeFn) -> None:
+def test_store_claims_migration_from_0004_with_data_then_rebuild(
+    engine: Engine, make: MakeFn
+) -> None:
     """A store with articles at 0004 (made here by downgrading one) upgrades to 0005 with its
     attributions intact and no claims; the rebuild (which `saywho db upgrade` runs) makes them."""
     from alembic import command
@@ -227,7 +237,9 @@ WIRE = (
 )
 
 
-def test_store_claims_syndicated_copies_are_linked_and_counted_once(engine: Engine, make: MakeFn) -> None:
+def test_store_claims_syndicated_copies_are_linked_and_counted_once(
+    engine: Engine, make: MakeFn
+) -> None:
     from saywho.store import browse
     from saywho.store.claims import body_signature
 
@@ -242,8 +254,12 @@ def test_store_claims_syndicated_copies_are_linked_and_counted_once(engine: Engi
 
     writer = Writer(engine)
     writer.store(wire("AP", "2023-01-20", WIRE))
-    writer.store(wire("Daily", "2023-01-20", "MOSCOW (AP) — " + WIRE + " The claim could not be verified."))
-    writer.store(wire("RT", "2023-01-21", f"Zamir Kabulov claimed that {content}, in a short interview."))
+    writer.store(
+        wire("Daily", "2023-01-20", "MOSCOW (AP) — " + WIRE + " The claim could not be verified.")
+    )
+    writer.store(
+        wire("RT", "2023-01-21", f"Zamir Kabulov claimed that {content}, in a short interview.")
+    )
     listed = claim_clusters(engine, ClaimFilters())
     assert len(listed) == 1
     top = listed[0]
@@ -262,9 +278,14 @@ def test_store_claims_syndicated_copies_are_linked_and_counted_once(engine: Engi
     again = claim_clusters(engine, ClaimFilters())
     assert [(c["articles"], c["copies"]) for c in again] == [(2, 1)]
     # the copy rewritten into another story is no copy any more
-    writer.store(wire("Daily", "2023-01-22", "A different story entirely. " * 12 + f"Kabulov claimed that {content}."))
+    writer.store(
+        wire(
+            "Daily",
+            "2023-01-22",
+            "A different story entirely. " * 12 + f"Kabulov claimed that {content}.",
+        )
+    )
     assert browse.article_detail(engine, by_outlet["AP"]["article_id"])["copies"] == []
-
 
 
 def _unattributed_article(make: MakeFn, text: str, outlet: str, day: str) -> Prepared:
@@ -295,7 +316,9 @@ def test_store_claims_unattributed_appearance_is_found_at_ingest_and_by_the_rebu
     assert all(c["unattributed"] == 0 for k, c in listed.items() if k != cid)
     story = claim_story(engine, cid)
     [found] = story["unattributed"]
-    assert found["outlet"] == "Blog" and found["sentence"].startswith("The United States is covertly")
+    assert found["outlet"] == "Blog" and found["sentence"].startswith(
+        "The United States is covertly"
+    )
     assert found["score"] >= 0.7
     assert {"date": "2023-01-25", "by_outlet": {"Blog (unattributed)": 1}} in story["per_day"]
     rebuild(engine)
@@ -328,7 +351,9 @@ def test_store_claims_migration_0007_names_the_base_encoder(engine: Engine, make
     from saywho.store.claim_rows import stored_encoder
     from saywho.store.engine import _alembic_config
 
-    BASE_ENCODER = importlib.import_module("saywho.store.migrations.versions.0007_store_meta").BASE_ENCODER
+    BASE_ENCODER = importlib.import_module(
+        "saywho.store.migrations.versions.0007_store_meta"
+    ).BASE_ENCODER
 
     writer = Writer(engine)
     for story in STORIES:
@@ -341,7 +366,9 @@ def test_store_claims_migration_0007_names_the_base_encoder(engine: Engine, make
     assert weights_fingerprint().split("+")[0] == BASE_ENCODER
 
 
-def test_store_claims_other_encoder_stops_writes_and_searches_until_rebuilt(engine: Engine, make: MakeFn) -> None:
+def test_store_claims_other_encoder_stops_writes_and_searches_until_rebuilt(
+    engine: Engine, make: MakeFn
+) -> None:
     """Claims embedded by other weights are not comparable with this saywho's vectors: ingest and
     `similar` stop with a one-line error naming the remedy; the rebuild re-embeds and records the
     weights in use, and both work again."""
@@ -360,7 +387,9 @@ def test_store_claims_other_encoder_stops_writes_and_searches_until_rebuilt(engi
         assert stored_encoder(conn) == weights_fingerprint()
     assert not claims_stale(engine)
     with engine.begin() as conn:
-        conn.execute(update(store_meta).where(store_meta.c.key == ENCODER_KEY).values(value="other-weights"))
+        conn.execute(
+            update(store_meta).where(store_meta.c.key == ENCODER_KEY).values(value="other-weights")
+        )
     assert claims_stale(engine)
     with pytest.raises(StoreError, match="embedded by other-weights.*claims rebuild"):
         Writer(engine).begin_run(["second"])
@@ -383,13 +412,19 @@ def test_store_claims_the_shipped_encoder_is_the_fine_tuned_one() -> None:
 
     card = json.loads((OVERLAY_DIR / "card.json").read_text(encoding="utf-8"))
     files = overlay_files()
-    assert [f.name for f in files] == ["layer_3.safetensors", "layer_4.safetensors", "layer_5.safetensors"]
+    assert [f.name for f in files] == [
+        "layer_3.safetensors",
+        "layer_4.safetensors",
+        "layer_5.safetensors",
+    ]
     assert card["files"] == {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
     assert all(f.stat().st_size < 8 * 2**20 for f in files)
     assert weights_fingerprint().endswith(f"+claims-{overlay_digest(files)[:12]}+int8")
 
 
-def test_store_claims_linked_to_the_fact_checks_that_address_them(engine: Engine, make: MakeFn) -> None:
+def test_store_claims_linked_to_the_fact_checks_that_address_them(
+    engine: Engine, make: MakeFn
+) -> None:
     """A fact-check is linked to the stored claims it addresses when it is imported, a claim
     stored later to the fact-checks already there; `saywho claims --fact-checked/--verdict`
     filter by the links; a new version of a fact-check replaces its links, a rebuild finds them
@@ -402,7 +437,9 @@ def test_store_claims_linked_to_the_fact_checks_that_address_them(engine: Engine
         ids = cluster_ids(engine)
         by_id = {v: k for k, v in ids.items()}
         with engine.connect() as conn:
-            rows = conn.execute(select(claim_fact_checks.c.cluster_id, claim_fact_checks.c.fact_check_id)).all()
+            rows = conn.execute(
+                select(claim_fact_checks.c.cluster_id, claim_fact_checks.c.fact_check_id)
+            ).all()
             urls = dict(conn.execute(select(fact_checks_table.c.id, fact_checks_table.c.url)).all())
         return {(by_id[int(c)][:20], str(urls[int(f)])) for c, f in rows}
 
@@ -423,17 +460,24 @@ def test_store_claims_linked_to_the_fact_checks_that_address_them(engine: Engine
     # a claim stored after the fact-check: linked as it is stored
     writer.store(article(make, *STORIES[1]))
     assert ("Washington is covert", "https://fc.example/us-isis") in links() or len(
-        {c for c, _ in links()}) == 1  # (joined the first claim's cluster, or linked on its own)
+        {c for c, _ in links()}
+    ) == 1  # (joined the first claim's cluster, or linked on its own)
     listed = claim_clusters(engine, ClaimFilters(fact_checked=True))
-    assert listed and all("Afghanistan" in r["claim"] and "withdrew" not in r["claim"] for r in listed)
+    assert listed and all(
+        "Afghanistan" in r["claim"] and "withdrew" not in r["claim"] for r in listed
+    )
     assert claim_clusters(engine, ClaimFilters(verdict="false")) == listed
     assert claim_clusters(engine, ClaimFilters(verdict="true")) == []
     # a new version of the fact-check: the old one's links go, the new one's are made
     import_fact_checks(engine, [dataclasses.replace(check, rating="Pants on Fire")])
     assert claim_clusters(engine, ClaimFilters(verdict="false")) == listed
     with engine.connect() as conn:
-        current = conn.scalar(select(fact_checks_table.c.id).where(fact_checks_table.c.current.is_(True)))
+        current = conn.scalar(
+            select(fact_checks_table.c.id).where(fact_checks_table.c.current.is_(True))
+        )
         linked = {int(f) for f in conn.scalars(select(claim_fact_checks.c.fact_check_id))}
     assert linked == {int(current)}
     rebuild(engine)
-    assert [r["claim"] for r in claim_clusters(engine, ClaimFilters(fact_checked=True))] == [r["claim"] for r in listed]
+    assert [r["claim"] for r in claim_clusters(engine, ClaimFilters(fact_checked=True))] == [
+        r["claim"] for r in listed
+    ]

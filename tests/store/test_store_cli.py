@@ -84,7 +84,9 @@ def test_store_cli_ingest_records_the_analyser_and_notes_a_mix(tmp_path: Path) -
     assert methods == ["rules"]
     exported = invoke("export", "--format", "csv", "--db", db).stdout
     assert "method" in exported.splitlines()[0].split(",") and ",rules," in exported
-    assert json.loads(invoke("stats", "--format", "json", "--db", db).stdout)["analysers"] == {crf: 1}
+    assert json.loads(invoke("stats", "--format", "json", "--db", db).stdout)["analysers"] == {
+        crf: 1
+    }
     table = " ".join(invoke("stats", "--db", db).stdout.split())
     assert f"analysed by {crf}" in table
 
@@ -136,7 +138,9 @@ def test_store_cli_db_upgrade_migrates_a_0001_store_and_its_searches_work(tmp_pa
     with engine.begin() as conn:  # a store as saywho with schema 0001 made it, data and all
         command.downgrade(_alembic_config(conn), "0001")
     with engine.connect() as conn:
-        assert "analyser" not in {c[1] for c in conn.execute(text("PRAGMA table_info(article_versions)"))}
+        assert "analyser" not in {
+            c[1] for c in conn.execute(text("PRAGMA table_info(article_versions)"))
+        }
     refused = invoke("search", "Islamic State", "--db", db)
     assert refused.exit_code == 2 and "saywho db upgrade" in refused.stderr
     migrated = invoke("db", "upgrade", "--db", db)

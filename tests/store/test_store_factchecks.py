@@ -46,19 +46,31 @@ def invoke(*args: str) -> Result:
 
 
 def test_factchecks_import_is_idempotent_and_a_change_is_a_new_version(engine: Engine) -> None:
-    first = import_fact_checks(engine, [CHECK, dataclasses.replace(CHECK, url="https://factcheck.example/2",
-                                                                  claim_reviewed="Another claim entirely")])
+    first = import_fact_checks(
+        engine,
+        [
+            CHECK,
+            dataclasses.replace(
+                CHECK, url="https://factcheck.example/2", claim_reviewed="Another claim entirely"
+            ),
+        ],
+    )
     assert (first.stored, first.updated, first.skipped, first.errors) == (2, 0, 0, 0)
     again = import_fact_checks(engine, [dataclasses.replace(CHECK, source="elsewhere.json")])
     assert (again.stored, again.skipped) == (0, 1)  # where it was read from is not its content
-    changed = import_fact_checks(engine, [dataclasses.replace(CHECK, rating="Pants on Fire", verdict="false")])
+    changed = import_fact_checks(
+        engine, [dataclasses.replace(CHECK, rating="Pants on Fire", verdict="false")]
+    )
     assert (changed.stored, changed.updated) == (0, 1)
     total, found = list_fact_checks(engine)
     assert total == 2
     current = next(f for f in found if f.check.url == CHECK.url)
     assert (current.version, current.check.rating) == (2, "Pants on Fire")
     shown, versions = get_fact_check(engine, current.id)
-    assert [v.check.rating for v in versions] == ["False", "Pants on Fire"] and shown.id == current.id
+    assert [v.check.rating for v in versions] == [
+        "False",
+        "Pants on Fire",
+    ] and shown.id == current.id
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(fact_checks)) == 3
         blob = conn.scalar(select(fact_checks.c.vector).where(fact_checks.c.id == current.id))
@@ -67,9 +79,16 @@ def test_factchecks_import_is_idempotent_and_a_change_is_a_new_version(engine: E
 
 
 def test_factchecks_import_reports_bad_records_and_goes_on(engine: Engine) -> None:
-    lines = [json.dumps(review(1)), "{broken", json.dumps({"@type": "ClaimReview", "url": "x"}), json.dumps(review(2))]
+    lines = [
+        json.dumps(review(1)),
+        "{broken",
+        json.dumps({"@type": "ClaimReview", "url": "x"}),
+        json.dumps(review(2)),
+    ]
     events: list[tuple[str, str]] = []
-    summary = import_fact_checks(engine, from_jsonl(lines, "f.jsonl"), lambda o, w: events.append((o, w)), batch=2)
+    summary = import_fact_checks(
+        engine, from_jsonl(lines, "f.jsonl"), lambda o, w: events.append((o, w)), batch=2
+    )
     assert (summary.stored, summary.errors) == (2, 2)
     assert [b.position for b in summary.bad] == ["f.jsonl#line 2", "f.jsonl#line 3"]
     assert sorted(events) == [("error", "f.jsonl#line 2"), ("error", "f.jsonl#line 3"),
@@ -97,7 +116,9 @@ def test_factchecks_list_filters_by_verdict_and_fact_checker(engine: Engine) -> 
         CHECK,
         dataclasses.replace(CHECK, url="https://b.example/1", verdict="true", rating="True", fact_checker="Other"),
     ])  # fmt: skip
-    assert [f.check.url for f in list_fact_checks(engine, verdict="true")[1]] == ["https://b.example/1"]
+    assert [f.check.url for f in list_fact_checks(engine, verdict="true")[1]] == [
+        "https://b.example/1"
+    ]
     assert list_fact_checks(engine, fact_checker="example fact check")[0] == 1
 
 
@@ -111,10 +132,22 @@ def test_factchecks_cli_import_list_show_and_bad_inputs(tmp_path: Path) -> None:
                      ",nobody,false,,,\n")  # fmt: skip
     binary = tmp_path / "image.html"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
-    result = invoke("factchecks", "import", str(feed), str(table), str(binary), str(tmp_path / "missing.json"), "--db", db)
+    result = invoke(
+        "factchecks",
+        "import",
+        str(feed),
+        str(table),
+        str(binary),
+        str(tmp_path / "missing.json"),
+        "--db",
+        db,
+    )
     assert result.exit_code == 0, result.output
     assert "3 fact-checks stored" in result.stderr and "3 bad records" in result.stderr
-    assert f"{table}#row 3: no claim" in result.stderr and "missing.json: no such file" in result.stderr
+    assert (
+        f"{table}#row 3: no claim" in result.stderr
+        and "missing.json: no such file" in result.stderr
+    )
     assert "image.html: binary data" in result.stderr
     assert "Traceback" not in result.output
     listed = invoke("factchecks", "list", "--db", db, "--format", "jsonl", "--verdict", "false")
@@ -133,9 +166,15 @@ def test_factchecks_cli_big_inputs_stream_or_are_refused_in_one_line(tmp_path: P
     file streams: its one huge broken line is one bad record, the good line is stored."""
     db = str(tmp_path / "fc.db")
     big = tmp_path / "big.json"
-    big.write_text(json.dumps({"dataFeedElement": [{"item": [review(1, claimText="x" * (50 * 2**20))]}]}))
+    big.write_text(
+        json.dumps({"dataFeedElement": [{"item": [review(1, claimText="x" * (50 * 2**20))]}]})
+    )
     refused = invoke("factchecks", "import", str(big), "--db", db)
-    assert refused.exit_code == 1 and "over --max-bytes" in refused.stderr and "JSONL" in refused.stderr
+    assert (
+        refused.exit_code == 1
+        and "over --max-bytes" in refused.stderr
+        and "JSONL" in refused.stderr
+    )
     lines = tmp_path / "big.jsonl"
     with lines.open("w") as out:
         out.write(json.dumps(review(1)) + "\n")
@@ -176,11 +215,15 @@ def test_factchecks_match_ranks_the_fact_check_of_a_paraphrase_first(engine: Eng
 def test_factchecks_cli_match_jsonl_file_and_bad_lines(tmp_path: Path) -> None:
     db = str(tmp_path / "fc.db")
     feed = tmp_path / "feed.jsonl"
-    feed.write_text("".join(json.dumps(review(n, identifier=f"fc-{n}")) + "\n" for n in range(1, 4)))
+    feed.write_text(
+        "".join(json.dumps(review(n, identifier=f"fc-{n}")) + "\n" for n in range(1, 4))
+    )
     assert invoke("factchecks", "import", str(feed), "--db", db).exit_code == 0
     queries = tmp_path / "q.jsonl"
     queries.write_text('{"id": "q1", "text": "claim number 2 about Afghanistan"}\n{"id": "q2"}\n')
-    result = invoke("factchecks", "match", "--file", str(queries), "--top", "2", "--format", "jsonl", "--db", db)
+    result = invoke(
+        "factchecks", "match", "--file", str(queries), "--top", "2", "--format", "jsonl", "--db", db
+    )
     assert result.exit_code == 0, result.output
     (row,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert row["id"] == "q1" and len(row["matches"]) == 2
@@ -191,7 +234,9 @@ def test_factchecks_cli_match_jsonl_file_and_bad_lines(tmp_path: Path) -> None:
     assert invoke("factchecks", "match", "x", "--file", str(queries), "--db", db).exit_code == 2
     assert invoke("factchecks", "match", "--db", db).exit_code == 2
     table = invoke("factchecks", "match", "claim number 3", "--db", db)
-    assert table.exit_code == 0 and "1: claim number 3" in table.stdout and "verdict" in table.stdout
+    assert (
+        table.exit_code == 0 and "1: claim number 3" in table.stdout and "verdict" in table.stdout
+    )
 
 
 def test_claims_cli_fact_checked_filters_and_a_bad_verdict(tmp_path: Path) -> None:
@@ -229,6 +274,9 @@ def test_factchecks_match_uses_the_speaker_and_date(tmp_path: Path) -> None:
     assert first(text, "--speaker", "Obama", "--date", "2012-10-04") == "old"
     assert first(f"{text} — Donald J. Trump (@realDonaldTrump) October 2, 2019") == "new"
     queries = tmp_path / "q.jsonl"
-    queries.write_text(json.dumps({"id": "a", "text": text, "speaker": "Barack Obama", "date": "2012-10-03"}) + "\n")
+    queries.write_text(
+        json.dumps({"id": "a", "text": text, "speaker": "Barack Obama", "date": "2012-10-03"})
+        + "\n"
+    )
     assert first("--file", str(queries)) == "old"
     assert invoke("factchecks", "match", text, "--date", "03/10/2012", "--db", db).exit_code == 2

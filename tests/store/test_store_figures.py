@@ -13,7 +13,14 @@ from typer.testing import CliRunner, Result
 
 from saywho.cli import app
 
-SAMPLE = Path(__file__).resolve().parents[2] / "src" / "saywho" / "data" / "demo" / "rt-2023-01-20-us-isis.txt"
+SAMPLE = (
+    Path(__file__).resolve().parents[2]
+    / "src"
+    / "saywho"
+    / "data"
+    / "demo"
+    / "rt-2023-01-20-us-isis.txt"
+)
 
 
 def invoke(*args: str) -> Result:
@@ -49,13 +56,25 @@ def test_figures_in_analyze_output() -> None:
 
 def test_figures_stored_and_filtered_by_speaker_unit_whose_and_value(sample_db: str) -> None:
     every = figures(sample_db)
-    assert {f["text"] for f in every} >= {"$2.1 trillion", "24.4 million people", "$26.7 billion", "75%"}
+    assert {f["text"] for f in every} >= {
+        "$2.1 trillion",
+        "24.4 million people",
+        "$26.7 billion",
+        "75%",
+    }
     brown = figures(sample_db, "--speaker", "Brown University")
     assert [(f["text"], f["value"], f["unit"], f["measure"]) for f in brown] == [
-        ("$2.1 trillion", 2.1e12, "USD", "cost of the invasion of Afghanistan")]
+        ("$2.1 trillion", 2.1e12, "USD", "cost of the invasion of Afghanistan")
+    ]
     assert brown[0]["speaker"] == "Brown University" and brown[0]["cue"] == "estimated"
-    assert {f["text"] for f in figures(sample_db, "--speaker", "UN")} == {"24.4 million people", "more than half"}
-    assert {f["text"] for f in figures(sample_db, "--unit", "usd")} >= {"$2.1 trillion", "$26.7 billion"}
+    assert {f["text"] for f in figures(sample_db, "--speaker", "UN")} == {
+        "24.4 million people",
+        "more than half",
+    }
+    assert {f["text"] for f in figures(sample_db, "--unit", "usd")} >= {
+        "$2.1 trillion",
+        "$26.7 billion",
+    }
     own = figures(sample_db, "--whose", "own")
     assert own and all(f["attribution_id"] is None and f["speaker"] is None for f in own)
     assert "75%" in {f["text"] for f in own}
@@ -82,7 +101,9 @@ def test_figures_exported_as_jsonl_and_csv(sample_db: str, tmp_path: Path) -> No
     rows = [json.loads(line) for line in lines.stdout.splitlines()]
     assert {r["id"] for r in rows} == {f["id"] for f in every}
     out = tmp_path / "figures.csv"
-    result = invoke("figures", "--db", sample_db, "--format", "csv", "--limit", "0", "--output", str(out))
+    result = invoke(
+        "figures", "--db", sample_db, "--format", "csv", "--limit", "0", "--output", str(out)
+    )
     assert result.exit_code == 0, result.output
     table = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert len(table) == len(rows)
@@ -108,7 +129,9 @@ def test_figures_served_by_the_api_and_the_article_page(sample_db: str) -> None:
     from saywho.web import create_app
 
     with TestClient(create_app(Settings(detect_language=False), db=sample_db)) as client:
-        page = client.get("/api/v1/figures", params={"unit": "USD", "whose": "attributed", "limit": 1}).json()
+        page = client.get(
+            "/api/v1/figures", params={"unit": "USD", "whose": "attributed", "limit": 1}
+        ).json()
         assert page["total"] == 2 and len(page["items"]) == 1 and page["next"]
         assert page["items"][0]["unit"] == "USD"
         assert client.get("/api/v1/figures", params={"min_value": "x"}).status_code == 422
@@ -119,12 +142,21 @@ def test_figures_served_by_the_api_and_the_article_page(sample_db: str) -> None:
         owner = ids[by_text["$2.1 trillion"]["attribution"]]
         assert owner["cue"]["text"] == "estimated"
         text = article["text"]
-        assert all(text[f["start"] : f["end"]] == f["text"] for f in article["figures"] if f["field"] == "text")
+        assert all(
+            text[f["start"] : f["end"]] == f["text"]
+            for f in article["figures"]
+            if f["field"] == "text"
+        )
         tree = html.fromstring(client.get("/articles/1").text)
-        marked = [m.text_content() for m in tree.xpath('//div[@id="article-text"]//mark[@class="figure"]')]
+        marked = [
+            m.text_content() for m in tree.xpath('//div[@id="article-text"]//mark[@class="figure"]')
+        ]
         assert "$2.1 trillion" in marked and "75%" in marked
         listed = [li.text_content() for li in tree.xpath('//ol[@id="figures"]/li')]
-        assert any("$2.1 trillion" in t and "Brown University" in t and "cost of the invasion" in t for t in listed)
+        assert any(
+            "$2.1 trillion" in t and "Brown University" in t and "cost of the invasion" in t
+            for t in listed
+        )
         assert any("75%" in t and "stated by the article" in t for t in listed)
         analysed = client.post("/api/v1/analyze", json={"text": SAMPLE.read_text(encoding="utf-8")})
         assert analysed.status_code == 200

@@ -329,7 +329,9 @@ def test_store_search_facets_equal_the_current_join_after_migration_and_new_vers
         assert len(rows) == 3001 and ("denying", "direct") in {(r[1], r[2]) for r in rows}
 
 
-def test_store_search_sorted_by_checkworthiness_current_versions_only(engine: Engine, make: MakeFn) -> None:
+def test_store_search_sorted_by_checkworthiness_current_versions_only(
+    engine: Engine, make: MakeFn
+) -> None:
     from saywho.store import browse
 
     writer = Writer(engine)
@@ -338,24 +340,35 @@ def test_store_search_sorted_by_checkworthiness_current_versions_only(engine: En
         prepared = make(f"Officer {n} said the road {n} was closed.", url=url,
                         claims=(("", "said", f"the road {n} was closed", "neutral", "indirect"),))  # fmt: skip
         scored = dataclasses.replace(prepared.analysis.attributions[0], checkworthiness=score)
-        writer.store(dataclasses.replace(prepared, analysis=dataclasses.replace(prepared.analysis, attributions=(scored,))))
+        writer.store(
+            dataclasses.replace(
+                prepared, analysis=dataclasses.replace(prepared.analysis, attributions=(scored,))
+            )
+        )
 
     for n, score in enumerate([0.2, None, 0.95, 0.5]):
         store(n, score, f"https://example.com/{n}")
     store(9, 0.1, "https://example.com/2")  # a new version of the 0.95 story, scored low
     hits = search(engine, Filters(query="road", sort="checkworthiness", limit=10))
     assert [h.checkworthiness for h in hits] == [0.5, 0.2, 0.1, None]
-    assert [h.checkworthiness for h in search(engine, Filters(query="road closed", sort="checkworthiness", limit=2))] == [0.5, 0.2]
+    assert [
+        h.checkworthiness
+        for h in search(engine, Filters(query="road closed", sort="checkworthiness", limit=2))
+    ] == [0.5, 0.2]
     assert all("«road»" in (h.snippet or "") for h in hits)
     relevance = search(engine, Filters(query="road", limit=10))
     assert sorted(h.id for h in relevance) == sorted(h.id for h in hits)
-    worthy = search(engine, Filters(query="road", sort="checkworthiness", check_worthy=True, limit=10))
+    worthy = search(
+        engine, Filters(query="road", sort="checkworthiness", check_worthy=True, limit=10)
+    )
     assert [h.checkworthiness for h in worthy] == [0.5]
     page = browse.attribution_list(engine, Filters(sort="checkworthiness"), 3, 0)
     assert [c["checkworthiness"] for c in page.items] == [0.5, 0.2, 0.1] and page.total == 4
 
 
-def test_store_search_deep_pages_bind_few_variables(tmp_path: Any, make: MakeFn, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_store_search_deep_pages_bind_few_variables(
+    tmp_path: Any, make: MakeFn, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A deep page (offset far past SQLite's limit on bound variables, lowered here to 60, with
     the batches of ids lowered to 40 to match) ranks offset + limit matches over ids and reads
     only its own rows: the same rows as the tail of one long ranking, filtered or not, with the

@@ -36,7 +36,9 @@ def store(writer: Writer, make: MakeFn, n: int, content: str, url: str | None = 
                     claims=(("Officials", "said", content, "neutral", "indirect"),))  # fmt: skip
     vectors = claim_vectors(prepared.analysis)
     words, sentences = word_signatures(prepared.analysis, vectors[0])
-    writer.store(dataclasses.replace(prepared, claim_vectors=vectors, claim_words=words, sentences=sentences))
+    writer.store(
+        dataclasses.replace(prepared, claim_vectors=vectors, claim_words=words, sentences=sentences)
+    )
 
 
 def query(text: str) -> np.ndarray:
@@ -79,7 +81,9 @@ def test_vector_index_skips_claims_that_left_the_store(engine: Engine, make: Mak
     assert len(after) == 2
 
 
-def test_vector_index_rebuilt_when_unreadable_or_after_a_rebuild(engine: Engine, make: MakeFn) -> None:
+def test_vector_index_rebuilt_when_unreadable_or_after_a_rebuild(
+    engine: Engine, make: MakeFn
+) -> None:
     writer = Writer(engine)
     for n, content in enumerate(CLAIMS):
         store(writer, make, n, content)
@@ -127,7 +131,10 @@ def test_writer_index_holds_committed_claims_only(engine: Engine, make: MakeFn) 
         vector = query(CLAIMS[2])
         # the claim just assigned in this transaction is found through its private index
         _assign_rows(conn, candidates, [(int(aid), CLAIMS[2], 0)], vector[None, :])
-        assert candidates.pending_clusters and candidates.assigned(vector)[0] == candidates.pending_clusters[0]
+        assert (
+            candidates.pending_clusters
+            and candidates.assigned(vector)[0] == candidates.pending_clusters[0]
+        )
         trans.rollback()
     assert len(index.index) == 2
     writer.finish_run(writer.begin_run(["x"]), {})

@@ -53,7 +53,9 @@ def field_of(article: dict[str, Any], name: str) -> str:
         pytest.param("GET", "/api/v1/search?q=*", 422, "invalid_request", id="a lone star has no words and is 422"),
     ],
 )  # fmt: skip
-def test_api_errors_have_the_one_shape(web_client: Any, method: str, path: str, status: int, code: str) -> None:
+def test_api_errors_have_the_one_shape(
+    web_client: Any, method: str, path: str, status: int, code: str
+) -> None:
     error = assert_error(web_client.request(method, path), status)
     assert error["code"] == code
 
@@ -68,7 +70,9 @@ def test_api_error_message_names_the_bad_parameter(web_client: Any) -> None:
 
 def test_api_articles_lists_every_article_newest_first(web_client: Any) -> None:
     body = web_client.get("/api/v1/articles").json()
-    assert body["total"] == 4 and body["limit"] == 20 and body["offset"] == 0 and body["next"] is None
+    assert (
+        body["total"] == 4 and body["limit"] == 20 and body["offset"] == 0 and body["next"] is None
+    )
     dates = [a["published"] for a in body["items"]]
     assert dates == ["2024-07-10", "2024-06-20", "2024-05-02", None]
     assert [a["attributions"] for a in body["items"]] == [2, 2, 4, 1]
@@ -198,7 +202,9 @@ def test_api_attributions_link_to_their_place(web_client: Any) -> None:
 
 
 @pytest.mark.parametrize("query", ["", "?q=", "?q=%20%20"], ids=["no q", "empty q", "blank q"])
-def test_api_search_without_words_lists_every_claim_newest_first(web_client: Any, query: str) -> None:
+def test_api_search_without_words_lists_every_claim_newest_first(
+    web_client: Any, query: str
+) -> None:
     body = web_client.get(f"/api/v1/search{query}").json()
     assert body["query"] is None and body["total"] == 9
     dates = [c["published"] or "" for c in body["items"]]
@@ -218,7 +224,9 @@ def test_api_search_facets_count_the_matches(web_client: Any) -> None:
     for name in ("stance", "kind", "outlet"):
         assert sum(v["count"] for v in body["facets"][name]) == body["total"]
     speakers = {v["value"]: v for v in body["facets"]["speaker"]}
-    assert speakers["Zamir Kabulov"]["count"] == 1 and isinstance(speakers["Zamir Kabulov"]["id"], int)
+    assert speakers["Zamir Kabulov"]["count"] == 1 and isinstance(
+        speakers["Zamir Kabulov"]["id"], int
+    )
 
 
 @pytest.mark.parametrize(

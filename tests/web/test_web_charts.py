@@ -31,7 +31,9 @@ def test_charts_stack_one_bar_per_period_and_stance() -> None:
     ]  # fmt: skip
     heights = {r.findtext(f"{SVG}title"): float(r.get("height", 0)) for r in bars}
     # heights are proportional to counts: 4 is twice 2
-    assert heights["2024-03: 4 accusing"] == pytest.approx(2 * heights["2024-01: 2 neutral"], abs=0.2)
+    assert heights["2024-03: 4 accusing"] == pytest.approx(
+        2 * heights["2024-01: 2 neutral"], abs=0.2
+    )
     assert all(r.get("fill") == STANCE_COLOURS[r.get("data-stance", "")] for r in bars)
     labels = [t.text for t in root.iter(f"{SVG}text")]
     assert {"2024-01", "2024-02", "2024-03", "month", "attributions", "Per month"} <= set(labels)
@@ -39,7 +41,11 @@ def test_charts_stack_one_bar_per_period_and_stance() -> None:
 
 
 def test_charts_use_no_style_attributes_or_scripts() -> None:
-    markup = str(timeline_svg({"unit": "week", "buckets": [{"period": "2024-01-01", "counts": {"other": 1}}]}))
+    markup = str(
+        timeline_svg(
+            {"unit": "week", "buckets": [{"period": "2024-01-01", "counts": {"other": 1}}]}
+        )
+    )
     assert "style=" not in markup and "<script" not in markup
 
 
@@ -66,7 +72,9 @@ def test_charts_empty_timeline_says_so() -> None:
                      id="weeks cross the year"),
     ],
 )  # fmt: skip
-def test_charts_timeline_buckets_cover_every_period(days: list[date], unit: str, periods: list[str] | None) -> None:
+def test_charts_timeline_buckets_cover_every_period(
+    days: list[date], unit: str, periods: list[str] | None
+) -> None:
     result = timeline_buckets([(d, "neutral", 1) for d in days] + [(None, "neutral", 2)])
     assert result["unit"] == unit and result["undated"] == 2
     labels = [b["period"] for b in result["buckets"]]
@@ -77,5 +85,7 @@ def test_charts_timeline_buckets_cover_every_period(days: list[date], unit: str,
 
 
 def test_charts_months_roll_over_december() -> None:
-    result = timeline_buckets([(date(2023, 11, 5), "denying", 1), (date(2024, 2, 9), "denying", 1)], "month")
+    result = timeline_buckets(
+        [(date(2023, 11, 5), "denying", 1), (date(2024, 2, 9), "denying", 1)], "month"
+    )
     assert [b["period"] for b in result["buckets"]] == ["2023-11", "2023-12", "2024-01", "2024-02"]

@@ -87,8 +87,16 @@ def test_web_claims_api_story_and_similar(client: Any) -> None:
     story = client.get(f"/api/v1/claims/{cid}").json()
     assert [a["outlet"] for a in story["appearances"]] == ["RT", "TASS", "Echo"]
     assert [f["form"] for f in story["attribution_forms"]] == [
-        "Zamir Kabulov claimed", "Maria Zakharova says", "Zamir Kabulov repeated"]
-    assert [d["date"] for d in story["per_day"]] == ["2023-01-20", "2023-01-21", "2023-01-23", "2023-01-24"]
+        "Zamir Kabulov claimed",
+        "Maria Zakharova says",
+        "Zamir Kabulov repeated",
+    ]
+    assert [d["date"] for d in story["per_day"]] == [
+        "2023-01-20",
+        "2023-01-21",
+        "2023-01-23",
+        "2023-01-24",
+    ]
     assert story["per_day"][-1]["by_outlet"] == {"Blog (unattributed)": 1}
     [fact] = story["unattributed"]
     assert (fact["outlet"], fact["sentence"]) == ("Blog", FACT)
@@ -111,22 +119,40 @@ def test_web_claims_pages_link_articles_claims_and_speakers(client: Any) -> None
     assert "Zamir Kabulov" in page.xpath("string(//p[@id='first-said'])")
     assert len(page.xpath("//ol[@id='appearances']/li")) == 3
     bars = page.xpath("//*[@id='spread']//*[local-name()='rect'][@data-series]")
-    assert sorted(b.get("data-series") for b in bars) == ["Blog (unattributed)", "Echo", "RT", "TASS"]
+    assert sorted(b.get("data-series") for b in bars) == [
+        "Blog (unattributed)",
+        "Echo",
+        "RT",
+        "TASS",
+    ]
     assert page.xpath("//section[@id='unattributed']//q/text()") == [FACT]
-    assert "Blog (unattributed)" in {b.get("data-series") for b in page.xpath("//*[@id='spread']//*[local-name()='rect']")}
+    assert "Blog (unattributed)" in {
+        b.get("data-series") for b in page.xpath("//*[@id='spread']//*[local-name()='rect']")
+    }
     forms = page.xpath("//section[@id='forms']//li/strong/text()")
     assert forms == ["Zamir Kabulov claimed", "Maria Zakharova says", "Zamir Kabulov repeated"]
     # each article of the claim links to it; the first says where it started, the others who
     # said it first
-    articles = {a["outlet"]: a["article_id"] for a in client.get(f"/api/v1/claims/{cid}").json()["appearances"]}
+    articles = {
+        a["outlet"]: a["article_id"]
+        for a in client.get(f"/api/v1/claims/{cid}").json()["appearances"]
+    }
     first = html.fromstring(client.get(f"/articles/{articles['RT']}").text)
-    assert first.xpath("string(//a[@class='cluster-link'])").strip() == "said in 2 other articles, first here"
+    assert (
+        first.xpath("string(//a[@class='cluster-link'])").strip()
+        == "said in 2 other articles, first here"
+    )
     later = html.fromstring(client.get(f"/articles/{articles['TASS']}").text)
     link = later.xpath("//a[@class='cluster-link']")[0]
     assert link.get("href") == f"/claims/{cid}"
-    assert link.text_content().strip() == "said in 2 other articles, first by Zamir Kabulov (RT, 20 Jan 2023)"
+    assert (
+        link.text_content().strip()
+        == "said in 2 other articles, first by Zamir Kabulov (RT, 20 Jan 2023)"
+    )
     lone = client.get("/api/v1/claims?outlet=reuters").json()["items"][0]["first"]["article_id"]
-    assert not html.fromstring(client.get(f"/articles/{lone}").text).xpath("//a[@class='cluster-link']")
+    assert not html.fromstring(client.get(f"/articles/{lone}").text).xpath(
+        "//a[@class='cluster-link']"
+    )
     speakers = {s["name"]: s["id"] for s in client.get("/api/v1/speakers").json()["items"]}
     profile = html.fromstring(client.get(f"/speakers/{speakers['Zamir Kabulov']}").text)
     assert profile.xpath("//section[@id='repeated']//a/@href") == [f"/claims/{cid}"]

@@ -73,7 +73,11 @@ def test_web_healthz_says_whether_the_store_answers_at_this_schema(make_client: 
     with client.app.state.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
     old = client.get("/healthz")
-    assert old.status_code == 503 and old.json()["status"] == "outdated" and "db upgrade" in old.json()["detail"]
+    assert (
+        old.status_code == 503
+        and old.json()["status"] == "outdated"
+        and "db upgrade" in old.json()["detail"]
+    )
 
     def down(_engine: Any) -> str:
         raise StoreError("cannot open the database (disk I/O error)")

@@ -29,7 +29,9 @@ def assert_error(response: Any, status: int) -> str:
 
 
 def cli_analyze(*args: str, input: bytes | None = None) -> dict[str, Any]:
-    result = CliRunner().invoke(cli_app, ["analyze", "--format", "json", *args], env=ENV, input=input)
+    result = CliRunner().invoke(
+        cli_app, ["analyze", "--format", "json", *args], env=ENV, input=input
+    )
     assert result.exit_code == 0, result.output
     objects = json.loads(result.stdout)
     assert len(objects) == 1
@@ -143,7 +145,9 @@ def test_documents_analyze_page_escapes_input_and_reports_errors(empty_client: A
     assert "<script>alert" not in response.text and "<img" not in response.text
     both = empty_client.post("/analyze", data={"text": "a", "url": "https://example.org/"})
     assert both.status_code == 422
-    assert "exactly one" in lxml.html.fromstring(both.text).xpath("//p[@id='error']")[0].text_content()
+    assert (
+        "exactly one" in lxml.html.fromstring(both.text).xpath("//p[@id='error']")[0].text_content()
+    )
     refused = empty_client.post("/analyze", data={"url": "http://127.0.0.1:9/x"})
     assert refused.status_code == 422
     assert "allow" in refused.text
@@ -164,7 +168,9 @@ def test_documents_ingest_token_cases(make_client: Callable[..., Any], token: st
                                       header: str | None, status: int) -> None:  # fmt: skip
     client = make_client(Settings(detect_language=False, api_token=token), fill_store=False)
     headers = {"authorization": header} if header else {}
-    message = assert_error(client.post("/api/v1/ingest", json={"text": "He said no."}, headers=headers), status)
+    message = assert_error(
+        client.post("/api/v1/ingest", json={"text": "He said no."}, headers=headers), status
+    )
     assert ("disabled" in message) == (status == 403)
     assert client.get("/api/v1/articles").json()["total"] == 0
 
@@ -177,7 +183,10 @@ def test_documents_ingest_stores_and_then_skips(make_client: Callable[..., Any])
     assert first.status_code == 201, first.text
     assert first.json()["status"] == "stored"
     article = client.get(f"/api/v1/articles/{first.json()['id']}").json()
-    assert article["title"] == "US covertly sponsoring ISIS \u2013 Moscow" and article["source"] == "pasted"
+    assert (
+        article["title"] == "US covertly sponsoring ISIS \u2013 Moscow"
+        and article["source"] == "pasted"
+    )
     assert len(article["attributions"]) >= 5
     again = client.post("/api/v1/ingest", json={"text": text}, headers=headers)
     assert again.json() == {"id": first.json()["id"], "status": "skipped"}

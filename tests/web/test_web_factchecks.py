@@ -58,15 +58,23 @@ def test_web_factchecks_list_filters_and_pages(client: Any) -> None:
 
 
 def test_web_factchecks_match_and_claims_filtered_by_them(client: Any) -> None:
-    hits = client.get("/api/v1/factchecks/match", params={"q": "Washington secretly funds ISIS", "top": 1}).json()
+    hits = client.get(
+        "/api/v1/factchecks/match", params={"q": "Washington secretly funds ISIS", "top": 1}
+    ).json()
     assert hits["query"] == "Washington secretly funds ISIS"
     assert [h["identifier"] for h in hits["items"]] == ["fc-1"] and hits["items"][0]["score"] > 0
     assert client.get("/api/v1/factchecks/match", params={"q": "???"}).status_code == 422
     # the speaker and day re-rank: Kabulov's claim of 20 January 2023 is the first fact-check's
     told = client.get("/api/v1/factchecks/match", params={"q": "Washington secretly funds ISIS", "top": 2,
                                                           "speaker": "Zamir Kabulov", "date": "2023-01-20"}).json()  # fmt: skip
-    assert told["items"][0]["identifier"] == "fc-1" and told["items"][0]["score"] > hits["items"][0]["score"]
-    assert client.get("/api/v1/factchecks/match", params={"q": "x y", "date": "20 Jan"}).status_code == 422
+    assert (
+        told["items"][0]["identifier"] == "fc-1"
+        and told["items"][0]["score"] > hits["items"][0]["score"]
+    )
+    assert (
+        client.get("/api/v1/factchecks/match", params={"q": "x y", "date": "20 Jan"}).status_code
+        == 422
+    )
     checked = client.get("/api/v1/claims?fact_checked=true").json()
     assert [c["first"]["content"] for c in checked["items"]] == [CONTENT]
     assert client.get("/api/v1/claims?verdict=false").json()["total"] == 1
@@ -80,16 +88,22 @@ def test_web_factchecks_on_the_claim_page_and_story(client: Any) -> None:
     cid = client.get("/api/v1/claims?fact_checked=true").json()["items"][0]["id"]
     story = client.get(f"/api/v1/claims/{cid}").json()
     assert [(f["fact_checker"], f["rating"], f["verdict"]) for f in story["fact_checks"]] == [
-        ("Example Fact Check", "Pants on Fire!", "false")]
+        ("Example Fact Check", "Pants on Fire!", "false")
+    ]
     page = html.fromstring(client.get(f"/claims/{cid}").text)
     (item,) = page.xpath('//section[@id="fact-checks"]//li[contains(@class, "fact-check")]')
-    assert "Fact-checked by Example Fact Check" in item.text_content() and "Pants on Fire!" in item.text_content()
+    assert (
+        "Fact-checked by Example Fact Check" in item.text_content()
+        and "Pants on Fire!" in item.text_content()
+    )
     assert item.xpath('.//a[@class="fact-check-link"]/@href') == ["https://fc.example/1"]
     other = client.get("/api/v1/claims?verdict=true").json()["items"]
     assert other == []
     unlinked = next(c for c in client.get("/api/v1/claims").json()["items"] if c["id"] != cid)
     assert client.get(f"/api/v1/claims/{unlinked['id']}").json()["fact_checks"] == []
-    assert not html.fromstring(client.get(f"/claims/{unlinked['id']}").text).xpath('//*[@id="fact-checks"]')
+    assert not html.fromstring(client.get(f"/claims/{unlinked['id']}").text).xpath(
+        '//*[@id="fact-checks"]'
+    )
 
 
 def _ids(client: Any) -> dict[str | None, int]:
@@ -107,9 +121,13 @@ def test_web_factcheck_detail_names_the_claims_it_addresses(client: Any) -> None
     assert claim["score"] >= 0.6
     assert client.get(f"/api/v1/factchecks/{ids[None]}").json()["claims"] == []
     missing = client.get("/api/v1/factchecks/999999")
-    assert missing.status_code == 404 and "no fact-check 999999" in missing.json()["error"]["message"]
+    assert (
+        missing.status_code == 404 and "no fact-check 999999" in missing.json()["error"]["message"]
+    )
     page = html.fromstring(client.get(f"/factchecks/{ids['fc-1']}").text)
-    assert page.xpath('//section[@id="checked-claims"]//a[@class="claim-link"]/@href') == [f"/claims/{claim['id']}"]
+    assert page.xpath('//section[@id="checked-claims"]//a[@class="claim-link"]/@href') == [
+        f"/claims/{claim['id']}"
+    ]
     assert "Pants on Fire!" in page.xpath('string(//*[@id="fact-check-line"])')
 
 
@@ -123,9 +141,13 @@ def test_web_factchecks_pages_list_filter_and_match(client: Any) -> None:
     both = html.fromstring(client.get("/factchecks?verdict=&fact_checker=").text)
     assert len(both.xpath('//ol[@id="factcheck-list"]/li[@data-fact-check]')) == 2
     one = html.fromstring(client.get("/factchecks?verdict=false&fact_checker=Other+Checks").text)
-    assert [t.strip() for t in one.xpath('//ol[@id="factcheck-list"]//a/text()')] == ["Drinking hot water kills the coronavirus."]
+    assert [t.strip() for t in one.xpath('//ol[@id="factcheck-list"]//a/text()')] == [
+        "Drinking hot water kills the coronavirus."
+    ]
     assert client.get("/factchecks?verdict=wrong").status_code == 422
-    found = html.fromstring(client.get("/factchecks/match", params={"q": "Washington secretly funds ISIS"}).text)
+    found = html.fromstring(
+        client.get("/factchecks/match", params={"q": "Washington secretly funds ISIS"}).text
+    )
     first = found.xpath('//ol[@id="match-list"]/li')[0]
     assert "sponsoring Islamic State" in first.text_content() and "score" in first.text_content()
 
@@ -137,10 +159,15 @@ def test_web_article_page_shows_the_fact_check_of_a_claim(client: Any) -> None:
     article_id = client.get(f"/api/v1/claims/{cid}").json()["first"]["article_id"]
     page = html.fromstring(client.get(f"/articles/{article_id}").text)
     (line,) = page.xpath('//ol[@id="attributions"]//span[contains(@class, "fact-check")]')
-    assert "Fact-checked by Example Fact Check" in line.text_content() and "Pants on Fire!" in line.text_content()
+    assert (
+        "Fact-checked by Example Fact Check" in line.text_content()
+        and "Pants on Fire!" in line.text_content()
+    )
     assert line.xpath('.//a[@class="fact-check-link"]/@href') == ["https://fc.example/1"]
     other = next(a for a in client.get("/api/v1/articles").json()["items"] if a["id"] != article_id)
-    assert not html.fromstring(client.get(f"/articles/{other['id']}").text).xpath('//span[contains(@class, "fact-check")]')
+    assert not html.fromstring(client.get(f"/articles/{other['id']}").text).xpath(
+        '//span[contains(@class, "fact-check")]'
+    )
 
 
 FEED = {"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": [{"item": [
@@ -170,13 +197,29 @@ def test_web_factchecks_post_imports_behind_the_token(writer: Any) -> None:
     from lxml import html
 
     auth = {"Authorization": "Bearer s3cret", "Content-Type": "application/json"}
-    assert writer.post("/api/v1/factchecks", content=json.dumps(FEED), headers={"Content-Type": "application/json"}).status_code == 401
-    assert writer.post("/api/v1/factchecks", content=json.dumps(FEED), headers={**auth, "Authorization": "Bearer no"}).status_code == 401
+    assert (
+        writer.post(
+            "/api/v1/factchecks",
+            content=json.dumps(FEED),
+            headers={"Content-Type": "application/json"},
+        ).status_code
+        == 401
+    )
+    assert (
+        writer.post(
+            "/api/v1/factchecks",
+            content=json.dumps(FEED),
+            headers={**auth, "Authorization": "Bearer no"},
+        ).status_code
+        == 401
+    )
     done = writer.post("/api/v1/factchecks", content=json.dumps(FEED), headers=auth)
     assert done.status_code == 201, done.text
     body = done.json()
     assert (body["stored"], body["updated"], body["skipped"], body["errors"]) == (1, 0, 0, 1)
-    assert "claimReviewed" in body["bad"][0]["reason"] and body["bad"][0]["position"].startswith("POST /api/v1/factchecks")
+    assert "claimReviewed" in body["bad"][0]["reason"] and body["bad"][0]["position"].startswith(
+        "POST /api/v1/factchecks"
+    )
     again = writer.post("/api/v1/factchecks", content=json.dumps(FEED), headers=auth)
     assert again.status_code == 200 and again.json()["skipped"] == 1
     # the import linked the stored claim: its page shows the check, but never a javascript: link
@@ -186,9 +229,26 @@ def test_web_factchecks_post_imports_behind_the_token(writer: Any) -> None:
     assert not page.xpath('//a[starts-with(@href, "javascript")]')
     # CSV and JSON Lines, by their media types; a body with nothing readable is a 422
     csv_body = "claim,claimant,rating,url,publisher\nHot water cures covid,A post,False,https://c.example/1,CSV Checks\n"
-    assert writer.post("/api/v1/factchecks", content=csv_body, headers={**auth, "Content-Type": "text/csv"}).json()["stored"] == 1
-    lines = json.dumps({"@type": "ClaimReview", "claimReviewed": "Mars is flat.", "url": "https://j.example/1"}) + "\n"
-    assert writer.post("/api/v1/factchecks", content=lines, headers={**auth, "Content-Type": "application/x-ndjson"}).json()["stored"] == 1
+    assert (
+        writer.post(
+            "/api/v1/factchecks", content=csv_body, headers={**auth, "Content-Type": "text/csv"}
+        ).json()["stored"]
+        == 1
+    )
+    lines = (
+        json.dumps(
+            {"@type": "ClaimReview", "claimReviewed": "Mars is flat.", "url": "https://j.example/1"}
+        )
+        + "\n"
+    )
+    assert (
+        writer.post(
+            "/api/v1/factchecks",
+            content=lines,
+            headers={**auth, "Content-Type": "application/x-ndjson"},
+        ).json()["stored"]
+        == 1
+    )
     broken = writer.post("/api/v1/factchecks", content="{not json", headers=auth)
     assert broken.status_code == 422 and "no fact-check read" in broken.json()["error"]["message"]
     assert writer.get("/api/v1/factchecks").json()["total"] == 3
@@ -196,4 +256,7 @@ def test_web_factchecks_post_imports_behind_the_token(writer: Any) -> None:
 
 def test_web_factchecks_post_is_off_without_a_token(client: Any) -> None:
     refused = client.post("/api/v1/factchecks", content="[]", headers={"Authorization": "Bearer x"})
-    assert refused.status_code == 403 and "fact-check import is disabled" in refused.json()["error"]["message"]
+    assert (
+        refused.status_code == 403
+        and "fact-check import is disabled" in refused.json()["error"]["message"]
+    )

@@ -83,7 +83,10 @@ def test_highlight_crossing_spans_are_split_at_the_inner_edge() -> None:
 def test_highlight_clips_marks_to_the_paragraph() -> None:
     text = "one two\n\nthree four"
     pieces = highlight(text, [Mark("a1", "content", 4, 14)], 9, len(text))
-    assert [(p.start, p.end, p.mark is not None) for p in pieces] == [(9, 14, True), (14, 19, False)]
+    assert [(p.start, p.end, p.mark is not None) for p in pieces] == [
+        (9, 14, True),
+        (14, 19, False),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -110,8 +113,14 @@ def test_highlight_marks_for_reads_the_api_shape() -> None:
     }  # fmt: skip
     marks = marks_for([attribution, {**attribution, "id": 8, "field": "title"}], "text",
                       {"3": {"name": "Tom"}})  # fmt: skip
-    assert [(m.attribution, m.role) for m in marks] == [("7", "source"), ("7", "cue"), ("7", "content")]
-    assert marks[1].stance == "denying" and marks[0].speaker == "3" and marks[0].speaker_name == "Tom"
+    assert [(m.attribution, m.role) for m in marks] == [
+        ("7", "source"),
+        ("7", "cue"),
+        ("7", "content"),
+    ]
+    assert (
+        marks[1].stance == "denying" and marks[0].speaker == "3" and marks[0].speaker_name == "Tom"
+    )
 
 
 @st.composite
@@ -130,7 +139,9 @@ def texts_and_marks(draw: st.DrawFn) -> tuple[str, list[Mark], int, int]:
 
 @settings(max_examples=300, deadline=None)
 @given(texts_and_marks())
-def test_highlight_pieces_keep_the_text_and_their_offsets(case: tuple[str, list[Mark], int, int]) -> None:
+def test_highlight_pieces_keep_the_text_and_their_offsets(
+    case: tuple[str, list[Mark], int, int],
+) -> None:
     text, marks, lo, hi = case
     pieces = highlight(text, marks, lo, hi)
     assert flatten(pieces, text) == text[lo:hi]
@@ -138,7 +149,9 @@ def test_highlight_pieces_keep_the_text_and_their_offsets(case: tuple[str, list[
         assert lo <= piece.start <= piece.end <= hi
         if piece.children:
             assert piece.children[0].start == piece.start and piece.children[-1].end == piece.end
-            assert all(a.end == b.start for a, b in zip(piece.children, piece.children[1:], strict=False))
+            assert all(
+                a.end == b.start for a, b in zip(piece.children, piece.children[1:], strict=False)
+            )
         if piece.mark is not None:
             assert piece.mark.start <= piece.start and piece.end <= piece.mark.end
     # every character a mark covers (inside the range) is inside one of its pieces

@@ -48,13 +48,23 @@ def test_pages_article_speaker_pages_and_their_twins(web_client: Any, ids: dict[
 
 
 def test_pages_have_no_inline_script_or_style(web_client: Any, ids: dict[str, int]) -> None:
-    for path in [*PAGES, f"/articles/{ids['Hostile']}", f"/speakers/{ids['Zamir Kabulov']}", "/api/docs"]:
+    for path in [
+        *PAGES,
+        f"/articles/{ids['Hostile']}",
+        f"/speakers/{ids['Zamir Kabulov']}",
+        "/api/docs",
+    ]:
         tree = dom(web_client.get(path))
         assert all(s.get("src", "").startswith("/static/") for s in tree.xpath("//script"))
         assert all(not (s.text or "").strip() for s in tree.xpath("//script"))
         assert not tree.xpath("//*[@style]") and not tree.xpath("//style")
-        assert not [a for e in tree.iter() if isinstance(e.tag, str) for a in e.attrib if a.startswith("on")]
-        assert all(link.get("href", "").startswith("/static/") for link in tree.xpath("//link[@rel='stylesheet']"))
+        assert not [
+            a for e in tree.iter() if isinstance(e.tag, str) for a in e.attrib if a.startswith("on")
+        ]
+        assert all(
+            link.get("href", "").startswith("/static/")
+            for link in tree.xpath("//link[@rel='stylesheet']")
+        )
 
 
 def check_spans(tree: Any, article: dict[str, Any]) -> set[str]:
@@ -84,16 +94,28 @@ def test_pages_article_follows_the_markup_contract(web_client: Any, ids: dict[st
     assert all(word in legend for word in ("source", "cue", "content", "denying", "neutral"))
     items = tree.xpath("//ol[@id='attributions']/li")
     assert [li.get("id") for li in items] == [f"attr-{a['id']}" for a in article["attributions"]]
-    assert [li.get("data-attribution") for li in items] == [str(a["id"]) for a in article["attributions"]]
-    links = {a.get("href") for a in tree.xpath("//ol[@id='attributions']//a[@class='speaker-link']")}
-    assert links == {f"/speakers/{a['source']['speaker']}" for a in article["attributions"] if a["source"]}
+    assert [li.get("data-attribution") for li in items] == [
+        str(a["id"]) for a in article["attributions"]
+    ]
+    links = {
+        a.get("href") for a in tree.xpath("//ol[@id='attributions']//a[@class='speaker-link']")
+    }
+    assert links == {
+        f"/speakers/{a['source']['speaker']}" for a in article["attributions"] if a["source"]
+    }
     assert one(tree, "//a[@id='original-url']").get("href") == article["url"]
     assert not tree.xpath("//*[@id='licence']")  # not a Wikinews article
 
 
-def test_pages_article_escapes_hostile_text_and_shows_the_licence(web_client: Any, ids: dict[str, int]) -> None:
+def test_pages_article_escapes_hostile_text_and_shows_the_licence(
+    web_client: Any, ids: dict[str, int]
+) -> None:
     response = web_client.get(f"/articles/{ids['Hostile']}")
-    assert HOSTILE not in response.text and "<img" not in response.text and "<b>bold" not in response.text
+    assert (
+        HOSTILE not in response.text
+        and "<img" not in response.text
+        and "<b>bold" not in response.text
+    )
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
     tree = dom(response)
     article = web_client.get(f"/api/v1/articles/{ids['Hostile']}").json()
@@ -104,7 +126,9 @@ def test_pages_article_escapes_hostile_text_and_shows_the_licence(web_client: An
     assert one(tree, "//p[@id='analyser']").text_content() == f"Analysed by {article['analyser']}"
 
 
-def test_pages_article_marks_what_the_learned_model_added(web_client: Any, ids: dict[str, int]) -> None:
+def test_pages_article_marks_what_the_learned_model_added(
+    web_client: Any, ids: dict[str, int]
+) -> None:
     tree = dom(web_client.get(f"/articles/{ids['Moscow']}"))
     marked = tree.xpath("//ol[@id='attributions']/li[span[@class='method']]")
     assert [li.xpath("string(em)") for li in marked] == ["denied"]
@@ -125,7 +149,9 @@ def test_pages_search_follows_the_markup_contract(web_client: Any) -> None:
     href = one(hits[0], ".//a[@class='hit-link']").get("href")
     claim = next(c for c in api["items"] if str(c["id"]) == aid)
     assert href == f"/articles/{claim['article_id']}#attr-{aid}"
-    facets = {f.get("data-facet") for f in tree.xpath("//section[@id='facets']/div[@class='facet']")}
+    facets = {
+        f.get("data-facet") for f in tree.xpath("//section[@id='facets']/div[@class='facet']")
+    }
     assert facets == {"speaker", "outlet", "stance", "kind"}
     next_link = one(tree, "//a[@rel='next']").get("href")
     assert not tree.xpath("//a[@rel='prev']")
@@ -143,11 +169,17 @@ def test_pages_search_hit_links_reach_the_attribution(web_client: Any) -> None:
 
 
 def test_pages_search_escapes_the_query_echo(web_client: Any) -> None:
-    response = web_client.get("/search", params={"q": 'x"><script>alert(1)</script> onerror=alert(1)'})
+    response = web_client.get(
+        "/search", params={"q": 'x"><script>alert(1)</script> onerror=alert(1)'}
+    )
     assert response.status_code == 200
     assert "<script>alert" not in response.text
     tree = lxml.html.fromstring(response.text)
-    assert one(tree, "//form[@id='search-form']//input[@name='q']").get("value").startswith('x"><script>')
+    assert (
+        one(tree, "//form[@id='search-form']//input[@name='q']")
+        .get("value")
+        .startswith('x"><script>')
+    )
     assert not tree.xpath("//script[not(@src)]") and not tree.xpath("//*[@onerror]")
 
 
@@ -159,7 +191,9 @@ def test_pages_search_facet_links_filter(web_client: Any) -> None:
 
 
 @pytest.mark.parametrize("kind", ["speaker", "entity"])
-def test_pages_speaker_and_entity_show_a_timeline_and_claims(web_client: Any, ids: dict[str, int], kind: str) -> None:
+def test_pages_speaker_and_entity_show_a_timeline_and_claims(
+    web_client: Any, ids: dict[str, int], kind: str
+) -> None:
     path = f"/speakers/{ids['Zamir Kabulov']}" if kind == "speaker" else "/entities/geneva"
     data = web_client.get("/api/v1" + path).json()
     tree = dom(web_client.get(path))

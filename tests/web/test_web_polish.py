@@ -35,7 +35,9 @@ QUOTES = [
 
 
 @pytest.mark.parametrize(("content", "shown", "_label"), QUOTES, ids=[q[2] for q in QUOTES])
-def test_polish_quoted_never_doubles_a_quotation_mark(content: str, shown: str, _label: str) -> None:
+def test_polish_quoted_never_doubles_a_quotation_mark(
+    content: str, shown: str, _label: str
+) -> None:
     markup = str(macro("quoted")(content))
     if content[0] not in "“" and content.rstrip(".,")[-1] != "”":
         # <q> draws its marks with CSS: the text itself has none
@@ -88,9 +90,9 @@ def test_polish_when_keeps_the_iso_value_for_machines() -> None:
 
 
 def test_polish_other_names_drop_the_canonical_name() -> None:
-    assert other_names(["Zamir Kabulov", "zamir  kabulov", "Kabulov", "Kabulov"], "Zamir Kabulov") == [
-        "Kabulov"
-    ]
+    assert other_names(
+        ["Zamir Kabulov", "zamir  kabulov", "Kabulov", "Kabulov"], "Zamir Kabulov"
+    ) == ["Kabulov"]
 
 
 def test_polish_speaker_page_hides_aliases_and_dates_are_readable(

@@ -95,7 +95,13 @@ def test_postgres_fact_checks_pages_and_health(pg_cluster: Any) -> None:
         assert claim["claim"] == "the office is closed"
         article = html.fromstring(client.get(f"/articles/{claim['first']['article_id']}").text)
         assert "Fact-checked by PG Checks" in article.xpath('string(//ol[@id="attributions"])')
-        hits = client.get("/api/v1/factchecks/match", params={"q": "the office has closed"}).json()["items"]
+        hits = client.get("/api/v1/factchecks/match", params={"q": "the office has closed"}).json()[
+            "items"
+        ]
         assert hits[0]["identifier"] == "pg-1"
-        for path in ("/factchecks", f"/factchecks/{check['id']}", "/factchecks/match?q=office+closed"):
+        for path in (
+            "/factchecks",
+            f"/factchecks/{check['id']}",
+            "/factchecks/match?q=office+closed",
+        ):
             assert client.get(path).status_code == 200, path

@@ -24,7 +24,9 @@ def test_root_path_prefixes_page_links_and_next_urls(web_db: str) -> None:
 
     from saywho.web import create_app
 
-    with TestClient(create_app(Settings(detect_language=False), db=web_db), root_path="/saywho") as client:
+    with TestClient(
+        create_app(Settings(detect_language=False), db=web_db), root_path="/saywho"
+    ) as client:
         page = client.get("/saywho/api/v1/articles", params={"limit": 1}).json()
         assert page["next"] and "/saywho/api/v1/articles?" in page["next"]
         html = client.get("/saywho/articles", params={"limit": 1}).text
@@ -49,22 +51,48 @@ def test_serve_root_path_reaches_uvicorn_and_bad_ones_are_refused(
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
     db = str(tmp_path / "p.db")
-    args = ["serve", "--db", db, "--port", str(port), "--root-path", "/saywho", "--forwarded-allow-ips", "10.0.0.1"]
+    args = [
+        "serve",
+        "--db",
+        db,
+        "--port",
+        str(port),
+        "--root-path",
+        "/saywho",
+        "--forwarded-allow-ips",
+        "10.0.0.1",
+    ]
     result = CliRunner().invoke(cli_app, args, env=ENV)
     assert result.exit_code == 0, result.stderr
-    assert (calls[0]["root_path"], calls[0]["proxy_headers"], calls[0]["forwarded_allow_ips"]) == ("/saywho", True, "10.0.0.1")
+    assert (calls[0]["root_path"], calls[0]["proxy_headers"], calls[0]["forwarded_allow_ips"]) == (
+        "/saywho",
+        True,
+        "10.0.0.1",
+    )
     for bad in ("saywho", "/saywho/", "/a?b"):
         refused = CliRunner().invoke(cli_app, ["serve", "--db", db, "--root-path", bad], env=ENV)
-        assert refused.exit_code == 2 and "--root-path" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+        assert (
+            refused.exit_code == 2
+            and "--root-path" in refused.stderr
+            and len(refused.stderr.strip().splitlines()) == 1
+        )
 
 
 def test_static_files_and_openapi_are_cached_and_revalidated(web_client: Any) -> None:
     css = web_client.get("/static/saywho.css")
-    assert css.status_code == 200 and "max-age" in css.headers["cache-control"] and css.headers.get("etag")
+    assert (
+        css.status_code == 200
+        and "max-age" in css.headers["cache-control"]
+        and css.headers.get("etag")
+    )
     again = web_client.get("/static/saywho.css", headers={"If-None-Match": css.headers["etag"]})
     assert again.status_code == 304 and not again.content
     spec = web_client.get("/api/v1/openapi.json")
-    assert spec.status_code == 200 and spec.json()["openapi"] and "max-age" in spec.headers["cache-control"]
+    assert (
+        spec.status_code == 200
+        and spec.json()["openapi"]
+        and "max-age" in spec.headers["cache-control"]
+    )
     etag = spec.headers["etag"]
     assert web_client.get("/api/v1/openapi.json").headers["etag"] == etag  # the same document
     cached = web_client.get("/api/v1/openapi.json", headers={"If-None-Match": etag})
@@ -101,7 +129,11 @@ def test_bounded_queue_refuses_past_the_limit_with_retry_after() -> None:
             sent.append(message)
 
         await gate({"type": "http", "path": path, "headers": [], "method": "GET"}, receive, send)
-        return sent[0]["status"], dict(sent[0]["headers"]), b"".join(m.get("body", b"") for m in sent[1:])
+        return (
+            sent[0]["status"],
+            dict(sent[0]["headers"]),
+            b"".join(m.get("body", b"") for m in sent[1:]),
+        )
 
     async def scenario() -> None:
         held = [asyncio.create_task(call(f"/api/v1/search?q={n}")) for n in range(3)]

@@ -28,7 +28,9 @@ def test_serve_port_in_use_is_one_line(tmp_path: Path) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = runner.invoke(app, ["serve", "--db", str(tmp_path / "s.db"), "--port", str(port)], env=ENV)
+        result = runner.invoke(
+            app, ["serve", "--db", str(tmp_path / "s.db"), "--port", str(port)], env=ENV
+        )
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "already in use" in lines[0] and str(port) in lines[0]
@@ -50,7 +52,9 @@ def test_serve_file_that_is_not_a_database_is_one_line(tmp_path: Path) -> None:
 
 
 def test_serve_unresolvable_host_is_one_line(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["serve", "--db", str(tmp_path / "s.db"), "--host", "no such host"], env=ENV)
+    result = runner.invoke(
+        app, ["serve", "--db", str(tmp_path / "s.db"), "--host", "no such host"], env=ENV
+    )
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1
 
@@ -80,10 +84,17 @@ def test_serve_workers_hand_the_store_to_each_worker_process(
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
-    result = runner.invoke(app, ["serve", "--db", db, "--port", str(port), "--workers", "3"], env=ENV)
+    result = runner.invoke(
+        app, ["serve", "--db", db, "--port", str(port), "--workers", "3"], env=ENV
+    )
     assert result.exit_code == 0, result.stderr
     ((target, kw),) = calls
-    assert (target, kw["factory"], kw["workers"], kw["port"]) == ("saywho.web:create_app", True, 3, port)
+    assert (target, kw["factory"], kw["workers"], kw["port"]) == (
+        "saywho.web:create_app",
+        True,
+        3,
+        port,
+    )
     assert os.environ["SAYWHO_DB"] == db
     monkeypatch.delenv("SAYWHO_DB")
 

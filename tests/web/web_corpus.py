@@ -100,48 +100,111 @@ def corpus() -> list[Prepared]:
                 "the State Department denied talks in Geneva.",
             ],
             [
-                ClaimSpec("Zamir Kabulov", "Zamir Kabulov, Russia's envoy,", "said",
-                          "the US was secretly funding Islamic State"),
-                ClaimSpec("Zamir Kabulov", "Kabulov", "claimed",
-                          "\u201cThey want revenge on the Taliban,\u201d", "distancing", "direct"),
+                ClaimSpec(
+                    "Zamir Kabulov",
+                    "Zamir Kabulov, Russia's envoy,",
+                    "said",
+                    "the US was secretly funding Islamic State",
+                ),
+                ClaimSpec(
+                    "Zamir Kabulov",
+                    "Kabulov",
+                    "claimed",
+                    "\u201cThey want revenge on the Taliban,\u201d",
+                    "distancing",
+                    "direct",
+                ),
                 # nested inside the previous sentence's content-free tail: a second speaker whose
                 # source lies inside Kabulov's reported words
-                ClaimSpec("State Department", "the State Department", "denied", "talks in Geneva",
-                          "denying", "indirect", speaker_type="ORG", method="crf"),
-                ClaimSpec("Russian Foreign Ministry", "Moscow", "says", "US backs Islamic State", "neutral",
-                          "headline", "title", "GPE"),
+                ClaimSpec(
+                    "State Department",
+                    "the State Department",
+                    "denied",
+                    "talks in Geneva",
+                    "denying",
+                    "indirect",
+                    speaker_type="ORG",
+                    method="crf",
+                ),
+                ClaimSpec(
+                    "Russian Foreign Ministry",
+                    "Moscow",
+                    "says",
+                    "US backs Islamic State",
+                    "neutral",
+                    "headline",
+                    "title",
+                    "GPE",
+                ),
             ],
-            published=date(2024, 5, 2), url="https://news.example/envoy", site="Example Times",
+            published=date(2024, 5, 2),
+            url="https://news.example/envoy",
+            site="Example Times",
             descriptions={"Zamir Kabulov": ("Russia's envoy",)},
         ),  # fmt: skip
         build(
             "Hostile markup <b>bold</b> " + HOSTILE,
             [hostile_text, "Nothing else happened in Moscow, the mayor said."],
             [
-                ClaimSpec(None, "Officials", "said", f"the leak contained {HOSTILE} and {ONERROR} markup"),
-                ClaimSpec("Sergei Sobyanin", "the mayor", "said", "Nothing else happened in Moscow",
-                          "factive", "indirect"),
+                ClaimSpec(
+                    None, "Officials", "said", f"the leak contained {HOSTILE} and {ONERROR} markup"
+                ),
+                ClaimSpec(
+                    "Sergei Sobyanin",
+                    "the mayor",
+                    "said",
+                    "Nothing else happened in Moscow",
+                    "factive",
+                    "indirect",
+                ),
             ],
-            published=date(2024, 6, 20), url="https://en.wikinews.org/wiki/Hostile", site="Wikinews",
+            published=date(2024, 6, 20),
+            url="https://en.wikinews.org/wiki/Hostile",
+            site="Wikinews",
             licence="From Wikinews, the free news source, CC BY 2.5.",
         ),  # fmt: skip
         build(
             "Taliban deny talks",
-            ["The Taliban denied any talks in Geneva, spokesman Zabihullah Mujahid said on Friday.",
-             "Zamir Kabulov estimated that talks could start in Moscow next year."],
             [
-                ClaimSpec("Zabihullah Mujahid", "spokesman Zabihullah Mujahid", "said",
-                          "The Taliban denied any talks in Geneva", "neutral", "indirect"),
-                ClaimSpec("Zamir Kabulov", "Zamir Kabulov", "estimated",
-                          "talks could start in Moscow next year", "estimating", "indirect"),
+                "The Taliban denied any talks in Geneva, spokesman Zabihullah Mujahid said on Friday.",
+                "Zamir Kabulov estimated that talks could start in Moscow next year.",
             ],
-            published=date(2024, 7, 10), url="https://news.example/taliban", site="Example Times",
+            [
+                ClaimSpec(
+                    "Zabihullah Mujahid",
+                    "spokesman Zabihullah Mujahid",
+                    "said",
+                    "The Taliban denied any talks in Geneva",
+                    "neutral",
+                    "indirect",
+                ),
+                ClaimSpec(
+                    "Zamir Kabulov",
+                    "Zamir Kabulov",
+                    "estimated",
+                    "talks could start in Moscow next year",
+                    "estimating",
+                    "indirect",
+                ),
+            ],
+            published=date(2024, 7, 10),
+            url="https://news.example/taliban",
+            site="Example Times",
         ),  # fmt: skip
         build(
             "Undated note",
             ["A spokesperson said the office is closed."],
-            [ClaimSpec(None, "A spokesperson", "said", "the office is closed", "neutral", "indirect",
-                       speaker_type="OTHER")],
+            [
+                ClaimSpec(
+                    None,
+                    "A spokesperson",
+                    "said",
+                    "the office is closed",
+                    "neutral",
+                    "indirect",
+                    speaker_type="OTHER",
+                )
+            ],
             published=None,
         ),  # fmt: skip
     ]

@@ -29,7 +29,9 @@ MODEL_FILE = "data/checkworthiness.json"
 SURFACE = ("digits", "percent_or_currency", "number_word", "log_words")
 
 _DIGIT = re.compile(r"\d")
-_SIGN = re.compile(r"[%$€£¥]|\b(?:percent|per cent|dollars?|billion|million|trillion)\b", re.IGNORECASE)
+_SIGN = re.compile(
+    r"[%$€£¥]|\b(?:percent|per cent|dollars?|billion|million|trillion)\b", re.IGNORECASE
+)
 _NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
                           r"forty|fifty|hundred|thousand|half|quarter|third|twice|double|triple|dozens?)\b",
                           re.IGNORECASE)  # fmt: skip
@@ -49,7 +51,9 @@ def features(texts: Sequence[str]) -> npt.NDArray[np.float32]:
 
     # the claim's text, as claims embed it (`saywho.claims.dense_vectors`): one embedding a content
     dense = embed([claim_text(t) for t in texts])
-    extra = np.asarray([surface(t) for t in texts], dtype=np.float32).reshape(len(texts), len(SURFACE))
+    extra = np.asarray([surface(t) for t in texts], dtype=np.float32).reshape(
+        len(texts), len(SURFACE)
+    )
     return np.hstack([dense, extra]).astype(np.float32)
 
 
@@ -77,7 +81,9 @@ def load_model() -> CheckWorthiness:
     weights = np.asarray(data["weights"], dtype=np.float32)
     if data.get("surface") != list(SURFACE) or weights.shape[0] != 384 + len(SURFACE):
         raise ValueError(f"{MODEL_FILE} does not fit these features ({weights.shape[0]} weights)")
-    return CheckWorthiness(weights, float(data["bias"]), float(data["threshold"]), data.get("card", {}))
+    return CheckWorthiness(
+        weights, float(data["bias"]), float(data["threshold"]), data.get("card", {})
+    )
 
 
 @dataclass(frozen=True, slots=True)

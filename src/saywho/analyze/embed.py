@@ -211,7 +211,9 @@ class Encoder:
         """`encode` computed by the numpy forward pass instead (tests compare the two)."""
         return self._batched(texts, self._batch_numpy)
 
-    def _batched(self, texts: Sequence[str], run: Callable[[list[str]], Vectors], size: int = 0) -> Vectors:
+    def _batched(
+        self, texts: Sequence[str], run: Callable[[list[str]], Vectors], size: int = 0
+    ) -> Vectors:
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         if not texts:
             return out
@@ -268,7 +270,10 @@ class Encoder:
         without the threads (they do not survive a fork), so each process makes its own."""
         pid = os.getpid()
         if self._pool_of is None or self._pool_of[0] != pid:
-            self._pool_of = (pid, ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="saywho-embed"))
+            self._pool_of = (
+                pid,
+                ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="saywho-embed"),
+            )
         return self._pool_of[1]
 
     def _batch_numpy(self, texts: list[str]) -> Vectors:
@@ -310,32 +315,43 @@ def _read_weights(path: Path, n_layers: int) -> _Weights:
     """The model's weights as float32 numpy arrays, the projections transposed for ``x @ W``."""
     from safetensors.numpy import load_file
 
-    w = {k: v.astype(np.float32) for k, v in load_file(str(path / "model.safetensors")).items()
-         if k != "embeddings.position_ids"}
+    w = {
+        k: v.astype(np.float32)
+        for k, v in load_file(str(path / "model.safetensors")).items()
+        if k != "embeddings.position_ids"
+    }
     for file in overlay_files():
         overlay = load_file(str(file))
         if unknown := sorted(set(overlay) - set(w)):
-            raise ConfigError(f"{file.name} holds tensors the model lacks: {unknown[:3]}",
-                              input=str(file), remedy="retrain it: scripts/train_claim_encoder.py")
+            raise ConfigError(
+                f"{file.name} holds tensors the model lacks: {unknown[:3]}",
+                input=str(file),
+                remedy="retrain it: scripts/train_claim_encoder.py",
+            )
         w.update({k: v.astype(np.float32) for k, v in overlay.items()})
     layers: list[_Layer] = []
     for i in range(n_layers):
         p = f"encoder.layer.{i}."
         names = ("query", "key", "value")
-        layers.append(_Layer(
-            qkv=np.ascontiguousarray(np.concatenate(
-                [w[f"{p}attention.self.{n}.weight"] for n in names]).T),
-            qkv_bias=np.concatenate([w[f"{p}attention.self.{n}.bias"] for n in names]),
-            out=np.ascontiguousarray(w[f"{p}attention.output.dense.weight"].T),
-            out_bias=w[f"{p}attention.output.dense.bias"],
-            norm1=(w[f"{p}attention.output.LayerNorm.weight"],
-                   w[f"{p}attention.output.LayerNorm.bias"]),
-            up=np.ascontiguousarray(w[f"{p}intermediate.dense.weight"].T),
-            up_bias=w[f"{p}intermediate.dense.bias"],
-            down=np.ascontiguousarray(w[f"{p}output.dense.weight"].T),
-            down_bias=w[f"{p}output.dense.bias"],
-            norm2=(w[f"{p}output.LayerNorm.weight"], w[f"{p}output.LayerNorm.bias"]),
-        ))
+        layers.append(
+            _Layer(
+                qkv=np.ascontiguousarray(
+                    np.concatenate([w[f"{p}attention.self.{n}.weight"] for n in names]).T
+                ),
+                qkv_bias=np.concatenate([w[f"{p}attention.self.{n}.bias"] for n in names]),
+                out=np.ascontiguousarray(w[f"{p}attention.output.dense.weight"].T),
+                out_bias=w[f"{p}attention.output.dense.bias"],
+                norm1=(
+                    w[f"{p}attention.output.LayerNorm.weight"],
+                    w[f"{p}attention.output.LayerNorm.bias"],
+                ),
+                up=np.ascontiguousarray(w[f"{p}intermediate.dense.weight"].T),
+                up_bias=w[f"{p}intermediate.dense.bias"],
+                down=np.ascontiguousarray(w[f"{p}output.dense.weight"].T),
+                down_bias=w[f"{p}output.dense.bias"],
+                norm2=(w[f"{p}output.LayerNorm.weight"], w[f"{p}output.LayerNorm.bias"]),
+            )
+        )
     return _Weights(
         words=w["embeddings.word_embeddings.weight"], positions=w["embeddings.position_embeddings.weight"],
         token_type=w["embeddings.token_type_embeddings.weight"][0],
@@ -471,18 +487,30 @@ def onnx_model(encoder: Encoder) -> Any:
     i64 = np.int64
     # embeddings: word + position (0 … tokens − 1) + token type 0, normalised
     tokens = op("Gather", [op("Shape", ["input_ids"]), const("dim1", np.array(1, dtype=i64))])
-    positions = op("Range", [const("zero", np.array(0, dtype=i64)), tokens, const("step", np.array(1, dtype=i64))])
+    positions = op(
+        "Range",
+        [const("zero", np.array(0, dtype=i64)), tokens, const("step", np.array(1, dtype=i64))],
+    )
     x = op("Add", [op("Gather", [const("words", weights.words), "input_ids"]),
                    op("Gather", [const("positions", weights.positions), positions])])  # fmt: skip
     x = norm(op("Add", [x, const("token_type", weights.token_type)]), weights.norm0, "embeddings")
     # padded keys: a large negative score, so they take no attention weight
     real = op("Cast", ["attention_mask"], to=TensorProto.FLOAT)
-    pad = op("Mul", [op("Sub", [const("one", np.array(1.0, np.float32)), real]), const("big", np.array(-1e9, np.float32))])
+    pad = op(
+        "Mul",
+        [
+            op("Sub", [const("one", np.array(1.0, np.float32)), real]),
+            const("big", np.array(-1e9, np.float32)),
+        ],
+    )
     pad = op("Unsqueeze", [pad, const("axes12", np.array([1, 2], dtype=i64))])
     split = const("split", np.array([0, 0, heads, dh], dtype=i64))
     merge = const("merge", np.array([0, 0, DIM], dtype=i64))
     scale = const("scale", np.array(1.0 / np.sqrt(dh), np.float32))
-    half, root2 = const("half", np.array(0.5, np.float32)), const("root2", np.array(1 / np.sqrt(2.0), np.float32))
+    half, root2 = (
+        const("half", np.array(0.5, np.float32)),
+        const("root2", np.array(1 / np.sqrt(2.0), np.float32)),
+    )
     for n, layer in enumerate(weights.layers):
         p = f"layer{n}"
         q, k, v = (dense(x, layer.qkv[:, i * DIM : (i + 1) * DIM].copy(), layer.qkv_bias[i * DIM : (i + 1) * DIM].copy(), f"{p}.{name}")
@@ -490,13 +518,25 @@ def onnx_model(encoder: Encoder) -> Any:
         q = op("Transpose", [op("Reshape", [q, split])], perm=[0, 2, 1, 3])
         k = op("Transpose", [op("Reshape", [k, split])], perm=[0, 2, 3, 1])
         v = op("Transpose", [op("Reshape", [v, split])], perm=[0, 2, 1, 3])
-        scores = op("Softmax", [op("Add", [op("Mul", [op("MatMul", [q, k]), scale]), pad])], axis=-1)
-        context = op("Reshape", [op("Transpose", [op("MatMul", [scores, v])], perm=[0, 2, 1, 3]), merge])
-        x = norm(op("Add", [dense(context, layer.out, layer.out_bias, f"{p}.out"), x]), layer.norm1, f"{p}.norm1")
+        scores = op(
+            "Softmax", [op("Add", [op("Mul", [op("MatMul", [q, k]), scale]), pad])], axis=-1
+        )
+        context = op(
+            "Reshape", [op("Transpose", [op("MatMul", [scores, v])], perm=[0, 2, 1, 3]), merge]
+        )
+        x = norm(
+            op("Add", [dense(context, layer.out, layer.out_bias, f"{p}.out"), x]),
+            layer.norm1,
+            f"{p}.norm1",
+        )
         inner = dense(x, layer.up, layer.up_bias, f"{p}.up")
         gelu = op("Mul", [op("Mul", [inner, half]), op("Add", [const(f"{p}.one", np.array(1.0, np.float32)),
                                                               op("Erf", [op("Mul", [inner, root2])])])])  # fmt: skip
-        x = norm(op("Add", [dense(gelu, layer.down, layer.down_bias, f"{p}.down"), x]), layer.norm2, f"{p}.norm2")
+        x = norm(
+            op("Add", [dense(gelu, layer.down, layer.down_bias, f"{p}.down"), x]),
+            layer.norm2,
+            f"{p}.norm2",
+        )
     nodes[-1].output[0] = "hidden"
     graph = helper.make_graph(
         nodes, MODEL_NAME,

@@ -102,7 +102,9 @@ def row_dots(matrix: sparse.csr_matrix, vector: sparse.csr_matrix) -> npt.NDArra
         return out
     columns, weights = vector.indices, vector.data
     at = np.minimum(np.searchsorted(columns, matrix.indices), len(columns) - 1)
-    products = np.where(columns[at] == matrix.indices, matrix.data * weights[at], 0.0).astype(np.float32)
+    products = np.where(columns[at] == matrix.indices, matrix.data * weights[at], 0.0).astype(
+        np.float32
+    )
     lengths = np.diff(matrix.indptr)
     filled = lengths > 0
     out[filled] = np.add.reduceat(products, matrix.indptr[:-1][filled])
@@ -136,9 +138,9 @@ def similarity(a: Features, b: Features) -> npt.NDArray[np.float32]:
     """The similarity of every statement of `a` to every statement of `b` (shape (len a, len b))."""
     dense = a.dense @ b.dense.T
     lexical = (a.lexical @ b.lexical.T).toarray()
-    combined: npt.NDArray[np.float32] = (DENSE_WEIGHT * dense + (1.0 - DENSE_WEIGHT) * lexical).astype(
-        np.float32
-    )
+    combined: npt.NDArray[np.float32] = (
+        DENSE_WEIGHT * dense + (1.0 - DENSE_WEIGHT) * lexical
+    ).astype(np.float32)
     return combined
 
 
@@ -210,7 +212,10 @@ class ClusterIndex:
         k = min(self.CANDIDATES, n)
         top = np.argpartition(-dense, k - 1)[:k] if k < n else np.arange(n)
         lexical = np.array(
-            [float((self._lexical[c] @ one.lexical.T).toarray()[0, 0]) / self._sizes[c] for c in top],
+            [
+                float((self._lexical[c] @ one.lexical.T).toarray()[0, 0]) / self._sizes[c]
+                for c in top
+            ],
             dtype=np.float32,
         )
         score = DENSE_WEIGHT * dense[top] + (1.0 - DENSE_WEIGHT) * lexical

@@ -98,7 +98,9 @@ def word_signature(text: str) -> Signature | None:
     letters, English stop words left out); None when it has fewer than `WORD_MIN`."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    words = {w for w in _WORD.findall(text.casefold()) if len(w) >= 3 and w not in ENGLISH_STOP_WORDS}
+    words = {
+        w for w in _WORD.findall(text.casefold()) if len(w) >= 3 and w not in ENGLISH_STOP_WORDS
+    }
     if len(words) < WORD_MIN:
         return None
     return _minhash(words, WORD_PERMUTATIONS)

@@ -22,6 +22,7 @@ from ..analyze.statement import (
 #: fewer words than this state no claim worth following ("What", "no comment")
 MIN_CLAIM_WORDS = 3
 
+
 def states_claims(texts: Sequence[str]) -> list[bool]:
     """Which texts state a claim: at least `MIN_CLAIM_WORDS` words and a verb.
 

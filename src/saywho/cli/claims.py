@@ -67,24 +67,35 @@ def _statements(file: str, none: str) -> tuple[list[Statement], list[Failure]]:
 def cluster_command(
     file: Annotated[
         str,
-        typer.Argument(help="A list of statements: one per line, or JSONL with id and text; "
-                       "- for stdin.", show_default=False),
+        typer.Argument(
+            help="A list of statements: one per line, or JSONL with id and text; - for stdin.",
+            show_default=False,
+        ),
     ],
     threshold: Annotated[
         float | None,
-        typer.Option("--threshold", min=0.0, max=1.0,
-                     help="Mean similarity at which statements share a cluster "
-                     "(default: the tuned one, 0.475). Higher: tighter clusters."),
+        typer.Option(
+            "--threshold",
+            min=0.0,
+            max=1.0,
+            help="Mean similarity at which statements share a cluster "
+            "(default: the tuned one, 0.475). Higher: tighter clusters.",
+        ),
     ] = None,
     method: Annotated[
         ClusterMethod,
-        typer.Option("--method", help="batch: exact average linkage over the whole list; "
-                     "incremental: one statement at a time in file order, as the store does; "
-                     "auto: batch up to 10,000 statements."),
+        typer.Option(
+            "--method",
+            help="batch: exact average linkage over the whole list; "
+            "incremental: one statement at a time in file order, as the store does; "
+            "auto: batch up to 10,000 statements.",
+        ),
     ] = ClusterMethod.auto,
     format: Annotated[
-        ClusterFormat, typer.Option("--format", "-f", help="jsonl: {\"id\", \"cluster\"} a line; "
-                                    "csv: id,cluster with a header.")
+        ClusterFormat,
+        typer.Option(
+            "--format", "-f", help='jsonl: {"id", "cluster"} a line; csv: id,cluster with a header.'
+        ),
     ] = ClusterFormat.jsonl,
     output: OutputOpt = None,
 ) -> None:
@@ -97,42 +108,63 @@ def cluster_command(
 
     statements, failures = _statements(file, "no statements to cluster")
     progress = Progress(
-        TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
+        TextColumn("embedding"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
     )
     try:
         with progress:
             task = progress.add_task("embedding", total=len(statements))
-            feats = features([s.text for s in statements],
-                             lambda done, _total: progress.update(task, completed=done))
+            feats = features(
+                [s.text for s in statements],
+                lambda done, _total: progress.update(task, completed=done),
+            )
     except SaywhoError as exc:
         _fail(str(exc), 2)
     chosen = THRESHOLD if threshold is None else threshold
-    run = {ClusterMethod.auto: cluster, ClusterMethod.batch: cluster_batch,
-           ClusterMethod.incremental: cluster_incremental}[method]
+    run = {
+        ClusterMethod.auto: cluster,
+        ClusterMethod.batch: cluster_batch,
+        ClusterMethod.incremental: cluster_incremental,
+    }[method]
     labels = run(feats, chosen)
     out = _open_output(output)
     try:
         if format is ClusterFormat.csv:
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(["id", "cluster"])
-            writer.writerows((s.id, f"c{label + 1}") for s, label in zip(statements, labels, strict=True))
+            writer.writerows(
+                (s.id, f"c{label + 1}") for s, label in zip(statements, labels, strict=True)
+            )
         else:
             for s, label in zip(statements, labels, strict=True):
-                out.write(json.dumps({"id": s.id, "cluster": f"c{label + 1}"}, ensure_ascii=False) + "\n")
+                out.write(
+                    json.dumps({"id": s.id, "cluster": f"c{label + 1}"}, ensure_ascii=False) + "\n"
+                )
     finally:
         if out is not None and isinstance(output, Path):
             out.close()
     out.flush()
-    err.print(f"saywho: {len(statements)} statements in {len(set(labels))} clusters"
-              + (f", {len(failures)} lines skipped" if failures else ""), markup=False, highlight=False)
+    err.print(
+        f"saywho: {len(statements)} statements in {len(set(labels))} clusters"
+        + (f", {len(failures)} lines skipped" if failures else ""),
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command("checkworthy")
 def checkworthy_command(
     file: Annotated[
         str,
-        typer.Argument(help="Sentences: one per line, or JSONL with id and text; - for stdin.", show_default=False),
+        typer.Argument(
+            help="Sentences: one per line, or JSONL with id and text; - for stdin.",
+            show_default=False,
+        ),
     ],
     output: OutputOpt = None,
 ) -> None:
@@ -184,13 +216,17 @@ class ClaimsSort(str, Enum):
 
 ClaimsFormatOpt = Annotated[
     ClaimsFormat,
-    typer.Option("--format", "-f", help="table: readable; json: one object; jsonl: one object a "
-                 "line; csv: one row a line."),
+    typer.Option(
+        "--format",
+        "-f",
+        help="table: readable; json: one object; jsonl: one object a line; csv: one row a line.",
+    ),
 ]
 
 claims_app = typer.Typer(
     help="Claims across articles: clusters of attributions that state the same thing.",
-    no_args_is_help=False, invoke_without_command=True,
+    no_args_is_help=False,
+    invoke_without_command=True,
 )
 app.add_typer(claims_app, name="claims")
 
@@ -204,26 +240,39 @@ def claims_command(
     speaker: SpeakerOpt = None,
     about: AboutOpt = None,
     min_outlets: Annotated[
-        int, typer.Option("--min-outlets", min=1, help="Only claims that ran in at least N outlets.")
+        int,
+        typer.Option("--min-outlets", min=1, help="Only claims that ran in at least N outlets."),
     ] = 1,
     min_articles: Annotated[
-        int, typer.Option("--min-articles", min=1, help="Only claims that ran in at least N articles.")
+        int,
+        typer.Option("--min-articles", min=1, help="Only claims that ran in at least N articles."),
     ] = 1,
     fact_checked: Annotated[
-        bool, typer.Option("--fact-checked", help="Only claims an imported fact-check addresses "
-                           "(see saywho factchecks).")
+        bool,
+        typer.Option(
+            "--fact-checked",
+            help="Only claims an imported fact-check addresses (see saywho factchecks).",
+        ),
     ] = False,
     verdict: Annotated[
-        str | None, typer.Option("--verdict", help="Only claims a fact-check with this verdict addresses: "
-                                 "false, mostly_false, mixed, mostly_true, true, unverifiable, other.")
+        str | None,
+        typer.Option(
+            "--verdict",
+            help="Only claims a fact-check with this verdict addresses: "
+            "false, mostly_false, mixed, mostly_true, true, unverifiable, other.",
+        ),
     ] = None,
     check_worthy: Annotated[
         bool, typer.Option("--check-worthy", help="Only claims with a check-worthy appearance.")
     ] = False,
     sort: Annotated[
-        ClaimsSort, typer.Option("--sort", help="spread: most outlets, then articles; first: "
-                                 "earliest first appearance; recent: latest appearance; "
-                                 "checkworthiness: most check-worthy first.")
+        ClaimsSort,
+        typer.Option(
+            "--sort",
+            help="spread: most outlets, then articles; first: "
+            "earliest first appearance; recent: latest appearance; "
+            "checkworthiness: most check-worthy first.",
+        ),
     ] = ClaimsSort.spread,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Most claims shown.")] = 20,
     format: ClaimsFormatOpt = ClaimsFormat.table,
@@ -289,10 +338,21 @@ def _claims_table(rows: list[dict[str, object]]) -> None:
         out.print("no matching claims (ingest articles first, or loosen the filters)", style="dim")
         return
     table = Table(title="claims", title_justify="left", show_lines=True)
-    for column in ("id", "claim", "articles", "outlets", "speakers", "unattributed", "first", "last seen"):
+    for column in (
+        "id",
+        "claim",
+        "articles",
+        "outlets",
+        "speakers",
+        "unattributed",
+        "first",
+        "last seen",
+    ):
         table.add_column(column, overflow="fold")
     for r in rows:
-        first = " · ".join(str(x) for x in (r["first_seen"], r["first_outlet"], r["first_speaker"]) if x)
+        first = " · ".join(
+            str(x) for x in (r["first_seen"], r["first_outlet"], r["first_speaker"]) if x
+        )
         table.add_row(str(r["id"]), escape(str(r["claim"])), str(r["articles"]), str(r["outlets"]),
                       str(r["speakers"]), str(r["unattributed"]), escape(first),
                       str(r["last_seen"] or "—"))  # fmt: skip
@@ -315,7 +375,8 @@ def claims_rebuild_command(db: DbOpt = None) -> None:
 def claim_command(
     cluster_id: Annotated[int, typer.Argument(help="A claim's id (see saywho claims).", min=1)],
     format: Annotated[
-        ClaimsFormat, typer.Option("--format", "-f", help="table or json; jsonl/csv: the appearances.")
+        ClaimsFormat,
+        typer.Option("--format", "-f", help="table or json; jsonl/csv: the appearances."),
     ] = ClaimsFormat.table,
     db: DbOpt = None,
 ) -> None:
@@ -332,17 +393,27 @@ def claim_command(
     out = Console(highlight=False, soft_wrap=True)
     first = story["first"]
     out.print(f"[bold]claim {story['id']}[/]: {escape(story['claim'])}")
-    counts = ", ".join(_counted(story[key], key[:-1]) for key in ("articles", "outlets", "speakers"))
+    counts = ", ".join(
+        _counted(story[key], key[:-1]) for key in ("articles", "outlets", "speakers")
+    )
     copies = f" (and {_counted(story['copies'], 'syndicated copy')})" if story["copies"] else ""
-    out.print(f"{counts}{copies}; first seen {story['first_seen'] or '?'}, "
-              f"last seen {story['last_seen'] or '?'}")
+    out.print(
+        f"{counts}{copies}; first seen {story['first_seen'] or '?'}, "
+        f"last seen {story['last_seen'] or '?'}"
+    )
     who = first["speaker"] or first["source_text"] or "no source named"
-    out.print(f"first: {escape(who)} {escape(first['cue'])} — {escape(first['title'] or first['source'])}"
-              f" ({escape(first['outlet'] or 'unknown outlet')}, {first['date'] or 'undated'})")
+    out.print(
+        f"first: {escape(who)} {escape(first['cue'])} — {escape(first['title'] or first['source'])}"
+        f" ({escape(first['outlet'] or 'unknown outlet')}, {first['date'] or 'undated'})"
+    )
     if len(story["attribution_forms"]) > 1:
-        out.print("as it spread: " + " → ".join(
-            escape(f"{f['form']} ({f['first_seen'] or 'undated'}, ×{f['appearances']})")
-            for f in story["attribution_forms"]))
+        out.print(
+            "as it spread: "
+            + " → ".join(
+                escape(f"{f['form']} ({f['first_seen'] or 'undated'}, ×{f['appearances']})")
+                for f in story["attribution_forms"]
+            )
+        )
     for fc in story.get("fact_checks", []):
         out.print(escape(f"fact-checked by {fc['fact_checker'] or 'a fact-checker'} — {fc['rating'] or fc['verdict']}"
                          f" ({fc['review_date'] or 'undated'}) {fc['url'] or ''}").rstrip())  # fmt: skip
@@ -360,8 +431,10 @@ def claim_command(
     if story["unattributed"]:
         out.print("stated as fact, crediting no one:")
         for u in story["unattributed"]:
-            out.print(f"  {u['date'] or 'undated'} {escape(u['outlet'] or 'unknown outlet')}: "
-                      f"{escape(u['sentence'])} — {escape(u['title'] or u['source'])}")
+            out.print(
+                f"  {u['date'] or 'undated'} {escape(u['outlet'] or 'unknown outlet')}: "
+                f"{escape(u['sentence'])} — {escape(u['title'] or u['source'])}"
+            )
             if u["licence"] and u["licence"] not in licences:
                 licences.append(u["licence"])
     for line in licences:

@@ -48,7 +48,9 @@ _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "cs
              ".htm": "html"}  # fmt: skip
 
 
-def read_fact_checks(name: str, settings: Settings, fmt: str = "auto") -> Iterator[FactCheck | BadRecord]:
+def read_fact_checks(
+    name: str, settings: Settings, fmt: str = "auto"
+) -> Iterator[FactCheck | BadRecord]:
     """The fact-checks of one input: a file (by its suffix, else its content), ``-`` (JSONL on
     stdin) or an http(s) URL (fetched as ``saywho ingest --fetch`` would). JSONL and CSV are read
     as they stream; a JSON document or page is read whole, up to ``--max-bytes``."""
@@ -104,10 +106,20 @@ def _lines(stream: object, name: str) -> Iterator[str]:
 
 @factchecks_app.command("import")
 def import_command(
-    inputs: Annotated[list[str], typer.Argument(help="Files (JSON, JSONL, CSV, HTML), - for JSONL on stdin, or "
-                                                "http(s) URLs of fact-check pages or feeds.", show_default=False)],
-    input_format: Annotated[InputFormat, typer.Option("--format", "-f", help="How to read the inputs "
-                                                      "(auto: by suffix, else by content).")] = InputFormat.auto,
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files (JSON, JSONL, CSV, HTML), - for JSONL on stdin, or "
+            "http(s) URLs of fact-check pages or feeds.",
+            show_default=False,
+        ),
+    ],
+    input_format: Annotated[
+        InputFormat,
+        typer.Option(
+            "--format", "-f", help="How to read the inputs (auto: by suffix, else by content)."
+        ),
+    ] = InputFormat.auto,
     db: DbOpt = None,
 ) -> None:
     """Import fact-checks (schema.org ClaimReview) into the store: idempotent by identifier or
@@ -144,8 +156,12 @@ def import_command(
 
 @factchecks_app.command("list")
 def list_command(
-    verdict: Annotated[str | None, typer.Option("--verdict", help=f"Only this verdict: {', '.join(VERDICTS)}.")] = None,
-    fact_checker: Annotated[str | None, typer.Option("--fact-checker", help="Only this fact-checker's.")] = None,
+    verdict: Annotated[
+        str | None, typer.Option("--verdict", help=f"Only this verdict: {', '.join(VERDICTS)}.")
+    ] = None,
+    fact_checker: Annotated[
+        str | None, typer.Option("--fact-checker", help="Only this fact-checker's.")
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=10_000, help="How many.")] = 20,
     offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many first.")] = 0,
     output_format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
@@ -156,16 +172,30 @@ def list_command(
 
     if verdict is not None and verdict not in VERDICTS:
         _fail(f"--verdict {verdict!r}: not a verdict (choose from {', '.join(VERDICTS)})", 2)
-    total, found = _checked(lambda: list_fact_checks(_engine(db), verdict, fact_checker, limit, offset))
+    total, found = _checked(
+        lambda: list_fact_checks(_engine(db), verdict, fact_checker, limit, offset)
+    )
     if output_format is ListFormat.json:
-        typer.echo(json.dumps({"total": total, "data": [f.to_dict() for f in found]}, ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(
+                {"total": total, "data": [f.to_dict() for f in found]}, ensure_ascii=False, indent=2
+            )
+        )
         return
     if output_format is ListFormat.jsonl:
         for f in found:
             typer.echo(json.dumps(f.to_dict(), ensure_ascii=False))
         return
     table = Table(title=f"fact-checks: {total} (showing {len(found)})", title_justify="left")
-    for column in ("id", "claim reviewed", "claimant", "verdict", "rating", "fact-checker", "reviewed"):
+    for column in (
+        "id",
+        "claim reviewed",
+        "claimant",
+        "verdict",
+        "rating",
+        "fact-checker",
+        "reviewed",
+    ):
         table.add_column(column)
     for f in found:
         c = f.check
@@ -176,8 +206,12 @@ def list_command(
 
 @factchecks_app.command("show")
 def show_command(
-    fact_check_id: Annotated[int, typer.Argument(help="A fact-check's id (see saywho factchecks list).", min=1)],
-    output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="table or json.")] = ListFormat.table,
+    fact_check_id: Annotated[
+        int, typer.Argument(help="A fact-check's id (see saywho factchecks list).", min=1)
+    ],
+    output_format: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="table or json.")
+    ] = ListFormat.table,
     db: DbOpt = None,
 ) -> None:
     """One fact-check, with every version imported of it."""
@@ -189,9 +223,13 @@ def show_command(
                               indent=2 if output_format is ListFormat.json else None))  # fmt: skip
         return
     c = found.check
-    typer.echo(f"fact-check {found.id} (version {found.version} of {len(versions)}): {c.claim_reviewed}")
+    typer.echo(
+        f"fact-check {found.id} (version {found.version} of {len(versions)}): {c.claim_reviewed}"
+    )
     typer.echo(f"claimed by {c.claimant or '—'} on {c.claim_date or '—'}")
-    typer.echo(f"rated {c.rating or '—'} ({c.verdict}) by {c.fact_checker or '—'} on {c.review_date or '—'}")
+    typer.echo(
+        f"rated {c.rating or '—'} ({c.verdict}) by {c.fact_checker or '—'} on {c.review_date or '—'}"
+    )
     typer.echo(f"{c.url or '(no URL)'}" + (f" · {c.language}" if c.language else "")
                + (f" · identifier {c.identifier}" if c.identifier else ""))  # fmt: skip
     typer.echo(f"read from {c.source}")
@@ -224,7 +262,11 @@ def _queries(texts: list[str], file: str | None, speaker: str | None = None,
         try:
             record = json.loads(line)
             text, who, when = record["text"], record.get("speaker"), record.get("date")
-            if not isinstance(text, str) or not isinstance(who, str | None) or not isinstance(when, str | None):
+            if (
+                not isinstance(text, str)
+                or not isinstance(who, str | None)
+                or not isinstance(when, str | None)
+            ):
                 raise TypeError("text, speaker or date is not a string")
             out.append((str(record.get("id", number)),
                         with_context(text, who or speaker, date.fromisoformat(when[:10]) if when else day)))  # fmt: skip
@@ -238,14 +280,28 @@ def _queries(texts: list[str], file: str | None, speaker: str | None = None,
 
 @factchecks_app.command("match")
 def match_command(
-    texts: Annotated[list[str] | None, typer.Argument(help="Statements to match.", show_default=False)] = None,
-    file: Annotated[str | None, typer.Option("--file", help="One statement a line, or JSONL with id and text; "
-                                             "- for stdin.")] = None,
-    top: Annotated[int, typer.Option("--top", "-k", min=1, max=100, help="Fact-checks per statement.")] = 5,
-    speaker: Annotated[str | None, typer.Option("--speaker", help="Who made the statements (helps to rank).")] = None,
-    day: Annotated[str | None, typer.Option("--date", help="When they were made, YYYY-MM-DD (helps to rank).")] = None,
-    output_format: Annotated[ListFormat, typer.Option("--format", "-f", help="table, json, or jsonl "
-                                                      "(one line a statement).")] = ListFormat.table,
+    texts: Annotated[
+        list[str] | None, typer.Argument(help="Statements to match.", show_default=False)
+    ] = None,
+    file: Annotated[
+        str | None,
+        typer.Option(
+            "--file", help="One statement a line, or JSONL with id and text; - for stdin."
+        ),
+    ] = None,
+    top: Annotated[
+        int, typer.Option("--top", "-k", min=1, max=100, help="Fact-checks per statement.")
+    ] = 5,
+    speaker: Annotated[
+        str | None, typer.Option("--speaker", help="Who made the statements (helps to rank).")
+    ] = None,
+    day: Annotated[
+        str | None, typer.Option("--date", help="When they were made, YYYY-MM-DD (helps to rank).")
+    ] = None,
+    output_format: Annotated[
+        ListFormat,
+        typer.Option("--format", "-f", help="table, json, or jsonl (one line a statement)."),
+    ] = ListFormat.table,
     db: DbOpt = None,
 ) -> None:
     """Rank the stored fact-checks for each statement: are these claims already fact-checked?

@@ -33,19 +33,30 @@ def serve_command(
     ] = 8000,
     workers: Annotated[
         int,
-        typer.Option("--workers", "-w", min=1, max=64,
-                     help="Server processes sharing the port (each with its own connections); "
-                     "1 runs in this process."),
+        typer.Option(
+            "--workers",
+            "-w",
+            min=1,
+            max=64,
+            help="Server processes sharing the port (each with its own connections); "
+            "1 runs in this process.",
+        ),
     ] = 1,
     root_path: Annotated[
         str,
-        typer.Option("--root-path", help="The path a reverse proxy serves saywho under (/saywho): "
-                     "links and the API's next URLs start with it."),
+        typer.Option(
+            "--root-path",
+            help="The path a reverse proxy serves saywho under (/saywho): "
+            "links and the API's next URLs start with it.",
+        ),
     ] = "",
     forwarded_allow_ips: Annotated[
         str,
-        typer.Option("--forwarded-allow-ips", help="Proxies whose X-Forwarded-For/-Proto headers are "
-                     "trusted (comma-separated addresses, * for any)."),
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Proxies whose X-Forwarded-For/-Proto headers are "
+            "trusted (comma-separated addresses, * for any).",
+        ),
     ] = "127.0.0.1",
 ) -> None:
     """Serve the web UI and the REST API over the store (pages at /, API at /api/v1, docs at /api/docs).
@@ -64,7 +75,10 @@ def serve_command(
         _fail(str(exc), 2)
         return
     if root_path and (not root_path.startswith("/") or root_path.endswith("/") or "?" in root_path):
-        _fail(f"--root-path {root_path!r}: give a path such as /saywho (a leading /, no trailing /)", 2)
+        _fail(
+            f"--root-path {root_path!r}: give a path such as /saywho (a leading /, no trailing /)",
+            2,
+        )
     _check_port(host, port)
     err.print(f"saywho: serving {settings.db} on http://{host}:{port}/ (Ctrl-C stops)",
               markup=False, highlight=False)  # fmt: skip

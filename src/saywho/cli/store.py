@@ -89,8 +89,11 @@ UntilOpt = Annotated[
 ]
 CheckWorthyOpt = Annotated[
     bool,
-    typer.Option("--check-worthy", help="Only attributions whose check-worthiness reaches the threshold "
-                  "(see saywho checkworthy)."),
+    typer.Option(
+        "--check-worthy",
+        help="Only attributions whose check-worthiness reaches the threshold "
+        "(see saywho checkworthy).",
+    ),
 ]
 
 
@@ -499,7 +502,9 @@ def export_command(
     if format is ExportFormat.parquet and output is None:
         _fail("parquet is binary: give --output FILE", 2)
     engine = _engine(db)
-    filters = _filters(None, speaker, about, stance, kind, outlet, since, until, check_worthy=check_worthy)
+    filters = _filters(
+        None, speaker, about, stance, kind, outlet, since, until, check_worthy=check_worthy
+    )
     try:
         if format is ExportFormat.parquet:
             assert output is not None

@@ -55,7 +55,9 @@ def extract(raw: RawDocument, settings: Settings | None = None) -> Article:
             remedy="pass it to the CLI or sources.read_documents(), which read its records",
         )
     declared_html = (raw.media_type or "").lower() in {"text/html", "application/xhtml+xml"}
-    is_html = kind == "html" or (declared_html and not settings.plain and "<" in data[:65536].decode("latin-1"))
+    is_html = kind == "html" or (
+        declared_html and not settings.plain and "<" in data[:65536].decode("latin-1")
+    )
     text = decode(data, source=raw.source, declared=raw.charset, html=is_html)
     text = text.replace("\x00", "")
 
@@ -172,5 +174,3 @@ def iso_published(value: datetime | date | None) -> str | None:
         spec = "minutes" if value.second == 0 and value.microsecond == 0 else "seconds"
         return value.isoformat(timespec=spec)
     return value.isoformat()
-
-

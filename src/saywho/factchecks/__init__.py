@@ -2,14 +2,14 @@
 normalised to one scale of verdicts."""
 
 from .reviews import (
-           BadRecord,
-           claim_reviews,
-           from_bytes,
-           from_claim_review,
-           from_csv,
-           from_html,
-           from_json,
-           from_jsonl,
+    BadRecord,
+    claim_reviews,
+    from_bytes,
+    from_claim_review,
+    from_csv,
+    from_html,
+    from_json,
+    from_jsonl,
 )
 from .verdicts import VERDICTS, verdict
 

@@ -103,7 +103,9 @@ class CheckContext:
     claim_day: date | None
 
 
-def check_context(claim: str, title: str | None, claimant: str | None, claim_date: str | None) -> CheckContext:
+def check_context(
+    claim: str, title: str | None, claimant: str | None, claim_date: str | None
+) -> CheckContext:
     text = f"{claim} {title or ''}"
     words = [w.casefold() for w in _WORD.findall(text)]
     day = _iso_day(claim_date)
@@ -112,7 +114,9 @@ def check_context(claim: str, title: str | None, claimant: str | None, claim_dat
     for i, word in enumerate(words[:-1]):  # "October 2019"
         if word in _MONTHS and words[i + 1].isdigit() and int(words[i + 1]) in years:
             months.add((int(words[i + 1]), _MONTHS.index(word) + 1))
-    return CheckContext(frozenset(words), name_words(claimant), frozenset(years), frozenset(months), day)
+    return CheckContext(
+        frozenset(words), name_words(claimant), frozenset(years), frozenset(months), day
+    )
 
 
 def _iso_day(value: str | None) -> date | None:
@@ -149,7 +153,9 @@ class Ranker:
 
     def score(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """The probability that each candidate addresses the statement."""
-        out: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-(x @ self.weights + self.bias)))).astype(np.float32)
+        out: npt.NDArray[np.float32] = (
+            1.0 / (1.0 + np.exp(-(x @ self.weights + self.bias)))
+        ).astype(np.float32)
         return out
 
 
@@ -158,6 +164,8 @@ def load_ranker() -> Ranker:
     """The shipped ranker (``data/factcheck_ranker.json``)."""
     data = json.loads(resources.files("saywho").joinpath(RANKER_FILE).read_text(encoding="utf-8"))
     if tuple(data["features"]) != FEATURES:
-        raise ValueError(f"{RANKER_FILE} was trained on features {data['features']}, not {list(FEATURES)}")
+        raise ValueError(
+            f"{RANKER_FILE} was trained on features {data['features']}, not {list(FEATURES)}"
+        )
     weights = np.asarray([data["weights"][name] for name in FEATURES], dtype=np.float32)
     return Ranker(weights, float(data["bias"]), int(data["candidates"]), data.get("card", {}))

@@ -40,7 +40,16 @@ from .verdicts import verdict
 MAX_CLAIM_CHARS = 2_000
 #: nested JSON deeper than this is not searched for ClaimReviews
 MAX_DEPTH = 12
-CSV_COLUMNS = ("claim", "claimant", "claim_date", "rating", "url", "publisher", "review_date", "language")
+CSV_COLUMNS = (
+    "claim",
+    "claimant",
+    "claim_date",
+    "rating",
+    "url",
+    "publisher",
+    "review_date",
+    "language",
+)
 
 _DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _SPACE = re.compile(r"\s+")
@@ -57,7 +66,10 @@ class BadRecord:
 def is_claim_review(node: Mapping[str, Any]) -> bool:
     kinds = node.get("@type", node.get("type"))
     names = kinds if isinstance(kinds, list) else [kinds]
-    return any(isinstance(k, str) and k.rsplit("/", 1)[-1].rsplit(":", 1)[-1] == "ClaimReview" for k in names)
+    return any(
+        isinstance(k, str) and k.rsplit("/", 1)[-1].rsplit(":", 1)[-1] == "ClaimReview"
+        for k in names
+    )
 
 
 def claim_reviews(data: Any, depth: int = 0) -> Iterator[Mapping[str, Any]]:
@@ -95,14 +107,19 @@ def from_claim_review(node: Mapping[str, Any], position: str) -> FactCheck:
         claimant=_name(item.get("author")) or _name(node.get("claimant")),
         claim_date=_day(item.get("datePublished")) or _day(item.get("dateCreated")),
         rating=written,
-        verdict=verdict(written, _number(rating.get("ratingValue")), _number(rating.get("bestRating")),
-                        _number(rating.get("worstRating"))),  # fmt: skip
+        verdict=verdict(
+            written,
+            _number(rating.get("ratingValue")),
+            _number(rating.get("bestRating")),
+            _number(rating.get("worstRating")),
+        ),  # fmt: skip
         fact_checker=_name(node.get("author")) or _name(node.get("publisher")),
         review_date=_day(node.get("datePublished")) or _day(node.get("dateCreated")),
         url=_text(node.get("url")) or _text(node.get("@id")),
         language=_pick(node.get("inLanguage"), "alternateName", "name"),
         identifier=_pick(node.get("identifier"), "value", "@id"),
-        title=(_text(node.get("headline")) or _text(node.get("name")) or "")[:MAX_CLAIM_CHARS] or None,
+        title=(_text(node.get("headline")) or _text(node.get("name")) or "")[:MAX_CLAIM_CHARS]
+        or None,
         source=position,
     )
 
@@ -144,7 +161,9 @@ def from_csv(text: str, source: str) -> Iterator[FactCheck | BadRecord]:
     for number, row in enumerate(reader, 2):
         position = f"{source}#row {number}"
         if None in row:  # more cells than columns
-            yield BadRecord(position, f"{len(header) + len(row[None])} cells for {len(header)} columns")
+            yield BadRecord(
+                position, f"{len(header) + len(row[None])} cells for {len(header)} columns"
+            )
             continue
         claim = _text(row.get("claim"))
         if not claim:
@@ -160,8 +179,9 @@ def from_csv(text: str, source: str) -> Iterator[FactCheck | BadRecord]:
         )  # fmt: skip
 
 
-def from_bytes(data: bytes, name: str, kind: str = "", url: str | None = None,
-               charset: str | None = None) -> Iterator[FactCheck | BadRecord]:
+def from_bytes(
+    data: bytes, name: str, kind: str = "", url: str | None = None, charset: str | None = None
+) -> Iterator[FactCheck | BadRecord]:
     """The fact-checks of one document's bytes, read as `kind` (``json``, ``jsonl``, ``csv``,
     ``html``; empty: sniffed from the content), decoded by its declared `charset`, else sniffed
     (`saywho.extract.decode`); `url` is the page's address, for relative links in HTML."""
@@ -178,7 +198,13 @@ def from_bytes(data: bytes, name: str, kind: str = "", url: str | None = None,
     if not kind:  # sniffed: JSON starts with a bracket, a table with a header naming "claim"
         head = text.lstrip("\ufeff \t\r\n")[:1]
         first = text.lstrip("\ufeff").split("\n", 1)[0].casefold()
-        kind = "json" if head in "{[" and head else "csv" if "claim" in first and "," in first else "html"
+        kind = (
+            "json"
+            if head in "{[" and head
+            else "csv"
+            if "claim" in first and "," in first
+            else "html"
+        )
     if kind == "json":
         stripped = text.lstrip("\ufeff")
         lines = stripped.splitlines()
@@ -211,7 +237,9 @@ def from_html(html: str, source: str, url: str | None = None) -> Iterator[FactCh
     yield from _records(data, source, page_url=url)
 
 
-def _records(data: Any, source: str, page_url: str | None = None) -> Iterator[FactCheck | BadRecord]:
+def _records(
+    data: Any, source: str, page_url: str | None = None
+) -> Iterator[FactCheck | BadRecord]:
     reviews = list(claim_reviews(data))
     if not reviews:
         yield BadRecord(source, "no ClaimReview in it")

@@ -82,14 +82,20 @@ def fetch_url(
 
 
 def _fetch(
-    client: httpx.Client, url: str, settings: Settings, resolve: Resolver, deadline: float,
+    client: httpx.Client,
+    url: str,
+    settings: Settings,
+    resolve: Resolver,
+    deadline: float,
     pinned: _PinnedBackend,
 ) -> RawDocument:
     current = httpx.URL(url)
     for hop in range(settings.max_redirects + 1):
         addresses = _check_target(current, url, settings, resolve)
         if addresses:
-            pinned.pin(current.host, current.port or (443 if current.scheme == "https" else 80), addresses)
+            pinned.pin(
+                current.host, current.port or (443 if current.scheme == "https" else 80), addresses
+            )
         with client.stream("GET", current) as response:
             if response.is_redirect:  # a 3xx with a Location
                 current = current.join(response.headers["Location"])

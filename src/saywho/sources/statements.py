@@ -33,8 +33,11 @@ def read_statements(name: str) -> Iterator[Statement | Failure]:
     """The statements of the file `name` (``-`` for stdin), with a `Failure` per bad line."""
     data = _read(name)
     if b"\x00" in data[:8192]:
-        raise InputError("this is a binary file, not a list of statements", input=name,
-                         remedy="give one statement per line, or JSONL with id and text")
+        raise InputError(
+            "this is a binary file, not a list of statements",
+            input=name,
+            remedy="give one statement per line, or JSONL with id and text",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -84,6 +87,7 @@ def _read(name: str) -> bytes:
         except OSError as exc:
             raise InputError(f"cannot read ({exc.strerror or exc})", input=name) from None
     if len(data) > MAX_BYTES:
-        raise InputError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB", input=name,
-                         remedy="split the list")
+        raise InputError(
+            f"larger than {MAX_BYTES // (1024 * 1024)} MiB", input=name, remedy="split the list"
+        )
     return data

@@ -248,7 +248,9 @@ def article_detail(engine: Engine, article_id: int) -> dict[str, Any]:
 
 def _copies(conn: Connection, article_id: int) -> list[dict[str, Any]]:
     """The other articles of the story `article_id` belongs to (syndicated copies), original first."""
-    original = conn.scalar(select(article_copies.c.original_id).where(article_copies.c.article_id == article_id))
+    original = conn.scalar(
+        select(article_copies.c.original_id).where(article_copies.c.article_id == article_id)
+    )
     root = int(original) if original is not None else article_id
     members = select(article_copies.c.article_id).where(article_copies.c.original_id == root)
     rows = conn.execute(
@@ -346,7 +348,9 @@ def speaker_list(engine: Engine, limit: int, offset: int) -> Page:
     # (one read after the other: a read inside another would hold a connection while it waits
     # for a second, and a busy server's pool runs dry)
     total: int = run_read(engine, "list speakers", count)
-    return Page(speakers_top(engine, offset + limit)[offset:] if limit else [], total, limit, offset)
+    return Page(
+        speakers_top(engine, offset + limit)[offset:] if limit else [], total, limit, offset
+    )
 
 
 def speaker_detail(engine: Engine, speaker_id: int, latest: int = 10) -> dict[str, Any]:

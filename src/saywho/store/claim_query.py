@@ -107,16 +107,22 @@ def claim_clusters(engine: Engine, f: ClaimFilters) -> list[dict[str, Any]]:
     return claim_cluster_page(engine, f, count=False)[0]
 
 
-def claim_cluster_page(engine: Engine, f: ClaimFilters, count: bool = True) -> tuple[list[dict[str, Any]], int]:
+def claim_cluster_page(
+    engine: Engine, f: ClaimFilters, count: bool = True
+) -> tuple[list[dict[str, Any]], int]:
     """`claim_clusters` and how many clusters pass the filters in all (-1 unless `count`)."""
     if f.sort not in SORTS:
-        raise StoreError(f"unknown sort {f.sort!r}", input="--sort", remedy="use " + ", ".join(SORTS))
+        raise StoreError(
+            f"unknown sort {f.sort!r}", input="--sort", remedy="use " + ", ".join(SORTS)
+        )
     a = _appearances().subquery()
     spread = (
         select(
             a.c.cluster_id,
             func.count(distinct(a.c.story_id)).label("articles"),
-            (func.count(distinct(a.c.article_id)) - func.count(distinct(a.c.story_id))).label("copies"),
+            (func.count(distinct(a.c.article_id)) - func.count(distinct(a.c.story_id))).label(
+                "copies"
+            ),
             func.count(distinct(a.c.outlet_id)).label("outlets"),
             func.count(distinct(a.c.speaker_id)).label("speakers"),
             func.count().label("appearances"),
@@ -173,7 +179,9 @@ def claim_cluster_page(engine: Engine, f: ClaimFilters, count: bool = True) -> t
                 "first_seen": _iso(r["first_date"]),
                 "last_seen": _iso(r["last_date"]),
                 # its most check-worthy appearance's score (None: none scored)
-                "checkworthiness": None if r["checkworthiness"] is None else round(float(r["checkworthiness"]), 4),
+                "checkworthiness": None
+                if r["checkworthiness"] is None
+                else round(float(r["checkworthiness"]), 4),
                 "first": firsts[int(r["cluster_id"])],
             }
             for r in rows
@@ -209,32 +217,35 @@ def _iso(day: Any) -> str | None:
 
 
 def _appearance_select() -> Select[Any]:
-    return current_claims(
-        select(
-            claims.c.cluster_id,
-            attributions.c.id.label("attribution_id"),
-            attributions.c.local_id,
-            attributions.c.content,
-            attributions.c.source_text,
-            attributions.c.cue_text,
-            attributions.c.cue_lemma,
-            attributions.c.stance,
-            attributions.c.kind,
-            speakers.c.name.label("speaker"),
-            speakers.c.id.label("speaker_id"),
-            articles.c.id.label("article_id"),
-            article_versions.c.title,
-            article_versions.c.url,
-            article_versions.c.source,
-            article_versions.c.published,
-            article_versions.c.published_date,
-            article_versions.c.licence,
-            outlets.c.name.label("outlet"),
-            article_copies.c.original_id.label("copy_of"),
-        ).select_from(claims)
-    ).outerjoin(outlets, outlets.c.id == articles.c.outlet_id).outerjoin(
-        speakers, speakers.c.id == attributions.c.speaker_id
-    ).outerjoin(article_copies, article_copies.c.article_id == articles.c.id)
+    return (
+        current_claims(
+            select(
+                claims.c.cluster_id,
+                attributions.c.id.label("attribution_id"),
+                attributions.c.local_id,
+                attributions.c.content,
+                attributions.c.source_text,
+                attributions.c.cue_text,
+                attributions.c.cue_lemma,
+                attributions.c.stance,
+                attributions.c.kind,
+                speakers.c.name.label("speaker"),
+                speakers.c.id.label("speaker_id"),
+                articles.c.id.label("article_id"),
+                article_versions.c.title,
+                article_versions.c.url,
+                article_versions.c.source,
+                article_versions.c.published,
+                article_versions.c.published_date,
+                article_versions.c.licence,
+                outlets.c.name.label("outlet"),
+                article_copies.c.original_id.label("copy_of"),
+            ).select_from(claims)
+        )
+        .outerjoin(outlets, outlets.c.id == articles.c.outlet_id)
+        .outerjoin(speakers, speakers.c.id == attributions.c.speaker_id)
+        .outerjoin(article_copies, article_copies.c.article_id == articles.c.id)
+    )
 
 
 def _appearance(row: Any) -> dict[str, Any]:
@@ -345,8 +356,9 @@ def claim_story(engine: Engine, cluster_id: int) -> dict[str, Any]:
         "unattributed": unattributed,
         "per_day": [{"date": d, "by_outlet": per_day[d]} for d in sorted(per_day)],
         "appearances": appearances,
-        "fact_checks": run_read(engine, "read the claim's fact-checks",
-                                lambda conn: _linked_checks(conn, [cluster_id])).get(cluster_id, []),
+        "fact_checks": run_read(
+            engine, "read the claim's fact-checks", lambda conn: _linked_checks(conn, [cluster_id])
+        ).get(cluster_id, []),
     }
 
 
@@ -479,12 +491,16 @@ def similar(engine: Engine, text: str, top: int = 10) -> list[dict[str, Any]]:
     if not claim_text(text).strip():
         raise StoreError("the text to compare is empty", input="TEXT", remedy="give a statement")
     # vectors of other weights than the stored ones would be compared with them meaninglessly
-    run_read(engine, "read the store's claim encoder", lambda conn: check_encoder(conn, claim=False))
+    run_read(
+        engine, "read the store's claim encoder", lambda conn: check_encoder(conn, claim=False)
+    )
     query = dense_vectors([text])[0]
     try:
         hits = nearest(engine, query, top)
     except SQLAlchemyError as exc:
-        raise StoreError(f"cannot search similar claims ({_reason(exc)})", remedy="check --db") from exc
+        raise StoreError(
+            f"cannot search similar claims ({_reason(exc)})", remedy="check --db"
+        ) from exc
     if not hits:
         return []
     ids = [aid for aid, _ in hits]
@@ -495,7 +511,11 @@ def similar(engine: Engine, text: str, top: int = 10) -> list[dict[str, Any]]:
 
     rows: dict[int, Any] = run_read(engine, "read similar claims", work)
     return [
-        {"score": round(score, 4), "cluster_id": int(rows[aid].cluster_id), **_appearance(rows[aid])}
+        {
+            "score": round(score, 4),
+            "cluster_id": int(rows[aid].cluster_id),
+            **_appearance(rows[aid]),
+        }
         for aid, score in hits
         if aid in rows
     ]

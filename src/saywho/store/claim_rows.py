@@ -54,7 +54,9 @@ def set_encoder(conn: Connection, encoder: str) -> None:
     if stored_encoder(conn) is None:
         conn.execute(insert(store_meta).values(key=ENCODER_KEY, value=encoder))
     else:
-        conn.execute(update(store_meta).where(store_meta.c.key == ENCODER_KEY).values(value=encoder))
+        conn.execute(
+            update(store_meta).where(store_meta.c.key == ENCODER_KEY).values(value=encoder)
+        )
 
 
 def encoder_is_stale(conn: Connection) -> bool:

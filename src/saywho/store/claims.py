@@ -196,20 +196,30 @@ def _clusters(conn: Connection, ids: list[int], known: Sums | None = None) -> Su
             select(claim_clusters.c.id, claim_clusters.c.size, claim_clusters.c.vector_sum)
             .where(claim_clusters.c.id.in_(part))
         ).all()  # fmt: skip
-        known.update((int(r[0]), (int(r[1]), np.frombuffer(bytes(r[2]), dtype=np.float32))) for r in rows)
+        known.update(
+            (int(r[0]), (int(r[1]), np.frombuffer(bytes(r[2]), dtype=np.float32))) for r in rows
+        )
     return {c: known[c] for c in dict.fromkeys(ids) if c in known and known[c][0] > 0}
 
 
-def _dense_means(conn: Connection, ids: list[int], vector: np.ndarray, known: Sums | None = None) -> list[tuple[int, float]]:
+def _dense_means(
+    conn: Connection, ids: list[int], vector: np.ndarray, known: Sums | None = None
+) -> list[tuple[int, float]]:
     """(cluster id, mean dense similarity to `vector`) of the given live clusters, best first,
     at most `CANDIDATES`."""
-    means = [(cid, float(total @ vector) / size) for cid, (size, total) in _clusters(conn, ids, known).items()]
+    means = [
+        (cid, float(total @ vector) / size)
+        for cid, (size, total) in _clusters(conn, ids, known).items()
+    ]
     means.sort(key=lambda pair: (-pair[1], pair[0]))
     return means[:CANDIDATES]
 
 
 def assign_claims(
-    conn: Connection, candidates: Candidates, analysis: Analysis, attribution_ids: list[int],
+    conn: Connection,
+    candidates: Candidates,
+    analysis: Analysis,
+    attribution_ids: list[int],
     vectors: tuple[tuple[int, ...], bytes],
 ) -> list[tuple[int, np.ndarray]]:
     """Store the claims of one stored article version and assign each to a cluster.
@@ -224,13 +234,20 @@ def assign_claims(
     matrix = np.frombuffer(blob, dtype=np.float16).reshape(-1, DIM).astype(np.float32)
     if matrix.shape[0] != len(indices) or max(indices) >= len(texts):
         raise ValueError("claim vectors do not match the analysis they were computed from")
-    clusters = _assign_rows(conn, candidates, [(attribution_ids[i], texts[i], 0) for i in indices], matrix)
+    clusters = _assign_rows(
+        conn, candidates, [(attribution_ids[i], texts[i], 0) for i in indices], matrix
+    )
     return list(zip(clusters, matrix, strict=True))
 
 
 def _best_cluster(
-    conn: Connection, ids: list[int], vector: np.ndarray, text: str,
-    own: set[int], known: Sums | None = None, fresh: dict[int, list[str]] | None = None,
+    conn: Connection,
+    ids: list[int],
+    vector: np.ndarray,
+    text: str,
+    own: set[int],
+    known: Sums | None = None,
+    fresh: dict[int, list[str]] | None = None,
 ) -> tuple[int | None, float]:
     """The best cluster for one claim among the clusters `ids`, and its score; `own` are
     clusters holding a claim of the same article (they count only at `SAME_ARTICLE_THRESHOLD`).
@@ -246,9 +263,13 @@ def _best_cluster(
         return None, -1.0
     ids = [c for c, _ in reachable]
     ranked = (
-        select(claims.c.cluster_id, attributions.c.content,
-               func.row_number().over(partition_by=claims.c.cluster_id,
-                                      order_by=claims.c.attribution_id).label("n"))
+        select(
+            claims.c.cluster_id,
+            attributions.c.content,
+            func.row_number()
+            .over(partition_by=claims.c.cluster_id, order_by=claims.c.attribution_id)
+            .label("n"),
+        )
         .join(attributions, attributions.c.id == claims.c.attribution_id)
         .where(claims.c.cluster_id.in_(ids))
         .subquery()
@@ -306,8 +327,11 @@ def drop_version_claims(conn: Connection, version_id: int) -> None:
         size = before - 1
         total = total - vector if size else np.zeros(DIM, dtype=np.float32)
         conn.execute(delete(claims).where(claims.c.attribution_id == aid))
-        conn.execute(update(claim_clusters).where(claim_clusters.c.id == cid)
-                     .values(size=size, vector_sum=total.astype(np.float32).tobytes()))
+        conn.execute(
+            update(claim_clusters)
+            .where(claim_clusters.c.id == cid)
+            .values(size=size, vector_sum=total.astype(np.float32).tobytes())
+        )
 
 
 def claims_stale(engine: Engine) -> bool:
@@ -317,7 +341,9 @@ def claims_stale(engine: Engine) -> bool:
         with engine.connect() as conn:
             return encoder_is_stale(conn)
     except SQLAlchemyError as exc:
-        raise StoreError(f"cannot read the store's claim encoder ({_reason(exc)})", remedy="check --db") from exc
+        raise StoreError(
+            f"cannot read the store's claim encoder ({_reason(exc)})", remedy="check --db"
+        ) from exc
 
 
 def rebuild(engine: Engine, batch: int = 500) -> tuple[int, int]:
@@ -357,12 +383,20 @@ def _rebuild(engine: Engine, batch: int) -> tuple[int, int]:
         set_encoder(conn, weights_fingerprint())
         candidates = Candidates(None)  # the store's index is of the claims just deleted
         rows = conn.execute(
-            select(attributions.c.id, attributions.c.content, attributions.c.version_id,
-                   attributions.c.local_id, attributions.c.parent_local_id)
+            select(
+                attributions.c.id,
+                attributions.c.content,
+                attributions.c.version_id,
+                attributions.c.local_id,
+                attributions.c.parent_local_id,
+            )
             .join(articles, articles.c.current_version_id == attributions.c.version_id)
             .join(article_versions, article_versions.c.id == attributions.c.version_id)
-            .order_by(article_versions.c.published_date.is_(None), article_versions.c.published_date,
-                      attributions.c.id)
+            .order_by(
+                article_versions.c.published_date.is_(None),
+                article_versions.c.published_date,
+                attributions.c.id,
+            )
         ).all()
         parents = {(int(r[2]), str(r[4])) for r in rows if r[4]}
         mask = states_claims([str(r[1]) for r in rows])
@@ -379,9 +413,10 @@ def _rebuild(engine: Engine, batch: int) -> tuple[int, int]:
         _rebuild_unattributed(conn, chosen)
         # the fact-checks each cluster states, found again through the rebuilt claims
         relink_all(conn, claim_index(engine))
-        count = conn.scalar(select(func.count()).select_from(claim_clusters).where(claim_clusters.c.size > 0))
+        count = conn.scalar(
+            select(func.count()).select_from(claim_clusters).where(claim_clusters.c.size > 0)
+        )
     return len(chosen), int(count or 0)
-
 
 
 def _rebuild_unattributed(conn: Connection, chosen: list[tuple[int, str, int]]) -> None:
@@ -419,8 +454,10 @@ def _rebuild_unattributed(conn: Connection, chosen: list[tuple[int, str, int]]) 
                 found.append((s0, s1, to_bytes(sig)))
         find_unattributed(conn, int(cast(int, version_id)), body, tuple(found))
 
-def _assign_rows(conn: Connection, candidates: Candidates, rows: list[tuple[int, str, int]],
-                 dense: np.ndarray) -> list[int]:
+
+def _assign_rows(
+    conn: Connection, candidates: Candidates, rows: list[tuple[int, str, int]], dense: np.ndarray
+) -> list[int]:
     """Assign claims (attribution id, text, article version id) with their vectors, in order;
     returns the cluster of each."""
     taken: dict[int, set[int]] = {}
@@ -441,8 +478,11 @@ def _assign_rows(conn: Connection, candidates: Candidates, rows: list[tuple[int,
             changed.add(best)
             cluster_id = best
         else:
-            result = conn.execute(insert(claim_clusters).values(
-                size=1, vector_sum=vector.astype(np.float32).tobytes(), first_claim_id=aid))
+            result = conn.execute(
+                insert(claim_clusters).values(
+                    size=1, vector_sum=vector.astype(np.float32).tobytes(), first_claim_id=aid
+                )
+            )
             assert result.inserted_primary_key is not None
             cluster_id = int(result.inserted_primary_key[0])
             known[cluster_id] = (1, vector.astype(np.float32).copy())
@@ -483,7 +523,9 @@ def attributed_free_sentences(analysis: Analysis) -> list[tuple[int, int]]:
     return free_sentences(analysis.article.text, sentences, taken)
 
 
-def free_sentences(text: str, sentences: list[tuple[int, int]], taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def free_sentences(
+    text: str, sentences: list[tuple[int, int]], taken: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
     """`attributed_free_sentences` over plain spans (what the rebuild reads from the store)."""
     out = []
     for s0, s1 in sentences:
@@ -494,7 +536,9 @@ def free_sentences(text: str, sentences: list[tuple[int, int]], taken: list[tupl
     return out
 
 
-def word_signatures(analysis: Analysis, indices: tuple[int, ...]) -> tuple[tuple[bytes, ...], tuple[tuple[int, int, bytes], ...]]:
+def word_signatures(
+    analysis: Analysis, indices: tuple[int, ...]
+) -> tuple[tuple[bytes, ...], tuple[tuple[int, int, bytes], ...]]:
     """Content-word signatures of the claims at `indices` (b"" for too few words) and of the
     attribution-free sentences (start, end, signature), for the unattributed-appearance search."""
     from ..claims.copies import to_bytes, word_signature
@@ -513,7 +557,9 @@ def word_signatures(analysis: Analysis, indices: tuple[int, ...]) -> tuple[tuple
     return tuple(claim_words), tuple(found)
 
 
-def index_claim_words(conn: Connection, attribution_ids: list[int], signatures: tuple[bytes, ...]) -> None:
+def index_claim_words(
+    conn: Connection, attribution_ids: list[int], signatures: tuple[bytes, ...]
+) -> None:
     """Store the band keys of each claim's content-word signature (empty: none)."""
     from ..claims.copies import from_bytes, word_band_keys
 
@@ -530,8 +576,12 @@ def _story_versions(conn: Connection, version_id: int) -> list[int]:
     """The current versions of the story `version_id` belongs to: its article, and the
     syndicated copies of the same original (a copy restating its own original's claim is the
     same report, not the claim stated as fact)."""
-    article_id = conn.scalar(select(article_versions.c.article_id).where(article_versions.c.id == version_id))
-    original = conn.scalar(select(article_copies.c.original_id).where(article_copies.c.article_id == article_id))
+    article_id = conn.scalar(
+        select(article_versions.c.article_id).where(article_versions.c.id == version_id)
+    )
+    original = conn.scalar(
+        select(article_copies.c.original_id).where(article_copies.c.article_id == article_id)
+    )
     root = original if original is not None else article_id
     members = select(article_copies.c.article_id).where(article_copies.c.original_id == root)
     rows = conn.execute(
@@ -542,7 +592,9 @@ def _story_versions(conn: Connection, version_id: int) -> list[int]:
 
 
 def find_unattributed(
-    conn: Connection, version_id: int, text: str,
+    conn: Connection,
+    version_id: int,
+    text: str,
     sentences: tuple[tuple[int, int, bytes], ...],
 ) -> int:
     """Record the sentences of a stored version (attribution-free, with their content-word
@@ -583,7 +635,14 @@ def find_unattributed(
     for n, (start, end, ids) in enumerate(pending):
         best, score = _best_cluster(conn, ids, dense[n], said[n], set())
         if best is not None and score >= STORE_THRESHOLD:
-            conn.execute(insert(claim_appearances).values(
-                cluster_id=best, version_id=version_id, start=start, end=end, score=round(score, 4)))
+            conn.execute(
+                insert(claim_appearances).values(
+                    cluster_id=best,
+                    version_id=version_id,
+                    start=start,
+                    end=end,
+                    score=round(score, 4),
+                )
+            )
             stored += 1
     return stored

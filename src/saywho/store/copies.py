@@ -45,7 +45,9 @@ def link_copies(conn: Connection, article_id: int, blob: bytes) -> int | None:
     conn.execute(insert(article_bands), [{"band_key": k, "article_id": article_id} for k in keys])
     if best is None:
         return None
-    original = conn.scalar(select(article_copies.c.original_id).where(article_copies.c.article_id == best))
+    original = conn.scalar(
+        select(article_copies.c.original_id).where(article_copies.c.article_id == best)
+    )
     root = int(original) if original is not None else best
     if root == article_id:  # an original that came back with a new body: it stays the original
         return None

@@ -25,7 +25,6 @@ class Mention:
     end: int
 
 
-
 def content_mentions(analysis: Analysis) -> tuple[tuple[Mention, ...], ...]:
     """The named entities of every attribution's content, in attribution order."""
     if not analysis.attributions:

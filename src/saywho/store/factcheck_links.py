@@ -37,7 +37,9 @@ CHUNK = 500
 _matrices: dict[str, tuple[tuple[int, int], np.ndarray, np.ndarray]] = {}
 
 
-def link_fact_checks(conn: Connection, index: ClaimIndex | None, rows: list[tuple[int, np.ndarray]]) -> int:
+def link_fact_checks(
+    conn: Connection, index: ClaimIndex | None, rows: list[tuple[int, np.ndarray]]
+) -> int:
     """Link new fact-checks (id, unit vector) to the clusters of the claims they address; returns
     the links made."""
     if not rows or index is None:
@@ -52,7 +54,10 @@ def link_fact_checks(conn: Connection, index: ClaimIndex | None, rows: list[tupl
         result: Any = conn.execute(current_claims(select(claims.c.attribution_id, claims.c.cluster_id, claims.c.vector))
                                    .where(claims.c.attribution_id.in_(part)))  # fmt: skip
         for aid, cid, blob in result:
-            found[int(aid)] = (int(cid), np.frombuffer(bytes(blob), dtype=np.float16).astype(np.float32))
+            found[int(aid)] = (
+                int(cid),
+                np.frombuffer(bytes(blob), dtype=np.float16).astype(np.float32),
+            )
     best: dict[tuple[int, int], float] = {}
     for (fid, vector), row in zip(rows, keys, strict=True):
         for k in row:
@@ -119,7 +124,11 @@ def _save(conn: Connection, best: dict[tuple[int, int], float]) -> int:
         )  # fmt: skip
         for cid, fid, score in links:
             known[(int(cid), int(fid))] = float(score)
-    new = [{"cluster_id": c, "fact_check_id": f, "score": s} for (c, f), s in best.items() if (c, f) not in known]
+    new = [
+        {"cluster_id": c, "fact_check_id": f, "score": s}
+        for (c, f), s in best.items()
+        if (c, f) not in known
+    ]
     if new:
         conn.execute(insert(claim_fact_checks), new)
     for (c, f), s in best.items():
@@ -129,7 +138,9 @@ def _save(conn: Connection, best: dict[tuple[int, int], float]) -> int:
     return len(new)
 
 
-def fact_check_vectors(conn: Connection, engine: Engine) -> tuple[tuple[int, int], np.ndarray, np.ndarray] | None:
+def fact_check_vectors(
+    conn: Connection, engine: Engine
+) -> tuple[tuple[int, int], np.ndarray, np.ndarray] | None:
     """The current fact-checks' (stamp, ids, unit vectors), the stamp naming their state (how
     many, the newest id): kept per process and store until it changes; None while there are none."""
     current = fact_checks.c.current.is_(True)
@@ -140,8 +151,12 @@ def fact_check_vectors(conn: Connection, engine: Engine) -> tuple[tuple[int, int
     cached = _matrices.get(str(engine.url))
     if cached is not None and cached[0] == stamp:
         return cached
-    rows: Any = conn.execute(select(fact_checks.c.id, fact_checks.c.vector).where(current).order_by(fact_checks.c.id)).all()
+    rows: Any = conn.execute(
+        select(fact_checks.c.id, fact_checks.c.vector).where(current).order_by(fact_checks.c.id)
+    ).all()
     ids = np.array([int(r[0]) for r in rows], dtype=np.int64)
-    vectors = np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype=np.float16).reshape(len(rows), DIM)
+    vectors = np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype=np.float16).reshape(
+        len(rows), DIM
+    )
     _matrices[str(engine.url)] = (stamp, ids, vectors.astype(np.float32))
     return _matrices[str(engine.url)]

@@ -99,7 +99,9 @@ def import_fact_checks(
     return summary
 
 
-def _chunks(records: Iterable[FactCheck | BadRecord], size: int) -> Iterator[list[FactCheck | BadRecord]]:
+def _chunks(
+    records: Iterable[FactCheck | BadRecord], size: int
+) -> Iterator[list[FactCheck | BadRecord]]:
     chunk: list[FactCheck | BadRecord] = []
     for record in records:
         chunk.append(record)
@@ -118,7 +120,9 @@ def _store_batch(engine: Engine, checks: list[FactCheck]) -> list[tuple[str, Fac
     keyed = [(fact_check_key(c), content_hash(c), c) for c in checks]
     try:
         with engine.begin() as conn:
-            known: dict[str, tuple[int, str, int]] = {}  # key -> (row id, hash, version) of the current one
+            known: dict[
+                str, tuple[int, str, int]
+            ] = {}  # key -> (row id, hash, version) of the current one
             keys = sorted({k for k, _, _ in keyed})
             for start in range(0, len(keys), 500):
                 for row in conn.execute(
@@ -139,7 +143,9 @@ def _store_batch(engine: Engine, checks: list[FactCheck]) -> list[tuple[str, Fac
                 known[key] = (-1, digest, version)
                 outcomes.append(("stored" if current is None else "updated", check))
             if todo:
-                vectors = dense_vectors([c.claim_reviewed for _, _, c, _ in todo]).astype(np.float16)
+                vectors = dense_vectors([c.claim_reviewed for _, _, c, _ in todo]).astype(
+                    np.float16
+                )
                 now = datetime.now(UTC)
                 new_rows: list[tuple[int, np.ndarray]] = []
                 for (key, digest, check, version), vector in zip(todo, vectors, strict=True):
@@ -149,13 +155,19 @@ def _store_batch(engine: Engine, checks: list[FactCheck]) -> list[tuple[str, Fac
                         old = [int(i) for i in found]
                         unlink_fact_checks(conn, old)
                         new_rows = [(i, v) for i, v in new_rows if i not in old]
-                        conn.execute(update(fact_checks).where(fact_checks.c.key == key).values(current=False))
+                        conn.execute(
+                            update(fact_checks)
+                            .where(fact_checks.c.key == key)
+                            .values(current=False)
+                        )
                     result = conn.execute(insert(fact_checks).values(
                         key=key, version=version, current=True, content_hash=digest, imported_at=now,
                         vector=vector.tobytes(), **{name: getattr(check, name) for name in (*CONTENT, "source")},
                     ))  # fmt: skip
                     assert result.inserted_primary_key is not None
-                    new_rows.append((int(result.inserted_primary_key[0]), vector.astype(np.float32)))
+                    new_rows.append(
+                        (int(result.inserted_primary_key[0]), vector.astype(np.float32))
+                    )
                 # the stored claims these fact-checks address (found through the claim index)
                 link_fact_checks(conn, claim_index(engine), new_rows)
     except SQLAlchemyError as exc:
@@ -182,7 +194,11 @@ def _stored(row: Any) -> StoredFactCheck:
 
 
 def _columns() -> list[Any]:
-    return [fact_checks.c.id, fact_checks.c.version, *(fact_checks.c[name] for name in (*CONTENT, "source"))]
+    return [
+        fact_checks.c.id,
+        fact_checks.c.version,
+        *(fact_checks.c[name] for name in (*CONTENT, "source")),
+    ]
 
 
 def list_fact_checks(engine: Engine, verdict: str | None = None, fact_checker: str | None = None,
@@ -210,18 +226,26 @@ def list_fact_checks(engine: Engine, verdict: str | None = None, fact_checker: s
     return result
 
 
-def get_fact_check(engine: Engine, fact_check_id: int) -> tuple[StoredFactCheck, list[StoredFactCheck]]:
+def get_fact_check(
+    engine: Engine, fact_check_id: int
+) -> tuple[StoredFactCheck, list[StoredFactCheck]]:
     """One stored fact-check and every version of its key, oldest first (NotFoundError: none)."""
 
     def work(conn: Any) -> tuple[StoredFactCheck, list[StoredFactCheck]]:
-        row = conn.execute(select(*_columns(), fact_checks.c.key).where(fact_checks.c.id == fact_check_id)).first()
+        row = conn.execute(
+            select(*_columns(), fact_checks.c.key).where(fact_checks.c.id == fact_check_id)
+        ).first()
         if row is None:
-            raise NotFoundError(f"no fact-check {fact_check_id}", remedy="see saywho factchecks list")
+            raise NotFoundError(
+                f"no fact-check {fact_check_id}", remedy="see saywho factchecks list"
+            )
         versions = conn.execute(select(*_columns()).where(fact_checks.c.key == row.key)
                                 .order_by(fact_checks.c.version)).all()  # fmt: skip
         return _stored(row), [_stored(v) for v in versions]
 
-    result: tuple[StoredFactCheck, list[StoredFactCheck]] = run_read(engine, "read a fact-check", work)
+    result: tuple[StoredFactCheck, list[StoredFactCheck]] = run_read(
+        engine, "read a fact-check", work
+    )
     return result
 
 
@@ -314,7 +338,10 @@ def ranking_features(engine: Engine, statements: Sequence[str | Stated],
 
     corpus = _corpus(engine)
     if corpus is None or not statements:
-        return [(np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES)), dtype=np.float32)) for _ in statements]
+        return [
+            (np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES)), dtype=np.float32))
+            for _ in statements
+        ]
     given = [s if isinstance(s, Stated) else with_context(s) for s in statements]
     dense = dense_vectors([s.text for s in given]) @ corpus.dense.T
     lexical = np.zeros_like(dense)
@@ -327,12 +354,16 @@ def ranking_features(engine: Engine, statements: Sequence[str | Stated],
     for i, statement in enumerate(given):
         row = np.argpartition(-first[i], count - 1)[:count]
         row = row[np.lexsort((corpus.ids[row], -first[i, row]))]  # best first; ties by id
-        x = features(statement, dense[i, row], lexical[i, row], [corpus.context(int(j)) for j in row])
+        x = features(
+            statement, dense[i, row], lexical[i, row], [corpus.context(int(j)) for j in row]
+        )
         out.append((corpus.ids[row].astype(np.int64), x))
     return out
 
 
-def match_fact_checks(engine: Engine, statements: Sequence[str | Stated], top: int = 5) -> list[list[FactCheckMatch]]:
+def match_fact_checks(
+    engine: Engine, statements: Sequence[str | Stated], top: int = 5
+) -> list[list[FactCheckMatch]]:
     """The `top` current fact-checks most likely to address each statement, best first: the
     first stage's candidates by text, re-ranked (`saywho.factchecks.ranking`). A plain string's
     speaker and day are read from a post signature it ends with, if any."""
@@ -347,9 +378,13 @@ def match_fact_checks(engine: Engine, statements: Sequence[str | Stated], top: i
     def work(conn: Any) -> dict[int, StoredFactCheck]:
         found: dict[int, StoredFactCheck] = {}
         for start in range(0, len(wanted), 500):
-            rows = conn.execute(select(*_columns()).where(fact_checks.c.id.in_(wanted[start : start + 500])))
+            rows = conn.execute(
+                select(*_columns()).where(fact_checks.c.id.in_(wanted[start : start + 500]))
+            )
             found.update((int(r.id), _stored(r)) for r in rows)
         return found
 
-    stored: dict[int, StoredFactCheck] = run_read(engine, "read the fact-checks", work) if wanted else {}
+    stored: dict[int, StoredFactCheck] = (
+        run_read(engine, "read the fact-checks", work) if wanted else {}
+    )
     return [[FactCheckMatch(stored[i], score) for i, score in row if i in stored] for row in ranked]

@@ -113,7 +113,9 @@ class Writer:
         self.claim_index = claim_index(engine)
         self.candidates = Candidates(self.claim_index)
 
-    def begin_run(self, inputs: Sequence[str], analyser: str | None = None, claims: bool = True) -> int:
+    def begin_run(
+        self, inputs: Sequence[str], analyser: str | None = None, claims: bool = True
+    ) -> int:
         """Record a new run; with `claims`, first check that the store's claim vectors were made
         by this saywho's weights (else StoreError: nothing is stored until they are rebuilt)."""
         with self._transaction("start an ingest run") as conn:
@@ -200,10 +202,14 @@ class Writer:
             )
             ids = self._insert_analysis(conn, prepared, version_id, outlet_id, outlet or "-")
             link_copies(conn, article_id, prepared.signature)
-            assigned = assign_claims(conn, self.candidates, prepared.analysis, ids, prepared.claim_vectors)
+            assigned = assign_claims(
+                conn, self.candidates, prepared.analysis, ids, prepared.claim_vectors
+            )
             link_claims(conn, self.engine, assigned)  # the fact-checks its claims state
             if prepared.claim_words:
-                index_claim_words(conn, [ids[i] for i in prepared.claim_vectors[0]], prepared.claim_words)
+                index_claim_words(
+                    conn, [ids[i] for i in prepared.claim_vectors[0]], prepared.claim_words
+                )
             find_unattributed(conn, version_id, prepared.analysis.article.text,
                               prepared.sentences)  # fmt: skip
             return outcome

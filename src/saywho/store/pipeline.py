@@ -74,7 +74,11 @@ class IngestSummary:
 def for_analysis(settings: Settings | None) -> Settings | None:
     """Only what the analysis reads, for shipping to worker processes and Dask workers: the
     store's URL and the API token stay where they are."""
-    return None if settings is None else Settings(rules_only=settings.rules_only, claims=settings.claims)
+    return (
+        None
+        if settings is None
+        else Settings(rules_only=settings.rules_only, claims=settings.claims)
+    )
 
 
 def _prepared(analysis: Analysis, licence: str | None, claim: tuple[tuple[int, ...], bytes],

@@ -229,7 +229,9 @@ def search(engine: Engine, f: Filters, offset: int = 0) -> list[Claim]:
     if not f.query or not f.query.strip():
         raise StoreError("the search is empty", input="QUERY", remedy="give words to search for")
     if not re.search(r"\w", f.query):  # the same answer on both databases (fts5_query's)
-        raise StoreError("the search has no words in it", input=repr(f.query), remedy="search for words")
+        raise StoreError(
+            "the search has no words in it", input=repr(f.query), remedy="search for words"
+        )
     limit = f.limit or 20
     by_worth = f.sort == "checkworthiness"
     if engine.dialect.name == "sqlite":
@@ -324,7 +326,9 @@ def _sqlite_search(conn: Connection, match: str, f: Filters, limit: int) -> list
     return ranked
 
 
-def _sqlite_by_checkworthiness(conn: Connection, match: str, f: Filters, limit: int) -> list[tuple[int, float]]:
+def _sqlite_by_checkworthiness(
+    conn: Connection, match: str, f: Filters, limit: int
+) -> list[tuple[int, float]]:
     """The `limit` most check-worthy current matches that pass `f` (unscored last, ties by id),
     with their bm25 and snippets. Every match is read, as a sort on another column than bm25
     must: cheap for rare words, about a second for a word in 50 000 of 1M attributions."""
@@ -422,7 +426,9 @@ def _kept(
     keep: set[int] = set()
     for start in range(0, len(ids), _BOUND_IDS):  # SQLite refuses too many bound variables
         chunk = ids[start : start + _BOUND_IDS]
-        keep.update(conn.execute(passing.where(_FACETS.c.attribution_id.in_(chunk))).scalars().all())
+        keep.update(
+            conn.execute(passing.where(_FACETS.c.attribution_id.in_(chunk))).scalars().all()
+        )
     return [(i, r) for i, r in hits if i in keep][:limit]
 
 
@@ -455,7 +461,9 @@ def _decorated(conn: Connection, match: str, ranked: list[tuple[int, float]]) ->
     every = [i for i, _ in ranked]
     for start in range(0, len(every), _BOUND_IDS):  # SQLite refuses too many bound variables
         ids = every[start : start + _BOUND_IDS]
-        by_id.update((r.id, r) for r in conn.execute(claims_select().where(attributions.c.id.in_(ids))).all())
+        by_id.update(
+            (r.id, r) for r in conn.execute(claims_select().where(attributions.c.id.in_(ids))).all()
+        )
         # snippets straight from the index for the rows shown (a join would re-run MATCH per row)
         snippets.update(conn.execute(
             text("SELECT rowid, snippet(attribution_fts, 0, :a, :b, '…', 16) FROM attribution_fts "

@@ -88,7 +88,9 @@ article_versions = Table(
     Column("warnings", Text, nullable=False, default="[]"),  # JSON list
     Column("licence", Text),  # attribution line the licence asks for (demo corpus)
     Column("extractor_version", String(40), nullable=False),
-    Column("analyser", String(120)),  # what made the analysis (`analyze.analyser_name`); NULL: unknown
+    Column(
+        "analyser", String(120)
+    ),  # what made the analysis (`analyze.analyser_name`); NULL: unknown
     Column("ingested_at", DateTime(timezone=True), nullable=False),
     Column("run_id", ForeignKey("ingest_runs.id"), nullable=True),
     UniqueConstraint("article_id", "version", name="uq_article_versions_article_version"),

@@ -103,7 +103,12 @@ class ClaimIndex:
             tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
             self.index.save(str(tmp))
             os.replace(tmp, self.path)
-            state = {"model": weights_fingerprint(), "dim": DIM, "last_id": self.last_id, "epoch": self.epoch}
+            state = {
+                "model": weights_fingerprint(),
+                "dim": DIM,
+                "last_id": self.last_id,
+                "epoch": self.epoch,
+            }
             tmp_state = Path(f"{self.path}.{os.getpid()}.json.tmp")
             tmp_state.write_text(json.dumps(state), encoding="utf-8")
             os.replace(tmp_state, Path(f"{self.path}.json"))
@@ -149,8 +154,11 @@ class ClaimIndex:
         """`keys` for each row of `queries`, in one search."""
         if self.index is None or len(self.index) == 0 or not len(queries):
             return [[] for _ in range(len(queries))]
-        found = self.index.search(queries.astype(np.float32), min(len(self.index), count),
-                                  exact=len(self.index) < EXACT_BELOW)
+        found = self.index.search(
+            queries.astype(np.float32),
+            min(len(self.index), count),
+            exact=len(self.index) < EXACT_BELOW,
+        )
         if len(queries) == 1:  # one query gives `Matches`, several `BatchMatches`
             return [[int(k) for k in np.asarray(found.keys).ravel()]]
         keys, counts = np.asarray(found.keys), np.asarray(found.counts).ravel()
@@ -168,7 +176,13 @@ class ClaimIndex:
             .where(claims.c.attribution_id.in_(ids))
         ).all()  # fmt: skip
         scored = [
-            (int(cast(int, aid)), float(np.frombuffer(bytes(cast(bytes, blob)), dtype=np.float16).astype(np.float32) @ query))
+            (
+                int(cast(int, aid)),
+                float(
+                    np.frombuffer(bytes(cast(bytes, blob)), dtype=np.float16).astype(np.float32)
+                    @ query
+                ),
+            )
             for aid, blob in rows
         ]
         scored.sort(key=lambda pair: (-pair[1], pair[0]))

@@ -132,7 +132,9 @@ def healthz(engine: EngineDep, response: Response) -> schemas.Health:
         revision = current_revision(engine)
     except StoreError as exc:
         response.status_code = 503
-        return schemas.Health(status="unavailable", schema_revision=None, head_revision=head, detail=str(exc))
+        return schemas.Health(
+            status="unavailable", schema_revision=None, head_revision=head, detail=str(exc)
+        )
     if revision != head:
         response.status_code = 503
         return schemas.Health(status="outdated", schema_revision=revision, head_revision=head,
@@ -249,7 +251,9 @@ def figures(
 
 
 ClaimId = Annotated[int, Path(ge=1, le=MAX_ID, description="a claim cluster id (/api/v1/claims)")]
-FactCheckId = Annotated[int, Path(ge=1, le=MAX_ID, description="a fact-check id (/api/v1/factchecks)")]
+FactCheckId = Annotated[
+    int, Path(ge=1, le=MAX_ID, description="a fact-check id (/api/v1/factchecks)")
+]
 
 
 class ClaimParams:
@@ -344,7 +348,9 @@ def factchecks(
     request: Request,
     engine: EngineDep,
     verdict: Annotated[schemas.Verdict | None, Query(description="only this verdict")] = None,
-    fact_checker: Annotated[str | None, Query(max_length=200, description="only this fact-checker's")] = None,
+    fact_checker: Annotated[
+        str | None, Query(max_length=200, description="only this fact-checker's")
+    ] = None,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -389,7 +395,9 @@ async def import_factchecks(
     engine: EngineDep,
     settings: SettingsDep,
     authorization: Annotated[str | None, Header(description="Bearer <SAYWHO_API_TOKEN>")] = None,
-    content_type: Annotated[str | None, Header(description="how the body is written (else sniffed)")] = None,
+    content_type: Annotated[
+        str | None, Header(description="how the body is written (else sniffed)")
+    ] = None,
 ) -> dict[str, Any]:
     """The body is read as its Content-Type says (JSON, JSON Lines, CSV, HTML; else from its
     content), imported as `saywho factchecks import` does: idempotent, a changed review is a new
@@ -401,7 +409,9 @@ async def import_factchecks(
     check_token(settings, authorization, "fact-check import")
     media_type, charset = parse_content_type(content_type)
     body = await request.body()
-    records = from_bytes(body, "POST /api/v1/factchecks", _IMPORT_KINDS.get(media_type or "", ""), charset=charset)
+    records = from_bytes(
+        body, "POST /api/v1/factchecks", _IMPORT_KINDS.get(media_type or "", ""), charset=charset
+    )
     summary = await run_in_threadpool(import_fact_checks, engine, records)
     if summary.errors and not (summary.stored or summary.updated or summary.skipped):
         first = summary.bad[0]
@@ -440,7 +450,9 @@ def check_token(settings: Settings, authorization: str | None, what: str = "inge
     without a token set, they are off."""
     expected = settings.api_token or ""
     if not expected:
-        raise ApiError(403, f"{what} is disabled on this server (set SAYWHO_API_TOKEN to enable it)")
+        raise ApiError(
+            403, f"{what} is disabled on this server (set SAYWHO_API_TOKEN to enable it)"
+        )
     scheme, _, given = (authorization or "").partition(" ")
     # compare_digest: the time taken does not tell how much of a guess was right
     if scheme.lower() != "bearer" or not secrets.compare_digest(

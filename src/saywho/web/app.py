@@ -258,7 +258,11 @@ class _CachedOpenAPI:
         self.etag: str | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.path or not str(scope.get("path", "")).endswith(self.path):
+        if (
+            scope["type"] != "http"
+            or not self.path
+            or not str(scope.get("path", "")).endswith(self.path)
+        ):
             await self.app(scope, receive, send)
             return
         wanted = dict(scope.get("headers", [])).get(b"if-none-match", b"").decode("latin-1")

@@ -38,7 +38,9 @@ def document_from(
                              remedy="give a URL starting with https://")  # fmt: skip
         fetched = fetch_url(url, settings)
         # as `saywho analyze URL` opens it: a URL may serve a feed or JSONL; the first document
-        for item in split_container(fetched.data, fetched.source, "http", settings, template=fetched):
+        for item in split_container(
+            fetched.data, fetched.source, "http", settings, template=fetched
+        ):
             if isinstance(item, Failure):
                 raise InputError(item.reason)
             return item

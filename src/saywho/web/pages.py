@@ -49,6 +49,8 @@ from .highlight import figure_marks, highlighted, marks_for
 from .schemas import Verdict
 
 router = APIRouter(include_in_schema=False)
+
+
 # autoescape everywhere, whatever the file name: article text and user input are untrusted
 def _root(request: Request) -> dict[str, Any]:
     """``root``: the path the app is served under (``saywho serve --root-path``, behind a
@@ -315,7 +317,9 @@ def factchecks(
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> HTMLResponse:
-    total, found = list_fact_checks(engine, verdict or None, (fact_checker or "").strip() or None, limit, offset)
+    total, found = list_fact_checks(
+        engine, verdict or None, (fact_checker or "").strip() or None, limit, offset
+    )
     page = browse.Page([f.to_dict() for f in found], total, limit, offset)
     form = {k: v for k, v in request.query_params.items() if k not in ("limit", "offset")}
     return _page(request, "factchecks.html", {"page": page, "form": form, **_paging(request, page)})
@@ -346,7 +350,10 @@ def spread_chart(story: Mapping[str, Any]) -> Any:
         for outlet, n in day["by_outlet"].items():
             counts[outlet] = counts.get(outlet, 0) + int(n)
     unit = "month" if by_month else "day"
-    timeline = {"unit": unit, "buckets": [{"period": p, "counts": c} for p, c in sorted(buckets.items())]}
+    timeline = {
+        "unit": unit,
+        "buckets": [{"period": p, "counts": c} for p, c in sorted(buckets.items())],
+    }
     return timeline_svg(timeline, f"Appearances per {unit} by outlet",
                         colours={}, measure="appearances", chart_id="spread")  # fmt: skip
 

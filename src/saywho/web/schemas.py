@@ -55,8 +55,12 @@ class Attribution(BaseModel):
         "rules found nothing (null: stored before the store recorded it)"
     )
     checkworthiness: float | None = Field(
-        None, description="the probability that a fact-checker would check the content (null: not scored)")
-    check_worthy: bool | None = Field(None, description="checkworthiness ≥ the documented threshold (0.33)")
+        None,
+        description="the probability that a fact-checker would check the content (null: not scored)",
+    )
+    check_worthy: bool | None = Field(
+        None, description="checkworthiness ≥ the documented threshold (0.33)"
+    )
 
 
 class StoredAttribution(Attribution):
@@ -221,7 +225,9 @@ class Claim(BaseModel):
     confidence: float
     method: str | None = Field(description='what found it: "rules" or "crf" (see Attribution)')
     checkworthiness: float | None = Field(None, description="see Attribution (null: not scored)")
-    check_worthy: bool | None = Field(None, description="checkworthiness ≥ the documented threshold (0.33)")
+    check_worthy: bool | None = Field(
+        None, description="checkworthiness ≥ the documented threshold (0.33)"
+    )
     title: str | None
     url: str | None
     outlet: str | None
@@ -242,7 +248,9 @@ class ClaimPage(Paged):
 
 
 class SearchPage(ClaimPage):
-    query: str | None = Field(description="the words searched for (null: every claim, newest first)")
+    query: str | None = Field(
+        description="the words searched for (null: every claim, newest first)"
+    )
     facets: dict[str, list[FacetValue]]
 
 
@@ -273,7 +281,9 @@ class ClaimCluster(BaseModel):
 
     id: int
     claim: str = Field(description="the representative text: the first appearance's content")
-    articles: int = Field(description="articles stating it, syndicated copies of one story counted once")
+    articles: int = Field(
+        description="articles stating it, syndicated copies of one story counted once"
+    )
     copies: int = Field(description="further articles that are syndicated copies of those")
     outlets: int
     speakers: int
@@ -281,8 +291,12 @@ class ClaimCluster(BaseModel):
     unattributed: int = Field(description="sentences stating it as fact, crediting nobody")
     first_seen: str | None
     last_seen: str | None
-    checkworthiness: float | None = Field(None, description="the highest check-worthiness of its appearances")
-    first: Appearance = Field(description="the first appearance (publication date, then storage order)")
+    checkworthiness: float | None = Field(
+        None, description="the highest check-worthiness of its appearances"
+    )
+    first: Appearance = Field(
+        description="the first appearance (publication date, then storage order)"
+    )
 
 
 class ClaimClusterPage(Paged):
@@ -290,7 +304,9 @@ class ClaimClusterPage(Paged):
 
 
 class AttributionForm(BaseModel):
-    form: str = Field(description='how the claim was credited, e.g. "Moscow says", or "said (no source named)"')
+    form: str = Field(
+        description='how the claim was credited, e.g. "Moscow says", or "said (no source named)"'
+    )
     first_seen: str | None
     first_outlet: str | None
     appearances: int
@@ -300,7 +316,8 @@ class AttributionForm(BaseModel):
 class DayCount(BaseModel):
     date: str
     by_outlet: dict[str, int] = Field(
-        description='appearances by outlet; "<outlet> (unattributed)" counts its unattributed ones')
+        description='appearances by outlet; "<outlet> (unattributed)" counts its unattributed ones'
+    )
 
 
 class UnattributedAppearance(BaseModel):
@@ -339,7 +356,9 @@ class ClaimStory(BaseModel):
     id: int
     claim: str
     first: Appearance
-    articles: int = Field(description="articles stating it, syndicated copies of one story counted once")
+    articles: int = Field(
+        description="articles stating it, syndicated copies of one story counted once"
+    )
     copies: int
     outlets: int
     speakers: int
@@ -349,7 +368,9 @@ class ClaimStory(BaseModel):
     unattributed: list[UnattributedAppearance] = Field(description="in date order")
     per_day: list[DayCount]
     appearances: list[Appearance]
-    fact_checks: list[LinkedFactCheck] = Field(description="imported fact-checks that address it, best match first")
+    fact_checks: list[LinkedFactCheck] = Field(
+        description="imported fact-checks that address it, best match first"
+    )
 
 
 class SimilarClaim(Appearance):

@@ -186,4 +186,6 @@ def _cancelled_icon(request: Any) -> bool:
     """Chromium fetches a page's icon last, at idle priority, and cancels that fetch
     (net::ERR_ABORTED) when a test moves on to the next page first: the app did not fail. A
     missing or refused icon still counts (a 404 response, a CSP console error)."""
-    return bool(request.url.endswith("/static/favicon.svg") and request.failure == "net::ERR_ABORTED")
+    return bool(
+        request.url.endswith("/static/favicon.svg") and request.failure == "net::ERR_ABORTED"
+    )

@@ -34,7 +34,10 @@ def test_web_browser_claims_article_link_leads_to_the_story_with_its_chart(
     expect(page).to_have_url(re.compile(r"/claims/\d+$"))
     claim_id = page.url.rsplit("/", 1)[1]
     story = api(page, f"/api/v1/claims/{claim_id}")
-    assert [a["article_id"] for a in story["appearances"]] == [browser_store.sample, browser_store.echo]
+    assert [a["article_id"] for a in story["appearances"]] == [
+        browser_store.sample,
+        browser_store.echo,
+    ]
     assert [a["outlet"] for a in story["appearances"]] == [None, "Echo Daily"]
     expect(page.locator("#appearances > li")).to_have_count(2)
     expect(page.locator("#first-said")).to_contain_text("Zamir Kabulov")
@@ -83,7 +86,9 @@ def test_web_browser_claims_fact_check_line_links_to_the_fact_check(
     line = page.locator("#fact-checks li.fact-check").first
     expect(line).to_contain_text("Fact-checked by Example Fact Check")
     expect(line).to_contain_text("Unproven")
-    expect(line.locator("a.fact-check-link")).to_have_attribute("href", "https://factcheck.example/us-isis")
+    expect(line.locator("a.fact-check-link")).to_have_attribute(
+        "href", "https://factcheck.example/us-isis"
+    )
     screenshot(page, "claim-fact-checked")
     assert not console.errors
 

@@ -37,10 +37,14 @@ def upgrade() -> None:
         sa.Column("attribution_id", sa.Integer(), nullable=False),
         sa.Column("cluster_id", sa.Integer(), nullable=False),
         sa.Column("vector", sa.LargeBinary(), nullable=False),
-        sa.ForeignKeyConstraint(["attribution_id"], ["attributions.id"],
-                                name=op.f("fk_claims_attribution_id_attributions")),
-        sa.ForeignKeyConstraint(["cluster_id"], ["claim_clusters.id"],
-                                name=op.f("fk_claims_cluster_id_claim_clusters")),
+        sa.ForeignKeyConstraint(
+            ["attribution_id"],
+            ["attributions.id"],
+            name=op.f("fk_claims_attribution_id_attributions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["cluster_id"], ["claim_clusters.id"], name=op.f("fk_claims_cluster_id_claim_clusters")
+        ),
         sa.PrimaryKeyConstraint("attribution_id", name=op.f("pk_claims")),
     )
     op.create_index(op.f("ix_claims_cluster_id"), "claims", ["cluster_id"])
@@ -55,8 +59,9 @@ def upgrade() -> None:
         "article_signatures",
         sa.Column("article_id", sa.Integer(), nullable=False),
         sa.Column("signature", sa.LargeBinary(), nullable=False),
-        sa.ForeignKeyConstraint(["article_id"], ["articles.id"],
-                                name=op.f("fk_article_signatures_article_id_articles")),
+        sa.ForeignKeyConstraint(
+            ["article_id"], ["articles.id"], name=op.f("fk_article_signatures_article_id_articles")
+        ),
         sa.PrimaryKeyConstraint("article_id", name=op.f("pk_article_signatures")),
     )
     op.create_table(
@@ -64,8 +69,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("band_key", sa.BigInteger(), nullable=False),
         sa.Column("article_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["article_id"], ["articles.id"],
-                                name=op.f("fk_article_bands_article_id_articles")),
+        sa.ForeignKeyConstraint(
+            ["article_id"], ["articles.id"], name=op.f("fk_article_bands_article_id_articles")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_article_bands")),
     )
     op.create_index(op.f("ix_article_bands_band_key"), "article_bands", ["band_key"])
@@ -75,10 +81,12 @@ def upgrade() -> None:
         sa.Column("article_id", sa.Integer(), nullable=False),
         sa.Column("original_id", sa.Integer(), nullable=False),
         sa.Column("similarity", sa.Float(), nullable=False),
-        sa.ForeignKeyConstraint(["article_id"], ["articles.id"],
-                                name=op.f("fk_article_copies_article_id_articles")),
-        sa.ForeignKeyConstraint(["original_id"], ["articles.id"],
-                                name=op.f("fk_article_copies_original_id_articles")),
+        sa.ForeignKeyConstraint(
+            ["article_id"], ["articles.id"], name=op.f("fk_article_copies_article_id_articles")
+        ),
+        sa.ForeignKeyConstraint(
+            ["original_id"], ["articles.id"], name=op.f("fk_article_copies_original_id_articles")
+        ),
         sa.PrimaryKeyConstraint("article_id", name=op.f("pk_article_copies")),
     )
     op.create_index(op.f("ix_article_copies_original_id"), "article_copies", ["original_id"])

@@ -28,8 +28,11 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("band_key", sa.BigInteger(), nullable=False),
         sa.Column("attribution_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["attribution_id"], ["attributions.id"],
-                                name=op.f("fk_claim_bands_attribution_id_attributions")),
+        sa.ForeignKeyConstraint(
+            ["attribution_id"],
+            ["attributions.id"],
+            name=op.f("fk_claim_bands_attribution_id_attributions"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_claim_bands")),
     )
     op.create_index(op.f("ix_claim_bands_band_key"), "claim_bands", ["band_key"])
@@ -42,10 +45,16 @@ def upgrade() -> None:
         sa.Column("start", sa.Integer(), nullable=False),
         sa.Column("end", sa.Integer(), nullable=False),
         sa.Column("score", sa.Float(), nullable=False),
-        sa.ForeignKeyConstraint(["cluster_id"], ["claim_clusters.id"],
-                                name=op.f("fk_claim_appearances_cluster_id_claim_clusters")),
-        sa.ForeignKeyConstraint(["version_id"], ["article_versions.id"],
-                                name=op.f("fk_claim_appearances_version_id_article_versions")),
+        sa.ForeignKeyConstraint(
+            ["cluster_id"],
+            ["claim_clusters.id"],
+            name=op.f("fk_claim_appearances_cluster_id_claim_clusters"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["version_id"],
+            ["article_versions.id"],
+            name=op.f("fk_claim_appearances_version_id_article_versions"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_claim_appearances")),
     )
     op.create_index(op.f("ix_claim_appearances_cluster_id"), "claim_appearances", ["cluster_id"])

@@ -27,13 +27,21 @@ def upgrade() -> None:
         sa.Column("cluster_id", sa.Integer(), nullable=False),
         sa.Column("fact_check_id", sa.Integer(), nullable=False),
         sa.Column("score", sa.Float(), nullable=False),
-        sa.ForeignKeyConstraint(["cluster_id"], ["claim_clusters.id"],
-                                name=op.f("fk_claim_fact_checks_cluster_id_claim_clusters")),
-        sa.ForeignKeyConstraint(["fact_check_id"], ["fact_checks.id"],
-                                name=op.f("fk_claim_fact_checks_fact_check_id_fact_checks")),
+        sa.ForeignKeyConstraint(
+            ["cluster_id"],
+            ["claim_clusters.id"],
+            name=op.f("fk_claim_fact_checks_cluster_id_claim_clusters"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["fact_check_id"],
+            ["fact_checks.id"],
+            name=op.f("fk_claim_fact_checks_fact_check_id_fact_checks"),
+        ),
         sa.PrimaryKeyConstraint("cluster_id", "fact_check_id", name=op.f("pk_claim_fact_checks")),
     )
-    op.create_index(op.f("ix_claim_fact_checks_fact_check_id"), "claim_fact_checks", ["fact_check_id"])
+    op.create_index(
+        op.f("ix_claim_fact_checks_fact_check_id"), "claim_fact_checks", ["fact_check_id"]
+    )
 
 
 def downgrade() -> None:
