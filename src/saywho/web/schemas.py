@@ -599,6 +599,7 @@ class Analysis(BaseModel):
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text}
-    for code, text in ((404, "Not found"), (413, "Request body too large"),
-                       (422, "Invalid request"), (503, "The store failed"))
+    for code, text in ((400, "A request body that is not the JSON it should be"), (404, "Not found"),
+                       (413, "Request body too large"), (422, "Invalid request"),
+                       (503, "The store failed, or the server is busy (then with Retry-After)"))
 }  # fmt: skip
