@@ -9,7 +9,9 @@ sets it, or when ``CI`` is true.
 
 from __future__ import annotations
 
+import hashlib
 import os
+from pathlib import Path
 from typing import NoReturn
 
 import pytest
@@ -37,3 +39,20 @@ def missing(part: str, reason: str) -> NoReturn:
     if part in required():
         pytest.fail(f"{reason} (required here: SAYWHO_REQUIRE or CI names {part!r})", pytrace=False)
     pytest.skip(reason)
+
+
+def digest(paths: list[Path], root: Path) -> str:
+    """One SHA-256 over the files' names (relative to `root`) and bytes, in name order."""
+    sha = hashlib.sha256()
+    for path in sorted(paths):
+        sha.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return sha.hexdigest()
+
+
+def pinned(what: str, paths: list[Path], root: Path, expected: str) -> None:
+    """Fail unless the evaluation files a quality gate reads are the ones its floor was measured
+    on (a changed file would move the score without a change in saywho)."""
+    found = digest(paths, root)
+    if found != expected:
+        pytest.fail(f"{what} under {root} changed (sha256 {found[:16]}…, pinned {expected[:16]}…): "
+                    "measure the floor again on the new files and pin their digest", pytrace=False)  # fmt: skip

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from saywho.config import Settings
@@ -70,3 +72,15 @@ def test_required_parts_fail_where_named_and_skip_elsewhere(
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception):
         missing("model", "no model here")
+
+
+def test_pinned_evaluation_files_fail_when_they_change(tmp_path: Path) -> None:
+    from required import digest, pinned
+
+    (tmp_path / "gold.json").write_text("{}", encoding="utf-8")
+    files = [tmp_path / "gold.json"]
+    pinned("the gold", files, tmp_path, digest(files, tmp_path))  # unchanged: passes
+    expected = digest(files, tmp_path)
+    (tmp_path / "gold.json").write_text('{"x": 1}', encoding="utf-8")
+    with pytest.raises(pytest.fail.Exception, match="the gold under .* changed"):
+        pinned("the gold", files, tmp_path, expected)

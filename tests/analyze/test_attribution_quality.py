@@ -13,10 +13,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from required import missing
+from required import missing, pinned
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO.parent / "shared" / "data"
+#: the evaluation files, as the floors were measured on them (tests/required.py)
+POLNEAR_DEV_SHA256 = "6256a86364d1ff034725fae253342d7374ed8a45bbd9646e161173a315aa4643"
+GUM_COREF_SHA256 = "658ce0ec6e20f555ca450f3fbfc12812bf0f3f0f11dc434115806b49be0d4ae6"
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 # measured on this sample (first 24 dev articles): source 0.756, cue 0.714, content 0.597 exact
@@ -35,6 +38,8 @@ SPEAKER_FLOORS = {"pronoun": 0.7, "all": 0.9, "links": 0.82}
 def test_attribution_quality_polnear_sample_above_floors() -> None:
     if not (DATA / "polnear" / "dev").is_dir():
         missing("data", f"PolNeAR not found under {DATA}")
+    dev = DATA / "polnear" / "dev"
+    pinned("PolNeAR dev", [p for p in dev.rglob("*") if p.is_file()], dev, POLNEAR_DEV_SHA256)
     from attribution import run_corpus
     from attribution_data import load_polnear
 
@@ -49,6 +54,8 @@ def test_attribution_quality_polnear_sample_above_floors() -> None:
 def test_attribution_quality_speakers_above_floors() -> None:
     if not (DATA / "gum-news" / "coref").is_dir():
         missing("data", f"GUM coreference not found under {DATA}")
+    coref = DATA / "gum-news" / "coref"
+    pinned("GUM coreference", [p for p in coref.rglob("*") if p.is_file()], coref, GUM_COREF_SHA256)
     import speakers
 
     docs = speakers.load_coref(DATA)

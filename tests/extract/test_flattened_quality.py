@@ -11,10 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from required import missing
+from required import missing, pinned
 
 REPO = Path(__file__).resolve().parents[2]
 BENCHMARK = REPO.parent / "shared" / "data" / "extraction-benchmark"
+#: its ground truth, scorer and pages, as the floor was measured on them (tests/required.py)
+BENCHMARK_SHA256 = "e1dcef8f6f597a9fa60f867c9fd5b9ac80268e00d135f203c833c737695463f2"
 
 # measured on this sample (every 6th page, 21 pages): F1 0.943, P 0.935, R 0.950;
 # the raw flattened text scores F1 0.561
@@ -30,6 +32,12 @@ def _shared_data() -> None:
             "data",
             f"extraction benchmark not found at {BENCHMARK} (shared data is not checked out)",
         )
+    files = [
+        BENCHMARK / "ground-truth.json",
+        BENCHMARK / "evaluate.py",
+        *(BENCHMARK / "html").glob("*.html.gz"),
+    ]
+    pinned("the extraction benchmark", files, BENCHMARK, BENCHMARK_SHA256)
 
 
 def test_flattened_quality_f1_above_floor() -> None:
