@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..model import Kind, Stance
 from ..store.factchecks import SCORE_MEANS
 
 
@@ -37,12 +38,12 @@ class SourceSpan(Span):
 
 class CueSpan(Span):
     lemma: str
-    stance: str
+    stance: Stance
 
 
 class Attribution(BaseModel):
     id: int | str
-    kind: str
+    kind: Kind
     field: str = Field(description='which string the offsets index: "text", "title", "standfirst"')
     source: SourceSpan | None
     cue: CueSpan
@@ -216,8 +217,8 @@ class Claim(BaseModel):
     source: str | None
     cue: str
     cue_lemma: str
-    stance: str
-    kind: str
+    stance: Stance
+    kind: Kind
     content: str
     field: str
     start: int
@@ -270,8 +271,8 @@ class Appearance(BaseModel):
     speaker_id: int | None
     source_text: str | None = Field(description="the source as the text names it")
     cue: str
-    stance: str
-    kind: str
+    stance: Stance
+    kind: Kind
     content: str
     licence: str | None
 
