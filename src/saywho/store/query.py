@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Connection,
@@ -52,6 +52,7 @@ from .schema import (
 )
 from .speakers import normalise
 
+T = TypeVar("T")
 HIGHLIGHT = ("«", "»")
 _FTS_TABLE = table("attribution_fts", column("rowid"))
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
@@ -259,8 +260,8 @@ def search(engine: Engine, f: Filters, offset: int = 0) -> list[Claim]:
         .order_by(*order)
     )  # fmt: skip
     stmt = filtered(stmt, f).limit(limit).offset(offset)
-    rows = run_read(engine, "search", lambda conn: conn.execute(stmt).all())
-    return [_claim(r, r.snip, float(r.rank)) for r in rows]
+    ranked = run_read(engine, "search", lambda conn: conn.execute(stmt).all())
+    return [_claim(r, r.snip, float(r.rank)) for r in ranked]
 
 
 def _sqlite_search(conn: Connection, match: str, f: Filters, limit: int) -> list[tuple[int, float]]:
@@ -642,7 +643,9 @@ def analysers(engine: Engine) -> dict[str, int]:
     return found
 
 
-def run_read(engine: Engine, what: str, work: Any) -> Any:
+def run_read(engine: Engine, what: str, work: Callable[[Connection], T]) -> T:
+    """`work` run on one connection of `engine`, its database errors one-line `StoreError`s
+    saying what could not be done ("cannot read figures (…)")."""
     try:
         with engine.connect() as conn:
             return work(conn)
@@ -653,4 +656,4 @@ def run_read(engine: Engine, what: str, work: Any) -> Any:
 
 
 __all__ = ["FACETS_TABLE", "Claim", "Filters", "about", "analysers", "facets_filtered", "fts5_query",
-           "iter_claims", "search", "speaker_profile", "speakers_top", "stats"]  # fmt: skip
+           "iter_claims", "run_read", "search", "speaker_profile", "speakers_top", "stats"]  # fmt: skip
