@@ -1,0 +1,55 @@
+"""The README's known limits, as tests of what saywho should do and does not yet: each is an
+``xfail(strict=True)``, so a change that fixes one fails here until its limit leaves the README."""
+
+from __future__ import annotations
+
+import pytest
+
+from saywho.analyze import analyze
+from saywho.model import Article, Span
+
+
+def _article(text: str) -> Article:
+    return Article(
+        "id", "t", None, None, None, None, None, (), "en", text, (Span(0, len(text)),), "plain"
+    )
+
+
+@pytest.mark.xfail(strict=True, reason="README, Known limits: a split quote gives one content span "
+                   "that includes the interrupting 'he said'")  # fmt: skip
+def test_known_limit_split_quote_content_leaves_out_the_cue() -> None:
+    text = "“The talks have failed,” the minister said. “We will not return to Geneva.”"
+    analysis = analyze(_article(text))
+    quoted = [a for a in analysis.attributions if a.cue.text(text) == "said"]
+    assert quoted, "the attribution is found"
+    content = quoted[0].content
+    assert "said" not in content.text(text) and "Geneva" in content.text(text)
+
+
+@pytest.mark.xfail(strict=True, reason="README, Known limits: a pronoun after a fronted phrase "
+                   "takes the subject")  # fmt: skip
+def test_known_limit_pronoun_after_a_fronted_phrase() -> None:
+    text = ("For Kevin Allton, Warhol was a legend. He said the paintings changed how he saw "
+            "the city.")  # fmt: skip
+    analysis = analyze(_article(text))
+    names = {s.id: s.name for s in analysis.speakers}
+    said = [a for a in analysis.attributions if a.cue.text(text) == "said"]
+    assert said and names.get(said[0].speaker or "") == "Kevin Allton"
+
+
+@pytest.mark.xfail(strict=True, reason="README, Known limits: ratios come out as two numbers")
+def test_known_limit_a_ratio_is_one_figure() -> None:
+    text = "Seven in 10 Americans back the plan, a Gallup poll found."
+    figures = analyze(_article(text)).figures
+    assert [f.span.text(text) for f in figures] == ["Seven in 10 Americans"]
+
+
+@pytest.mark.xfail(strict=True, reason="README, Known limits: loose paraphrases across outlets stay "
+                   "in separate clusters at the news threshold")  # fmt: skip
+def test_known_limit_loose_paraphrases_share_a_cluster() -> None:
+    from saywho.claims.cluster import cluster, features
+    from saywho.store.claims import STORE_THRESHOLD
+
+    feats = features(["the US is secretly funding IS", "Washington covertly sponsors ISIS"])
+    labels = cluster(feats, STORE_THRESHOLD)
+    assert labels[0] == labels[1]
