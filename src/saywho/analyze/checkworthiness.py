@@ -3,8 +3,10 @@
 "We're consuming 50 percent of the world's cocaine" deserves a check; "I think we've seen a
 deterioration of values" does not. The score is a logistic regression over the statement's
 sentence embedding (the claim encoder of `saywho.analyze.embed`: one embedding space across the
-project) and a few surface signs of a checkable fact (`surface`: a figure in digits, a percent
-or currency sign, a number word, the length), trained by ``scripts/train_checkworthiness.py`` on
+project), a few surface signs of a checkable fact (`surface`: a figure in digits, a percent or
+currency sign, a number word, the length) and its words and word pairs (`Words`: TF-IDF as
+scikit-learn's ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)`` computes it; the
+vocabulary and its idf ship with the weights, so nothing pickled is loaded), trained by ``scripts/train_checkworthiness.py`` on
 the ClaimBuster crowdsourced sentences (check-worthy factual sentences against the rest; debates
 held out by debate) and shipped as ``data/checkworthiness.json``. `checkworthiness` is its
 probability; `check_worthy` compares it with the shipped threshold, chosen on the train debates
@@ -57,20 +59,55 @@ def features(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     return np.hstack([dense, extra]).astype(np.float32)
 
 
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # TfidfVectorizer's default token pattern
+
+
+@dataclass(frozen=True)
+class Words:
+    """The word and word-pair part of the model: each statement's TF-IDF vector (lower-cased
+    tokens of two or more word characters and adjacent pairs of them; 1 + log of each count,
+    times its idf, the vector scaled to unit length) dotted with the words' weights."""
+
+    index: dict[str, int]
+    idf: npt.NDArray[np.float64]
+    weights: npt.NDArray[np.float64]
+
+    def vector(self, text: str) -> dict[int, float]:
+        """The statement's TF-IDF vector, as {vocabulary index: value}."""
+        tokens = _TOKEN.findall(text.lower())
+        counts: dict[int, int] = {}
+        for term in (*tokens, *(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))):
+            i = self.index.get(term)
+            if i is not None:
+                counts[i] = counts.get(i, 0) + 1
+        values = {i: (1.0 + math.log(n)) * float(self.idf[i]) for i, n in counts.items()}
+        norm = math.sqrt(sum(v * v for v in values.values()))
+        return {i: v / norm for i, v in values.items()} if norm else {}
+
+    def score(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Each statement's vector dotted with the words' weights."""
+        return np.asarray([sum(v * float(self.weights[i]) for i, v in self.vector(t).items())
+                           for t in texts], dtype=np.float32)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class CheckWorthiness:
-    """The shipped model: weights over `features`, its bias and threshold, and its card."""
+    """The shipped model: weights over `features` and over its `Words`, its bias and threshold,
+    and its card."""
 
     weights: npt.NDArray[np.float32]
     bias: float
     threshold: float
     card: dict[str, Any]
+    words: Words | None = None
 
     def score(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """The probability that a fact-checker would check each statement."""
         if not texts:
             return np.zeros(0, dtype=np.float32)
         z = features(texts) @ self.weights + self.bias
+        if self.words is not None:
+            z = z + self.words.score(texts)
         out: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
         return out
 
@@ -81,8 +118,16 @@ def load_model() -> CheckWorthiness:
     weights = np.asarray(data["weights"], dtype=np.float32)
     if data.get("surface") != list(SURFACE) or weights.shape[0] != 384 + len(SURFACE):
         raise ValueError(f"{MODEL_FILE} does not fit these features ({weights.shape[0]} weights)")
+    words = None
+    if "words" in data:
+        vocabulary = data["words"]["vocabulary"]
+        words = Words({term: i for i, term in enumerate(vocabulary)},
+                      np.asarray(data["words"]["idf"], dtype=np.float64),
+                      np.asarray(data["words"]["weights"], dtype=np.float64))  # fmt: skip
+        if not len(vocabulary) == len(words.idf) == len(words.weights):
+            raise ValueError(f"{MODEL_FILE}: its vocabulary, idf and word weights differ in length")
     return CheckWorthiness(
-        weights, float(data["bias"]), float(data["threshold"]), data.get("card", {})
+        weights, float(data["bias"]), float(data["threshold"]), data.get("card", {}), words
     )
 
 

@@ -60,7 +60,7 @@ class Attribution(BaseModel):
         description="the probability that a fact-checker would check the content (null: not scored)",
     )
     check_worthy: bool | None = Field(
-        None, description="checkworthiness ≥ the documented threshold (0.33)"
+        None, description="checkworthiness ≥ the documented threshold (0.32)"
     )
 
 
@@ -227,7 +227,7 @@ class Claim(BaseModel):
     method: str | None = Field(description='what found it: "rules" or "crf" (see Attribution)')
     checkworthiness: float | None = Field(None, description="see Attribution (null: not scored)")
     check_worthy: bool | None = Field(
-        None, description="checkworthiness ≥ the documented threshold (0.33)"
+        None, description="checkworthiness ≥ the documented threshold (0.32)"
     )
     title: str | None
     url: str | None
