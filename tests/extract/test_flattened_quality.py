@@ -8,15 +8,9 @@ cleaner measures on this sample; raise it when the cleaner improves, never lower
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
-from required import missing, pinned
-
-REPO = Path(__file__).resolve().parents[2]
-BENCHMARK = REPO.parent / "shared" / "data" / "extraction-benchmark"
-#: its ground truth, scorer and pages, as the floor was measured on them (tests/required.py)
-BENCHMARK_SHA256 = "e1dcef8f6f597a9fa60f867c9fd5b9ac80268e00d135f203c833c737695463f2"
+from extraction_benchmark import BENCHMARK, REPO, require_benchmark
 
 # measured on this sample (every 6th page, 21 pages): F1 0.943, P 0.935, R 0.950;
 # the raw flattened text scores F1 0.561
@@ -27,17 +21,7 @@ RAW_MARGIN = 0.25
 
 @pytest.fixture(autouse=True)
 def _shared_data() -> None:
-    if not (BENCHMARK / "ground-truth.json").exists():
-        missing(
-            "data",
-            f"extraction benchmark not found at {BENCHMARK} (shared data is not checked out)",
-        )
-    files = [
-        BENCHMARK / "ground-truth.json",
-        BENCHMARK / "evaluate.py",
-        *(BENCHMARK / "html").glob("*.html.gz"),
-    ]
-    pinned("the extraction benchmark", files, BENCHMARK, BENCHMARK_SHA256)
+    require_benchmark()
 
 
 def test_flattened_quality_f1_above_floor() -> None:

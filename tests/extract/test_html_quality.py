@@ -9,19 +9,13 @@ from __future__ import annotations
 
 import gzip
 import json
-from pathlib import Path
 
 import pytest
-from required import missing, pinned
+from extraction_benchmark import BENCHMARK, require_benchmark
 
 from saywho.errors import SaywhoError
 from saywho.extract import extract
 from saywho.model import Hints, RawDocument
-
-REPO = Path(__file__).resolve().parents[2]
-BENCHMARK = REPO.parent / "shared" / "data" / "extraction-benchmark"
-#: its ground truth, scorer and pages, as the floor was measured on them (tests/required.py)
-BENCHMARK_SHA256 = "e1dcef8f6f597a9fa60f867c9fd5b9ac80268e00d135f203c833c737695463f2"
 
 # measured on this sample (every 6th page, 21 pages): F1 0.953, P 0.928, R 0.978
 F1_FLOOR = 0.945
@@ -29,17 +23,7 @@ F1_FLOOR = 0.945
 
 @pytest.fixture(autouse=True)
 def _shared_data() -> None:
-    if not (BENCHMARK / "ground-truth.json").exists():
-        missing(
-            "data",
-            f"extraction benchmark not found at {BENCHMARK} (shared data is not checked out)",
-        )
-    files = [
-        BENCHMARK / "ground-truth.json",
-        BENCHMARK / "evaluate.py",
-        *(BENCHMARK / "html").glob("*.html.gz"),
-    ]
-    pinned("the extraction benchmark", files, BENCHMARK, BENCHMARK_SHA256)
+    require_benchmark()
 
 
 def test_html_quality_f1_above_floor() -> None:

@@ -300,14 +300,14 @@ def _figure(doc: Doc, text: str, start: int, end: int, label: str, lists: _Lists
         if reading is None and vague is None:
             return None
         if vague is not None and reading is None:
-            unit = _counted_unit(doc, vague, lists)
-            noun = _of_noun(vague)
+            noun = _of_noun(vague)  # "hundreds of people", "billions of dollars"
             if noun is not None:
+                unit = _currency(f"2 {noun.text}") or str(noun.lemma_.lower())
                 figure_end = max(figure_end, noun.idx + len(noun))
         elif reading is not None:
             value, high, unit, q_end = reading
             if unit is None and tokens[0].is_currency:  # "$ 200": the sign alone names the currency
-                unit = _currency(tokens[0].text)
+                unit = _currency(f"{tokens[0].text}1")
             figure_end = max(figure_end, q_end)
     figure_end = min(figure_end, len(text))
     while figure_end > begin and text[figure_end - 1] in " ,.;:":
@@ -360,7 +360,7 @@ def _simple(tokens: list[Token], follows: Token | None) -> tuple[float, str | No
     words = [t.lower_ for t in tokens]
     unit: str | None = None
     if tokens[0].is_currency and len(tokens) > 1:  # "$2.1 trillion": the sign names the currency
-        unit, words = _currency(tokens[0].text), words[1:]
+        unit, words = _currency(f"{tokens[0].text}1"), words[1:]
         if unit is None:
             return None
     if words[-1] in ("%", "percent") and unit is None:
@@ -519,7 +519,7 @@ def _value(quantity: Any) -> tuple[float | None, float | None, str | None]:
     entity = unit.entity.name
     name: str | None = unit.name
     if entity == "currency":
-        name = getattr(unit, "currency_code", None) or unit.name
+        name = _currency_code(unit)
     elif unit.name in ("percentage", "per cent"):
         name = "percent"
     elif entity == "dimensionless" or unit.name == "dimensionless":
@@ -570,16 +570,6 @@ def _of_noun(token: Token) -> Token | None:
     return None
 
 
-def _counted_unit(doc: Doc, vague: Token, lists: _Lists) -> str | None:
-    noun = _of_noun(vague)
-    if noun is None:
-        return None
-    found = _quantities()(f"2 {noun.text}")  # the noun read as a unit: "dollars" -> USD
-    if found and found[0].unit.entity.name == "currency":
-        return str(getattr(found[0].unit, "currency_code", None) or found[0].unit.name)
-    return str(noun.lemma_.lower())
-
-
 def _is_year(token: Token, value: float) -> bool:
     return value.is_integer() and 1000 <= value <= 2100 and "," not in token.text
 
@@ -607,11 +597,18 @@ def _is_label(tokens: list[Token]) -> bool:
     return False
 
 
-def _currency(sign: str) -> str | None:
-    found = _quantities()(f"{sign}1")
-    if found and found[0].unit.entity.name == "currency":
-        return str(getattr(found[0].unit, "currency_code", None) or found[0].unit.name)
-    return None
+def _currency(text: str) -> str | None:
+    """The currency of the first quantity quantulum3 reads in `text` ("$1" -> USD, "2 dollars"
+    -> USD), or None when it reads no currency."""
+    found = _quantities()(text)
+    return (
+        _currency_code(found[0].unit) if found and found[0].unit.entity.name == "currency" else None
+    )
+
+
+def _currency_code(unit: Any) -> str:
+    """A quantulum3 currency unit's ISO code, or its name when it has none."""
+    return str(getattr(unit, "currency_code", None) or unit.name)
 
 
 def _root(doc: Doc, start: int, end: int) -> Token:

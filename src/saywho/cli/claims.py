@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ..errors import SaywhoError
 from ..model import Failure
 from ..sources.statements import Statement
-from .common import OutputOpt, _fail, _open_output, _report, app, err
+from .common import OutputOpt, _fail, _open_output, _report, app, err, print_licences
 from .store import (
     AboutOpt,
     DbOpt,
@@ -420,13 +420,10 @@ def claim_command(
     table = Table(title="appearances", title_justify="left", show_lines=True)
     for column in ("date", "outlet", "speaker", "cue", "stance", "content", "article"):
         table.add_column(column, overflow="fold")
-    licences: list[str] = []
     for a in story["appearances"]:
         table.add_row(a["date"] or "—", escape(a["outlet"] or "—"),
                       escape(a["speaker"] or a["source_text"] or "—"), escape(a["cue"]), a["stance"],
                       escape(a["content"]), escape(a["title"] or a["source"]))  # fmt: skip
-        if a["licence"] and a["licence"] not in licences:
-            licences.append(a["licence"])
     out.print(table)
     if story["unattributed"]:
         out.print("stated as fact, crediting no one:")
@@ -435,10 +432,7 @@ def claim_command(
                 f"  {u['date'] or 'undated'} {escape(u['outlet'] or 'unknown outlet')}: "
                 f"{escape(u['sentence'])} — {escape(u['title'] or u['source'])}"
             )
-            if u["licence"] and u["licence"] not in licences:
-                licences.append(u["licence"])
-    for line in licences:
-        out.print(escape(line), style="dim")
+    print_licences(out, [*story["appearances"], *story["unattributed"]])
 
 
 @app.command("similar")

@@ -5,12 +5,13 @@ this; `saywho.cli` imports them, which registers them on `app`)."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -188,3 +189,10 @@ def run() -> None:
     except KeyboardInterrupt:
         err.print("saywho: interrupted", markup=False)
         raise SystemExit(130) from None
+
+
+def print_licences(out: Console, rows: Iterable[Mapping[str, object]]) -> None:
+    """The attribution lines the rows' licences ask for (the demo's Wikinews articles), each
+    once, in the order first met, under a table of them."""
+    for line in dict.fromkeys(str(r["licence"]) for r in rows if r.get("licence")):
+        out.print(escape(line), style="dim")

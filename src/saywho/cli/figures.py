@@ -15,7 +15,7 @@ from rich.markup import escape
 
 from ..analyze.figures import human_value
 from ..errors import SaywhoError
-from .common import OutputOpt, _fail, _open_output, app, err
+from .common import OutputOpt, _fail, _open_output, app, err, print_licences
 from .store import AboutOpt, DbOpt, OutletOpt, SinceOpt, UntilOpt, _engine
 
 if TYPE_CHECKING:
@@ -169,7 +169,6 @@ def _table(rows: list[dict[str, object]]) -> None:
     table = Table(title="figures", title_justify="left", show_lines=True)
     for column in ("figure", "value", "measure", "whose", "article"):
         table.add_column(column, overflow="fold")
-    licences: list[str] = []
     for r in rows:
         value = "—" if r["value"] is None else human_value(float(str(r["value"])))
         if r["high"] is not None:
@@ -196,8 +195,5 @@ def _table(rows: list[dict[str, object]]) -> None:
             escape(whose),
             escape(article),
         )
-        if r.get("licence") and r["licence"] not in licences:
-            licences.append(str(r["licence"]))
     out.print(table)
-    for line in licences:
-        out.print(escape(line), style="dim")
+    print_licences(out, rows)

@@ -41,6 +41,7 @@ from .common import (
     app,
     err,
     load_settings,
+    print_licences,
 )
 
 T = TypeVar("T")
@@ -597,7 +598,6 @@ def _print_claims(claims: list[dict[str, object]], format: QueryFormat, title: s
     table = Table(title=title or None, title_justify="left", show_lines=True)
     for column in ("speaker", "cue", "stance", "kind", "claim", "article"):
         table.add_column(column, overflow="fold")
-    licences: list[str] = []
     for c in claims:
         text = str(c.get("snippet") if snippet and c.get("snippet") else c.get("content") or "")
         text = escape(text).replace("«", "[bold yellow]").replace("»", "[/]")
@@ -612,8 +612,5 @@ def _print_claims(claims: list[dict[str, object]], format: QueryFormat, title: s
             text,
             escape(article),
         )
-        if c.get("licence") and c["licence"] not in licences:
-            licences.append(str(c["licence"]))
     out.print(table)
-    for line in licences:
-        out.print(escape(line), style="dim")
+    print_licences(out, claims)
