@@ -80,12 +80,13 @@ def api_store(total: int) -> Path:
         t = time.perf_counter()
         tmp = path.with_suffix(".tmp")
         shutil.copyfile(older[-1], tmp)
+        for suffix in INDEX_SUFFIXES:
+            if Path(f"{older[-1]}{suffix}").exists():
+                shutil.copyfile(f"{older[-1]}{suffix}", f"{tmp}{suffix}")
         engine = make_engine(str(tmp))
         before, after = upgrade(engine)
         engine.dispose()
-        for suffix in ("-wal", "-shm"):
-            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
-        tmp.rename(path)  # only a fully migrated store gets the cached name
+        move_store(tmp, path)
         print(
             f"migrated cached {older[-1].name} {before} → {after} in {time.perf_counter() - t:.0f}s"
         )
@@ -113,10 +114,23 @@ def api_store(total: int) -> Path:
     if summary.errors:
         raise SystemExit(f"the demo corpus did not ingest cleanly: {summary.failures[:3]}")
     print(f"ingested {summary.stored} demo articles in {time.perf_counter() - t:.0f}s")
+    move_store(tmp, path)
+    return path
+
+
+#: the files beside a SQLite store ``X``: its claims' vector index (``X.claims-index`` and its state)
+INDEX_SUFFIXES = (".claims-index", ".claims-index.json")
+
+
+def move_store(tmp: Path, path: Path) -> None:
+    """Give the store built at `tmp` its cached name, with its claims' vector index (the index
+    is found by the store's file name); the WAL's files go, the store being closed."""
     for suffix in ("-wal", "-shm"):
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)
-    tmp.rename(path)
-    return path
+    for suffix in INDEX_SUFFIXES:
+        if Path(f"{tmp}{suffix}").exists():
+            Path(f"{tmp}{suffix}").rename(f"{path}{suffix}")
+    tmp.rename(path)  # last: only a complete store gets the cached name
 
 
 # ------------------------------------------------------------------------------- the queries

@@ -254,6 +254,7 @@ def generate_store(path: Path, total: int, seed: int = 1) -> None:
 
     from saywho.store import open_store
     from saywho.store.schema import metadata
+    from saywho.store.tallies import recount
 
     tmp = path.with_suffix(".tmp")
     for p in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
@@ -268,6 +269,7 @@ def generate_store(path: Path, total: int, seed: int = 1) -> None:
                 c.execute(text("INSERT INTO attribution_fts(rowid, content) VALUES (:id, :content)"),
                           [{"id": r["id"], "content": r["content"]} for r in rows])  # fmt: skip
         c.exec_driver_sql("INSERT INTO attribution_fts(attribution_fts) VALUES ('optimize')")
+        recount(c)  # rows written in bulk, not by the writer: the pages' tallies counted once
     with engine.connect() as c:
         c.exec_driver_sql("ANALYZE")
         c.commit()

@@ -106,6 +106,15 @@ def load(engine: Any, total: int) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"
             )
         raw.commit()
+    finally:
+        raw.close()
+    from saywho.store.tallies import recount
+
+    with engine.begin() as conn:  # rows written in bulk, not by the writer
+        recount(conn)
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
         cur.execute("ANALYZE")
         raw.commit()
     finally:

@@ -115,7 +115,7 @@ def test_browse_totals_and_facets_equal_the_reference_join(
     total, want = _reference(versioned, f, top)
     assert browse.attribution_list(versioned, f, 3, 0).total == total
     assert browse.facets(versioned, f, top) == want
-    page, counts = browse.search_page(versioned, f, 3, 0, top)
+    page, counts, _ = browse.search_page(versioned, f, 3, 0, top)
     assert (page.total, counts) == (total, want)
     assert len(page.items) == min(3, total)
     if f == CASES[0][0]:  # the fixture is what the test says it is
@@ -152,6 +152,6 @@ def test_browse_facets_equal_the_reference_on_a_store_with_thousands_of_claims(
     for f in SYNTHETIC:
         for top in (1, 5, 50):
             total, want = _reference(engine, f, top)
-            page, counts = browse.search_page(engine, f, 20, 0, top)
+            page, counts, _ = browse.search_page(engine, f, 20, 0, top)
             assert (page.total, counts) == (total, want), (f, top)
     assert _reference(engine, SYNTHETIC[0], 5)[0] > 1000

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from saywho.store import demo_corpus, open_store, stats
+from saywho.store.tallies import fresh_counts, stored_counts
 
 KILL_AFTER = 40  # articles committed before the SIGKILL: partway through the 261 of the demo
 
@@ -81,6 +82,8 @@ def test_store_crash_sigkill_during_the_demo_ingest_then_rerun_equals_a_clean_ru
     assert rerun.returncode == 0, rerun.stderr
     assert f"{partial} already stored" in rerun.stderr
 
+    with open_store(str(crashed)).connect() as conn:  # the pages' tallies equal a fresh count
+        assert stored_counts(conn) == fresh_counts(conn)
     got, want = stats(open_store(str(crashed))), stats(open_store(str(clean)))
     for key in ("articles", "article_versions", "attributions", "attributions_all_versions", "speakers",
                 "outlets", "mentions", "ingest_errors"):  # fmt: skip

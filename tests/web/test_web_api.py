@@ -229,6 +229,24 @@ def test_api_search_facets_count_the_matches(web_client: Any) -> None:
     )
 
 
+def test_api_and_page_say_when_facets_count_only_the_newest_claims(
+    web_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from saywho.store import counts
+
+    body = web_client.get("/api/v1/search?kind=indirect").json()
+    assert (
+        body["facets_counted"] is None
+        and "facets-sampled" not in web_client.get("/search?kind=indirect").text
+    )
+    monkeypatch.setattr(counts, "FACET_BOUND", 2)
+    body = web_client.get("/api/v1/search?kind=indirect").json()
+    assert body["total"] > 2 and body["facets_counted"] == 2
+    assert sum(v["count"] for v in body["facets"]["kind"]) == 2
+    page = web_client.get("/search?kind=indirect").text
+    assert 'id="facets-sampled"' in page and "among the 2 most recently stored" in page
+
+
 @pytest.mark.parametrize(
     "q",
     [

@@ -32,7 +32,18 @@ from sqlalchemy import (
 
 from ..analyze.checkworthiness import checkworthiness_fields
 from ..errors import NotFoundError
-from .counts import FACETS, Facets, fts_matches, summarised, summary, summary_facets
+from . import tallies
+from .counts import (
+    FACETS,
+    Facets,
+    fts_matches,
+    passing,
+    summarised,
+    summary,
+    summary_facets,
+    tallied,
+    unfiltered,
+)
 from .figure_query import article_figures
 from .query import (
     Filters,
@@ -117,8 +128,12 @@ def _counted(conn: Connection, stmt: Select[Any]) -> int:
 def attribution_list(engine: Engine, f: Filters, limit: int, offset: int) -> Page:
     """Claims passing `f`: with a query, best match first (`search`'s ranking and snippets);
     without one, newest first; either way the most check-worthy first when ``f.sort`` says so."""
-    if summarised(engine, f):
+    if unfiltered(f):
+        total = run_read(engine, "count claims", lambda conn: tallies.total(conn, "attributions"))
+    elif summarised(engine, f) and f.query and f.query.strip():
         total = run_read(engine, "count claims", lambda conn: summary(conn, f).total)
+    elif summarised(engine, f):
+        total = run_read(engine, "count claims", lambda conn: passing(conn, f))
     else:
         base = _selected(engine, claims_select(), f)
         total = run_read(engine, "count claims", lambda conn: _counted(conn, base))
@@ -150,28 +165,43 @@ def _listed(engine: Engine, f: Filters, limit: int, offset: int, total: int) -> 
 
 def facets(engine: Engine, f: Filters, top: int = 10) -> Facets:
     """For each of `FACETS`, the most frequent values among the claims passing `f`, with counts
-    (a speaker value also carries its id, so a page can link it); exact, ties by value."""
+    (a speaker value also carries its id, so a page can link it); ties by value. Exact, except
+    that on SQLite a search without words passing more than `FACET_BOUND` claims counts the
+    most recently stored `FACET_BOUND` of them (`search_page` says how many it counted)."""
+    return _facets(engine, f, top)[0]
+
+
+def _facets(engine: Engine, f: Filters, top: int) -> tuple[Facets, int | None]:
+    if unfiltered(f):
+        whole: Facets = run_read(engine, "count facets",
+                                 lambda conn: summary_facets(conn, tallied(conn, top), top))  # fmt: skip
+        return whole, None
     if not summarised(engine, f):
-        return _joined_facets(engine, f, top)
-    counts: Facets = run_read(engine, "count facets",
-                              lambda conn: summary_facets(conn, summary(conn, f), top))  # fmt: skip
-    return counts
+        return _joined_facets(engine, f, top), None
+
+    def read(conn: Connection) -> tuple[Facets, int | None]:
+        counted = summary(conn, f)
+        return summary_facets(conn, counted, top), counted.sampled
+
+    result: tuple[Facets, int | None] = run_read(engine, "count facets", read)
+    return result
 
 
 def search_page(
     engine: Engine, f: Filters, limit: int, offset: int, top: int = 10
-) -> tuple[Page, Facets]:
-    """`attribution_list` and `facets` together, as the search page and API show them: on
-    SQLite with a query the matches are read once for both the total and the facets."""
-    if not summarised(engine, f):
-        return attribution_list(engine, f, limit, offset), facets(engine, f, top)
+) -> tuple[Page, Facets, int | None]:
+    """`attribution_list` and `facets` together, as the search page and API show them, and how
+    many of the claims the facets counted when not all of them (None: all). On SQLite with a
+    query the matches are read once for both the total and the facets."""
+    if not summarised(engine, f) or unfiltered(f):
+        return attribution_list(engine, f, limit, offset), *_facets(engine, f, top)
 
-    def read(conn: Connection) -> tuple[int, Facets]:
+    def read(conn: Connection) -> tuple[int, Facets, int | None]:
         counted = summary(conn, f)
-        return counted.total, summary_facets(conn, counted, top)
+        return counted.total, summary_facets(conn, counted, top), counted.sampled
 
-    total, counts = run_read(engine, "count facets", read)
-    return _listed(engine, f, limit, offset, total), counts
+    total, counts, sampled = run_read(engine, "count facets", read)
+    return _listed(engine, f, limit, offset, total), counts, sampled
 
 
 def _joined_facets(engine: Engine, f: Filters, top: int) -> Facets:
@@ -324,8 +354,7 @@ def article_list(engine: Engine, limit: int, offset: int) -> Page:
     )  # fmt: skip
 
     def read(conn: Connection) -> Page:
-        total = int(conn.scalar(select(func.count()).select_from(articles)
-                                .where(articles.c.current_version_id.is_not(None))) or 0)  # fmt: skip
+        total = tallies.total(conn, "articles")
         rows = conn.execute(stmt).all() if limit else []
         return Page([dict(r._mapping) for r in rows], total, limit, offset)
 
@@ -339,18 +368,10 @@ def article_list(engine: Engine, limit: int, offset: int) -> Page:
 def speaker_list(engine: Engine, limit: int, offset: int) -> Page:
     """Speakers with at least one current attribution, most quoted first."""
 
-    def count(conn: Connection) -> int:
-        quoted = (select(attributions.c.speaker_id)
-                  .join(articles, articles.c.current_version_id == attributions.c.version_id)
-                  .where(attributions.c.speaker_id.is_not(None)).distinct())  # fmt: skip
-        return _counted(conn, quoted)
-
     # (one read after the other: a read inside another would hold a connection while it waits
     # for a second, and a busy server's pool runs dry)
-    total: int = run_read(engine, "list speakers", count)
-    return Page(
-        speakers_top(engine, offset + limit)[offset:] if limit else [], total, limit, offset
-    )
+    total: int = run_read(engine, "list speakers", lambda conn: tallies.distinct(conn, "speaker"))
+    return Page(speakers_top(engine, limit, offset) if limit else [], total, limit, offset)
 
 
 def speaker_detail(engine: Engine, speaker_id: int, latest: int = 10) -> dict[str, Any]:
@@ -476,22 +497,21 @@ def _current_mentions() -> Select[Any]:
 
 
 def entity_list(engine: Engine, limit: int, offset: int) -> Page:
-    """Entities named inside claims, most claimed about first."""
-    n = func.count(func.distinct(mentions.c.attribution_id))
-    who = func.count(func.distinct(attributions.c.speaker_id))
-    stmt = (
-        _current_mentions().add_columns(func.min(mentions.c.text).label("name"),
-                                        func.min(mentions.c.label).label("label"),
-                                        n.label("claims"), who.label("speakers"))
-        .group_by(mentions.c.normalised).order_by(n.desc(), mentions.c.normalised)
-        .limit(limit).offset(offset)
-    )  # fmt: skip
+    """Entities named inside claims, most claimed about first (ties by key), from the store's
+    tallies; the names and speakers of only the entities listed are read."""
 
     def read(conn: Connection) -> Page:
-        total = _counted(conn, _current_mentions().distinct())
-        rows = conn.execute(stmt).all() if limit else []
-        items = [{"id": r.normalised, "name": r.name, "label": r.label, "claims": int(r.claims),
-                  "speakers": int(r.speakers)} for r in rows]  # fmt: skip
+        total = tallies.distinct(conn, "entity")
+        items = []
+        for key, n in tallies.ranked(conn, "entity", limit, offset) if limit else []:
+            head = conn.execute(
+                _current_mentions().with_only_columns(
+                    func.min(mentions.c.text), func.min(mentions.c.label),
+                    func.count(func.distinct(attributions.c.speaker_id)))
+                .where(mentions.c.normalised == key)
+            ).one()  # fmt: skip
+            items.append({"id": key, "name": head[0], "label": head[1], "claims": n,
+                          "speakers": int(head[2])})  # fmt: skip
         return Page(items, total, limit, offset)
 
     page: Page = run_read(engine, "list entities", read)
@@ -547,12 +567,7 @@ def overview(engine: Engine, top: int = 10) -> dict[str, Any]:
     """What the front page shows: counts, top speakers, recent articles, licence lines."""
 
     def licences(conn: Connection) -> list[str]:
-        rows = conn.execute(select(article_versions.c.licence, func.count().label("n"))
-                            .join(articles, articles.c.current_version_id == article_versions.c.id)
-                            .where(article_versions.c.licence.is_not(None))
-                            .group_by(article_versions.c.licence)
-                            .order_by(func.count().desc()).limit(3)).all()  # fmt: skip
-        return [str(r.licence) for r in rows]
+        return [licence for licence, _ in tallies.ranked(conn, "licence", 3)]
 
     return {
         "counts": stats(engine),

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Integer, column, func, literal_column, select, text
 from sqlalchemy.sql.selectable import TextualSelect
 
+from . import tallies
 from .query import FACETS_TABLE, Filters, facets_filtered, fts5_query
 from .schema import attributions, outlets, speakers
 
@@ -34,6 +35,24 @@ def fts_matches(query: str) -> TextualSelect:
     in `search`'s safe query syntax."""
     ids = text("SELECT rowid FROM attribution_fts WHERE attribution_fts MATCH :match")
     return ids.bindparams(match=fts5_query(query)).columns(column("rowid", Integer))
+
+
+def unfiltered(f: Filters) -> bool:
+    """Whether `f` passes every current claim (no words, no filter): then the totals and facets
+    are the store's tallies (`saywho.store.tallies`), on either database."""
+    return not any((f.query and f.query.strip(), f.speaker, f.about, f.stance, f.kind, f.outlet,
+                    f.since, f.until, f.check_worthy))  # fmt: skip
+
+
+def tallied(conn: Connection, top: int) -> Summary:
+    """`summary` of every current claim, from the tallies: the speakers that can make the top
+    `top`, every outlet, stance and kind."""
+    return Summary(tallies.total(conn, "attributions"), {
+        "speaker": tallies.as_ids(tallies.contenders(conn, "speaker", top)),
+        "outlet": tallies.as_ids(dict(tallies.ranked(conn, "outlet", 100_000))),
+        "stance": Counter(dict(tallies.ranked(conn, "stance", 100))),
+        "kind": Counter(dict(tallies.ranked(conn, "kind", 100))),
+    })  # fmt: skip
 
 
 def summarised(engine: Engine, f: Filters) -> bool:
@@ -66,20 +85,37 @@ def summary(conn: Connection, f: Filters) -> Summary:
     return Summary(len(rows), dict(zip(FACETS, map(Counter, columns), strict=True)))
 
 
+#: a search without words that passes more claims than this counts its facets among the most
+#: recently stored this many (the page says so); its total is always exact
+FACET_BOUND = 20_000
+
+
+def passing(conn: Connection, f: Filters) -> int:
+    """How many current claims pass `f`'s filters (no words): an index count on SQLite."""
+    return int(conn.scalar(facets_filtered(select(func.count()).select_from(FACETS_TABLE), f)) or 0)
+
+
 def _grouped(conn: Connection, f: Filters) -> Summary:
-    """`summary` without search words: every passing claim counts, so SQLite groups them itself
-    (one GROUP BY per facet over ``attribution_facets``'s indexes) instead of sending a row per
-    claim here — a store of a million claims would otherwise be read whole."""
+    """`summary` without search words. The total is an exact index count; the facets count
+    every passing claim up to `FACET_BOUND`, past it the `FACET_BOUND` most recently stored
+    (highest ids): grouping hundreds of thousands of claims by speaker took seconds."""
+    total = passing(conn, f)
     fc = FACETS_TABLE.c
-    by: dict[str, Counter[Any]] = {}
-    for name, col in zip(FACETS, (attributions.c.speaker_id, fc.outlet_id, fc.stance, fc.kind),
-                         strict=True):  # fmt: skip
-        stmt = facets_filtered(
-            select(col, func.count()).select_from(FACETS_TABLE)
-            .join(attributions, attributions.c.id == fc.attribution_id), f,
-        ).group_by(col)  # fmt: skip
-        by[name] = Counter({row[0]: int(row[1]) for row in conn.execute(stmt).all()})
-    return Summary(sum(by["kind"].values()), by)
+    newest = (
+        facets_filtered(
+            select(fc.attribution_id, fc.outlet_id, fc.stance, fc.kind).select_from(FACETS_TABLE), f
+        )
+        .order_by(fc.attribution_id.desc())
+        .limit(FACET_BOUND)
+        .subquery("newest")
+    )
+    rows = conn.execute(
+        select(attributions.c.speaker_id, newest.c.outlet_id, newest.c.stance, newest.c.kind)
+        .select_from(newest).join(attributions, attributions.c.id == newest.c.attribution_id)
+    ).all()  # fmt: skip
+    by = dict(zip(FACETS, map(Counter, zip(*rows, strict=True)), strict=True)) if rows else {
+        name: Counter() for name in FACETS}  # fmt: skip
+    return Summary(total, by, len(rows) if total > len(rows) else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +124,9 @@ class Summary:
 
     total: int
     by: dict[str, Counter[Any]]
+    #: how many of the `total` claims `by` counts when it counts only the most recently stored
+    #: (`FACET_BOUND`); None: every one
+    sampled: int | None = None
 
 
 def summary_facets(conn: Connection, summary: Summary, top: int) -> Facets:
@@ -139,4 +178,5 @@ def _names(conn: Connection, table: Any, ids: list[int]) -> dict[int, str]:
 _CHUNK = 5000
 
 
-__all__ = ["FACETS", "Facets", "Summary", "fts_matches", "summarised", "summary", "summary_facets"]
+__all__ = ["FACETS", "FACET_BOUND", "Facets", "Summary", "passing", "fts_matches", "summarised", "summary", "summary_facets",
+           "tallied", "unfiltered"]  # fmt: skip

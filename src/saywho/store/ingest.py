@@ -28,6 +28,7 @@ from .. import __version__
 from ..errors import StoreError
 from ..extract import iso_published
 from ..model import Analysis, Article, Failure
+from . import tallies
 from .claim_rows import check_encoder
 from .claims import (
     Candidates,
@@ -194,6 +195,7 @@ class Writer:
                 )
                 if current is not None:
                     drop_version_claims(conn, int(current))
+                    tallies.drop_version(conn, int(current))
             version_id = self._insert_version(conn, prepared, article_id, version, run_id)
             conn.execute(
                 update(articles)
@@ -201,6 +203,7 @@ class Writer:
                 .values(current_version_id=version_id)
             )
             ids = self._insert_analysis(conn, prepared, version_id, outlet_id, outlet or "-")
+            tallies.add_version(conn, version_id)
             link_copies(conn, article_id, prepared.signature)
             assigned = assign_claims(
                 conn, self.candidates, prepared.analysis, ids, prepared.claim_vectors
@@ -304,6 +307,7 @@ class Writer:
         ]  # fmt: skip
         if figure_rows:
             conn.execute(insert(figures), figure_rows)
+        tallies.add_rows(conn, len(rows), len(mention_rows))
         return ids
 
     def _transaction(self, what: str, source: str | None = None) -> _Tx:

@@ -37,6 +37,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..analyze.checkworthiness import checkworthiness_fields
 from ..errors import StoreError
+from . import tallies
 from .engine import _reason
 from .schema import (
     article_versions,
@@ -495,25 +496,31 @@ def iter_claims(conn: Connection, f: Filters, batch: int = 1000) -> Iterator[Cla
         yield _claim(row)
 
 
-def speakers_top(engine: Engine, top: int = 20) -> list[dict[str, Any]]:
-    """The speakers with the most attributions (current article versions)."""
-    n_claims = func.count(attributions.c.id)
-    stmt = (
-        select(
-            speakers.c.id,
-            speakers.c.name,
-            speakers.c.type,
-            n_claims.label("attributions"),
-            func.count(func.distinct(attributions.c.version_id)).label("articles"),
-        )  # fmt: skip
-        .join(attributions, attributions.c.speaker_id == speakers.c.id)
-        .join(articles, articles.c.current_version_id == attributions.c.version_id)
-        .group_by(speakers.c.id, speakers.c.name, speakers.c.type)
-        .order_by(n_claims.desc(), speakers.c.name)
-        .limit(top)
-    )
-    rows = run_read(engine, "list speakers", lambda conn: conn.execute(stmt).all())
-    return [dict(r._mapping) for r in rows]
+def speakers_top(engine: Engine, top: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+    """The speakers with the most attributions (current article versions), ties by name; from
+    the store's tallies, with the articles of only the speakers returned counted."""
+
+    def read(conn: Connection) -> list[dict[str, Any]]:
+        counts = tallies.as_ids(tallies.contenders(conn, "speaker", offset + top))
+        if not counts:
+            return []
+        heads = {r.id: r for r in conn.execute(
+            select(speakers.c.id, speakers.c.name, speakers.c.type)
+            .where(speakers.c.id.in_(sorted(counts)))).all()}  # fmt: skip
+        order = sorted(heads, key=lambda i: (-counts[i], heads[i].name, i))[offset : offset + top]
+        if not order:
+            return []
+        n_articles: dict[int, int] = dict(conn.execute(
+            select(attributions.c.speaker_id, func.count(func.distinct(attributions.c.version_id)))
+            .join(articles, articles.c.current_version_id == attributions.c.version_id)
+            .where(attributions.c.speaker_id.in_(order)).group_by(attributions.c.speaker_id)
+        ).all())  # fmt: skip
+        return [{"id": i, "name": heads[i].name, "type": heads[i].type,
+                 "attributions": counts[i], "articles": int(n_articles.get(i, 0))}
+                for i in order]  # fmt: skip
+
+    rows: list[dict[str, Any]] = run_read(engine, "list speakers", read)
+    return rows
 
 
 def find_speakers(conn: Connection, name: str) -> list[int]:
@@ -602,17 +609,15 @@ def stats(engine: Engine) -> dict[str, int]:
         def count(stmt: Any) -> int:
             return int(conn.scalar(stmt) or 0)
 
-        current = articles.c.current_version_id == attributions.c.version_id
+        # the big tables' counts are the store's tallies (`saywho.store.tallies`)
         return {
             "articles": count(select(func.count()).select_from(articles)),
             "article_versions": count(select(func.count()).select_from(article_versions)),
-            "attributions": count(
-                select(func.count()).select_from(attributions).join(articles, current)
-            ),
-            "attributions_all_versions": count(select(func.count()).select_from(attributions)),
+            "attributions": tallies.total(conn, "attributions"),
+            "attributions_all_versions": tallies.total(conn, "attributions_all"),
             "speakers": count(select(func.count()).select_from(speakers)),
             "outlets": count(select(func.count()).select_from(outlets)),
-            "mentions": count(select(func.count()).select_from(mentions)),
+            "mentions": tallies.total(conn, "mentions_all"),
             "ingest_runs": count(select(func.count()).select_from(ingest_runs)),
             "ingest_errors": count(select(func.count()).select_from(ingest_errors)),
         }

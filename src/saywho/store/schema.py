@@ -77,7 +77,8 @@ article_versions = Table(
     Column("url", Text),
     Column("title", Text),
     Column("standfirst", Text),
-    Column("published", String(40)),  # ISO 8601 with the precision the page gave
+    # ISO 8601 with the precision the page gave; indexed for "newest first" (0012)
+    Column("published", String(40), index=True),
     Column("published_date", Date, index=True),  # for --since/--until
     Column("authors", Text, nullable=False, default="[]"),  # JSON list
     Column("language", String(16)),
@@ -265,6 +266,17 @@ store_meta = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+#: what pages show about the whole store, counted as it is written (`store.tallies`, migration
+#: 0012): one row per (facet, value), e.g. ("speaker", "42") → its current attributions
+tallies = Table(
+    "tallies",
+    metadata,
+    Column("facet", String(20), primary_key=True),
+    Column("value", String(500), primary_key=True),
+    Column("n", Integer, nullable=False),
+    Index("ix_tallies_facet_n", "facet", "n"),
 )
 
 #: imported fact-checks (schema.org ClaimReview, `saywho.factchecks`), one row a version: `key`

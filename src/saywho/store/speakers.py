@@ -30,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
+from . import tallies
 from .schema import (
     article_speakers,
     article_versions,
@@ -253,6 +254,7 @@ def _absorb_surname_speaker(
 
 def merge_speakers(conn: Connection, old: int, into: int) -> None:
     """Re-point everything of speaker `old` to `into` and delete `old`."""
+    tallies.move_speaker(conn, old, into)
     conn.execute(
         update(article_speakers).where(article_speakers.c.speaker_id == old).values(speaker_id=into)
     )

@@ -174,8 +174,8 @@ def search(
     request: Request, engine: EngineDep, params: SearchDep, limit: Limit = 20, offset: Offset = 0
 ) -> dict[str, Any]:
     # without words it lists every claim passing the filters, newest first, as the page does
-    page, facets = browse.search_page(engine, params.filters, limit, offset)
-    return {**paged(request, page), "query": params.q, "facets": facets}
+    page, facets, sampled = browse.search_page(engine, params.filters, limit, offset)
+    return {**paged(request, page), "query": params.q, "facets": facets, "facets_counted": sampled}
 
 
 @router.get("/speakers", response_model=schemas.SpeakerPage, summary="Speakers, most quoted first")

@@ -265,14 +265,15 @@ def article(request: Request, article_id: ArticleId, engine: EngineDep) -> HTMLR
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, engine: EngineDep, params: SearchDep,
            limit: Limit = 20, offset: Offset = 0) -> HTMLResponse:  # fmt: skip
-    page, facet_counts = browse.search_page(engine, params.filters, limit, offset)
+    page, facet_counts, sampled = browse.search_page(engine, params.filters, limit, offset)
     form = {k: v for k, v in request.query_params.items() if k not in ("limit", "offset")}
     facet_links = {
         name: [(v, _with(request, **{name: v["value"]})) for v in values]
         for name, values in facet_counts.items()
     }
     return _page(request, "search.html", {
-        "page": page, "form": form, "facets": facet_links, **_paging(request, page),
+        "page": page, "form": form, "facets": facet_links, "sampled": sampled,
+        **_paging(request, page),
     })  # fmt: skip
 
 

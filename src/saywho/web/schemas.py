@@ -253,6 +253,12 @@ class SearchPage(ClaimPage):
         description="the words searched for (null: every claim, newest first)"
     )
     facets: dict[str, list[FacetValue]]
+    facets_counted: int | None = Field(
+        default=None,
+        description="how many of the `total` claims the facets count when not all of them: a search "
+        "without words passing more than 20,000 claims counts the 20,000 most recently stored "
+        "(null: every claim counted)",
+    )
 
 
 class Appearance(BaseModel):
