@@ -148,7 +148,9 @@ def postgres_store(total: int, given: str | None) -> Iterator[str]:
 
 
 def _draw(conn: Any, sql: str, n: int, rng: random.Random) -> list[Any]:
-    values = [r[0] for r in conn.exec_driver_sql(sql).all()]
+    from sqlalchemy import text
+
+    values = [r[0] for r in conn.execute(text(sql)).all()]
     if not values:
         raise SystemExit(f"the store has nothing for: {sql}")
     return [rng.choice(values) for _ in range(n)]

@@ -14,6 +14,7 @@ each facet itself. Counts are exact; ties are ordered by value as the join's ORD
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,11 +88,31 @@ def summary(conn: Connection, f: Filters) -> Summary:
 
 #: a search without words that passes more claims than this counts its facets among the most
 #: recently stored this many (the page says so); its total is always exact
-FACET_BOUND = 20_000
+FACET_BOUND = 5_000
+
+
+def tallied_total(conn: Connection, f: Filters) -> int | None:
+    """How many current claims pass a search without words whose one filter is a stance, a kind
+    or an outlet: the store's tallies; None for any other search (count it)."""
+    if f.query and f.query.strip() or f.speaker or f.about or f.since or f.until or f.check_worthy:
+        return None
+    given = [(name, getattr(f, name)) for name in ("stance", "kind", "outlet") if getattr(f, name)]
+    if len(given) != 1:
+        return None
+    name, value = given[0]
+    if name != "outlet":
+        return tallies.of(conn, name, [value]).get(value, 0)
+    ids: Sequence[Any] = conn.scalars(
+        select(outlets.c.id).where(func.lower(outlets.c.name) == value.lower())
+    ).all()
+    return sum(tallies.of(conn, "outlet", [str(i) for i in ids]).values())
 
 
 def passing(conn: Connection, f: Filters) -> int:
     """How many current claims pass `f`'s filters (no words): an index count on SQLite."""
+    known = tallied_total(conn, f)
+    if known is not None:
+        return known
     return int(conn.scalar(facets_filtered(select(func.count()).select_from(FACETS_TABLE), f)) or 0)
 
 
@@ -179,4 +200,4 @@ _CHUNK = 5000
 
 
 __all__ = ["FACETS", "FACET_BOUND", "Facets", "Summary", "passing", "fts_matches", "summarised", "summary", "summary_facets",
-           "tallied", "unfiltered"]  # fmt: skip
+           "tallied", "tallied_total", "unfiltered"]  # fmt: skip

@@ -255,9 +255,9 @@ class SearchPage(ClaimPage):
     facets: dict[str, list[FacetValue]]
     facets_counted: int | None = Field(
         default=None,
-        description="how many of the `total` claims the facets count when not all of them: a search "
-        "without words passing more than 20,000 claims counts the 20,000 most recently stored "
-        "(null: every claim counted)",
+        description="how many of the `total` claims the facets count when not all of them: past "
+        "5,000 passing claims the facets count the 5,000 most recently stored (a search without "
+        "words; on PostgreSQL any search); null: every claim counted",
     )
 
 
