@@ -267,7 +267,7 @@ def run_corpus(
             t0 = time.perf_counter()
             try:
                 preds = PREDICTORS[name](article, parsed)
-            except Exception as exc:  # noqa: BLE001 - one broken document must not end the run
+            except Exception as exc:  # one broken document must not end the run
                 preds = []
                 where = traceback.extract_tb(exc.__traceback__)[-1]
                 run.failures.append(

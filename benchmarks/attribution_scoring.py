@@ -186,9 +186,36 @@ QUOTES = "\"'“”‘’«»„‟‹›‚`"
 TRIM = frozenset(QUOTES + ".,;:!?…—–-" + " \t\r\n\u00a0\u2009\u200a\u202f")
 
 PRONOUNS = frozenset(
-    ("i", "me", "we", "us", "you", "one", "myself", "ourselves", "yourself", "yourselves")
-    + ("he", "him", "himself", "she", "her", "herself", "it", "itself", "they", "them")
-    + ("themselves", "who", "whom", "which", "that", "this", "these", "those")
+    (
+        "i",
+        "me",
+        "we",
+        "us",
+        "you",
+        "one",
+        "myself",
+        "ourselves",
+        "yourself",
+        "yourselves",
+        "he",
+        "him",
+        "himself",
+        "she",
+        "her",
+        "herself",
+        "it",
+        "itself",
+        "they",
+        "them",
+        "themselves",
+        "who",
+        "whom",
+        "which",
+        "that",
+        "this",
+        "these",
+        "those",
+    )
 )
 
 

@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from attribution_data import DEFAULT_DATA  # noqa: E402
+from attribution_data import DEFAULT_DATA
 
 TARGET_MAP5 = 0.93
 SAYWHO = str(Path(sys.executable).with_name("saywho"))

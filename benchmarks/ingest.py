@@ -282,7 +282,7 @@ def generate_store(path: Path, total: int, seed: int = 1) -> None:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def search_store(total: int) -> Path:

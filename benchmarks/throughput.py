@@ -34,10 +34,9 @@ WIKINEWS = ROOT.parent / "shared/data/wikinews"
 
 
 def load_articles(limit: int | None) -> list[Article]:
-    paths = [SAMPLE] + sorted(WIKINEWS.glob("*.txt"))
+    paths = [SAMPLE, *sorted(WIKINEWS.glob("*.txt"))]
     settings = Settings(detect_language=False)
-    articles = [extract(RawDocument(str(p), p.read_bytes()), settings) for p in paths[:limit]]
-    return articles
+    return [extract(RawDocument(str(p), p.read_bytes()), settings) for p in paths[:limit]]
 
 
 def cold() -> None:

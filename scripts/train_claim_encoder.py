@@ -49,6 +49,7 @@ import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import torch
@@ -150,7 +151,7 @@ class Layer(nn.Module):
         self.norm2 = nn.LayerNorm(DIM, eps=1e-12)
         self.drop = nn.Dropout(dropout)
 
-    KEYS = {
+    KEYS: ClassVar[dict[str, str]] = {
         "query": "attention.self.query", "key": "attention.self.key",
         "value": "attention.self.value", "out": "attention.output.dense",
         "norm1": "attention.output.LayerNorm", "up": "intermediate.dense",

@@ -82,5 +82,5 @@ def test_pinned_evaluation_files_fail_when_they_change(tmp_path: Path) -> None:
     pinned("the gold", files, tmp_path, digest(files, tmp_path))  # unchanged: passes
     expected = digest(files, tmp_path)
     (tmp_path / "gold.json").write_text('{"x": 1}', encoding="utf-8")
-    with pytest.raises(pytest.fail.Exception, match="the gold under .* changed"):
+    with pytest.raises(pytest.fail.Exception, match=r"the gold under .* changed"):
         pinned("the gold", files, tmp_path, expected)

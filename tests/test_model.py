@@ -15,7 +15,7 @@ def test_model_span_slices_its_text() -> None:
     ("start", "end"), [(-1, 2), (5, 4)], ids=["negative start", "end before start"]
 )
 def test_model_span_rejects_impossible_ranges(start: int, end: int) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="invalid span"):
         Span(start, end)
 
 

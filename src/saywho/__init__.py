@@ -22,7 +22,6 @@ from .serialize import article_to_dict
 from .sources import read_documents
 
 __all__ = [
-    "__version__",
     "Article",
     "ConfigError",
     "ExtractionError",
@@ -35,6 +34,7 @@ __all__ = [
     "Settings",
     "Span",
     "StoreError",
+    "__version__",
     "article_to_dict",
     "extract",
     "read_documents",

@@ -25,7 +25,8 @@ def test_serialize_analysis_is_the_article_plus_attributions_speakers_figures_an
     sample_analysis: Analysis,
 ) -> None:
     obj = analysis_to_dict(sample_analysis)
-    assert list(obj) == list(article_to_dict(sample_analysis.article)) + [
+    assert list(obj) == [
+        *list(article_to_dict(sample_analysis.article)),
         "attributions",
         "speakers",
         "figures",

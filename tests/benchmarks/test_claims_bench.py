@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
-from claims import bcubed, single_link  # noqa: E402
+from claims import bcubed, single_link
 
 
 def test_bcubed_scores_only_statements_of_gold_clusters_with_two_members() -> None:

@@ -135,7 +135,7 @@ def test_http_unresolvable_host_is_a_fetch_error() -> None:
     def resolve(host: str, port: int) -> list[str]:
         raise OSError("Name or service not known")
 
-    with pytest.raises(FetchError, match="cannot resolve news.example"):
+    with pytest.raises(FetchError, match=r"cannot resolve news\.example"):
         _fetch(lambda r: httpx.Response(200), resolve=resolve)
 
 
@@ -203,5 +203,5 @@ def test_http_pinned_backend_refuses_a_host_it_did_not_check() -> None:
 
     backend = _PinnedBackend()
     backend.pin("news.example", 80, ["93.184.216.34"])
-    with pytest.raises(httpcore.ConnectError, match="other.example:80 was not checked"):
+    with pytest.raises(httpcore.ConnectError, match=r"other\.example:80 was not checked"):
         backend.connect_tcp("other.example", 80, timeout=1)

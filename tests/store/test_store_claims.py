@@ -391,7 +391,7 @@ def test_store_claims_other_encoder_stops_writes_and_searches_until_rebuilt(
             update(store_meta).where(store_meta.c.key == ENCODER_KEY).values(value="other-weights")
         )
     assert claims_stale(engine)
-    with pytest.raises(StoreError, match="embedded by other-weights.*claims rebuild"):
+    with pytest.raises(StoreError, match=r"embedded by other-weights.*claims rebuild"):
         Writer(engine).begin_run(["second"])
     with pytest.raises(StoreError, match="embedded by other-weights"):
         similar(engine, "the US is secretly funding Islamic State")

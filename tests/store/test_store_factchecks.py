@@ -206,7 +206,7 @@ def test_factchecks_match_ranks_the_fact_check_of_a_paraphrase_first(engine: Eng
     ])  # fmt: skip
     found = match_fact_checks(engine, ["Washington is secretly funding ISIS in Afghanistan",
                                        "hot drinks cure covid"], top=2)  # fmt: skip
-    assert [m.fact_check.check.url for m in found[0]][0] == CHECK.url
+    assert next(m.fact_check.check.url for m in found[0]) == CHECK.url
     assert found[1][0].fact_check.check.url == "https://b.example/2"
     assert found[0][0].score > found[0][1].score
     assert match_fact_checks(engine, [], top=3) == []

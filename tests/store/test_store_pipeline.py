@@ -63,7 +63,7 @@ def test_store_pipeline_workers_store_the_same_as_inline(tmp_path: Path) -> None
     ingest(inline, read_documents(chosen, SETTINGS), SETTINGS, inputs=chosen, meta=meta)
     ingest(pooled, read_documents(chosen, SETTINGS), SETTINGS, inputs=chosen, meta=meta, workers=2)
     a, b = stats(inline), stats(pooled)
-    assert {k: v for k, v in a.items()} == {k: v for k, v in b.items()}
+    assert dict(a.items()) == dict(b.items())
     with pooled.connect() as conn:
         licences = (
             conn.execute(

@@ -178,7 +178,7 @@ FEED = {"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement"
 ]}]}  # fmt: skip
 
 
-@pytest.fixture()
+@pytest.fixture
 def writer(tmp_path: Path) -> Iterator[Any]:
     """A client of a server with an API token, on a store with the RT article."""
     from fastapi.testclient import TestClient

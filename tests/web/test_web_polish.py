@@ -3,6 +3,7 @@ axis and caption, the favicon."""
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 from datetime import date, datetime
 from typing import Any
@@ -127,7 +128,7 @@ def test_polish_chart_y_axis_has_round_steps(highest: int, labels: list[int]) ->
              if t.get("text-anchor") == "end"]  # fmt: skip
     assert [label for label, _ in ticks] == [str(n) for n in labels]
     heights = [y for _, y in ticks]  # evenly spaced, 0 at the bottom
-    gaps = {round(a - b, 1) for a, b in zip(heights, heights[1:], strict=False)}
+    gaps = {round(a - b, 1) for a, b in itertools.pairwise(heights)}
     assert len(gaps) == 1 and gaps.pop() > 0
 
 

@@ -141,7 +141,7 @@ def corpus() -> list[Prepared]:
             url="https://news.example/envoy",
             site="Example Times",
             descriptions={"Zamir Kabulov": ("Russia's envoy",)},
-        ),  # fmt: skip
+        ),
         build(
             "Hostile markup <b>bold</b> " + HOSTILE,
             [hostile_text, "Nothing else happened in Moscow, the mayor said."],
@@ -162,7 +162,7 @@ def corpus() -> list[Prepared]:
             url="https://en.wikinews.org/wiki/Hostile",
             site="Wikinews",
             licence="From Wikinews, the free news source, CC BY 2.5.",
-        ),  # fmt: skip
+        ),
         build(
             "Taliban deny talks",
             [
@@ -190,7 +190,7 @@ def corpus() -> list[Prepared]:
             published=date(2024, 7, 10),
             url="https://news.example/taliban",
             site="Example Times",
-        ),  # fmt: skip
+        ),
         build(
             "Undated note",
             ["A spokesperson said the office is closed."],
@@ -206,7 +206,7 @@ def corpus() -> list[Prepared]:
                 )
             ],
             published=None,
-        ),  # fmt: skip
+        ),
     ]
 
 

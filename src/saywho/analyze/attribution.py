@@ -163,7 +163,7 @@ def _assign_kinds(found: list[Found], parsed: ParsedField) -> None:
 def _words(text: str, start: int, end: int, f: Found) -> int:
     """Letters outside quotation marks in [start, end), ignoring the interruption of a split
     quotation ('“…,” he said, “…”'): a stretch that holds the attribution's own cue."""
-    if start >= end or f.cue[0] >= start and f.cue[1] <= end:
+    if start >= end or (f.cue[0] >= start and f.cue[1] <= end):
         return 0
     return sum(1 for ch in text[start:end] if ch.isalnum())
 

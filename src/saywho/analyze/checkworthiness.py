@@ -16,6 +16,7 @@ for the best F1 of the check-worthy class.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import re
@@ -76,7 +77,7 @@ class Words:
         """The statement's TF-IDF vector, as {vocabulary index: value}."""
         tokens = _TOKEN.findall(text.lower())
         counts: dict[int, int] = {}
-        for term in (*tokens, *(f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))):
+        for term in (*tokens, *(f"{a} {b}" for a, b in itertools.pairwise(tokens))):
             i = self.index.get(term)
             if i is not None:
                 counts[i] = counts.get(i, 0) + 1

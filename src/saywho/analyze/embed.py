@@ -257,7 +257,7 @@ class Encoder:
         try:
             model = quantized_model(self)
             first = _session(model, threads=1)
-        except Exception:  # noqa: BLE001 - an unreadable cached graph: quantised again, once
+        except Exception:  # an unreadable cached graph: quantised again, once
             (cache_dir() / _cache_name()).unlink(missing_ok=True)
             model = quantized_model(self)
             first = _session(model, threads=1)

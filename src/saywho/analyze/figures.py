@@ -231,7 +231,7 @@ def _wordish() -> re.Pattern[str]:
 def _numberish(token: Token, lists: _Lists) -> bool:
     text = token.lower_
     return bool(token.like_num or text == "dozen" or text in lists.vague
-                or text in lists.fractions and token.ent_type_ or _SHORTHAND.match(token.text))  # fmt: skip
+                or (text in lists.fractions and token.ent_type_) or _SHORTHAND.match(token.text))  # fmt: skip
 
 
 def _is_calendar(ent: SpacySpan, lists: _Lists) -> bool:
@@ -244,7 +244,7 @@ def _is_calendar(ent: SpacySpan, lists: _Lists) -> bool:
 
 
 def _figure(doc: Doc, text: str, start: int, end: int, label: str, lists: _Lists) -> _Found | None:
-    tokens = [t for t in doc[start:end]]
+    tokens = list(doc[start:end])
     qualifier, tokens = _qualifier(doc, tokens, lists)
     if not tokens:
         return None

@@ -365,7 +365,7 @@ def refine(
             for k in cues:
                 if k in used or any(overlaps(char[k], f.cue) for f in (*found, *known)):
                     continue
-                role, a, b = spans[k]
+                _role, a, b = spans[k]
                 score = sum(tagger.marginal(tags[i], i) for i in range(a, b + 1)) / (b - a + 1)
                 if score < MIN_NEW_CUE:
                     continue

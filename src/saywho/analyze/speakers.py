@@ -169,7 +169,7 @@ class _Resolver:
                         continue
                     if kind == "PERSON" and _common_word(ent, lower_words):
                         continue  # "Iodine deficiency can …": the tagger's person is a word
-                    name = _clean_name([t for t in ent])
+                    name = _clean_name(list(ent))
                     if not name:
                         continue
                     root = ent.root
@@ -808,7 +808,9 @@ def _agrees(qualifiers: list[str], words: set[str]) -> bool:
         if q in words:
             continue
         stem = q[:5]
-        if len(stem) >= 4 and any(w[:5] == stem or q.startswith(w) and len(w) >= 4 for w in words):
+        if len(stem) >= 4 and any(
+            w[:5] == stem or (q.startswith(w) and len(w) >= 4) for w in words
+        ):
             continue
         return False
     return True
@@ -902,7 +904,7 @@ def _gender_near(doc: Doc, first: int, last: int | None = None) -> str | None:
         return None
     for t in doc[max(first - 1, 0) : last + 1]:
         lower = t.lower_
-        if lower in _HONORIFICS and _HONORIFICS[lower]:
+        if _HONORIFICS.get(lower):
             return _HONORIFICS[lower]
         if lower in _MALE_NOUNS:
             return "m"

@@ -9,6 +9,7 @@ clause the parser lost ("said earlier during a news conference that …").
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 from .cues import Cue
@@ -456,5 +457,5 @@ def _adjacent(subjects: list[Token]) -> bool:
     """Whether each subject's phrase starts right where the one before it ends (a verb has one
     subject, so these are pieces of one phrase the tokenizer or parser split: "co", "-",
     "author")."""
-    pairs = zip(subjects, subjects[1:], strict=False)
+    pairs = itertools.pairwise(subjects)
     return all(b.left_edge.i == a.right_edge.i + 1 for a, b in pairs)

@@ -24,7 +24,7 @@ from .language import detect_language
 from .page import ExtractedPage
 from .plain import extract_plain
 
-__all__ = ["extract", "article_id", "ExtractedPage"]
+__all__ = ["ExtractedPage", "article_id", "extract"]
 
 PARAGRAPH_SEPARATOR = "\n\n"
 

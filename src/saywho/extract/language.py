@@ -23,7 +23,7 @@ def detect_language(text: str) -> str | None:
 
     try:
         result = detect(sample, model="lite")
-    except Exception:  # noqa: BLE001 - a language guess must never break extraction
+    except Exception:  # a language guess must never break extraction
         return None
     best = result[0] if isinstance(result, list) and result else result
     if not isinstance(best, dict):

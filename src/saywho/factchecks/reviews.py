@@ -112,7 +112,7 @@ def from_claim_review(node: Mapping[str, Any], position: str) -> FactCheck:
             _number(rating.get("ratingValue")),
             _number(rating.get("bestRating")),
             _number(rating.get("worstRating")),
-        ),  # fmt: skip
+        ),
         fact_checker=_name(node.get("author")) or _name(node.get("publisher")),
         review_date=_day(node.get("datePublished")) or _day(node.get("dateCreated")),
         url=_text(node.get("url")) or _text(node.get("@id")),
@@ -230,7 +230,7 @@ def from_html(html: str, source: str, url: str | None = None) -> Iterator[FactCh
     try:
         found = extruct.extract(html, base_url=url, syntaxes=["json-ld", "microdata"], uniform=True,
                                 errors="ignore")  # fmt: skip
-    except Exception as exc:  # noqa: BLE001 - extruct raises lxml's and its own errors on bad markup
+    except Exception as exc:  # extruct raises lxml's and its own errors on bad markup
         yield BadRecord(source, f"unreadable markup ({type(exc).__name__}: {exc})")
         return
     data = [*found.get("json-ld", []), *found.get("microdata", [])]

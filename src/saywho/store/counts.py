@@ -94,7 +94,14 @@ FACET_BOUND = 5_000
 def tallied_total(conn: Connection, f: Filters) -> int | None:
     """How many current claims pass a search without words whose one filter is a stance, a kind
     or an outlet: the store's tallies; None for any other search (count it)."""
-    if f.query and f.query.strip() or f.speaker or f.about or f.since or f.until or f.check_worthy:
+    if (
+        (f.query and f.query.strip())
+        or f.speaker
+        or f.about
+        or f.since
+        or f.until
+        or f.check_worthy
+    ):
         return None
     given = [(name, getattr(f, name)) for name in ("stance", "kind", "outlet") if getattr(f, name)]
     if len(given) != 1:
@@ -199,5 +206,17 @@ def _names(conn: Connection, table: Any, ids: list[int]) -> dict[int, str]:
 _CHUNK = 5000
 
 
-__all__ = ["FACETS", "FACET_BOUND", "Facets", "Summary", "passing", "fts_matches", "summarised", "summary", "summary_facets",
-           "tallied", "tallied_total", "unfiltered"]  # fmt: skip
+__all__ = [
+    "FACETS",
+    "FACET_BOUND",
+    "Facets",
+    "Summary",
+    "fts_matches",
+    "passing",
+    "summarised",
+    "summary",
+    "summary_facets",
+    "tallied",
+    "tallied_total",
+    "unfiltered",
+]  # fmt: skip

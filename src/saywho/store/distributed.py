@@ -119,7 +119,9 @@ def dask_analyser(
 def _result(future: Any) -> list[Prepared | Failure]:
     try:
         result: list[Prepared | Failure] = future.result()
-    except Exception as exc:  # noqa: BLE001 - a lost worker or a task Dask gave up on; `prepare` itself never raises
+    except (
+        Exception
+    ) as exc:  # a lost worker or a task Dask gave up on; `prepare` itself never raises
         raise StoreError(
             f"a Dask task failed ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})",
             input="--dask",

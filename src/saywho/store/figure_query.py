@@ -102,7 +102,7 @@ def _select() -> Select[Any]:
             article_versions.c.published,
             article_versions.c.source,
             article_versions.c.licence,
-        )  # fmt: skip
+        )
         .select_from(figures)
         .join(article_versions, article_versions.c.id == figures.c.version_id)
         .join(articles, articles.c.current_version_id == article_versions.c.id)

@@ -109,14 +109,14 @@ def prepare(
             _prepared(analysis, licence, claim, claims)
             for analysis, licence, claim in zip(analyses, licences, vectors, strict=True)
         ]
-    except Exception:  # noqa: BLE001 - narrowed below, article by article, and recorded
+    except Exception:  # narrowed below, article by article, and recorded
         if len(articles) == 1:
             article = articles[0][0]
             try:
                 analysis = next(analyze_many([article], settings))
                 claim = claim_vectors_many([analysis])[0] if claims else ((), b"")
                 return [_prepared(analysis, articles[0][1], claim, claims)]
-            except Exception as exc:  # noqa: BLE001 - a bug in analysis must not stop a batch run; it is recorded
+            except Exception as exc:  # a bug in analysis must not stop a batch run; it is recorded
                 reason = f"{article.source}: analysis failed ({type(exc).__name__}: {exc})"
                 return [Failure(article.source, " ".join(reason.split())[:500], "E500")]
         return [item for one in articles for item in prepare([one], settings)]

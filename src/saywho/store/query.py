@@ -154,7 +154,7 @@ def claims_select() -> Select[Any]:
             article_versions.c.published,
             article_versions.c.source,
             article_versions.c.licence,
-        )  # fmt: skip
+        )
         .select_from(attributions)
         .join(article_versions, article_versions.c.id == attributions.c.version_id)
         .join(articles, articles.c.current_version_id == article_versions.c.id)
