@@ -64,30 +64,33 @@ def summarised(engine: Engine, f: Filters) -> bool:
 
 def summary(conn: Connection, f: Filters) -> Summary:
     """The claims passing `f` counted by speaker id, outlet id, stance and kind: FTS5 lists the
-    matches once, each probes the facets and its attribution by id (no per-facet join).
-
-    The rows are counted here rather than by GROUP BY: a common word's matches have nearly as
-    many (speaker, outlet, stance, kind) groups as rows, so SQLite's sort would buy nothing."""
+    matches once, each probes the facets by id (no per-facet join). The total is exact (counted
+    by SQLite); the facets count every passing match up to `FACET_BOUND`, past it the most
+    recently stored `FACET_BOUND` (FTS5 lists matches by id, so the newest come first cheaply)."""
     if not (f.query and f.query.strip()):
         return _grouped(conn, f)
     matches = fts_matches(f.query).subquery("m")
     fc = FACETS_TABLE.c
-    stmt = facets_filtered(
-        select(attributions.c.speaker_id, fc.outlet_id, fc.stance, fc.kind).select_from(matches)
-        # "+rowid" keeps SQLite from driving the join from the facets' index (a stance or date
-        # filter) and asking FTS5 once per passing id: the matches are the outer loop
-        .join(FACETS_TABLE, fc.attribution_id == literal_column("+m.rowid"))
-        .join(attributions, attributions.c.id == fc.attribution_id), f,
-    )  # fmt: skip
-    rows = conn.execute(stmt).all()
-    if not rows:
-        return Summary(0, {name: Counter() for name in FACETS})
-    columns = zip(*rows, strict=True)
-    return Summary(len(rows), dict(zip(FACETS, map(Counter, columns), strict=True)))
+    # "+rowid" keeps SQLite from driving the join from the facets' index (a stance or date
+    # filter) and asking FTS5 once per passing id: the matches are the outer loop
+    on = fc.attribution_id == literal_column("+m.rowid")
+    total = int(conn.scalar(facets_filtered(
+        select(func.count()).select_from(matches).join(FACETS_TABLE, on), f)) or 0)  # fmt: skip
+    newest = facets_filtered(
+        select(fc.attribution_id, fc.outlet_id, fc.stance, fc.kind).select_from(matches)
+        .join(FACETS_TABLE, on), f,
+    ).order_by(literal_column("m.rowid").desc()).limit(FACET_BOUND).subquery("newest")  # fmt: skip
+    rows = conn.execute(
+        select(attributions.c.speaker_id, newest.c.outlet_id, newest.c.stance, newest.c.kind)
+        .select_from(newest).join(attributions, attributions.c.id == newest.c.attribution_id)
+    ).all()  # fmt: skip
+    by = dict(zip(FACETS, map(Counter, zip(*rows, strict=True)), strict=True)) if rows else {
+        name: Counter() for name in FACETS}  # fmt: skip
+    return Summary(total, by, len(rows) if total > len(rows) else None)
 
 
-#: a search without words that passes more claims than this counts its facets among the most
-#: recently stored this many (the page says so); its total is always exact
+#: a search that passes more claims than this counts its facets among the most recently stored
+#: this many (the page says so); its total is always exact
 FACET_BOUND = 5_000
 
 
