@@ -72,6 +72,8 @@ bench: install
 	$(PY) benchmarks/throughput.py
 	$(PY) benchmarks/ingest.py
 	$(PY) benchmarks/api.py
+	$(PY) benchmarks/pages.py
+	$(PY) benchmarks/scale.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis
