@@ -368,3 +368,8 @@ claim_appearances = Table(
 )
 
 Index("ix_speakers_type_name", speakers.c.type, speakers.c.name)
+# PostgreSQL (0012): a search without words filtered by stance and kind reads its newest passing
+# claims from this index (SQLite reads `attribution_facets`)
+Index(
+    "ix_attributions_stance_kind", attributions.c.stance, attributions.c.kind, attributions.c.id
+).ddl_if(dialect="postgresql")

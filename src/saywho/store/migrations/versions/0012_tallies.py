@@ -56,6 +56,8 @@ def upgrade() -> None:
     op.create_index("ix_tallies_facet_n", "tallies", ["facet", "n"])
     # lists of claims and articles newest first read this index instead of sorting them all
     op.create_index("ix_article_versions_published", "article_versions", ["published"])
+    if op.get_bind().dialect.name == "postgresql":  # SQLite reads attribution_facets instead
+        op.create_index("ix_attributions_stance_kind", "attributions", ["stance", "kind", "id"])
     for counts in _COUNTS:
         op.execute(f"INSERT INTO tallies (facet, value, n) {counts}")
     op.execute("DELETE FROM tallies WHERE n <= 0")
@@ -63,5 +65,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_article_versions_published", table_name="article_versions")
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_index("ix_attributions_stance_kind", table_name="attributions")
     op.drop_index("ix_tallies_facet_n", table_name="tallies")
     op.drop_table("tallies")
