@@ -75,22 +75,7 @@ def api_store(total: int) -> Path:
         return path
     older = sorted(OUT.glob(f"api-{total}-r*.db"))
     if older:  # built at an older schema revision: migrated through the store's own path
-        from saywho.store import make_engine, upgrade
-
-        t = time.perf_counter()
-        tmp = path.with_suffix(".tmp")
-        shutil.copyfile(older[-1], tmp)
-        for suffix in INDEX_SUFFIXES:
-            if Path(f"{older[-1]}{suffix}").exists():
-                shutil.copyfile(f"{older[-1]}{suffix}", f"{tmp}{suffix}")
-        engine = make_engine(str(tmp))
-        before, after = upgrade(engine)
-        engine.dispose()
-        move_store(tmp, path)
-        print(
-            f"migrated cached {older[-1].name} {before} → {after} in {time.perf_counter() - t:.0f}s"
-        )
-        return path
+        return migrate_cached(older[-1], path)
     base = search_store(total)
     tmp = path.with_suffix(".tmp")
     for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
@@ -120,6 +105,25 @@ def api_store(total: int) -> Path:
 
 #: the files beside a SQLite store ``X``: its claims' vector index (``X.claims-index`` and its state)
 INDEX_SUFFIXES = (".claims-index", ".claims-index.json")
+
+
+def migrate_cached(older: Path, path: Path) -> Path:
+    """A copy of the cached store `older` (with its claims index) migrated to the current
+    schema through the store's own path, cached as `path`."""
+    from saywho.store import make_engine, upgrade
+
+    t = time.perf_counter()
+    tmp = path.with_suffix(".tmp")
+    shutil.copyfile(older, tmp)
+    for suffix in INDEX_SUFFIXES:
+        if Path(f"{older}{suffix}").exists():
+            shutil.copyfile(f"{older}{suffix}", f"{tmp}{suffix}")
+    engine = make_engine(str(tmp))
+    before, after = upgrade(engine)
+    engine.dispose()
+    move_store(tmp, path)
+    print(f"migrated cached {older.name} {before} → {after} in {time.perf_counter() - t:.0f}s")
+    return path
 
 
 def move_store(tmp: Path, path: Path) -> None:
@@ -316,6 +320,15 @@ def start_server(db: Path, port: int, log: Path, workers: int = 1) -> subprocess
     raise SystemExit(f"saywho serve did not answer within 120 s: see {log}")
 
 
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """Stop a `start_server` child as Ctrl-C would, killing it if it lingers."""
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds so far of a process and its live children, the server's worker
     processes under ``--workers`` (Linux /proc)."""
@@ -399,11 +412,7 @@ def main() -> int:
                                args.clients, args.baseline_duration)  # fmt: skip
             c2 = cpu_seconds(server.pid)
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
 
     print(f"\n{'':<22}{'requests':>9}{'errors':>7}{'refused':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
           f"{'p99 ms':>9}{'max ms':>9}{'server':>9}{'clients':>8}")  # fmt: skip

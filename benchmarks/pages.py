@@ -30,7 +30,6 @@ import argparse
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -42,7 +41,17 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from api import DEMO_PHRASES, INDEX_SUFFIXES, KINDS, api_store, free_port, move_store, start_server
+from api import (
+    DEMO_PHRASES,
+    INDEX_SUFFIXES,
+    KINDS,
+    api_store,
+    free_port,
+    migrate_cached,
+    move_store,
+    start_server,
+    stop_server,
+)
 from ingest import OUT, STANCES, corpus_words, percentile
 
 TARGET_MS = 300.0
@@ -87,20 +96,8 @@ def sqlite_store(total: int) -> Path:
         return path
     tmp = path.with_suffix(".tmp")
     older = sorted(OUT.glob(f"pages-{total}-r*.db"))
-    if older:  # built at an older schema revision: migrated through the store's own path
-        from saywho.store import make_engine, upgrade
-
-        t = time.perf_counter()
-        shutil.copyfile(older[-1], tmp)
-        for suffix in INDEX_SUFFIXES:
-            if Path(f"{older[-1]}{suffix}").exists():
-                shutil.copyfile(f"{older[-1]}{suffix}", f"{tmp}{suffix}")
-        engine = make_engine(str(tmp))
-        before, after = upgrade(engine)
-        engine.dispose()
-        move_store(tmp, path)
-        print(f"migrated {older[-1].name} {before} → {after} in {time.perf_counter() - t:.0f}s")
-        return path
+    if older:  # built at an older schema revision
+        return migrate_cached(older[-1], path)
     base = api_store(total)
     for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         p.unlink(missing_ok=True)
@@ -274,11 +271,7 @@ def measure(db: str, label: str, n: int, only: str | None) -> tuple[bool, list[s
                         errors.append(f"{label} {path}: {r.status_code} {r.text[:200]}")
                 results[name] = lat
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
     print(f"\n{label}: {n} requests per route, warm, one at a time")
     print(f"{'route':<34}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
     worst = ("", 0.0)

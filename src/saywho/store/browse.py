@@ -225,10 +225,7 @@ def _joined_summary(conn: Connection, engine: Engine, f: Filters) -> Summary:
                                attributions.c.stance, attributions.c.kind)
         .order_by(attributions.c.id.desc()).limit(counts.FACET_BOUND)
     )  # fmt: skip
-    rows = conn.execute(newest).all()
-    by = dict(zip(FACETS, map(Counter, zip(*rows, strict=True)), strict=True)) if rows else {
-        name: Counter() for name in FACETS}  # fmt: skip
-    return Summary(total, by, len(rows) if total > len(rows) else None)
+    return counts.counted(total, conn.execute(newest).all())
 
 
 # --- articles ------------------------------------------------------------------------------

@@ -4,11 +4,13 @@
         counted = run_read(engine, "count", lambda conn: summary(conn, f))
         facets = run_read(engine, "name", lambda conn: summary_facets(conn, counted, 10))
 
-The matches are read once from FTS5, and each is looked up by id in ``attribution_facets``
-(migration 0002: stance, kind, outlet, date of every current attribution) and ``attributions``
-(its speaker): no join of every match to its version, article, outlet and speaker per facet.
-Without search words every passing claim counts, and SQLite groups ``attribution_facets`` by
-each facet itself. Counts are exact; ties are ordered by value as the join's ORDER BY orders them.
+The matches are read from FTS5 and looked up by id in ``attribution_facets`` (migration 0002:
+stance, kind, outlet, date of every current attribution) and ``attributions`` (its speaker): no
+join of every match to its version, article, outlet and speaker per facet. Without search words
+the passing claims are read from ``attribution_facets``'s indexes. Totals are exact (a search
+with no words and no filter, or one stance, kind or outlet, reads the store's tallies); the
+facets count every passing claim up to `FACET_BOUND`, past it the most recently stored
+`FACET_BOUND` (`Summary.sampled` says so); ties are ordered by value.
 """
 
 from __future__ import annotations
@@ -84,9 +86,7 @@ def summary(conn: Connection, f: Filters) -> Summary:
         select(attributions.c.speaker_id, newest.c.outlet_id, newest.c.stance, newest.c.kind)
         .select_from(newest).join(attributions, attributions.c.id == newest.c.attribution_id)
     ).all()  # fmt: skip
-    by = dict(zip(FACETS, map(Counter, zip(*rows, strict=True)), strict=True)) if rows else {
-        name: Counter() for name in FACETS}  # fmt: skip
-    return Summary(total, by, len(rows) if total > len(rows) else None)
+    return counted(total, rows)
 
 
 #: a search that passes more claims than this counts its facets among the most recently stored
@@ -144,6 +144,12 @@ def _grouped(conn: Connection, f: Filters) -> Summary:
         select(attributions.c.speaker_id, newest.c.outlet_id, newest.c.stance, newest.c.kind)
         .select_from(newest).join(attributions, attributions.c.id == newest.c.attribution_id)
     ).all()  # fmt: skip
+    return counted(total, rows)
+
+
+def counted(total: int, rows: Sequence[Any]) -> Summary:
+    """`total` claims pass; `rows` (speaker id, outlet id, stance, kind) are those the facets
+    count, all of them or the most recently stored `FACET_BOUND`."""
     by = dict(zip(FACETS, map(Counter, zip(*rows, strict=True)), strict=True)) if rows else {
         name: Counter() for name in FACETS}  # fmt: skip
     return Summary(total, by, len(rows) if total > len(rows) else None)
@@ -214,6 +220,7 @@ __all__ = [
     "FACET_BOUND",
     "Facets",
     "Summary",
+    "counted",
     "fts_matches",
     "passing",
     "summarised",
