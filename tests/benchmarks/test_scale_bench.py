@@ -9,10 +9,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
-from scale import _records
+from required import missing
+from scale import DATA, _records
 
 
 def test_scale_records_are_varied_and_repeatable() -> None:
+    if not (DATA / "polnear" / "train" / "text").is_dir():
+        missing("data", f"PolNeAR not found under {DATA}")
     records = list(_records(1200))
     assert len(records) == 1200
     assert records == list(_records(1200))  # fixed seed
