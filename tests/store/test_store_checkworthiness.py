@@ -10,15 +10,8 @@ from pathlib import Path
 from typer.testing import CliRunner, Result
 
 from saywho.cli import app
+from saywho.store.demo import SAMPLE
 
-SAMPLE = (
-    Path(__file__).resolve().parents[2]
-    / "src"
-    / "saywho"
-    / "data"
-    / "demo"
-    / "rt-2023-01-20-us-isis.txt"
-)
 FIGURES = ("24.4 million", "$2.1 trillion", "$26.7 billion")
 
 

@@ -15,15 +15,7 @@ from saywho.cli import app
 from saywho.config import Settings
 from saywho.sources import read_documents
 from saywho.store import demo_corpus, ingest, open_store
-
-SAMPLE = (
-    Path(__file__).resolve().parents[2]
-    / "src"
-    / "saywho"
-    / "data"
-    / "demo"
-    / "rt-2023-01-20-us-isis.txt"
-)
+from saywho.store.demo import SAMPLE
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> Result:

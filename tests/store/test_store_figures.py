@@ -12,15 +12,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from saywho.cli import app
-
-SAMPLE = (
-    Path(__file__).resolve().parents[2]
-    / "src"
-    / "saywho"
-    / "data"
-    / "demo"
-    / "rt-2023-01-20-us-isis.txt"
-)
+from saywho.store.demo import SAMPLE
 
 
 def invoke(*args: str) -> Result:
