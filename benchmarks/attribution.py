@@ -91,10 +91,15 @@ def saywho_unavailable() -> str | None:
     return None
 
 
+#: the analysis settings `predict_saywho` runs under (``--notion``, ``--rules-only``)
+SAYWHO_SETTINGS: dict[str, Any] = {}
+
+
 def predict_saywho(article: Any, _parsed: Any) -> list[PredictedAttribution]:
     from saywho.analyze import analyze
+    from saywho.config import Settings
 
-    analysis = analyze(article)
+    analysis = analyze(article, Settings(**SAYWHO_SETTINGS))
     speakers = {s.id: s for s in analysis.speakers}
     out = []
     for a in analysis.attributions:
@@ -108,7 +113,10 @@ def predict_saywho(article: Any, _parsed: Any) -> list[PredictedAttribution]:
         )
         out.append(
             PredictedAttribution(
-                content=_extent(a.content),
+                # a split quotation's parts, without the "he said" between them
+                content=Extent(tuple((p.start, p.end) for p in a.pieces))
+                if a.content.end > a.content.start
+                else None,
                 cue=_extent(a.cue),
                 source=_extent(a.source),
                 speaker_mentions=mentions,
@@ -331,7 +339,7 @@ def render_corpus(
         ("speaker",) if ("all", "all", "linked", "speaker") in first_tally(runs).counts else ()
     )
     for role in (*ROLES, "linked"):
-        for mode in (*MODES, *speaker_rows) if role == "linked" else MODES:
+        for mode in (*MODES, "parts", *speaker_rows) if role == "linked" else MODES:
             if role == "linked" and mode == "first":
                 continue
             row = f"{role:<8} {mode:<8}"
@@ -406,7 +414,10 @@ shared token (tokens: \\w+ runs and single punctuation marks, the same for every
 span shared by several attributions counts once. Discontinuous gold spans (brat "s e;s e") are
 compared by their hull for exact/first and by their tokens for overlap. linked = source, cue and
 content all match the same gold attribution (the source may also be matched by a mention of the
-speaker the system resolved); roles the gold leaves unannotated are not required. Where gold
+speaker the system resolved); roles the gold leaves unannotated are not required. linked parts =
+source and content overlap (no cue needed), each part of a split quotation free to match its own
+gold attribution: recall counts gold attributions matched, precision predictions with a part
+matched. Where gold
 coreference exists (GUM), linked speaker = linked overlap and the resolved speaker's name names
 the gold source's entity (a system without speakers is judged by its source text)."""
 
@@ -473,6 +484,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--check", action="store_true", help="exit 1 when saywho misses a PolNeAR target"
     )
     parser.add_argument(
+        "--notion",
+        choices=("claims", "broad"),
+        default=None,
+        help="saywho's notion of attribution (default: each corpus's own, claims on GUM and "
+        "broad on PolNeAR)",
+    )
+    parser.add_argument("--rules-only", action="store_true", help="saywho without its CRF")
+    parser.add_argument(
         "--agreement",
         action="store_true",
         help="score PolNeAR's annotators against each other (articles several annotated) and stop",
@@ -530,8 +549,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 coref = {c.id: c for c in load_coref(args.data)}
             except DataError as exc:
                 print(f"gum: no speaker check (coreference not loaded: {exc})", file=sys.stderr)
+        notion = args.notion or ("broad" if key == "polnear" else "claims")
+        SAYWHO_SETTINGS.update(notion=notion, rules_only=args.rules_only)
         runs = run_corpus(docs, systems, per_sentence=args.per_sentence, coref=coref)
-        print(render_corpus(title, docs, runs, targets=key == "polnear"))
+        made = "rules alone" if args.rules_only else "rules + CRF"
+        print(render_corpus(f"{title}; saywho --notion {notion}, {made}", docs, runs,
+                            targets=key == "polnear"))  # fmt: skip
         print()
         report[key] = {
             name: {

@@ -113,16 +113,26 @@ SpeakerCheck = Callable[[PredictedAttribution, GoldAttribution], "bool | None"]
 
 @dataclass(slots=True)
 class Counts:
+    """True positives are gold items matched; `ptp`, predictions matched, differs from `tp` only
+    where one prediction may match several gold items (the ``parts`` linked score)."""
+
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    ptp: int | None = None
 
     def __add__(self, other: Counts) -> Counts:
-        return Counts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+        ptp = None if self.ptp is None and other.ptp is None else self.hits + other.hits
+        return Counts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn, ptp)
+
+    @property
+    def hits(self) -> int:
+        """Predictions that matched."""
+        return self.tp if self.ptp is None else self.ptp
 
     @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        return self.hits / (self.hits + self.fp) if self.hits + self.fp else 0.0
 
     @property
     def recall(self) -> float:
@@ -139,7 +149,7 @@ class Counts:
 
     @property
     def predicted(self) -> int:
-        return self.tp + self.fp
+        return self.hits + self.fp
 
     def as_dict(self) -> dict[str, float | int]:
         return {
@@ -520,17 +530,20 @@ class _PredLinked:
     speaker: tuple[Prepared, ...]
 
 
-def _linked_weight(pred: _PredLinked, gold: _GoldLinked, mode: str) -> float | None:
+def _linked_weight(
+    pred: _PredLinked, gold: _GoldLinked, mode: str, *, cue: bool = True
+) -> float | None:
     """Sum of role Jaccards when the prediction matches the gold attribution, else None.
 
-    A role the gold attribution does not annotate is not required.
+    A role the gold attribution does not annotate is not required; nor is the cue when `cue`
+    is false.
     """
     if pred.content is None or gold.content is None:
         return None
     if not matches(pred.content, gold.content, mode):
         return None
     total = jaccard(pred.content, gold.content)
-    if gold.cue:
+    if gold.cue and cue:
         if pred.cue is None:
             return None
         hits = [jaccard(pred.cue, g) for g in gold.cue if matches(pred.cue, g, mode)]
@@ -625,6 +638,7 @@ def score_document(
 
         pairs = greedy_pairs(len(pl), len(gl), weight)
         _tally_pairs(tally, "linked", mode, p_items, g_items, pairs, set())
+    _tally_parts(tally, predicted, pl, gl, tokens)
     if speaker_check is not None:
         check = speaker_check
 
@@ -637,6 +651,42 @@ def score_document(
         pairs = greedy_pairs(len(pl), len(gl), speaker_weight)
         _tally_pairs(tally, "linked", "speaker", p_items, g_items, pairs, set())
     return tally
+
+
+def _tally_parts(
+    tally: Tally,
+    predicted: Sequence[PredictedAttribution],
+    pl: Sequence[_PredLinked],
+    gl: Sequence[_GoldLinked],
+    tokens: Tokens,
+) -> None:
+    """The ``parts`` linked score: source and content overlap one gold attribution (the cue
+    not required), where each part of a predicted content (a split quotation's pieces) may
+    match a different gold attribution, as corpora that annotate each piece of a split quote
+    apart do. Recall counts gold attributions matched; precision, predictions with at least
+    one part matched."""
+    owner: list[int] = []
+    pieces: list[_PredLinked] = []
+    for i, (p, linked) in enumerate(zip(predicted, pl, strict=True)):
+        content = p.content.pieces if p.content is not None else ()
+        for piece in content if len(content) > 1 else (None,):
+            owner.append(i)
+            pieces.append(
+                linked
+                if piece is None
+                else _PredLinked(prepare(Extent((piece,)), tokens), linked.cue, linked.source,
+                                 linked.speaker)
+            )  # fmt: skip
+
+    def weight(p: int, g: int) -> float | None:
+        return _linked_weight(pieces[p], gl[g], "overlap", cue=False)
+
+    pairs = greedy_pairs(len(pieces), len(gl), weight)
+    hit = {owner[p] for p, _ in pairs}
+    tally.add(
+        ("all", "all", "linked", "parts"),
+        Counts(tp=len(pairs), fp=len(pl) - len(hit), fn=len(gl) - len(pairs), ptp=len(hit)),
+    )
 
 
 def _gold_role(g: GoldAttribution, role: str) -> tuple[Extent, ...]:

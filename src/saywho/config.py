@@ -13,6 +13,8 @@ from typing import Any
 from .errors import ConfigError
 
 MiB = 1024 * 1024
+#: the notions of attribution (`Settings.notion`; the cue lexicon marks which cue is in which)
+NOTIONS = ("claims", "broad")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,10 @@ class Settings:
     #: find attributions with the rules alone, without the learned CRF: fewer attributions, fewer
     #: wrong ones off PolNeAR's domain (its broad notion takes in attitudes: "wants", "critical of")
     rules_only: bool = False
+    #: which attributions to find: ``claims`` (statements a source makes: speech, writing,
+    #: announcements, estimates, accusations, denials) or ``broad`` (PolNeAR's notion, which
+    #: adds beliefs, attitudes and intentions: "believes", "hopes", "wants to")
+    notion: str = "claims"
     #: follow claims across articles: embed each stored attribution's content and assign it to
     #: a claim cluster as it is stored; off, ingest skips that (``saywho claims rebuild`` later)
     claims: bool = True
@@ -64,6 +70,14 @@ class Settings:
     #: past threads + queue it answers 503 with Retry-After at once instead of queueing them
     #: into a timeout storm
     queue: int = 48
+
+    def __post_init__(self) -> None:
+        if self.notion not in NOTIONS:
+            raise ConfigError(
+                f"unknown notion {self.notion!r}",
+                input="notion",
+                remedy="use " + " or ".join(NOTIONS),
+            )
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the given fields changed; `None` values are ignored (unset CLI flags)."""

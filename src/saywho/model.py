@@ -158,6 +158,20 @@ class Attribution:
     #: the probability that a fact-checker would check the content
     #: (`saywho.analyze.checkworthiness`); None: not scored
     checkworthiness: float | None = None
+    #: the content's pieces when something not said interrupts it (a split quotation:
+    #: '“A,” he said. “B.”' has the parts “A,” and “B.”; `content` spans from the first
+    #: part's start to the last part's end); empty when the content is one piece
+    parts: tuple[Span, ...] = ()
+
+    @property
+    def pieces(self) -> tuple[Span, ...]:
+        """The content as said: its `parts`, or the content span alone."""
+        return self.parts or (self.content,)
+
+    def content_text(self, of: str) -> str:
+        """What was said: the text of each piece of the content, joined by a space (the
+        interruption, "he said", left out)."""
+        return " ".join(p.text(of) for p in self.pieces)
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,7 +78,10 @@ def _attribution_to_dict(attribution: Attribution, article: Article) -> dict[str
             "lemma": attribution.cue_lemma,
             "stance": attribution.stance.value,
         },
-        "content": _span(attribution.content, text),
+        "content": {
+            **_span(attribution.content, text),
+            "parts": [{"start": p.start, "end": p.end} for p in attribution.pieces],
+        },
         "sentence": attribution.sentence,
         "parent": attribution.parent,
         "confidence": attribution.confidence,

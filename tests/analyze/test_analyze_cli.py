@@ -51,7 +51,10 @@ def test_serialize_analysis_is_the_article_plus_attributions_speakers_figures_an
     assert {a["method"] for a in obj["attributions"]} == {"rules"}  # the sample's: the rules'
     assert list(first["source"]) == ["text", "start", "end", "speaker"]
     assert list(first["cue"]) == ["text", "start", "end", "lemma", "stance"]
-    assert list(first["content"]) == ["text", "start", "end"]
+    assert list(first["content"]) == ["text", "start", "end", "parts"]
+    assert first["content"]["parts"] == [
+        {"start": first["content"]["start"], "end": first["content"]["end"]}
+    ]
     assert obj["speakers"]["zamir-kabulov"] == {
         "name": "Zamir Kabulov",
         "type": "PERSON",
@@ -135,7 +138,7 @@ def test_cli_analyze_rules_only_leaves_out_what_only_the_crf_finds(tmp_path: Pat
         assert result.exit_code == 0, result.output
         return [(a["cue"]["text"], a["method"]) for a in json.loads(result.stdout)["attributions"]]
 
-    both, rules = found(), found("--rules-only")
+    both, rules = found("--notion", "broad"), found("--notion", "broad", "--rules-only")
     # what the model adds is all it adds: the rules' findings stay, the additions say "crf"
     assert {("say", "rules"), ("said", "rules")} <= set(rules) and all(
         m == "rules" for _, m in rules
@@ -143,7 +146,10 @@ def test_cli_analyze_rules_only_leaves_out_what_only_the_crf_finds(tmp_path: Pat
     assert set(rules) <= set(both)
     assert all(method == "crf" for finding, method in both if (finding, method) not in rules)
     assert any(method == "crf" for _, method in both)  # "were also critical of": an attitude
-    assert found(env={"SAYWHO_RULES_ONLY": "1"}) == rules
+    assert found("--notion", "broad", env={"SAYWHO_RULES_ONLY": "1"}) == rules
+    # the default notion (claims) keeps no attitude: "critical of" is PolNeAR's broad notion
+    assert all(method == "rules" for _, method in found())
+    assert found(env={"SAYWHO_NOTION": "broad"}) == both
 
 
 def test_cli_analyze_says_what_made_the_analysis(tmp_path: Path) -> None:
@@ -165,7 +171,10 @@ def test_cli_analyze_says_what_made_the_analysis(tmp_path: Path) -> None:
         return name
 
     fingerprint = hashlib.sha256(model_path().read_bytes()).hexdigest()[:12]
-    assert made_by() == f"saywho {__version__} rules+crf-{fingerprint}"
-    assert made_by("--rules-only") == f"saywho {__version__} rules"
+    assert made_by() == f"saywho {__version__} rules+crf-{fingerprint} notion=claims"
+    assert (
+        made_by("--notion", "broad") == f"saywho {__version__} rules+crf-{fingerprint} notion=broad"
+    )
+    assert made_by("--rules-only") == f"saywho {__version__} rules notion=claims"
     table = invoke("analyze", str(page), "--format", "table", "--rules-only")
     assert f"saywho {__version__} rules" in table.stdout

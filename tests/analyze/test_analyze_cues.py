@@ -47,8 +47,12 @@ def test_cues_lexicon_is_loaded_once() -> None:
     ("line", "message"),
     [
         pytest.param("say\tneutral", "expected lemma, stance, frames", id="missing column"),
-        pytest.param("say\tcheerful\tclause", "unknown stance", id="unknown stance"),
-        pytest.param("say\tneutral\tshouting", "unknown frame", id="unknown frame"),
+        pytest.param(
+            "say\tneutral\tclause", "expected lemma, stance, frames, notion", id="no notion"
+        ),
+        pytest.param("say\tcheerful\tclause\tclaims", "unknown stance", id="unknown stance"),
+        pytest.param("say\tneutral\tshouting\tclaims", "unknown frame", id="unknown frame"),
+        pytest.param("say\tneutral\tclause\twide", "unknown notion", id="unknown notion"),
     ],
 )
 def test_cues_bad_line_names_its_number(line: str, message: str) -> None:
@@ -58,6 +62,19 @@ def test_cues_bad_line_names_its_number(line: str, message: str) -> None:
 
 
 def test_cues_comments_and_blank_lines_are_ignored() -> None:
-    lexicon = parse_lexicon("# a comment\n\nmurmur\tneutral\tclause\tquietly\n")
+    lexicon = parse_lexicon("# a comment\n\nmurmur\tneutral\tclause\tclaims\tquietly\n")
     cue = lexicon.verb("murmur")
-    assert cue is not None and cue.notes == "quietly"
+    assert cue is not None and cue.notes == "quietly" and cue.notion == "claims"
+
+
+@pytest.mark.parametrize(
+    ("lemma", "notion"),
+    [("say", "claims"), ("deny", "claims"), ("estimate", "claims"), ("find", "claims"),
+     ("believe", "broad"), ("hope", "broad"), ("praise", "broad"), ("decline", "broad")],
+)  # fmt: skip
+def test_cues_beliefs_and_attitudes_belong_to_the_broad_notion_only(
+    lemma: str, notion: str
+) -> None:
+    cue = load_lexicon().verb(lemma)
+    assert cue is not None and cue.notion == notion
+    assert cue.within("broad") and cue.within("claims") is (notion == "claims")

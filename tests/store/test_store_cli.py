@@ -57,7 +57,7 @@ def test_store_cli_ingest_records_the_analyser_and_notes_a_mix(tmp_path: Path) -
 
     db = str(tmp_path / "s.db")
     crf, rules = analyser_name(), analyser_name(Settings(rules_only=True))
-    assert crf != rules and rules.endswith(" rules")
+    assert crf != rules and rules.endswith(" rules notion=claims")
     first = invoke("ingest", str(SAMPLE), "--db", db)
     assert first.exit_code == 0 and "note:" not in first.stderr
     again = invoke("ingest", str(SAMPLE), "--rules-only", "--db", db)
@@ -136,7 +136,7 @@ def test_store_cli_db_upgrade_migrates_a_0001_store_and_its_searches_work(tmp_pa
     refused = invoke("search", "Islamic State", "--db", db)
     assert refused.exit_code == 2 and "saywho db upgrade" in refused.stderr
     migrated = invoke("db", "upgrade", "--db", db)
-    assert migrated.exit_code == 0 and "schema revision 0001 → 0012" in migrated.stdout
+    assert migrated.exit_code == 0 and "schema revision 0001 → 0013" in migrated.stdout
     # versions stored before 0003 say nothing of what analysed them
     made_by = json.loads(invoke("stats", "--format", "json", "--db", db).stdout)["analysers"]
     assert made_by == {"unknown": 1}

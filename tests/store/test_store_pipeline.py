@@ -95,7 +95,7 @@ def test_store_entities_in_contents_index_their_field() -> None:
     assert {"US", "Islamic State"} & names
 
 
-def test_store_pipeline_prepare_obeys_rules_only() -> None:
+def test_store_pipeline_prepare_obeys_rules_only_and_the_notion() -> None:
     from saywho.extract import extract
     from saywho.store.pipeline import prepare
 
@@ -104,7 +104,11 @@ def test_store_pipeline_prepare_obeys_rules_only() -> None:
         b"also critical of the plan.\n"
     )
     article = extract(RawDocument("page.txt", text), Settings())
-    (learned,) = prepare([(article, None)])
-    (rules,) = prepare([(article, None)], Settings(rules_only=True))
+    (learned,) = prepare([(article, None)], Settings(notion="broad"))
+    (rules,) = prepare([(article, None)], Settings(rules_only=True, notion="broad"))
+    (claims,) = prepare([(article, None)])  # the default notion: no attitude ("critical of")
     assert not isinstance(learned, Failure) and not isinstance(rules, Failure)
+    assert not isinstance(claims, Failure)
     assert len(learned.analysis.attributions) == len(rules.analysis.attributions) + 1
+    assert len(claims.analysis.attributions) == len(rules.analysis.attributions)
+    assert learned.analysis.analyser.endswith("notion=broad")

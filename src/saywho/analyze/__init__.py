@@ -52,11 +52,13 @@ __all__ = ["analyser_name", "analyze", "analyze_many", "get_nlp", "load_lexicon"
 
 def analyser_name(settings: Settings | None = None) -> str:
     """What an analysis under `settings` is made by, recorded with every analysis and stored
-    article: ``saywho VERSION rules+crf-<fingerprint>``, or ``saywho VERSION rules`` when the
-    rules run alone (``--rules-only``, or no usable model)."""
+    article: ``saywho VERSION rules+crf-<fingerprint> notion=claims``; ``rules`` alone when the
+    rules run alone (``--rules-only``, or no usable model), ``notion=broad`` under
+    ``--notion broad``."""
     learned = not (settings is not None and settings.rules_only)
     model = model_id() if learned else None
-    return f"saywho {__version__} rules" + (f"+{model}" if model else "")
+    notion = settings.notion if settings is not None else Settings().notion
+    return f"saywho {__version__} rules" + (f"+{model}" if model else "") + f" notion={notion}"
 
 
 def analyze(article: Article, settings: Settings | None = None) -> Analysis:
@@ -69,6 +71,7 @@ def analyze_many(
 ) -> Iterator[Analysis]:
     """`analyze` over a stream of articles, parsing them through one `nlp.pipe` stream."""
     learned = not (settings is not None and settings.rules_only)
+    notion = settings.notion if settings is not None else Settings().notion
     name = analyser_name(settings)
     pending: deque[Article] = deque()
 
@@ -81,7 +84,7 @@ def analyze_many(
     counted = settings is None or settings.figures
     waiting: list[Analysis] = []
     for fields in parse_articles(tee(), batch_size=batch_size):
-        analysis = _analyse_parsed(pending.popleft(), fields, learned, name, counted)
+        analysis = _analyse_parsed(pending.popleft(), fields, learned, name, counted, notion)
         if not scored:
             yield analysis
             continue
@@ -98,7 +101,7 @@ def _with_checkworthiness(analyses: list[Analysis]) -> list[Analysis]:
     would leave them waiting on each other."""
     from .checkworthiness import load_model
 
-    contents = [a.article.field_text(x.field)[x.content.start : x.content.end]
+    contents = [x.content_text(a.article.field_text(x.field))
                 for a in analyses for x in a.attributions]  # fmt: skip
     if not contents:
         return analyses
@@ -109,9 +112,14 @@ def _with_checkworthiness(analyses: list[Analysis]) -> list[Analysis]:
 
 
 def _analyse_parsed(
-    article: Article, fields: list[ParsedField], learned: bool, name: str, figures: bool = True
+    article: Article,
+    fields: list[ParsedField],
+    learned: bool,
+    name: str,
+    figures: bool = True,
+    notion: str = "claims",
 ) -> Analysis:
-    found, speakers = find_all(fields, learned=learned)
+    found, speakers = find_all(fields, learned=learned, notion=notion)
     ids = [f"a{n}" for n in range(1, len(found) + 1)]
     attributions = tuple(
         Attribution(
@@ -128,6 +136,7 @@ def _analyse_parsed(
             confidence=round(max(0.05, min(0.99, f.confidence)), 2),
             field=f.field,
             method="crf" if f.rule.startswith("learned") else "rules",
+            parts=tuple(Span(*p) for p in f.parts),
         )
         for i, f in enumerate(found)
     )
@@ -144,11 +153,12 @@ def _analyse_parsed(
 
 
 def find_all(
-    fields: list[ParsedField], *, learned: bool = True
+    fields: list[ParsedField], *, learned: bool = True, notion: str = "claims"
 ) -> tuple[list[Found], list[Speaker]]:
     """The rules' findings over an article's parsed fields (with the rule that fired on each),
-    checked and completed by the CRF unless `learned` is false, and its speakers: what `analyze`
-    turns into the data model. Evaluation scripts use it."""
+    checked and completed by the CRF unless `learned` is false, under `notion` (``claims`` or
+    ``broad``, `Settings.notion`), and its speakers: what `analyze` turns into the data model.
+    Evaluation scripts use it."""
     lexicon = load_lexicon()
     tagger = get_tagger() if learned else None
     found: list[Found] = []
@@ -156,7 +166,7 @@ def find_all(
     for parsed in fields:
         title_like = not has_title and is_title_like(parsed)
         headline = find_headline(parsed, lexicon, title_like)
-        rules = find_attributions(parsed, lexicon, tagger, known=headline)
+        rules = find_attributions(parsed, lexicon, tagger, known=headline, notion=notion)
         parents = [rules[f.parent] if f.parent is not None else None for f in rules]
         items = headline + rules
         order = sorted(range(len(items)), key=lambda i: (items[i].cue[0], i))

@@ -15,6 +15,7 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 
+from ..config import NOTIONS
 from ..errors import ConfigError
 from ..model import Stance
 
@@ -33,6 +34,12 @@ class Cue:
     stance: Stance
     frames: frozenset[str]
     notes: str = ""
+    #: "claims", or "broad" for a cue of belief, attitude or intention
+    notion: str = "claims"
+
+    def within(self, notion: str) -> bool:
+        """Whether the cue introduces an attribution under `notion`."""
+        return notion == "broad" or self.notion == "claims"
 
     @property
     def particle(self) -> str | None:
@@ -67,6 +74,17 @@ class Lexicon:
                 return cue
         return plain
 
+    def entry(self, lemma: str) -> Cue | None:
+        """The entry a found attribution's cue lemma names ("say", "point out", "claim" the
+        noun, "according to", ":"), or None for a cue the lexicon does not list."""
+        head, _, particle = lemma.partition(" ")
+        return (
+            self.verb(head, particle or None)
+            or self.nouns.get(lemma)
+            or self.preps.get(lemma)
+            or self.punct.get(lemma)
+        )
+
     def phrasal(self, lemma: str) -> tuple[Cue, ...]:
         return tuple(c for c in self.verbs.get(lemma, ()) if c.particle is not None)
 
@@ -81,14 +99,20 @@ def parse_lexicon(text: str, source: str = "cues.tsv") -> Lexicon:
         if not line.strip() or line.startswith("#"):
             continue
         cols = line.split("\t")
-        if len(cols) < 3:
+        if len(cols) < 4:
             raise ConfigError(
-                f"line {number}: expected lemma, stance, frames separated by tabs",
+                f"line {number}: expected lemma, stance, frames, notion separated by tabs",
                 input=source,
                 remedy="fix the line or comment it out with #",
             )
-        lemma, stance_name, frame_list = (c.strip() for c in cols[:3])
-        notes = cols[3].strip() if len(cols) > 3 else ""
+        lemma, stance_name, frame_list, notion = (c.strip() for c in cols[:4])
+        notes = cols[4].strip() if len(cols) > 4 else ""
+        if notion not in NOTIONS:
+            raise ConfigError(
+                f"line {number}: unknown notion {notion!r}",
+                input=source,
+                remedy="use " + " or ".join(NOTIONS),
+            )
         try:
             stance = Stance(stance_name)
         except ValueError:
@@ -105,7 +129,7 @@ def parse_lexicon(text: str, source: str = "cues.tsv") -> Lexicon:
                 input=source,
                 remedy="use " + ", ".join(sorted(FRAMES)),
             )
-        cue = Cue(lemma.lower(), stance, frames, notes)
+        cue = Cue(lemma.lower(), stance, frames, notes, notion)
         if frames & VERB_FRAMES:
             verbs.setdefault(cue.head, []).append(cue)
         if "noun" in frames:

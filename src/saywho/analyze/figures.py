@@ -158,7 +158,7 @@ def _owner(span: Span, field: str, attributions: Sequence[Attribution]) -> str |
     """The innermost attribution in `field` whose content holds `span`."""
     best: Attribution | None = None
     for a in attributions:
-        if a.field == field and a.content.start <= span.start and span.end <= a.content.end:
+        if a.field == field and any(p.start <= span.start and span.end <= p.end for p in a.pieces):
             if best is None or len(a.content) < len(best.content):
                 best = a
     return best.id if best is not None else None

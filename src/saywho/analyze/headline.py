@@ -140,10 +140,17 @@ def _colon(
         )
     ):
         return None
-    if not _NAME_CHARS.match(text[source[0] : source[1]]):
+    if not _NAME_CHARS.match(text[source[0] : source[1]]) or _not_a_name(
+        text[source[0] : source[1]]
+    ):
         return None
-    if len(re.findall(r"[^\W\d_]{2,}", text[content[0] : content[1]])) < 2:
+    said = text[content[0] : content[1]]
+    if len(re.findall(r"[^\W\d_]{2,}", said)) < 2:
         return None  # "Hillary Clinton: 1,769" is a tally, not a claim
+    if _HEADING_CONTENT.match(said):
+        return None  # "Nutrition vs Diet: what matters more" is a heading's subtitle
+    if not headline and not _sentence_like(text, content, hi):
+        return None  # "Focus areas: Flexibility, balance": a list item or a heading
     head = _source_head(chunk.doc, chunk.offset, source, headline=headline)
     if head is None:
         return None
@@ -172,6 +179,27 @@ def _bylines(parsed: ParsedField, lexicon: Lexicon, lo: int, hi: int) -> list[Fo
             cue_span = (m.start(2), m.end(2))
             out.append(_found(parsed, "byline-dash", source, cue_span, cue, content, head, chunk))
     return out
+
+
+#: what a heading's subtitle opens with ("…: what matters more", "…: how to start")
+_HEADING_CONTENT = re.compile(
+    r"^(?:what|how|why|when|where|which|who|a guide|the guide|everything|tips|top \d)\b", re.I
+)
+#: a colon's "source" that is a heading or a label, not a name
+_NOT_NAME = re.compile(r"\b(?:vs\.?|versus)\b|\d", re.I)
+
+
+def _not_a_name(source: str) -> bool:
+    """ "Nutrition vs Diet", "Focus areas (2024", "YOGA (Focus areas": no speaker's name."""
+    return bool(_NOT_NAME.search(source)) or source.count("(") != source.count(")")
+
+
+def _sentence_like(text: str, content: tuple[int, int], hi: int) -> bool:
+    """A transcript turn reads as sentences: it ends its paragraph with a full stop, a question
+    or exclamation mark, an ellipsis or a closing quotation mark, or runs on for a dozen
+    words; a heading or a list item does neither."""
+    tail = text[content[0] : hi].rstrip()
+    return tail[-1:] in {".", "!", "?", "…", '"', "”", "’", "'"} or len(tail.split()) >= 12
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Kind, Stance
 from .cues import Lexicon
-from .spans import Found, overlaps
+from .spans import Found, in_a_title, overlaps
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -383,7 +383,6 @@ def refine(
                     )
                 ):
                     continue
-                new.rule = "learned"
                 added.append(new)
             sentence += n_sents
     if dropped:
@@ -491,6 +490,8 @@ def _new(
     if not con:
         return None
     head = doc[a : b + 1].root
+    if in_a_title(head, sent, parsed.name):
+        return None
 
     def linked(j: int) -> bool:
         """The span hangs off the cue in the parse (its root's head is a cue token)."""

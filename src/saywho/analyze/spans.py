@@ -71,6 +71,20 @@ class Found:
     passive: bool = False
     parent: int | None = None  # index into the list of found attributions
     speaker: str | None = None
+    #: the content's pieces when the attribution's own cue or source interrupts it (a split
+    #: quotation); empty when the content is one piece (`attribution.split_parts`)
+    parts: tuple[tuple[int, int], ...] = ()
+
+
+def in_a_title(tok: Token, sent: SpacySpan, field: str) -> bool:
+    """A capitalised cue inside a body sentence written in lower case otherwise: a title of a
+    work ("He Said, She Said", "Say Anything"), not a report of speech. Headlines, whose every
+    word is capitalised, keep their cues."""
+    if field == "title" or tok.i == sent.start or not tok.text[:1].isupper():
+        return False
+    words = [t for t in sent if t.is_alpha]
+    capitalised = sum(1 for t in words if t.text[:1].isupper())
+    return capitalised < 0.6 * len(words)
 
 
 class SentenceView:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -459,7 +459,10 @@ class _Resolver:
         name = _without_quote_marks(doc[words[0].i : last + 1].text)
         known = self.match_name(name, "OTHER")
         if known is None:
-            kind = "PERSON" if lemma in _PERSON_NOUNS and not plural else "OTHER"
+            if _generic(words, tok, plural):
+                kind = "GENERIC"
+            else:
+                kind = "PERSON" if lemma in _PERSON_NOUNS and not plural else "OTHER"
             known = _Candidate(name=name, type=kind, gender=gender)
             self.speakers.append(known)
         known.names.add(name.lower())
@@ -624,7 +627,7 @@ def resolve_speakers(found: list[Found], fields: list[ParsedField]) -> list[Spea
             Speaker(
                 id=cand.id,
                 name=cand.name,
-                type=cand.type if cand.type in {"PERSON", "ORG", "GPE"} else "OTHER",
+                type=cand.type if cand.type in {"PERSON", "ORG", "GPE", "GENERIC"} else "OTHER",
                 descriptions=tuple(cand.descriptions),
                 mentions=tuple(Span(s, e) for s, e in sorted(set(mentions))),
             )
@@ -657,6 +660,31 @@ def _relink_headline_roles(found: list[Found], chosen: dict[int, _Candidate | No
         }
         if len(matches) == 1:
             chosen[i] = next(iter(matches.values()))
+
+
+@functools.cache
+def generic_lemmas() -> frozenset[str]:
+    """The lemmas of `saywho/data/generic_sources.txt`: kinds of source, not someone."""
+    text = resources.files("saywho").joinpath("data/generic_sources.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().lower()
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+
+
+def _generic(words: Sequence[Token], head: Token, plural: bool) -> bool:
+    """ "Police", "researchers", "reports", "local residents", "a new study": a kind of source.
+    A bare singular person noun ("the prosecutor") is someone the article can name later, and a
+    phrase with a proper noun or a named entity ("Toronto police", "researchers at MIT") names
+    a body: neither is generic."""
+    lemma = head.lemma_.lower()
+    if lemma not in generic_lemmas() and head.lower_ not in generic_lemmas():
+        return False
+    if not plural and lemma in _PERSON_NOUNS:
+        return False
+    phrase = head.doc[words[0].i : head.right_edge.i + 1]
+    return not any(t.pos_ == "PROPN" or t.ent_type_ for t in phrase)
 
 
 def _producer(tok: Token) -> tuple[str, str] | None:

@@ -23,6 +23,7 @@ from .spans import (
     RULE_CONFIDENCE,
     Found,
     SentenceView,
+    in_a_title,
     only_punct,
     overlaps,
 )
@@ -72,6 +73,9 @@ _MAX_SOURCE_TOKENS = 30
 class VerbRule(SentenceView):
     """Reporting verbs in one sentence."""
 
+    #: a relative pronoun's source is the noun it stands for (off: the pronoun, as in PolNeAR)
+    antecedents: bool = True
+
     def verb(self, tok: Token) -> Found | None:
         lemma = tok.lemma_.lower()
         if lemma not in self.lex.verbs:
@@ -84,14 +88,20 @@ class VerbRule(SentenceView):
             particle_tok = None
         if self._inside_quote(self.s(tok)):
             return None  # speech reported inside a quotation is the quoted speaker's own words
+        if in_a_title(tok, self.sent, self.parsed.name):
+            return None  # "He Said, She Said is a 1991 film": a title of a work
         source_tok, source_span, passive = self.source_of(tok)
         if source_tok is None and not passive:
             return None
+        if source_tok is not None and self._discourse_marker(tok, source_tok):
+            return None  # "That said, …", "This said, …": no one says anything
         personal = source_tok is not None and source_tok.lower_ in _PERSONAL
         if personal and not cue.frames & {"clause", "object"}:
             return None  # "I think …", "you feel …" hedge, they do not attribute
         cue_span = self.cue_span(tok, particle_tok)
         rule, content = self.content_of(tok, cue, cue_span, source_span, particle_tok)
+        if content is None and source_tok is not None and "clause" in cue.frames:
+            rule, content = "verb-quote", self._quote_below(tok)
         if content is None:
             return None
         if passive and source_tok is None and rule != "verb-clause":
@@ -119,6 +129,52 @@ class VerbRule(SentenceView):
             confidence -= COMPLEMENT_PENALTY
         return self.found(
             rule, source_tok, source_span, cue_span, cue, content, confidence, passive
+        )
+
+    def _quote_below(self, tok: Token) -> tuple[int, int] | None:
+        """'Obama tweeted using his account:' and the next paragraph a quotation: that
+        quotation is the content (a sentence ending its paragraph with a colon announces it)."""
+        end = self.e(self.sent[-1])
+        if tok.i < self.sent.end - 1 and self.sent[-1].text != ":":
+            return None
+        _, pend = self.para_span
+        if self.text[end:pend].strip() or self.sent[-1].text != ":":
+            return None
+        nxt = [p for p in self.parsed.paragraphs if p[0] >= pend]
+        if not nxt:
+            return None
+        start = nxt[0][0]
+        quote = next((q for q in self.parsed.quotes if q.start == start), None)
+        return (quote.start, quote.end) if quote is not None else None
+
+    def _antecedent(self, verb: Token, subject: Token) -> Token | None:
+        """The noun a relative pronoun subject stands for: the head of the relative clause
+        ("the senator, who said"), or, where the parser did not see the clause ("according to
+        police, who said …" parsed as a coordinated verb), the noun right before ", who"."""
+        if subject.tag_ not in {"WP", "WDT"} or subject.text.isupper():  # "WHO says": the body
+            return None
+        if verb.dep_ == "relcl":
+            head = verb.head
+        elif subject.lower_ == "who" and subject.i - 2 >= self.sent.start:
+            comma, head = subject.nbor(-1), subject.nbor(-2)
+            if comma.text != ",":
+                return None
+        else:
+            return None
+        if head.pos_ not in {"NOUN", "PROPN"} or head.i >= subject.i:
+            return None
+        return head
+
+    def _discourse_marker(self, tok: Token, source: Token) -> bool:
+        """'That said, …' and 'This said, …' open a sentence with a demonstrative, the cue and a
+        comma: a connective ("having said that"), not an attribution."""
+        nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+        return (
+            source.lower_ in {"that", "this"}
+            and source.i == self.sent.start
+            and tok.i == source.i + 1
+            and nxt is not None
+            and nxt.text == ","
         )
 
     def _particle(self, tok: Token) -> Token | None:
@@ -158,6 +214,22 @@ class VerbRule(SentenceView):
         ("defended X, saying …", "said … and warned …"); only the cue's own clause can give
         an agent ("was reported by Reuters") or be passive ("it was reported")."""
         subjects = [c for c in tok.children if c.dep_ in _SUBJECT_DEPS and c.lower_ != "there"]
+        inverted = [s for s in subjects if s.left_edge.i == tok.i + 1]
+        set_off = tok.i > self.sent.start and tok.nbor(-1).text == ","
+        if len(subjects) > 1 and inverted and (tok.dep_ == "parataxis" or set_off):
+            # "Institutional recipients, said Mauer, are required …": the name after the
+            # interrupting verb speaks; the phrase before it belongs to the content
+            return inverted[0], self.np_span(inverted[0], tok), False
+        if (
+            not subjects
+            and tok.dep_ == "amod"
+            and tok.head.i == tok.i + 1
+            and tok.head.pos_ == "PROPN"
+            and tok.i - 1 >= self.sent.start
+            and tok.nbor(-1).text == ","
+        ):
+            # '“…”, added KCNA.': the parser read the verb as an adjective of the name
+            return tok.head, self.np_span(tok.head, tok), False
         if len(subjects) > 1 and _adjacent(subjects):
             # one phrase the parser cut into several subjects ("said study co-author Karen
             # Alley": "co" and "Alley"): the whole phrase, named by its last subject
@@ -166,6 +238,12 @@ class VerbRule(SentenceView):
                 return subjects[-1], (spans[0][0], spans[-1][1]), False
         if subjects:
             child = _after_but(subjects[0])
+            antecedent = self._antecedent(tok, child) if self.antecedents else None
+            if antecedent is not None:
+                # "the senator, who said …": the noun the clause modifies, not "who"
+                span = self.clean_span(antecedent.left_edge.i, child.i - 1)
+                if span is not None:
+                    return antecedent, span, False
             return child, self.np_span(child, tok), False
         if depth == 0:
             for child in tok.children:
@@ -379,6 +457,9 @@ class VerbRule(SentenceView):
     def _without_cue(self, tok: Token, first: int, last: int) -> tuple[int, int] | None:
         """The token range less the cue's own clause where that sits at one of its edges."""
         cue_first, cue_last = tok.left_edge.i, tok.right_edge.i
+        subjects = [c for c in tok.children if c.dep_ in _SUBJECT_DEPS]
+        if tok.dep_ == "parataxis" and any(s.left_edge.i == tok.i + 1 for s in subjects):
+            cue_first = tok.i  # "Institutional recipients, said Mauer, are …": a stray subject
         for c in tok.children:  # the cue's complements stay in the content
             if c.dep_ == "ccomp" or self._if_clause(c):
                 if c.i < tok.i:

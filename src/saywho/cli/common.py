@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator, Mapping
+from enum import Enum
 from pathlib import Path
 from typing import IO, Annotated
 
@@ -80,6 +81,23 @@ RulesOnlyOpt = Annotated[
         "--rules-only",
         help="Find attributions with the rules alone, without the learned CRF: fewer, surer "
         "attributions outside US political news (also SAYWHO_RULES_ONLY=1).",
+    ),
+]
+
+
+class Notion(str, Enum):
+    claims = "claims"
+    broad = "broad"
+
+
+NotionOpt = Annotated[
+    Notion | None,
+    typer.Option(
+        "--notion",
+        help="Which attributions: claims (statements a source makes: speech, writing, "
+        "estimates, accusations, denials; the default) or broad (PolNeAR's notion, adding "
+        "beliefs, attitudes and intentions: 'hopes', 'wants to'). Also SAYWHO_NOTION.",
+        show_default=False,
     ),
 ]
 PrivateOpt = Annotated[

@@ -17,6 +17,7 @@ from ..serialize import analysis_to_dict, article_to_dict, article_to_text
 from .common import (
     FetchOpt,
     InputsArg,
+    NotionOpt,
     OutputOpt,
     PlainOpt,
     PrivateOpt,
@@ -130,6 +131,7 @@ def analyze_command(
     timeout: TimeoutOpt = None,
     strict: StrictOpt = False,
     rules_only: RulesOnlyOpt = False,
+    notion: NotionOpt = None,
 ) -> None:
     """Find who said what in news pages: attributions (source, cue, content) and speakers.
 
@@ -145,6 +147,7 @@ def analyze_command(
         allow_private=allow_private,
         timeout=timeout,
         rules_only=rules_only,
+        notion=notion.value if notion else None,
     )
     failures: list[Failure] = []
     analyses = analyze_many(iter_articles(inputs, settings, failures), settings)
@@ -182,7 +185,7 @@ def _print_table(analysis: Analysis, out: IO[str], first: bool) -> None:
         source = a.source.text(text) if a.source else "—"
         speaker = names.get(a.speaker or "", "")
         who = f"{source} → {speaker}" if speaker and speaker != source else source
-        content = a.content.text(text)
+        content = a.content_text(text)
         if len(content) > 160:
             content = content[:157] + "…"
         kind = a.kind.value + ("" if a.field == "text" else f" ({a.field})")

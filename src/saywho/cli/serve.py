@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from ..errors import SaywhoError
-from .common import _fail, app, err, load_settings
+from .common import NotionOpt, _fail, app, err, load_settings
 from .store import DbOpt
 
 # uvicorn closes an idle keep-alive connection after 5 s by default, the same expiry httpx and
@@ -58,6 +58,7 @@ def serve_command(
             "trusted (comma-separated addresses, * for any).",
         ),
     ] = "127.0.0.1",
+    notion: NotionOpt = None,
 ) -> None:
     """Serve the web UI and the REST API over the store (pages at /, API at /api/v1, docs at /api/docs).
 
@@ -68,7 +69,7 @@ def serve_command(
 
     from ..web import create_app
 
-    settings = load_settings(db=db)
+    settings = load_settings(db=db, notion=notion.value if notion else None)
     try:
         web_app = create_app(settings)
     except SaywhoError as exc:
@@ -88,8 +89,10 @@ def serve_command(
                     forwarded_allow_ips=forwarded_allow_ips)  # fmt: skip
         return
     # worker processes import the app by name and build it from the environment, so the store
-    # this process checked above is handed down as SAYWHO_DB (the other settings already are)
+    # this process checked above is handed down as SAYWHO_DB, the notion as SAYWHO_NOTION (the
+    # other settings already are)
     os.environ["SAYWHO_DB"] = settings.db
+    os.environ["SAYWHO_NOTION"] = settings.notion
     uvicorn.run("saywho.web:create_app", factory=True, workers=workers, host=host, port=port,
                 log_level="info", server_header=False, timeout_keep_alive=KEEP_ALIVE_S,
                 root_path=root_path, proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips)  # fmt: skip

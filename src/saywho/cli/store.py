@@ -29,6 +29,7 @@ from ..model import Kind, Stance
 from ..sources import read_documents
 from .common import (
     FetchOpt,
+    NotionOpt,
     OutputOpt,
     PlainOpt,
     PrivateOpt,
@@ -210,6 +211,7 @@ def ingest_command(
     timeout: TimeoutOpt = None,
     strict: StrictOpt = False,
     rules_only: RulesOnlyOpt = False,
+    notion: NotionOpt = None,
 ) -> None:
     """Extract, analyse and store documents in the store (idempotent, one transaction per article).
 
@@ -233,6 +235,7 @@ def ingest_command(
         timeout=timeout,
         db=db,
         rules_only=rules_only,
+        notion=notion.value if notion else None,
     )
     engine = _engine(db, create=True)
     meta: dict[str, DemoMeta] = {}
@@ -386,13 +389,22 @@ def speakers_command(
     top: Annotated[
         int, typer.Option("--top", "-n", min=1, help="How many speakers, most quoted first.")
     ] = 20,
+    generic: Annotated[
+        bool,
+        typer.Option(
+            "--generic",
+            help='Also list generic sources ("police", "researchers"): one per article, never '
+            "merged across articles.",
+        ),
+    ] = False,
     format: QueryFormatOpt = QueryFormat.table,
     db: DbOpt = None,
 ) -> None:
-    """The speakers with the most attributions, merged across articles."""
+    """The speakers with the most attributions, merged across articles (generic sources such
+    as "police" or "researchers" left out unless --generic)."""
     from ..store import speakers_top
 
-    rows = _checked(lambda: speakers_top(_engine(db), top))
+    rows = _checked(lambda: speakers_top(_engine(db), top, generic=generic))
     _print_rows(rows, format, title="speakers", key="speakers")
 
 

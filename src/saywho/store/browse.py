@@ -306,6 +306,15 @@ def _article_dict(row: Any, people: Sequence[Any], found: Sequence[Any]) -> dict
             return None
         return {"text": fields.get(field, body)[start:end], "start": start, "end": end}
 
+    def content(a: Any) -> dict[str, Any] | None:
+        whole = span(a.content_start, a.content_end, a.field)
+        if whole is not None:
+            parts = (
+                json.loads(a.content_parts) if a.content_parts else [[whole["start"], whole["end"]]]
+            )
+            whole["parts"] = [{"start": s, "end": e} for s, e in parts]
+        return whole
+
     out = []
     for a in found:
         source = span(a.source_start, a.source_end, a.field)
@@ -315,7 +324,7 @@ def _article_dict(row: Any, people: Sequence[Any], found: Sequence[Any]) -> dict
         out.append({
             "id": a.id, "kind": a.kind, "field": a.field, "source": source,
             "cue": {**cue, "lemma": a.cue_lemma, "stance": a.stance},
-            "content": span(a.content_start, a.content_end, a.field),
+            "content": content(a),
             "sentence": a.sentence, "parent": by_local.get(a.parent_local_id),
             "confidence": a.confidence, "method": a.method, "speaker": a.speaker_id,
             **checkworthiness_fields(a.checkworthiness),
@@ -359,13 +368,19 @@ def article_list(engine: Engine, limit: int, offset: int) -> Page:
 # --- speakers ------------------------------------------------------------------------------
 
 
-def speaker_list(engine: Engine, limit: int, offset: int) -> Page:
-    """Speakers with at least one current attribution, most quoted first."""
+def speaker_list(engine: Engine, limit: int, offset: int, *, generic: bool = False) -> Page:
+    """Speakers with at least one current attribution, most quoted first; GENERIC ones
+    ("police", "researchers") only with `generic`."""
+
+    def count(conn: Connection) -> int:
+        named = tallies.distinct(conn, "speaker")
+        return named + (tallies.distinct(conn, "generic") if generic else 0)
 
     # (one read after the other: a read inside another would hold a connection while it waits
     # for a second, and a busy server's pool runs dry)
-    total: int = run_read(engine, "list speakers", lambda conn: tallies.distinct(conn, "speaker"))
-    return Page(speakers_top(engine, limit, offset) if limit else [], total, limit, offset)
+    total: int = run_read(engine, "list speakers", count)
+    rows = speakers_top(engine, limit, offset, generic=generic) if limit else []
+    return Page(rows, total, limit, offset)
 
 
 def speaker_detail(engine: Engine, speaker_id: int, latest: int = 10) -> dict[str, Any]:

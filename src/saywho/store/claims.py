@@ -73,7 +73,7 @@ SAME_ARTICLE_THRESHOLD = 0.9
 
 def contents(analysis: Analysis) -> list[str]:
     article = analysis.article
-    return [a.content.text(article.field_text(a.field)) for a in analysis.attributions]
+    return [a.content_text(article.field_text(a.field)) for a in analysis.attributions]
 
 
 def claim_indices(analysis: Analysis, texts: list[str]) -> tuple[int, ...]:

@@ -32,19 +32,26 @@ def content_mentions(analysis: Analysis) -> tuple[tuple[Mention, ...], ...]:
     from ..analyze import get_nlp
 
     nlp = get_nlp()
-    texts = [a.content.text(analysis.article.field_text(a.field)) for a in analysis.attributions]
+    texts = [a.content_text(analysis.article.field_text(a.field)) for a in analysis.attributions]
     keep = {"tok2vec", "ner"}
     disabled = [name for name in nlp.pipe_names if name not in keep]
     out: list[tuple[Mention, ...]] = []
     for attribution, doc in zip(
         analysis.attributions, nlp.pipe(texts, disable=disabled), strict=True
     ):
-        base = attribution.content.start
+        # offsets into the joined parts (`Attribution.content_text`) back to the field's
+        bases: list[tuple[int, int, int]] = []  # (start in joined text, end there, field start)
+        at = 0
+        for piece in attribution.pieces:
+            bases.append((at, at + len(piece), piece.start))
+            at += len(piece) + 1
         out.append(
             tuple(
-                Mention(e.text, e.label_, base + e.start_char, base + e.end_char)
+                Mention(e.text, e.label_, base + e.start_char - lo, base + e.end_char - lo)
                 for e in doc.ents
                 if e.label_ in ABOUT_LABELS and e.text.strip()
+                for lo, hi, base in bases
+                if lo <= e.start_char and e.end_char <= hi
             )
         )
     return tuple(out)

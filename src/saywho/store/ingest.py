@@ -256,7 +256,8 @@ class Writer:
         seen = iso_published(article.published)
         speaker_ids: dict[str, int] = {}
         for sp in analysis.speakers:
-            sid = resolve_speaker(conn, sp.name, sp.type, sp.descriptions, outlet_id, outlet)
+            sid = resolve_speaker(conn, sp.name, sp.type, sp.descriptions, outlet_id, outlet,
+                                  article.id)  # fmt: skip
             speaker_ids[sp.id] = sid
             add_alias(conn, sid, sp.name, normalise(sp.name) or sp.name.casefold())
             add_roles(conn, sid, sp.descriptions, seen)
@@ -268,7 +269,7 @@ class Writer:
         fts = []
         for n, a in enumerate(analysis.attributions):
             text_of = article.field_text(a.field)
-            content = a.content.text(text_of)
+            content = a.content_text(text_of)
             rows.append({
                 "id": ids[n], "version_id": version_id, "local_id": a.id, "kind": a.kind.value,
                 "field": a.field, "source_start": a.source.start if a.source else None,
@@ -278,6 +279,7 @@ class Writer:
                 "cue_end": a.cue.end, "cue_text": a.cue.text(text_of), "cue_lemma": a.cue_lemma,
                 "stance": a.stance.value, "content_start": a.content.start,
                 "content_end": a.content.end, "content": content, "sentence": a.sentence,
+                "content_parts": json.dumps([[p.start, p.end] for p in a.parts]) if a.parts else None,
                 "parent_local_id": a.parent, "confidence": a.confidence, "method": a.method,
                 "checkworthiness": a.checkworthiness,
             })  # fmt: skip

@@ -77,7 +77,9 @@ def for_analysis(settings: Settings | None) -> Settings | None:
     return (
         None
         if settings is None
-        else Settings(rules_only=settings.rules_only, claims=settings.claims)
+        else Settings(
+            rules_only=settings.rules_only, notion=settings.notion, claims=settings.claims
+        )
     )
 
 

@@ -496,12 +496,17 @@ def iter_claims(conn: Connection, f: Filters, batch: int = 1000) -> Iterator[Cla
         yield _claim(row)
 
 
-def speakers_top(engine: Engine, top: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+def speakers_top(
+    engine: Engine, top: int = 20, offset: int = 0, *, generic: bool = False
+) -> list[dict[str, Any]]:
     """The speakers with the most attributions (current article versions), ties by name; from
-    the store's tallies, with the articles of only the speakers returned counted."""
+    the store's tallies, with the articles of only the speakers returned counted. GENERIC
+    speakers ("police", "researchers", one per article) only with `generic`."""
 
     def read(conn: Connection) -> list[dict[str, Any]]:
         counts = tallies.as_ids(tallies.contenders(conn, "speaker", offset + top))
+        if generic:  # each facet's contenders hold every member of the joint top
+            counts.update(tallies.as_ids(tallies.contenders(conn, "generic", offset + top)))
         if not counts:
             return []
         heads = {r.id: r for r in conn.execute(

@@ -160,7 +160,10 @@ attributions = Table(
     Column("stance", String(20), nullable=False, index=True),
     Column("content_start", Integer, nullable=False),
     Column("content_end", Integer, nullable=False),
+    # what was said: the text of each part joined by a space (`Attribution.content_text`)
     Column("content", Text, nullable=False),
+    # `Attribution.parts` as a JSON list of [start, end]; NULL: one piece (0013)
+    Column("content_parts", Text),
     Column("sentence", Integer, nullable=False),
     Column("parent_local_id", String(40)),
     Column("confidence", Float, nullable=False),

@@ -162,8 +162,15 @@ def resolve_speaker(
     descriptions: Sequence[str],
     outlet_id: int | None,
     outlet: str,
+    article: str = "",
 ) -> int:
-    """The store's speaker id for one article-level speaker, creating or merging as the rule says."""
+    """The store's speaker id for one article-level speaker, creating or merging as the rule says.
+
+    A GENERIC speaker ("police", "researchers") is its `article`'s own: never merged with
+    another article's, however it is named."""
+    if type == "GENERIC":
+        norm = normalise(name) or name.casefold()
+        return _get_or_create(conn, f"generic:{article}:{norm}", name, type, None, outlet_id)
     tokens = person_tokens(name) if type == "PERSON" else []
     if len(tokens) >= 2:
         return _full_name(conn, name, tokens, outlet_id)

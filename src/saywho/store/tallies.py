@@ -7,7 +7,9 @@ mid-ingest (kill -9 included) leaves both or neither:
 
 - ``articles``: articles with a current version; ``licence``/<text>: those versions by licence;
 - ``attributions``: attributions of current versions, also by ``speaker``/<id>,
-  ``outlet``/<id>, ``stance``/<value> and ``kind``/<value>;
+  ``outlet``/<id>, ``stance``/<value> and ``kind``/<value>; a GENERIC speaker ("police",
+  "researchers": one per article, never merged) is counted under ``generic``/<id> instead, so
+  speaker lists leave them out without reading every speaker's type;
 - ``entity``/<normalised>: current attributions naming the entity (an attribution once, however
   often it names it);
 - ``attributions_all``, ``mentions_all``: rows of every version, current or not.
@@ -30,12 +32,14 @@ from sqlalchemy import Connection, and_, delete, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from .schema import article_versions, articles, attributions, mentions, tallies
-
-#: the facets counted by value for current attributions, with their columns
-_BY = ("speaker", "stance", "kind")
+from .schema import article_versions, articles, attributions, mentions, speakers, tallies
 
 Key = tuple[str, str]
+
+
+def speaker_facet(speaker_type: str | None) -> str:
+    """The facet a speaker's attributions are counted under: ``generic`` for a GENERIC one."""
+    return "generic" if speaker_type == "GENERIC" else "speaker"
 
 
 def _version_counts(conn: Connection, version_id: int) -> Counter[Key]:
@@ -52,14 +56,17 @@ def _version_counts(conn: Connection, version_id: int) -> Counter[Key]:
     if head.licence is not None:
         out["licence", str(head.licence)] += 1
     rows = _all(conn,
-        select(attributions.c.speaker_id, attributions.c.stance, attributions.c.kind, func.count())
+        select(attributions.c.speaker_id, speakers.c.type, attributions.c.stance,
+               attributions.c.kind, func.count())
+        .outerjoin(speakers, speakers.c.id == attributions.c.speaker_id)
         .where(attributions.c.version_id == version_id)
-        .group_by(attributions.c.speaker_id, attributions.c.stance, attributions.c.kind)
+        .group_by(attributions.c.speaker_id, speakers.c.type, attributions.c.stance,
+                  attributions.c.kind)
     )  # fmt: skip
-    for speaker_id, stance, kind, n in rows:
+    for speaker_id, speaker_type, stance, kind, n in rows:
         out["attributions", ""] += n
         if speaker_id is not None:
-            out["speaker", str(speaker_id)] += n
+            out[speaker_facet(speaker_type), str(speaker_id)] += n
         out["stance", str(stance)] += n
         out["kind", str(kind)] += n
         if head.outlet_id is not None:
@@ -93,10 +100,14 @@ def add_rows(conn: Connection, attributions_written: int, mentions_written: int)
 
 def move_speaker(conn: Connection, old: int, into: int) -> None:
     """Speaker `old` was merged into `into` (call before its attributions are re-pointed)."""
-    n = conn.scalar(select(tallies.c.n).where(tallies.c.facet == "speaker",
+    types = dict(_all(conn, select(speakers.c.id, speakers.c.type)
+                      .where(speakers.c.id.in_([old, into]))))  # fmt: skip
+    facet = speaker_facet(types.get(old))
+    n = conn.scalar(select(tallies.c.n).where(tallies.c.facet == facet,
                                               tallies.c.value == str(old)))  # fmt: skip
     if n:
-        apply(conn, {("speaker", str(old)): -int(n), ("speaker", str(into)): int(n)})
+        apply(conn, {(facet, str(old)): -int(n),
+                     (speaker_facet(types.get(into)), str(into)): int(n)})  # fmt: skip
 
 
 def apply(conn: Connection, deltas: Mapping[Key, int]) -> None:
@@ -132,13 +143,19 @@ def fresh_counts(conn: Connection) -> Counter[Key]:
         .where(article_versions.c.licence.is_not(None)).group_by(article_versions.c.licence)
     ):  # fmt: skip
         out["licence", str(licence)] = int(n)
-    for name in _BY:
-        col = attributions.c[f"{name}_id" if name == "speaker" else name]
+    for name in ("stance", "kind"):
+        col = attributions.c[name]
         for value, n in _all(
             conn,
             select(col, func.count()).join(articles, current).where(col.is_not(None)).group_by(col),
         ):
             out[name, str(value)] = int(n)
+    for speaker_id, speaker_type, n in _all(conn,
+        select(attributions.c.speaker_id, speakers.c.type, func.count())
+        .join(articles, current).join(speakers, speakers.c.id == attributions.c.speaker_id)
+        .group_by(attributions.c.speaker_id, speakers.c.type)
+    ):  # fmt: skip
+        out[speaker_facet(speaker_type), str(speaker_id)] = int(n)
     out["attributions", ""] = sum(n for (f, _), n in out.items() if f == "kind")
     for outlet_id, n in _all(conn,
         select(articles.c.outlet_id, func.count()).select_from(attributions).join(articles, current)

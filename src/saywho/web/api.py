@@ -180,9 +180,16 @@ def search(
 
 @router.get("/speakers", response_model=schemas.SpeakerPage, summary="Speakers, most quoted first")
 def speakers(
-    request: Request, engine: EngineDep, limit: Limit = 20, offset: Offset = 0
+    request: Request,
+    engine: EngineDep,
+    limit: Limit = 20,
+    offset: Offset = 0,
+    generic: Annotated[
+        bool,
+        Query(description='also list GENERIC sources ("police", "researchers"), one per article'),
+    ] = False,
 ) -> dict[str, Any]:
-    return paged(request, browse.speaker_list(engine, limit, offset))
+    return paged(request, browse.speaker_list(engine, limit, offset, generic=generic))
 
 
 @router.get("/speakers/{speaker_id}", response_model=schemas.Speaker,
@@ -424,7 +431,19 @@ async def import_factchecks(
 
 @router.post("/analyze", response_model=schemas.Analysis,
              summary="Analyse a text, HTML page or URL without storing it")  # fmt: skip
-def analyze(body: schemas.DocumentIn, settings: SettingsDep) -> dict[str, Any]:
+def analyze(
+    body: schemas.DocumentIn,
+    settings: SettingsDep,
+    notion: Annotated[
+        Literal["claims", "broad"] | None,
+        Query(
+            description="which attributions: claims (statements a source makes; the server's "
+            "default unless set) or broad (PolNeAR's notion: adds beliefs, "
+            "attitudes and intentions)"
+        ),
+    ] = None,
+) -> dict[str, Any]:
+    settings = settings.with_overrides(notion=notion)
     raw = document_from(text=body.text, html=body.html, url=body.url, settings=settings)
     return analysis_json(raw, settings)
 

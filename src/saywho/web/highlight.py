@@ -59,7 +59,7 @@ def marks_for(
 ) -> list[Mark]:
     """The marks of the attributions (API/`analyze` JSON shape) whose spans index `field_name`."""
     names = speakers or {}
-    out = []
+    out: list[Mark] = []
     for a in attributions:
         if a.get("field", "text") != field_name:
             continue
@@ -71,11 +71,13 @@ def marks_for(
             span = a.get(role)
             if not span or span.get("start") is None or span["end"] <= span["start"]:
                 continue
-            out.append(Mark(
-                attribution=str(a["id"]), role=role, start=int(span["start"]), end=int(span["end"]),
+            # a split quotation's content is marked part by part: never its "he said"
+            pieces = (span.get("parts") or [span]) if role == "content" else [span]
+            out.extend(Mark(
+                attribution=str(a["id"]), role=role, start=int(p["start"]), end=int(p["end"]),
                 stance=a["cue"].get("stance") if role == "cue" else None,
                 speaker=speaker_key, speaker_name=name,
-            ))  # fmt: skip
+            ) for p in pieces if int(p["end"]) > int(p["start"]))  # fmt: skip
     return out
 
 

@@ -279,10 +279,15 @@ def search(request: Request, engine: EngineDep, params: SearchDep,
 
 @router.get("/speakers", response_class=HTMLResponse)
 def speakers(
-    request: Request, engine: EngineDep, limit: Limit = 50, offset: Offset = 0
+    request: Request,
+    engine: EngineDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    generic: bool = False,
 ) -> HTMLResponse:
-    page = browse.speaker_list(engine, limit, offset)
-    return _page(request, "speakers.html", {"page": page, **_paging(request, page)})
+    page = browse.speaker_list(engine, limit, offset, generic=generic)
+    return _page(request, "speakers.html",
+                 {"page": page, "generic": generic, **_paging(request, page)})  # fmt: skip
 
 
 @router.get("/speakers/{speaker_id}", response_class=HTMLResponse)

@@ -32,6 +32,18 @@ class Span(BaseModel):
     end: int
 
 
+class Part(BaseModel):
+    start: int
+    end: int
+
+
+class ContentSpan(Span):
+    parts: list[Part] = Field(
+        description="the content's pieces: one, or several when its cue and source interrupt "
+        "it (a split quotation); `text` spans from the first part's start to the last's end"
+    )
+
+
 class SourceSpan(Span):
     speaker: int | str | None = Field(description="the speaker id (a key of `speakers`)")
 
@@ -47,7 +59,7 @@ class Attribution(BaseModel):
     field: str = Field(description='which string the offsets index: "text", "title", "standfirst"')
     source: SourceSpan | None
     cue: CueSpan
-    content: Span
+    content: ContentSpan
     sentence: int
     parent: int | str | None
     confidence: float
