@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -25,7 +26,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from attribution_data import DEFAULT_DATA, DataError, Document, load_gum, load_polnear
+from attribution_data import (
+    DEFAULT_DATA,
+    DataError,
+    Document,
+    load_gum,
+    load_polnear,
+    load_wikinews_quotes,
+)
 from attribution_scoring import (
     MODES,
     ROLES,
@@ -140,6 +148,29 @@ def coref_check(coref: Any) -> SpeakerCheck:
         if name is None and pred.source is not None:
             name = coref.text[pred.source.start : pred.source.end]
         return denotes(name, mention[2], coref)
+
+    return check
+
+
+def name_check(speakers: Mapping[str, str], text: str) -> SpeakerCheck:
+    """The speaker check against a corpus that names each gold attribution's speaker: the
+    predicted speaker's name (or, without one, its source's text) names the same one — equal
+    once case and punctuation go, or sharing the last word of a name ("Dubrovsky", "Boris
+    Dubrovsky"; "the ministry", "Russia's Emergencies Ministry")."""
+
+    def words(name: str) -> list[str]:
+        return re.findall(r"\w+", name.casefold())
+
+    def check(pred: PredictedAttribution, gold: GoldAttribution) -> bool | None:
+        want = speakers.get(gold.id)
+        if want is None:
+            return None
+        source = pred.source
+        have = pred.speaker_name or (text[source.start : source.end] if source else "")
+        a, b = words(have), words(want)
+        if not a or not b:
+            return False
+        return a == b or a[-1] in b or b[-1] in a
 
     return check
 
@@ -288,6 +319,8 @@ def run_corpus(
             run.docs += 1
             run.predicted += len(preds)
             check = coref_check(coref[doc.id]) if coref and doc.id in coref else None
+            if check is None and doc.speakers:
+                check = name_check(doc.speakers, doc.text)
             run.tally.update(
                 score_document(
                     doc.text,
@@ -327,6 +360,11 @@ def first_tally(runs: dict[str, SystemRun]) -> Tally:
     return next(iter(runs.values())).tally
 
 
+def _speaker_accuracy(tally: Tally) -> float:
+    matched = tally[("all", "all", "linked", "overlap")].tp
+    return tally[("all", "all", "linked", "speaker")].tp / matched if matched else 0.0
+
+
 def render_corpus(
     title: str, docs: Sequence[Document], runs: dict[str, SystemRun], *, targets: bool
 ) -> str:
@@ -351,6 +389,9 @@ def render_corpus(
         for role in ROLES
     )
     lines.append(f"gold role spans: {gold_roles}")
+    if ("all", "all", "linked", "speaker") in first_tally(runs).counts:
+        accuracy = "  ".join(f"{s} {_speaker_accuracy(runs[s].tally):.3f}" for s in systems)
+        lines.append(f"speaker accuracy (linked speaker / linked overlap matches): {accuracy}")
 
     lines.append("")
     lines.append(
@@ -470,7 +511,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--system", choices=(*SYSTEMS, "both"), default="both", help="which system(s) to score"
     )
     parser.add_argument(
-        "--corpus", choices=("polnear", "gum", "both"), default="both", help="which corpus to score"
+        "--corpus",
+        choices=("polnear", "gum", "wikinews", "both", "all"),
+        default="all",
+        help="which corpus to score (both: PolNeAR and GUM; all: and our wikinews-quotes set)",
     )
     parser.add_argument(
         "--per-sentence",
@@ -513,7 +557,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
 
     corpora: list[tuple[str, str, Callable[[], list[Document]]]] = []
-    if args.corpus in ("polnear", "both"):
+    if args.corpus in ("polnear", "both", "all"):
         corpora.append(
             (
                 "polnear",
@@ -521,12 +565,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 lambda: load_polnear(args.data / "polnear", limit=args.limit),
             )
         )
-    if args.corpus in ("gum", "both"):
+    if args.corpus in ("gum", "both", "all"):
         corpora.append(
             (
                 "gum",
                 "GUM news attributions (eRST; media credits dropped)",
                 lambda: load_gum(args.data / "gum-news", limit=args.limit),
+            )
+        )
+    if args.corpus in ("wikinews", "all"):
+        corpora.append(
+            (
+                "wikinews",
+                "wikinews-quotes (our dev set: 20 demo articles, claims notion, by hand)",
+                lambda: load_wikinews_quotes(limit=args.limit),
             )
         )
 

@@ -11,6 +11,10 @@ PolNeAR ``.ann`` files are brat standoff::
 
 GUM's eRST attributions are JSON records with ``source_mentions``, ``cue_words`` and
 ``attributed_content`` offset lists; photo credits ("Image: Nick Moreau.") are dropped.
+
+wikinews-quotes (``benchmarks/data/wikinews-quotes``, in this repository) is our own
+development set for the claims notion: 20 demo Wikinews articles annotated by hand, each
+attribution with its speaker's name (see its README).
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ from typing import Any
 from attribution_scoring import Extent, GoldAttribution
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+REPO = Path(__file__).resolve().parents[1]
+WIKINEWS_QUOTES = REPO / "benchmarks" / "data" / "wikinews-quotes"
+DEMO_WIKINEWS = REPO / "src" / "saywho" / "data" / "demo" / "wikinews"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +46,8 @@ class Document:
     ignore: Mapping[str, tuple[Extent, ...]] = field(default_factory=dict)
     #: things a reader of the report should know (skipped records, ...)
     notes: tuple[str, ...] = ()
+    #: gold attribution id → its speaker's name, where the corpus names speakers
+    speakers: Mapping[str, str] = field(default_factory=dict)
 
 
 class DataError(Exception):
@@ -276,6 +285,46 @@ def load_gum(root: Path, *, limit: int | None = None) -> list[Document]:
         docs.append(
             Document(doc_id, text_path, text, gold, ignore, (f"{credits} credits dropped",))
         )
+        if limit is not None and len(docs) >= limit:
+            break
+    return docs
+
+
+# --- wikinews-quotes ----------------------------------------------------------------------------
+
+
+def load_wikinews_quotes(
+    root: Path = WIKINEWS_QUOTES, texts: Path = DEMO_WIKINEWS, *, limit: int | None = None
+) -> list[Document]:
+    """Our hand-annotated dev set: content parts, cue, source and the speaker's name."""
+    path = root / "annotations.jsonl"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read ({exc})") from exc
+    docs = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{path}:{number}: not JSON ({exc})") from exc
+        text_path = texts / record["file"]
+        text = _read_text(text_path)
+        gold, speakers = [], {}
+        for n, a in enumerate(record["attributions"], start=1):
+            gid = f"W{n}"
+
+            def one(span: Mapping[str, Any] | None) -> tuple[Extent, ...]:
+                return (Extent.of(span["start"], span["end"]),) if span else ()
+
+            content = Extent.join((p["start"], p["end"]) for p in a["content"])
+            gold.append(GoldAttribution(gid, content, one(a.get("cue")), one(a.get("source"))))
+            if a.get("speaker"):
+                speakers[gid] = str(a["speaker"])
+        _check_offsets(text, (x for g in gold for x in _extents(g)), text_path)
+        docs.append(Document(text_path.stem, text_path, text, tuple(gold), speakers=speakers))
         if limit is not None and len(docs) >= limit:
             break
     return docs

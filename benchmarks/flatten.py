@@ -1,11 +1,17 @@
 """Make the kind of text a naive scraper produces from an HTML page, for flattened-mode benchmarks.
 
-    python benchmarks/flatten.py [--out DIR]
+    python benchmarks/flatten.py [--out DIR] [--style blocks|inline|markdown]
 
 `flatten_html` keeps every *visible* text of the page, chrome included (menus, icon labels,
-share buttons, footers), one block-level element per line, inline elements joined into their
-line. It deliberately does nothing clever: it is the input saywho's flattened-text cleaner must
-cope with, so it must not pre-clean what a real scraper would leave in.
+share buttons, footers). It deliberately does nothing clever: it is the input saywho's
+flattened-text cleaner must cope with, so it must not pre-clean what a real scraper would leave
+in. Three styles, as scrapers differ (`STYLES`):
+
+- ``blocks``: one block-level element per line, inline elements joined into their line;
+- ``inline``: every element's text on its own line, inline ones too (a link, a bold word, an
+  icon label each break the line, as the sample's "Follow RT on" labels do);
+- ``markdown``: html2text's rendering with its defaults: Markdown links ``[text](url)``, list
+  bullets, ``#`` headings, emphasis marks and lines wrapped at 78 columns.
 
 The CLI writes one ``<id>.txt`` per page of the extraction benchmark into a git-ignored folder;
 the benchmark's pages are never copied into committed paths.
@@ -96,8 +102,13 @@ def _hidden(el: lxml.html.HtmlElement) -> bool:
     return "display:none" in style or "visibility:hidden" in style
 
 
-def _lines(root: lxml.html.HtmlElement) -> Iterator[str]:
-    """Walk the tree once, yielding the text of each block as one line."""
+#: the flattening styles (see the module docstring)
+STYLES = ("blocks", "inline", "markdown")
+
+
+def _lines(root: lxml.html.HtmlElement, every_element: bool = False) -> Iterator[str]:
+    """Walk the tree once, yielding the text of each block as one line (with `every_element`,
+    of each element: inline ones break the line too)."""
     buf: list[str] = []
 
     def flush() -> Iterator[str]:
@@ -113,7 +124,7 @@ def _lines(root: lxml.html.HtmlElement) -> Iterator[str]:
         tag = el.tag if isinstance(el.tag, str) else ""
         name = tag.rsplit("}", 1)[-1].lower()
         if closing:
-            if name in BLOCK:
+            if name in BLOCK or every_element:
                 yield from flush()
             if el.tail:
                 buf.append(el.tail)
@@ -126,7 +137,7 @@ def _lines(root: lxml.html.HtmlElement) -> Iterator[str]:
             if el.tail:
                 buf.append(el.tail)
             continue
-        if name in BLOCK:
+        if name in BLOCK or every_element:
             yield from flush()
         if el.text:
             buf.append(el.text)
@@ -136,22 +147,33 @@ def _lines(root: lxml.html.HtmlElement) -> Iterator[str]:
     yield from flush()
 
 
-def flatten_html(html: str) -> str:
-    """All visible text of `html`, one block-level element per line.
+def flatten_html(html: str, style: str = "blocks") -> str:
+    """All visible text of `html` in one of `STYLES`.
 
-    >>> flatten_html("<html><head><title>T</title></head><body><h1>Hi <b>there</b></h1>"
-    ...              "<script>x()</script><p>One.</p><div>Two</div></body></html>")
+    >>> page = ("<html><head><title>T</title></head><body><h1>Hi <b>there</b></h1>"
+    ...         "<script>x()</script><p>One.</p><div>Two</div></body></html>")
+    >>> flatten_html(page)
     'Hi there\\nOne.\\nTwo'
+    >>> flatten_html(page, "inline")
+    'Hi\\nthere\\nOne.\\nTwo'
+    >>> flatten_html(page, "markdown")
+    '# Hi **there**\\n\\nOne.\\n\\nTwo'
     """
+    if style not in STYLES:
+        raise ValueError(f"unknown style {style!r}; use one of {STYLES}")
     if not html.strip():
         return ""
+    if style == "markdown":
+        import html2text  # the bench extra (pyproject.toml)
+
+        return str(html2text.HTML2Text().handle(html)).strip()
     # lxml refuses str input that declares an encoding; the text is already decoded
     html = html.replace("\x00", "")
     try:
         root = lxml.html.document_fromstring(html)
     except (lxml.etree.ParserError, ValueError):
         root = lxml.html.document_fromstring(html.encode("utf-8", "replace"))
-    return "\n".join(_lines(root))
+    return "\n".join(_lines(root, every_element=style == "inline"))
 
 
 def read_page(path: Path) -> str:
@@ -169,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for <id>.txt files")
     parser.add_argument("--data", type=Path, default=BENCHMARK, help="extraction-benchmark folder")
+    parser.add_argument("--style", choices=STYLES, default="blocks", help="how to flatten")
     args = parser.parse_args(argv)
     ids = page_ids(args.data)
     if not ids:
@@ -176,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     args.out.mkdir(parents=True, exist_ok=True)
     for page_id in ids:
-        text = flatten_html(read_page(args.data / "html" / f"{page_id}.html.gz"))
+        text = flatten_html(read_page(args.data / "html" / f"{page_id}.html.gz"), args.style)
         (args.out / f"{page_id}.txt").write_text(text + "\n", encoding="utf-8")
     print(f"wrote {len(ids)} flattened pages to {args.out}")
     return 0

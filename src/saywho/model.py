@@ -162,6 +162,9 @@ class Attribution:
     #: '“A,” he said. “B.”' has the parts “A,” and “B.”; `content` spans from the first
     #: part's start to the last part's end); empty when the content is one piece
     parts: tuple[Span, ...] = ()
+    #: the source is "I" and the speaker is the transcript turn's label or the article's
+    #: author, not someone the text names here
+    first_person: bool = False
 
     @property
     def pieces(self) -> tuple[Span, ...]:

@@ -67,7 +67,8 @@ def _attribution_to_dict(attribution: Attribution, article: Article) -> dict[str
     text = article.field_text(attribution.field)
     source = None
     if attribution.source is not None:
-        source = {**_span(attribution.source, text), "speaker": attribution.speaker}
+        source = {**_span(attribution.source, text), "speaker": attribution.speaker,
+                  "first_person": attribution.first_person}  # fmt: skip
     return {
         "id": attribution.id,
         "kind": attribution.kind.value,

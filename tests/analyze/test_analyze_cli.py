@@ -49,7 +49,7 @@ def test_serialize_analysis_is_the_article_plus_attributions_speakers_figures_an
         "check_worthy",
     ]
     assert {a["method"] for a in obj["attributions"]} == {"rules"}  # the sample's: the rules'
-    assert list(first["source"]) == ["text", "start", "end", "speaker"]
+    assert list(first["source"]) == ["text", "start", "end", "speaker", "first_person"]
     assert list(first["cue"]) == ["text", "start", "end", "lemma", "stance"]
     assert list(first["content"]) == ["text", "start", "end", "parts"]
     assert first["content"]["parts"] == [

@@ -212,3 +212,54 @@ def test_precision_a_relative_clause_source_is_the_noun_it_modifies(
 
 def test_precision_demo_files_exist() -> None:
     assert isinstance(WIKINEWS, Path) and len(list(WIKINEWS.glob("*.txt"))) > 200
+
+
+# --- first person and transcripts -----------------------------------------------------------
+
+
+def _with_authors(text: str, authors: tuple[str, ...]) -> Article:
+    from dataclasses import replace
+
+    return replace(_article(text), authors=authors)
+
+
+def test_precision_first_person_in_a_bylined_piece_is_the_author() -> None:
+    body = "I have argued before that the tax is unfair to renters, and nothing has changed."
+    (a,) = analyze(_with_authors(body, ("Jane Doe",))).attributions
+    analysis = analyze(_with_authors(body, ("Jane Doe",)))
+    speakers = {s.id: s for s in analysis.speakers}
+    assert a.first_person and a.speaker is not None
+    assert (speakers[a.speaker].name, speakers[a.speaker].type) == ("Jane Doe", "PERSON")
+    # no byline, or several authors: nobody to give it to
+    for authors in ((), ("Jane Doe", "John Roe")):
+        (b,) = analyze(_with_authors(body, authors)).attributions
+        assert b.speaker is None and not b.first_person
+    # "I think …" is a belief: the author's under the broad notion, no claim under the default
+    opinion = _with_authors("I think the tax is unfair to renters.", ("Jane Doe",))
+    assert analyze(opinion).attributions == ()
+    (c,) = analyze(opinion, Settings(notion="broad")).attributions
+    assert c.first_person and c.cue.text(opinion.text) == "think"
+
+
+def test_precision_first_person_in_a_transcript_turn_is_the_turn_speaker() -> None:
+    body = (
+        "The interview went on.\n"
+        "Jon Hartley: The tax is unfair, and it will fall on renters.\n"
+        "Ann Lee: I told the committee that it was fair, and I stand by it."
+    )
+    analysis = analyze(_with_authors(body, ("Jane Doe",)))  # the byline is not the speaker
+    speakers = {s.id: s.name for s in analysis.speakers}
+    turns = {a.source.text(body): speakers.get(a.speaker or "") for a in analysis.attributions
+             if a.source is not None}  # fmt: skip
+    assert turns["Jon Hartley"] == "Jon Hartley" and turns["Ann Lee"] == "Ann Lee"
+    (told,) = [a for a in analysis.attributions if a.cue.text(body) == "told"]
+    assert speakers[told.speaker or ""] == "Ann Lee" and told.first_person
+    assert "Jane Doe" not in speakers.values()
+
+
+def test_precision_reportedly_attributes_to_no_one() -> None:
+    body = _paragraph("karol-bagh", "reportedly had control")
+    (a,) = [x for x in analyze(_article(body)).attributions if x.cue.text(body) == "reportedly"]
+    assert a.source is None and a.speaker is None and a.stance.value == "distancing"
+    said = a.content_text(body)
+    assert "had control of the blaze" in said and "reportedly" not in said

@@ -119,7 +119,7 @@ def _analyse_parsed(
     figures: bool = True,
     notion: str = "claims",
 ) -> Analysis:
-    found, speakers = find_all(fields, learned=learned, notion=notion)
+    found, speakers = find_all(fields, learned=learned, notion=notion, authors=article.authors)
     ids = [f"a{n}" for n in range(1, len(found) + 1)]
     attributions = tuple(
         Attribution(
@@ -137,6 +137,7 @@ def _analyse_parsed(
             field=f.field,
             method="crf" if f.rule.startswith("learned") else "rules",
             parts=tuple(Span(*p) for p in f.parts),
+            first_person=f.first_person,
         )
         for i, f in enumerate(found)
     )
@@ -153,7 +154,11 @@ def _analyse_parsed(
 
 
 def find_all(
-    fields: list[ParsedField], *, learned: bool = True, notion: str = "claims"
+    fields: list[ParsedField],
+    *,
+    learned: bool = True,
+    notion: str = "claims",
+    authors: tuple[str, ...] = (),
 ) -> tuple[list[Found], list[Speaker]]:
     """The rules' findings over an article's parsed fields (with the rule that fired on each),
     checked and completed by the CRF unless `learned` is false, under `notion` (``claims`` or
@@ -175,5 +180,5 @@ def find_all(
         for f, parent in zip(rules, parents, strict=True):
             f.parent = position[id(parent)] if parent is not None else None
         found.extend(items[i] for i in order)
-    speakers = resolve_speakers(found, fields)
+    speakers = resolve_speakers(found, fields, authors)
     return found, speakers

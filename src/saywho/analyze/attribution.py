@@ -94,11 +94,14 @@ def _sentence(
     pronoun, as PolNeAR (the broad notion's corpus) annotates it."""
     verbs = VerbRule(parsed, offset, paragraph, sent, index, lexicon)
     verbs.antecedents = antecedents
+    verbs.beliefs = not antecedents  # the broad notion
     phrases = PhraseRule(parsed, offset, paragraph, sent, index, lexicon)
     out: list[Found] = []
     for tok in sent:
         if tok.lower_ == "according":
             f = phrases.according_to(tok)
+        elif tok.lower_ in lexicon.adverbs:
+            f = phrases.adverb(tok)
         elif tok.tag_.startswith("VB"):
             f = verbs.verb(tok)
         elif tok.pos_ in {"NOUN", "PROPN"} and tok.lemma_.lower() in lexicon.nouns:

@@ -12,7 +12,7 @@ The lexicon is data (`saywho/data/cues.tsv`, documented there), loaded once per 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 from ..config import NOTIONS
@@ -20,8 +20,9 @@ from ..errors import ConfigError
 from ..model import Stance
 
 FRAMES = frozenset(
-    {"clause", "complement", "object", "addressee", "infinitive", "noun", "prep", "headline"}
-)
+    {"clause", "complement", "object", "addressee", "infinitive", "noun", "prep", "headline",
+     "adverb"}
+)  # fmt: skip
 #: frames that make a lexicon entry a verb (as opposed to a noun, preposition or punctuation)
 VERB_FRAMES = frozenset({"clause", "complement", "object", "addressee", "infinitive"})
 
@@ -60,6 +61,7 @@ class Lexicon:
     nouns: dict[str, Cue]
     preps: dict[str, Cue]  # "according to" -> entry
     punct: dict[str, Cue]
+    adverbs: dict[str, Cue] = field(default_factory=dict)  # "reportedly" -> entry
 
     def verb(self, lemma: str, particle: str | None = None) -> Cue | None:
         """The entry for a verb lemma, preferring the phrasal one when its particle is present."""
@@ -83,6 +85,7 @@ class Lexicon:
             or self.nouns.get(lemma)
             or self.preps.get(lemma)
             or self.punct.get(lemma)
+            or self.adverbs.get(lemma)
         )
 
     def phrasal(self, lemma: str) -> tuple[Cue, ...]:
@@ -95,6 +98,7 @@ def parse_lexicon(text: str, source: str = "cues.tsv") -> Lexicon:
     nouns: dict[str, Cue] = {}
     preps: dict[str, Cue] = {}
     punct: dict[str, Cue] = {}
+    adverbs: dict[str, Cue] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
@@ -138,7 +142,9 @@ def parse_lexicon(text: str, source: str = "cues.tsv") -> Lexicon:
             preps[cue.lemma] = cue
         if "headline" in frames:
             punct[cue.lemma] = cue
-    return Lexicon({k: tuple(v) for k, v in verbs.items()}, nouns, preps, punct)
+        if "adverb" in frames:
+            adverbs[cue.lemma] = cue
+    return Lexicon({k: tuple(v) for k, v in verbs.items()}, nouns, preps, punct, adverbs)
 
 
 @functools.lru_cache(maxsize=1)

@@ -20,6 +20,29 @@ _LEADERS = {"CCONJ", "ADV", "INTJ", "SCONJ"}
 class PhraseRule(SentenceView):
     """ "according to" and cue nouns in one sentence."""
 
+    def adverb(self, tok: Token) -> Found | None:
+        """ "The plane reportedly belonged to the air force": the clause the adverb modifies,
+        around it, is the content; nobody is named."""
+        cue = self.lex.adverbs.get(tok.lower_)
+        if cue is None or tok.dep_ != "advmod" or self._inside_quote(self.s(tok)):
+            return None
+        head = tok.head
+        if head.pos_ not in {"VERB", "AUX"}:
+            return None
+        first = max(head.left_edge.i, self.sent.start)
+        last = min(head.right_edge.i, self.sent.end - 1)
+        while last > first and tok.doc[last].is_punct:
+            last -= 1
+        if first == tok.i:  # "Reportedly, two people were killed": the rest is the content
+            first += 1
+        cue_span = (self.s(tok), self.e(tok))
+        content = self.clean_span(first, last)
+        if content is None:
+            return None
+        return self.found(
+            "adverb", None, None, cue_span, cue, content, RULE_CONFIDENCE["adverb"], False
+        )
+
     def according_to(self, tok: Token) -> Found | None:
         doc = tok.doc
         if tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":

@@ -31,6 +31,7 @@ RULE_CONFIDENCE: dict[str, float] = {
     "verb-infinitive": 0.85,
     "verb-linear": 0.59,
     "according-to": 0.93,
+    "adverb": 0.6,  # "reportedly": set, not measured (no source, so the no-source level)
     "noun-clause": 0.63,
     "headline-dash": 0.70,  # too rare in PolNeAR to measure; set below the colon rule
     "headline-colon": 0.73,
@@ -74,6 +75,8 @@ class Found:
     #: the content's pieces when the attribution's own cue or source interrupts it (a split
     #: quotation); empty when the content is one piece (`attribution.split_parts`)
     parts: tuple[tuple[int, int], ...] = ()
+    #: an "I" resolved to a transcript turn's speaker or the article's author
+    first_person: bool = False
 
 
 def in_a_title(tok: Token, sent: SpacySpan, field: str) -> bool:

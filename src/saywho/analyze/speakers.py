@@ -580,8 +580,14 @@ class _Resolver:
             cand.gender = _PRONOUN_GENDER[tok.lower_]
 
 
-def resolve_speakers(found: list[Found], fields: list[ParsedField]) -> list[Speaker]:
-    """Set `speaker` on every found attribution; return the speakers in order of appearance."""
+def resolve_speakers(
+    found: list[Found], fields: list[ParsedField], authors: Sequence[str] = ()
+) -> list[Speaker]:
+    """Set `speaker` on every found attribution; return the speakers in order of appearance.
+
+    First person outside quotations ("I told them …") is a transcript turn's speaker when it
+    sits in a turn ("Jon Hartley: … I said …"), else the article's one author (an opinion piece,
+    a blog); such attributions are marked `first_person`."""
     resolver = _Resolver(fields)
     order = sorted(
         range(len(found)),
@@ -612,6 +618,7 @@ def resolve_speakers(found: list[Found], fields: list[ParsedField]) -> list[Spea
                 chosen[i] = parent
                 if f.field == "text" and f.source is not None:
                     parent.mentions.append(f.source)
+    _first_person(found, order, chosen, resolver, authors)
     # the speaker objects, with ids unique within the article
     used: dict[str, int] = {}
     speakers: list[Speaker] = []
@@ -635,6 +642,42 @@ def resolve_speakers(found: list[Found], fields: list[ParsedField]) -> list[Spea
     for i, cand in chosen.items():
         found[i].speaker = cand.id if cand is not None else None
     return speakers
+
+
+#: "I", not "we": a group speaks as "we", and an author is one person
+_SINGULAR_FIRST = {"i", "me", "my"}
+
+
+def _first_person(
+    found: list[Found],
+    order: list[int],
+    chosen: dict[int, _Candidate | None],
+    resolver: _Resolver,
+    authors: Sequence[str],
+) -> None:
+    turns = [i for i in order if found[i].rule == "headline-colon" and found[i].field == "text"]
+    author: _Candidate | None = None
+    for i in order:
+        f = found[i]
+        tok = f.source_token
+        if chosen[i] is not None or tok is None or tok.lower_ not in _SINGULAR_FIRST:
+            continue
+        if f.parent is not None:
+            continue  # inside a quotation whose speaker is unknown: not the author's
+        turn = next(
+            (j for j in reversed(turns)
+             if found[j].paragraph == f.paragraph and found[j].cue[0] < f.cue[0]),
+            None,
+        )  # fmt: skip
+        if turn is not None and chosen[turn] is not None:
+            chosen[i] = chosen[turn]
+        elif len(authors) == 1 and f.field == "text":
+            if author is None:
+                author = resolver.speaker_for_name(authors[0], "PERSON", (0, 0, 0), None)
+            chosen[i] = author
+        else:
+            continue
+        f.first_person = True
 
 
 def _relink_headline_roles(found: list[Found], chosen: dict[int, _Candidate | None]) -> None:

@@ -75,6 +75,8 @@ class VerbRule(SentenceView):
 
     #: a relative pronoun's source is the noun it stands for (off: the pronoun, as in PolNeAR)
     antecedents: bool = True
+    #: "I think that …" attributes a belief to the writer (the broad notion's opinion pieces)
+    beliefs: bool = False
 
     def verb(self, tok: Token) -> Found | None:
         lemma = tok.lemma_.lower()
@@ -96,7 +98,11 @@ class VerbRule(SentenceView):
         if source_tok is not None and self._discourse_marker(tok, source_tok):
             return None  # "That said, …", "This said, …": no one says anything
         personal = source_tok is not None and source_tok.lower_ in _PERSONAL
-        if personal and not cue.frames & {"clause", "object"}:
+        if (
+            personal
+            and not cue.frames & {"clause", "object"}
+            and not (self.beliefs and source_tok is not None and source_tok.lower_ == "i")
+        ):
             return None  # "I think …", "you feel …" hedge, they do not attribute
         cue_span = self.cue_span(tok, particle_tok)
         rule, content = self.content_of(tok, cue, cue_span, source_span, particle_tok)

@@ -38,6 +38,7 @@ from .flattened_lines import (
     is_prose,
     settle_short_lines,
 )
+from .flattened_markup import from_markdown, looks_like_markdown, rejoin_fragments
 from .page import ExtractedPage
 
 # --- where the body and its header are -------------------------------------------------------
@@ -87,12 +88,14 @@ def _unwrap(text: str) -> list[str]:
             <= len(body)
         )
         out.extend([" ".join(rows)] if wrapped else rows)
-    return out
+    return rejoin_fragments(out)
 
 
 def clean_flattened(text: str) -> ExtractedPage:
     """Recover title, date, standfirst, authors and body paragraphs from flattened page text."""
     lex = lexicon()
+    if looks_like_markdown(text):
+        text = from_markdown(text)
     lines = [classify(t, lex) for t in _unwrap(text)]
     if not lines:
         return ExtractedPage(paragraphs=(), warnings=("no text",))

@@ -320,6 +320,11 @@ def _article_dict(row: Any, people: Sequence[Any], found: Sequence[Any]) -> dict
         source = span(a.source_start, a.source_end, a.field)
         if source is not None:
             source["speaker"] = a.speaker_id
+            # "I" given a speaker outside any quotation: a transcript turn's or the author's
+            source["first_person"] = bool(
+                a.speaker_id is not None and a.parent_local_id is None
+                and (a.source_text or "").casefold() in {"i", "me", "my"}
+            )  # fmt: skip
         cue = span(a.cue_start, a.cue_end, a.field) or {}
         out.append({
             "id": a.id, "kind": a.kind, "field": a.field, "source": source,

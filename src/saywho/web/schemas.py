@@ -46,6 +46,11 @@ class ContentSpan(Span):
 
 class SourceSpan(Span):
     speaker: int | str | None = Field(description="the speaker id (a key of `speakers`)")
+    first_person: bool = Field(
+        False,
+        description='the source is "I" and the speaker is the transcript turn\'s label or the '
+        "article's author",
+    )
 
 
 class CueSpan(Span):
