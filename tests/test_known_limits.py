@@ -15,17 +15,6 @@ def _article(text: str) -> Article:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="README, Known limits: a split quote gives one content span "
-                   "that includes the interrupting 'he said'")  # fmt: skip
-def test_known_limit_split_quote_content_leaves_out_the_cue() -> None:
-    text = "“The talks have failed,” the minister said. “We will not return to Geneva.”"
-    analysis = analyze(_article(text))
-    quoted = [a for a in analysis.attributions if a.cue.text(text) == "said"]
-    assert quoted, "the attribution is found"
-    content = quoted[0].content
-    assert "said" not in content.text(text) and "Geneva" in content.text(text)
-
-
 @pytest.mark.xfail(strict=True, reason="README, Known limits: a pronoun after a fronted phrase "
                    "takes the subject")  # fmt: skip
 def test_known_limit_pronoun_after_a_fronted_phrase() -> None:

@@ -54,12 +54,17 @@ class PhraseRule(SentenceView):
         objs = [c for c in to.children if c.dep_ == "pobj"] or [
             c for c in tok.children if c.dep_ == "pobj"
         ]
-        if not objs:
+        # "According to Rathbun the property was returned …" (no comma): the parser made the
+        # name a clause's head; the name alone is the source, what follows it the content
+        names = [c for c in to.children if c.dep_ == "pcomp" and c.text[:1].isupper()]
+        if not objs and not names:
             return None
-        obj = objs[0]
-        source = self.clean_span(obj.left_edge.i, obj.right_edge.i)
+        obj = objs[0] if objs else names[0]
+        name_first = min([obj.i] + [c.i for c in obj.lefts if c.dep_ == "compound"])
+        last_of = obj.right_edge.i if objs else obj.i
+        source = self.clean_span(obj.left_edge.i if objs else name_first, last_of)
         phrase_first = tok.i
-        phrase_last = max(obj.right_edge.i, to.i)
+        phrase_last = max(last_of, to.i)
         sent_first, sent_last = self.sent.start, self.sent.end - 1
         while sent_last > sent_first and doc[sent_last].is_punct:
             sent_last -= 1

@@ -153,6 +153,28 @@ class VerbRule(SentenceView):
         quote = next((q for q in self.parsed.quotes if q.start == start), None)
         return (quote.start, quote.end) if quote is not None else None
 
+    def _stray_name_before(self, verb: Token) -> tuple[Token, tuple[int, int] | None, bool] | None:
+        """'Speaking in the parents' defense, Tom Molomby, SC, said that …': the parser hung the
+        name on the participle before it and left the verb without a subject. A proper name
+        right before the verb (commas between), attached to a word before it, is the source."""
+        k = verb.i - 1
+        while k >= self.sent.start and verb.doc[k].is_punct:
+            k -= 1
+        if k < self.sent.start or k == verb.i - 1:
+            return None  # nothing, or no comma: "…, and said" is no stray name
+        head = verb.doc[k]
+        while head.dep_ in {"appos", "compound", "flat"} and head.head.i < head.i:
+            head = head.head
+        if (
+            head.pos_ != "PROPN"
+            or head.dep_ not in {"npadvmod", "appos", "dobj", "pobj"}
+            or head.head.i >= head.i
+            or head.left_edge.i <= self.sent.start
+            or verb.doc[head.left_edge.i - 1].text != ","
+        ):
+            return None
+        return head, self.clean_span(head.left_edge.i, k), False
+
     def _antecedent(self, verb: Token, subject: Token) -> Token | None:
         """The noun a relative pronoun subject stands for: the head of the relative clause
         ("the senator, who said"), or, where the parser did not see the clause ("according to
@@ -236,6 +258,10 @@ class VerbRule(SentenceView):
         ):
             # '“…”, added KCNA.': the parser read the verb as an adjective of the name
             return tok.head, self.np_span(tok.head, tok), False
+        if not subjects and depth == 0 and tok.dep_ == "ROOT":
+            stray = self._stray_name_before(tok)
+            if stray is not None:
+                return stray
         if len(subjects) > 1 and _adjacent(subjects):
             # one phrase the parser cut into several subjects ("said study co-author Karen
             # Alley": "co" and "Alley"): the whole phrase, named by its last subject
