@@ -142,6 +142,11 @@ def denotes(name: str | None, cluster: str, doc: CorefDoc) -> bool:
     return False
 
 
+#: the notion saywho analyses under here: broad by default, as it finds the most sources and so
+#: puts the most of the resolver to the test (``--notion``)
+NOTION = {"notion": "broad"}
+
+
 def saywho_sources(doc: CorefDoc) -> list[Source]:
     """saywho's body sources with their speakers, and each source's form from the parse."""
     from saywho.analyze import analyze, get_nlp
@@ -152,7 +157,7 @@ def saywho_sources(doc: CorefDoc) -> list[Source]:
     article = extract(RawDocument(doc.id + ".txt", doc.text.encode("utf-8")), Settings(plain=True))
     if article.text != doc.text:
         raise DataError(f"{doc.id}: extract(plain=True) changed the text")
-    analysis = analyze(article)
+    analysis = analyze(article, Settings(notion=NOTION["notion"]))
     speakers = {s.id: s for s in analysis.speakers}
     parsed = get_nlp()(doc.text)
     out = []
@@ -278,7 +283,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
     parser.add_argument("--json", type=Path, default=None, help="also write the counts here")
+    parser.add_argument(
+        "--notion",
+        choices=("claims", "broad"),
+        default="broad",
+        help="the notion saywho analyses under (default broad: the most sources to resolve)",
+    )
     args = parser.parse_args(argv)
+    NOTION["notion"] = args.notion
     try:
         docs = load_coref(args.data, args.limit)
     except DataError as exc:
@@ -290,6 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         scores["saywho"].add(doc, sources)
         scores["no resolution"].add(doc, unresolved(sources, doc))
     seconds = time.perf_counter() - t0
+    print(f"saywho analyses with --notion {args.notion}")
     print(render(scores, len(docs), seconds))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
