@@ -71,3 +71,12 @@ def test_a_text_broken_at_every_element_is_glued_back() -> None:
 def test_one_block_per_line_is_left_alone() -> None:
     rows = [f"Paragraph {n} of the article ends here." for n in range(40)] + ["and a menu"]
     assert rejoin_fragments(rows) == rows
+
+
+def test_markdown_nested_bullets_and_link_titles() -> None:
+    text = (
+        "* [Politik](https://example.org/politik) (3)\n"
+        "    * [Syi'ah](https://example.org/syiah \"Syi'ah, a label\") (2)\n\n"
+        '[Kok Ahok dituntut?](http://example.org/a.html "Kok Ahok dituntut oleh ummat")\n'
+    )
+    assert from_markdown(text).split("\n") == ["Politik (3)", "Syi'ah (2)", "Kok Ahok dituntut?"]

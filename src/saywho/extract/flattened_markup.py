@@ -22,12 +22,12 @@ import re
 
 _IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK_RE = re.compile(
-    r"\[([^\]]*)\]\((?:[^()\s]|\s(?![\"'])|\([^)]*\))*(?:\s+[\"'][^\"']*[\"'])?\)"
+    r"\[([^\]]*)\]\((?:[^()\s]|\s(?![\"'])|\([^)]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
 )
 _STRONG_RE = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _EMPH_RE = re.compile(r"(?<![\w*])[_*](?=\S)(.+?)(?<=\S)[_*](?![\w*])")
 _HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+")
-_BULLET_RE = re.compile(r"^\s{0,3}(?:[*+-]|\d{1,3}\\?[.)])\s+")
+_BULLET_RE = re.compile(r"^\s*(?:[*+-]|\d{1,3}\\?[.)])\s+")
 _RULE_RE = re.compile(r"^\s*(?:[*_-]\s*){3,}$")
 _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])")
 #: a Markdown link or image: ``](http…``, ``](/…``
