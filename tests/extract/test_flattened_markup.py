@@ -80,3 +80,20 @@ def test_markdown_nested_bullets_and_link_titles() -> None:
         '[Kok Ahok dituntut?](http://example.org/a.html "Kok Ahok dituntut oleh ummat")\n'
     )
     assert from_markdown(text).split("\n") == ["Politik (3)", "Syi'ah (2)", "Kok Ahok dituntut?"]
+
+
+def test_a_number_or_a_quotation_mark_continues_a_sentence_in_lower_case() -> None:
+    rows = [
+        "Menu", "Search", "Subscribe",
+        "The government distributed", "5 million face masks to schoolchildren.",
+        "Air pollution is likely to reach", "“severe” or “emergency”", "levels on Wednesday.",
+        "Markets", "HD", "225.86", "A report in the", "New York Times", "said so.",
+    ]  # fmt: skip
+    assert rejoin_fragments(rows) == [
+        "Menu", "Search", "Subscribe",
+        "The government distributed 5 million face masks to schoolchildren.",
+        # a closing quotation mark may end a sentence: the line after it stays apart
+        "Air pollution is likely to reach “severe” or “emergency”", "levels on Wednesday.",
+        "Markets", "HD", "225.86",  # a number after a capital or a figure starts a new line
+        "A report in the New York Times said so.",
+    ]  # fmt: skip

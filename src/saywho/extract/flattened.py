@@ -1,6 +1,7 @@
 """Text that a naive scraper flattened out of an HTML page: one block per line, chrome included.
 
-No library cleans this kind of input, so saywho does it itself, in three steps:
+No library cleans this kind of input, so saywho does it itself, in three steps (after bringing
+Markdown and text broken at every element back to one block per line, `flattened_markup`):
 
 1. **Classify lines** (`flattened_lines`) with the patterns of ``data/boilerplate.toml``:
    chrome (share rows, cookie banners, icon-label runs, player clocks), widget openers
@@ -66,13 +67,14 @@ _BLANK_LINE_RE = re.compile(r"\n[ \t\r\f\v]*\n")
 _CRUMB_SPLIT_RE = re.compile(r"\s+[>»›/|]\s+")
 
 
-def _unwrap(text: str) -> list[str]:
+def _unwrap(text: str, rejoin: bool = True) -> list[str]:
     """The text's lines, whitespace collapsed, with hard-wrapped paragraphs joined again.
 
     A scraper writes one block per line; clean text saved from an editor or an e-mail may wrap
     its paragraphs at a fixed width instead. A blank-line separated block that ends a sentence,
     and whose lines (all but the last) have about the same length and mostly do not, is one
-    paragraph.
+    paragraph. With `rejoin`, a text broken at every element has its sentences glued back
+    (`flattened_markup.rejoin_fragments`).
     """
     out: list[str] = []
     for block in _BLANK_LINE_RE.split(text):
@@ -88,15 +90,16 @@ def _unwrap(text: str) -> list[str]:
             <= len(body)
         )
         out.extend([" ".join(rows)] if wrapped else rows)
-    return rejoin_fragments(out)
+    return rejoin_fragments(out) if rejoin else out
 
 
 def clean_flattened(text: str) -> ExtractedPage:
     """Recover title, date, standfirst, authors and body paragraphs from flattened page text."""
     lex = lexicon()
-    if looks_like_markdown(text):
+    markdown = looks_like_markdown(text)
+    if markdown:  # its paragraphs are whole already: nothing to glue back
         text = from_markdown(text)
-    lines = [classify(t, lex) for t in _unwrap(text)]
+    lines = [classify(t, lex) for t in _unwrap(text, rejoin=not markdown)]
     if not lines:
         return ExtractedPage(paragraphs=(), warnings=("no text",))
     demote_buttons(lines)

@@ -143,5 +143,7 @@ def _runs_on(before: str, after: str) -> bool:
     first = after[:1]
     if first.islower() or first in ",.;:!?)]":
         return True
+    if (first.isdigit() or first in "“‘") and before[-1:].isalpha() and before[-1:].islower():
+        return True  # "… distributed" / "5 million face masks …", "… reach" / "“severe” …"
     last = before.rsplit(None, 1)[-1].lower()
     return last in _RUNS_ON or before.endswith(("(", "“", '"', "‘"))
