@@ -32,6 +32,10 @@ def test_web_split_quotation_is_highlighted_part_by_part(make_client: Callable[.
     shown = " ".join(m.text_content() for m in marks)
     assert "really kind of magical" in shown and "smacked them around" in shown
     assert "Allton said" not in shown  # the interruption is not content
+    # the side list shows what was said, without the interruption
+    (item,) = page.xpath(f"//ol[@id='attributions']/li[@data-attribution='{split['id']}']")
+    assert "smacked them around" in item.text_content()
+    assert "Allton said" not in item.text_content()
     # the cue is highlighted, outside every content piece of its own attribution
     cues = page.xpath(f"//span[contains(@class, 'sw-cue')][@data-attribution='{split['id']}']")
     assert [c.text_content() for c in cues] == ["said"]

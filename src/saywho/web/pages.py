@@ -177,7 +177,10 @@ def article_view(doc: Mapping[str, Any], *, linked: bool) -> dict[str, Any]:
         items.append({
             "id": a["id"], "kind": a["kind"], "stance": a["cue"]["stance"],
             "cue": a["cue"]["text"], "source": (a.get("source") or {}).get("text"),
-            "content": field_text[content["start"]:content["end"]], "field": a.get("field", "text"),
+            # what was said: a split quotation's parts, without its "he said"
+            "content": " ".join(field_text[p["start"]:p["end"]]
+                                for p in content.get("parts") or [content]),
+            "field": a.get("field", "text"),
             "speaker": person.get("name"), "speaker_id": speaker if linked else None,
             "descriptions": person.get("descriptions", []), "confidence": a.get("confidence"),
             "method": a.get("method"), "checkworthiness": a.get("checkworthiness"),
