@@ -18,6 +18,7 @@ import re
 import sys
 import time
 import traceback
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -155,11 +156,18 @@ def coref_check(coref: Any) -> SpeakerCheck:
 def name_check(speakers: Mapping[str, str], text: str) -> SpeakerCheck:
     """The speaker check against a corpus that names each gold attribution's speaker: the
     predicted speaker's name (or, without one, its source's text) names the same one — equal
-    once case and punctuation go, or sharing the last word of a name ("Dubrovsky", "Boris
-    Dubrovsky"; "the ministry", "Russia's Emergencies Ministry")."""
+    once case, accents, punctuation and a plural -s go, sharing the last word of a name
+    ("Dubrovsky", "Boris Dubrovsky"; "Erdogan", "Recep Tayyip Erdoğan"; "the ministry",
+    "Russia's Emergencies Ministry"), or one the initials of the other ("FSB", "Federal
+    Security Service")."""
 
     def words(name: str) -> list[str]:
-        return re.findall(r"\w+", name.casefold())
+        plain = unicodedata.normalize("NFKD", name.casefold())
+        plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+        return [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in re.findall(r"\w+", plain)]
+
+    def initials(ws: list[str]) -> str:
+        return "".join(w[0] for w in ws if w not in {"of", "the", "for", "and"})
 
     def check(pred: PredictedAttribution, gold: GoldAttribution) -> bool | None:
         want = speakers.get(gold.id)
@@ -170,7 +178,8 @@ def name_check(speakers: Mapping[str, str], text: str) -> SpeakerCheck:
         a, b = words(have), words(want)
         if not a or not b:
             return False
-        return a == b or a[-1] in b or b[-1] in a
+        acronym = (len(a) == 1 and a[0] == initials(b)) or (len(b) == 1 and b[0] == initials(a))
+        return a == b or a[-1] in b or b[-1] in a or acronym
 
     return check
 

@@ -66,6 +66,7 @@ _REPRESENTATIVES = {
 _PRODUCTS = {
     "result", "finding", "author", "conclusion", "figure", "data", "analysis", "tweet",
     "statement", "letter", "post", "message", "report", "study", "survey", "poll", "release",
+    "website", "site", "filing", "statistic", "account", "page", "feed",
 }  # fmt: skip
 # plural subjects "they" may stand for: people, groups of them, and organisations in the plural
 _GROUP_HEADS = {
