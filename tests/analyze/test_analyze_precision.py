@@ -188,7 +188,7 @@ def test_precision_generic_sources_are_typed_generic_and_named_bodies_are_not() 
     police = _by_cue(analysis, "said", "Police")
     assert police.speaker is not None and speakers[police.speaker].type == "GENERIC"
     named = analyze(_article("Toronto police said the man was arrested on Friday."))
-    assert {s.type for s in named.speakers} == {"OTHER"}
+    assert {(s.name, s.type) for s in named.speakers} == {("Toronto police", "ORG")}
     person = analyze(_article("The prosecutor said the case was strong."))
     assert {s.type for s in person.speakers} == {"PERSON"}  # a person the article may name
 

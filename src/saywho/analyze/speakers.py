@@ -462,6 +462,8 @@ class _Resolver:
         if known is None:
             if _generic(words, tok, plural):
                 kind = "GENERIC"
+            elif lemma in _INSTITUTIONS and lemma in generic_lemmas():
+                kind = "ORG"  # "Toronto police", "the Iraqi army": the named body itself
             else:
                 kind = "PERSON" if lemma in _PERSON_NOUNS and not plural else "OTHER"
             known = _Candidate(name=name, type=kind, gender=gender)
@@ -644,6 +646,9 @@ def resolve_speakers(
         found[i].speaker = cand.id if cand is not None else None
     return speakers
 
+
+#: generic sources that, named by a place or a name, are that body ("Toronto police")
+_INSTITUTIONS = frozenset({"police", "authority", "authorities", "government", "military", "army"})
 
 #: "I", not "we": a group speaks as "we", and an author is one person
 _SINGULAR_FIRST = {"i", "me", "my"}
