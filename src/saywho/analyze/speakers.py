@@ -33,6 +33,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from ..model import Span, Speaker
+from ..wordlists import title_genders
 from .attribution import Found
 
 if TYPE_CHECKING:
@@ -43,11 +44,8 @@ if TYPE_CHECKING:
 
 _FIELD_ORDER = {"title": 0, "standfirst": 1, "text": 2}
 _ENTITY_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "NORP": "OTHER"}
-_HONORIFICS = {
-    "mr": "m", "mr.": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f",
-    "sir": "m", "lady": "f", "dr": None, "dr.": None, "sen.": None, "rep.": None, "gov.": None,
-    "president": None, "senator": None, "prof.": None, "gen.": None, "lt.": None, "col.": None,
-}  # fmt: skip
+#: courtesy and office titles before a name, with the gender each says (`data/honorifics.tsv`)
+_HONORIFICS = title_genders()
 _MALE_NOUNS = {
     "man", "spokesman", "chairman", "congressman", "businessman", "father", "husband", "son",
     "brother", "king", "prince", "boy", "uncle", "nephew", "grandfather", "actor", "sportsman",

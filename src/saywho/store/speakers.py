@@ -30,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
+from ..wordlists import name_stripped_words
 from . import tallies
 from .schema import (
     article_speakers,
@@ -41,71 +42,8 @@ from .schema import (
     speakers,
 )
 
-HONORIFICS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "dr",
-        "prof",
-        "professor",
-        "sir",
-        "dame",
-        "lord",
-        "lady",
-        "president",
-        "vice",
-        "prime",
-        "minister",
-        "secretary",
-        "senator",
-        "sen",
-        "rep",
-        "representative",
-        "gov",
-        "governor",
-        "gen",
-        "general",
-        "col",
-        "colonel",
-        "capt",
-        "captain",
-        "lt",
-        "mayor",
-        "chancellor",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "pope",
-        "rev",
-        "reverend",
-        "judge",
-        "justice",
-        "ambassador",
-        "envoy",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "chairman",
-        "chairwoman",
-        "chair",
-        "ceo",
-        "director",
-        "chief",
-        "deputy",
-        "foreign",
-        "defence",
-        "defense",
-        "state",
-        "of",
-        "the",
-        "us",
-        "u.s.",
-        "uk",
-    ]
-)
+#: titles and role words stripped before names are compared (`data/honorifics.tsv`)
+HONORIFICS = name_stripped_words()
 _WORD = re.compile(r"[^\W\d_][\w.'\-]*", re.UNICODE)
 _STOP = frozenset(
     ["the", "of", "a", "an", "and", "for", "in", "on", "to", "at", "by", "with", "from", "'s"]
