@@ -43,3 +43,19 @@ def test_wordlists_bad_line_names_its_number(line: str, message: str) -> None:
 def test_wordlists_a_word_listed_twice_is_an_error() -> None:
     with pytest.raises(ConfigError, match="twice"):
         parse_honorifics("mr\ttitle\tm\nmr\trole\t-\n")
+
+
+def test_wordlists_first_names_come_from_the_shipped_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Gender from first names reads data/first_names.tsv, never another package's files."""
+    import sys
+
+    from saywho.analyze import speakers
+
+    monkeypatch.setitem(sys.modules, "names", None)  # importing it would now fail
+    speakers._census.cache_clear()
+    try:
+        assert speakers._first_name_gender("Gloria Thomas") == "f"
+        assert speakers._first_name_gender("James Baker") == "m"
+        assert speakers._first_name_gender("Thomas") is None  # as likely a surname
+    finally:
+        speakers._census.cache_clear()

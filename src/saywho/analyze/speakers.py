@@ -997,18 +997,12 @@ _FIRST_NOT_SURNAME_RATIO = 5.0
 
 @functools.lru_cache(maxsize=1)
 def _census() -> tuple[dict[str, str], dict[str, float], dict[str, float]]:
-    """From the US Census 1990 name lists that the `names` package ships (public-domain data):
-    upper-case first name → "m" or "f" where one sex dominates, first-name frequencies (the
-    larger of the two sexes', percent) and surname frequencies (percent). Empty when the
-    package is absent: speakers then get no gender from first names."""
-    try:
-        root = resources.files("names")
-        male, female, last = (
-            _census_counts(root.joinpath(f"dist.{part}").read_text(encoding="ascii"))
-            for part in ("male.first", "female.first", "all.last")
-        )
-    except (ModuleNotFoundError, OSError, UnicodeDecodeError, ValueError):
-        return {}, {}, {}
+    """From the US Census 1990 name lists (public domain) as `data/first_names.tsv` keeps them
+    (built by scripts/build_first_names.py): upper-case first name → "m" or "f" where one sex
+    dominates, first-name frequencies (the larger of the two sexes', percent) and, for those
+    names, surname frequencies (percent)."""
+    text = resources.files("saywho").joinpath("data/first_names.tsv").read_text(encoding="utf-8")
+    male, female, last = _first_name_counts(text)
     gender, first = {}, {}
     for name in male.keys() | female.keys():
         m, f = male.get(name, 0.0), female.get(name, 0.0)
@@ -1020,14 +1014,20 @@ def _census() -> tuple[dict[str, str], dict[str, float], dict[str, float]]:
     return gender, first, last
 
 
-def _census_counts(text: str) -> dict[str, float]:
-    """Census lines ("JAMES 3.318 3.318 1") → {"JAMES": 3.318}."""
-    out = {}
+def _first_name_counts(text: str) -> tuple[dict[str, float], ...]:
+    """``NAME<tab>male<tab>female<tab>surname`` lines → three {name: percent} maps (a name
+    only where its percent is above 0)."""
+    male: dict[str, float] = {}
+    female: dict[str, float] = {}
+    last: dict[str, float] = {}
     for line in text.splitlines():
-        parts = line.split()
-        if len(parts) >= 2:
-            out[parts[0]] = float(parts[1])
-    return out
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, *numbers = line.split("\t")
+        for table, value in zip((male, female, last), map(float, numbers), strict=True):
+            if value > 0:
+                table[name] = value
+    return male, female, last
 
 
 def _first_name_gender(name: str) -> str | None:
