@@ -467,9 +467,11 @@ content all match the same gold attribution (the source may also be matched by a
 speaker the system resolved); roles the gold leaves unannotated are not required. linked parts =
 source and content overlap (no cue needed), each part of a split quotation free to match its own
 gold attribution: recall counts gold attributions matched, precision predictions with a part
-matched. Where gold
-coreference exists (GUM), linked speaker = linked overlap and the resolved speaker's name names
-the gold source's entity (a system without speakers is judged by its source text)."""
+matched. Where gold coreference exists (GUM), linked speaker = linked overlap and the resolved
+speaker's name names the gold source's entity; where the gold names each speaker (our
+wikinews-quotes set), the resolved name names it (case, accents, a plural -s and initials
+aside; a system without speakers is judged by its source text). speaker accuracy = linked
+speaker matches / linked overlap matches."""
 
 
 def render_agreement(root: Path) -> str:
