@@ -48,24 +48,16 @@ LEARNED_CONFIDENCE = 0.6
 #: a learned cue needs at least this mean marginal probability to add an attribution (0.65 gave
 #: 0.006 more linked F1 on PolNeAR dev but 0.009 less on GUM news: off-domain precision wins)
 MIN_NEW_CUE = 0.7
-#: which of the rules' spans the CRF's overlapping spans replace (measured on PolNeAR dev)
-REPLACE = {"CUE": False, "SRC": False, "CON": False}
-#: drop a rule's attribution when the CRF tags none of its cue as a cue (on dev it traded about
-#: two points of recall for four of precision, a small gain in F1 for every role)
-DROP_UNCONFIRMED = True
 #: a learned cue's content must lie within this many sentences of the cue's sentence
 CONTENT_SENTENCES = 1
 #: how sure the CRF must be that a rule's cue is no cue at all (tag O) to drop it
 DROP_MIN = 0.5
-#: a learned attribution whose source is already another attribution's source in the same
-#: sentence is left out ("X defended the decision, saying …": the rules' participle wins)
-SKIP_SHARED_SOURCE = True
-#: only cues whose lemma is in the lexicon may start a learned attribution
-LEXICON_ONLY = False
-
-#: widen a rule's content over the CRF's content tokens beside it (dev: content exact F1
-#: 0.552 -> 0.568, GUM 0.561 -> 0.579)
-ADJUST_CONTENT = True
+# What the CRF does to the rules' findings was chosen by measurement; the alternatives were
+# switches here once and are recorded in the model card (data/models/MODEL_CARD.md, "Choices
+# measured"): a rule's attribution whose cue the CRF does not tag goes; its spans are kept,
+# not replaced by the CRF's, but its content widens over the CRF's content beside it; a learned
+# attribution sharing a source with another in its sentence is left out; unlisted cues may
+# start one (the claims notion drops those later, `attribution._within`).
 
 #: the hearer of a cue that takes one ("told him that …"): a content never widens over it
 _HEARER = frozenset({"dobj", "dative", "iobj"})
@@ -334,34 +326,14 @@ def refine(
                 for k in cues:
                     if overlaps(char[k], f.cue):
                         used.add(k)
-                        if REPLACE["CUE"]:
-                            f.cue = char[k]
                         break
                 else:
                     # a cue inside another attribution's content (nested speech) goes only when
                     # the CRF is sure it is no cue; one the CRF sees as a source or content goes too
                     nested = any(g is not f and overlaps(g.content, f.cue) for g in found)
-                    if DROP_UNCONFIRMED and (
-                        not nested or _outside(chunk, f.cue, tags, tagger) >= DROP_MIN
-                    ):
+                    if not nested or _outside(chunk, f.cue, tags, tagger) >= DROP_MIN:
                         dropped.add(id(f))
-                if f.source is not None and REPLACE["SRC"]:
-                    src = [
-                        char[k]
-                        for k, s in enumerate(spans)
-                        if s[0] == "SRC" and overlaps(char[k], f.source)
-                    ]
-                    if len(src) == 1:
-                        f.source = src[0]
-                con = [
-                    char[k]
-                    for k, s in enumerate(spans)
-                    if REPLACE["CON"] and s[0] == "CON" and overlaps(char[k], f.content)
-                ]
-                if con:
-                    f.content = (min(c[0] for c in con), max(c[1] for c in con))
-                elif ADJUST_CONTENT:
-                    f.content = _adjust_content(chunk, f, tags, lexicon)
+                f.content = _adjust_content(chunk, f, tags, lexicon)
             for k in cues:
                 if k in used or any(overlaps(char[k], f.cue) for f in (*found, *known)):
                     continue
@@ -370,19 +342,15 @@ def refine(
                 if score < MIN_NEW_CUE:
                     continue
                 new = _new(parsed, chunk, spans, char, k, lexicon, sentence, score)
-                if new is None or (LEXICON_ONLY and new.rule == "learned-unlisted"):
+                if new is None:
                     continue
-                if (
-                    SKIP_SHARED_SOURCE
-                    and new.source is not None
-                    and any(
-                        f.source is not None
-                        and f.sentence == new.sentence
-                        and overlaps(f.source, new.source)
-                        for f in mine
-                    )
+                if new.source is not None and any(
+                    f.source is not None
+                    and f.sentence == new.sentence
+                    and overlaps(f.source, new.source)
+                    for f in mine
                 ):
-                    continue
+                    continue  # "X defended the decision, saying …": the rules' participle wins
                 added.append(new)
             sentence += n_sents
     if dropped:
