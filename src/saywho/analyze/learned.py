@@ -10,10 +10,11 @@ and tags every token ``B-``/``I-`` ``CUE``/``SRC``/``CON`` or ``O``. `refine` th
 against those tags (a rule's attribution whose cue the CRF does not tag as a cue is dropped; a
 nested one only when the CRF is sure it is no cue) and adds an attribution for every confident
 learned cue the rules missed, with the learned source in its sentence and the learned content
-the parse attaches to the cue (else the nearest ones). The rules keep their own span boundaries, except that a rule's content widens
-over the content tokens the CRF tags right beside it (`ADJUST_CONTENT`); letting the CRF's spans
-replace the rules' outright (`REPLACE`) changed nothing or lowered exact F1 on PolNeAR dev. The model is trained on the
-PolNeAR training split by ``scripts/train_attribution.py``; see ``MODEL_CARD.md`` beside it.
+the parse attaches to the cue (else the nearest ones). The rules keep their own span
+boundaries, except that a rule's content widens over the content tokens the CRF tags right
+beside it; letting the CRF's spans replace the rules' outright changed nothing or lowered exact
+F1 on PolNeAR dev (the model card's "Choices measured"). The model is trained on the PolNeAR
+training split by ``scripts/train_attribution.py``; see ``MODEL_CARD.md`` beside it.
 
 Without the model file (or without ``python-crfsuite``) nothing changes: the rules' findings are
 returned as they are.
