@@ -16,6 +16,9 @@ from importlib import resources
 from .errors import ConfigError
 
 KINDS = ("title", "role")
+#: a source that is the writer or the speaker of a transcript turn ("I", not "we": a group
+#: speaks as "we", and an author is one person)
+FIRST_PERSON_SINGULAR = frozenset({"i", "me", "my"})
 GENDERS = {"m": "m", "f": "f", "-": None}
 
 

@@ -55,10 +55,13 @@ def analyser_name(settings: Settings | None = None) -> str:
     article: ``saywho VERSION rules+crf-<fingerprint> notion=claims``; ``rules`` alone when the
     rules run alone (``--rules-only``, or no usable model), ``notion=broad`` under
     ``--notion broad``."""
-    learned = not (settings is not None and settings.rules_only)
-    model = model_id() if learned else None
-    notion = settings.notion if settings is not None else Settings().notion
-    return f"saywho {__version__} rules" + (f"+{model}" if model else "") + f" notion={notion}"
+    settings = settings or Settings()
+    model = None if settings.rules_only else model_id()
+    return (
+        f"saywho {__version__} rules"
+        + (f"+{model}" if model else "")
+        + f" notion={settings.notion}"
+    )
 
 
 def analyze(article: Article, settings: Settings | None = None) -> Analysis:
@@ -70,8 +73,8 @@ def analyze_many(
     articles: Iterable[Article], settings: Settings | None = None, batch_size: int = 64
 ) -> Iterator[Analysis]:
     """`analyze` over a stream of articles, parsing them through one `nlp.pipe` stream."""
-    learned = not (settings is not None and settings.rules_only)
-    notion = settings.notion if settings is not None else Settings().notion
+    settings = settings or Settings()
+    learned, notion = not settings.rules_only, settings.notion
     name = analyser_name(settings)
     pending: deque[Article] = deque()
 
@@ -80,8 +83,7 @@ def analyze_many(
             pending.append(article)
             yield article
 
-    scored = settings is None or settings.checkworthiness
-    counted = settings is None or settings.figures
+    scored, counted = settings.checkworthiness, settings.figures
     waiting: list[Analysis] = []
     for fields in parse_articles(tee(), batch_size=batch_size):
         analysis = _analyse_parsed(pending.popleft(), fields, learned, name, counted, notion)

@@ -56,23 +56,22 @@ def find_attributions(
     go, and so do the CRF's additions but a quotation beside a listed speech cue that a bad
     parse hid from the rules: the CRF learned PolNeAR's broad notion, and on GUM (closer to the
     narrow one) its other additions cost precision and gain no recall
-    (`benchmarks/attribution.py`: 13 more predictions, linked overlap 0.795 → 0.761)."""
+    (`benchmarks/attribution.py`: 11 more predictions, linked overlap 0.826 → 0.796)."""
     found: list[Found] = []
     sentence = 0
     for chunk in parsed.chunks:
         for sent in chunk.doc.sents:
             found.extend(_sentence(parsed, chunk.offset, chunk.paragraph, sent, sentence, lexicon,
-                                   antecedents=notion != "broad"))  # fmt: skip
+                                   broad=notion == "broad"))  # fmt: skip
             sentence += 1
     found.sort(key=lambda f: f.cue[0])
     _continue_quotes(found, parsed)
     if tagger is not None:
         found = refine(parsed, found, lexicon, tagger, known)
     found = [f for f in found if _said_something(f, parsed)]
-    if notion != "broad":
-        found = [f for f in found if _within(f, lexicon, notion, parsed)]
-    if notion != "broad":  # PolNeAR gives "adding that …" an attribution of its own
-        found = _join_continuations(found, parsed)
+    if notion != "broad":  # (PolNeAR gives "adding that …" an attribution of its own)
+        found = _join_continuations([f for f in found if _within(f, lexicon, notion, parsed)],
+                                    parsed)  # fmt: skip
     split_parts(found, parsed)
     _assign_kinds(found, parsed)
     _nest(found)
@@ -87,14 +86,12 @@ def _sentence(
     index: int,
     lexicon: Lexicon,
     *,
-    antecedents: bool = True,
+    broad: bool = False,
 ) -> list[Found]:
-    """Every rule over one sentence, in token order; with `antecedents`, a relative pronoun's
-    source is the noun it stands for ("the senator, who said" → "The senator"), else the
-    pronoun, as PolNeAR (the broad notion's corpus) annotates it."""
+    """Every rule over one sentence, in token order; `broad`: under the broad notion
+    (`VerbRule.broad`)."""
     verbs = VerbRule(parsed, offset, paragraph, sent, index, lexicon)
-    verbs.antecedents = antecedents
-    verbs.beliefs = not antecedents  # the broad notion
+    verbs.broad = broad
     phrases = PhraseRule(parsed, offset, paragraph, sent, index, lexicon)
     out: list[Found] = []
     for tok in sent:

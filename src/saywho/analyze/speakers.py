@@ -33,7 +33,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from ..model import Span, Speaker
-from ..wordlists import title_genders
+from ..wordlists import FIRST_PERSON_SINGULAR, title_genders
 from .attribution import Found
 
 if TYPE_CHECKING:
@@ -648,9 +648,6 @@ def resolve_speakers(
 #: generic sources that, named by a place or a name, are that body ("Toronto police")
 _INSTITUTIONS = frozenset({"police", "authority", "authorities", "government", "military", "army"})
 
-#: "I", not "we": a group speaks as "we", and an author is one person
-_SINGULAR_FIRST = {"i", "me", "my"}
-
 
 def _first_person(
     found: list[Found],
@@ -664,7 +661,7 @@ def _first_person(
     for i in order:
         f = found[i]
         tok = f.source_token
-        if chosen[i] is not None or tok is None or tok.lower_ not in _SINGULAR_FIRST:
+        if chosen[i] is not None or tok is None or tok.lower_ not in FIRST_PERSON_SINGULAR:
             continue
         if f.parent is not None:
             continue  # inside a quotation whose speaker is unknown: not the author's

@@ -73,10 +73,10 @@ _MAX_SOURCE_TOKENS = 30
 class VerbRule(SentenceView):
     """Reporting verbs in one sentence."""
 
-    #: a relative pronoun's source is the noun it stands for (off: the pronoun, as in PolNeAR)
-    antecedents: bool = True
-    #: "I think that …" attributes a belief to the writer (the broad notion's opinion pieces)
-    beliefs: bool = False
+    #: the broad notion (PolNeAR's): a relative pronoun is its own source, as PolNeAR annotates
+    #: it (else the noun it stands for: "the senator, who said" → "The senator"), and "I think
+    #: that …" attributes a belief to the writer
+    broad: bool = False
 
     def verb(self, tok: Token) -> Found | None:
         lemma = tok.lemma_.lower()
@@ -101,7 +101,7 @@ class VerbRule(SentenceView):
         if (
             personal
             and not cue.frames & {"clause", "object"}
-            and not (self.beliefs and source_tok is not None and source_tok.lower_ == "i")
+            and not (self.broad and source_tok is not None and source_tok.lower_ == "i")
         ):
             return None  # "I think …", "you feel …" hedge, they do not attribute
         cue_span = self.cue_span(tok, particle_tok)
@@ -140,16 +140,10 @@ class VerbRule(SentenceView):
     def _quote_below(self, tok: Token) -> tuple[int, int] | None:
         """'Obama tweeted using his account:' and the next paragraph a quotation: that
         quotation is the content (a sentence ending its paragraph with a colon announces it)."""
-        end = self.e(self.sent[-1])
-        if tok.i < self.sent.end - 1 and self.sent[-1].text != ":":
-            return None
         _, pend = self.para_span
-        if self.text[end:pend].strip() or self.sent[-1].text != ":":
+        if self.sent[-1].text != ":" or self.text[self.e(self.sent[-1]) : pend].strip():
             return None
-        nxt = [p for p in self.parsed.paragraphs if p[0] >= pend]
-        if not nxt:
-            return None
-        start = nxt[0][0]
+        start = next((p[0] for p in self.parsed.paragraphs if p[0] >= pend), None)
         quote = next((q for q in self.parsed.quotes if q.start == start), None)
         return (quote.start, quote.end) if quote is not None else None
 
@@ -270,7 +264,7 @@ class VerbRule(SentenceView):
                 return subjects[-1], (spans[0][0], spans[-1][1]), False
         if subjects:
             child = _after_but(subjects[0])
-            antecedent = self._antecedent(tok, child) if self.antecedents else None
+            antecedent = None if self.broad else self._antecedent(tok, child)
             if antecedent is not None:
                 # "the senator, who said …": the noun the clause modifies, not "who"
                 span = self.clean_span(antecedent.left_edge.i, child.i - 1)

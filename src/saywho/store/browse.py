@@ -32,6 +32,7 @@ from sqlalchemy import (
 
 from ..analyze.checkworthiness import checkworthiness_fields
 from ..errors import NotFoundError
+from ..wordlists import FIRST_PERSON_SINGULAR
 from . import counts, tallies
 from .counts import (
     FACETS,
@@ -323,7 +324,7 @@ def _article_dict(row: Any, people: Sequence[Any], found: Sequence[Any]) -> dict
             # "I" given a speaker outside any quotation: a transcript turn's or the author's
             source["first_person"] = bool(
                 a.speaker_id is not None and a.parent_local_id is None
-                and (a.source_text or "").casefold() in {"i", "me", "my"}
+                and (a.source_text or "").casefold() in FIRST_PERSON_SINGULAR
             )  # fmt: skip
         cue = span(a.cue_start, a.cue_end, a.field) or {}
         out.append({
