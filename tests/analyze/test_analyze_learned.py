@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -206,8 +207,9 @@ def test_learned_adjust_content_never_takes_the_hearer_of_a_clause(
     tags = ["B-SRC", "B-CUE"] + ["I-CON"] * (len(chunk.doc) - 3) + ["O"]
     tags[2] = "B-CON"
     cue = text.split(" ")[1]
-    f = _found(text, cue, content, "Officials")
-    f.cue_lemma = {"told": "tell", "urged": "urge"}[cue]
+    f = replace(
+        _found(text, cue, content, "Officials"), cue_lemma={"told": "tell", "urged": "urge"}[cue]
+    )
     start, end = learned._adjust_content(chunk, f, tags, load_lexicon())
     assert text[start:end] == expected
 

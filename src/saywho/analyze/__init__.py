@@ -174,13 +174,13 @@ def find_all(
         title_like = not has_title and is_title_like(parsed)
         headline = find_headline(parsed, lexicon, title_like)
         rules = find_attributions(parsed, lexicon, tagger, known=headline, notion=notion)
-        parents = [rules[f.parent] if f.parent is not None else None for f in rules]
         items = headline + rules
         order = sorted(range(len(items)), key=lambda i: (items[i].cue[0], i))
-        position = {id(items[i]): len(found) + n for n, i in enumerate(order)}
-        # parents index the article's list from here on
-        for f, parent in zip(rules, parents, strict=True):
-            f.parent = position[id(parent)] if parent is not None else None
+        position = {i: len(found) + n for n, i in enumerate(order)}
+        # parents index the article's list from here on (a rule's parent is another rule)
+        items = headline + [
+            f if f.parent is None else replace(f, parent=position[len(headline) + f.parent])
+            for f in rules
+        ]
         found.extend(items[i] for i in order)
-    speakers = resolve_speakers(found, fields, authors)
-    return found, speakers
+    return resolve_speakers(found, fields, authors)

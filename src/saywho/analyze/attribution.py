@@ -24,6 +24,7 @@ data.”"). Every span is a character range of the field's own text.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..model import Kind
@@ -64,18 +65,14 @@ def find_attributions(
             found.extend(_sentence(parsed, chunk.offset, chunk.paragraph, sent, sentence, lexicon,
                                    broad=notion == "broad"))  # fmt: skip
             sentence += 1
-    found.sort(key=lambda f: f.cue[0])
-    _continue_quotes(found, parsed)
+    found = _continue_quotes(sorted(found, key=lambda f: f.cue[0]), parsed)
     if tagger is not None:
         found = refine(parsed, found, lexicon, tagger, known)
     found = [f for f in found if _said_something(f, parsed)]
     if notion != "broad":  # (PolNeAR gives "adding that …" an attribution of its own)
         found = _join_continuations([f for f in found if _within(f, lexicon, notion, parsed)],
                                     parsed)  # fmt: skip
-    split_parts(found, parsed)
-    _assign_kinds(found, parsed)
-    _nest(found)
-    return found
+    return _nest(_assign_kinds(split_parts(found, parsed), parsed))
 
 
 def _sentence(
@@ -110,42 +107,48 @@ def _sentence(
     return out
 
 
-def _continue_quotes(found: list[Found], parsed: ParsedField) -> None:
+def _continue_quotes(found: list[Found], parsed: ParsedField) -> list[Found]:
     """A quotation that follows its attribution's sentence continues it:
     '“…,” she said on Monday. “We have got to do everything possible.” “And now.”'
 
     The next quotation of the paragraph is taken when only the rest of the cue's sentence lies
     between (no other cue, no other quotation), then any quotation right after it."""
+    cues = sorted(f.cue[0] for f in found)
+    return [_continued(f, parsed, cues) for f in found]
+
+
+def _continued(f: Found, parsed: ParsedField, cues: list[int]) -> Found:
+    """`f` with its content run on over the quotations that continue it (`_continue_quotes`);
+    `cues`: where every cue of the field starts."""
     text = parsed.text
     quotes = parsed.quotes
-    cues = sorted(f.cue[0] for f in found)
-    for f in found:
-        if f.rule.startswith("headline") or not any(q.end == f.content[1] for q in quotes):
+    if f.rule.startswith("headline") or not any(q.end == f.content[1] for q in quotes):
+        return f
+    para_end = (
+        parsed.paragraphs[f.paragraph][1] if f.paragraph < len(parsed.paragraphs) else len(text)
+    )
+    anchor = max(f.content[1], f.cue[1], f.source[1] if f.source else 0)
+    end = f.content[1]
+    first = True
+    for q in quotes:
+        if q.start < anchor:
             continue
-        para_end = (
-            parsed.paragraphs[f.paragraph][1] if f.paragraph < len(parsed.paragraphs) else len(text)
-        )
-        anchor = max(f.content[1], f.cue[1], f.source[1] if f.source else 0)
-        first = True
-        for q in quotes:
-            if q.start < anchor:
-                continue
-            if q.start >= para_end:
-                break
-            between = text[anchor : q.start]
-            if any(anchor <= c < q.start for c in cues):
-                break
-            if first:
-                ok = len(between) <= 120 and (
-                    not between.strip() or between.rstrip()[-1:] in {".", "!", "?", ":"}
-                )
-            else:
-                ok = not between.strip()
-            if not ok:
-                break
-            f.content = (f.content[0], q.end)
-            anchor = q.end
-            first = False
+        if q.start >= para_end:
+            break
+        between = text[anchor : q.start]
+        if any(anchor <= c < q.start for c in cues):
+            break
+        if first:
+            ok = len(between) <= 120 and (
+                not between.strip() or between.rstrip()[-1:] in {".", "!", "?", ":"}
+            )
+        else:
+            ok = not between.strip()
+        if not ok:
+            break
+        end = anchor = q.end
+        first = False
+    return f if end == f.content[1] else replace(f, content=(f.content[0], end))
 
 
 #: cues that continue the attribution before them: '“A,” he said, adding that B'
@@ -171,48 +174,56 @@ def _join_continuations(found: list[Found], parsed: ParsedField) -> list[Found]:
             and max(prev.cue[1], prev.source[1]) <= f.cue[0]
             and text[max(prev.cue[1], prev.source[1]) : f.cue[0]].strip(" ,").lower() in {"", "and"}
         ):
-            prev.parts = (*(prev.parts or (prev.content,)), *(f.parts or (f.content,)))
-            prev.content = (prev.content[0], f.content[1])
+            out[-1] = replace(
+                prev,
+                parts=(*(prev.parts or (prev.content,)), *(f.parts or (f.content,))),
+                content=(prev.content[0], f.content[1]),
+            )
             continue
         out.append(f)
     return out
 
 
-def split_parts(found: list[Found], parsed: ParsedField) -> None:
+def split_parts(found: list[Found], parsed: ParsedField) -> list[Found]:
     """Cut each content around the attribution's own cue and source when they lie inside it
     ('“A,” he said. “B.”' → “A,” and “B.”): the interruption runs from the quotation that ends
     before it (or, without one, from the last letter or digit before it) to the quotation
     that starts after it (or the first letter or digit after it)."""
+    return [_split(f, parsed) for f in found]
+
+
+def _split(f: Found, parsed: ParsedField) -> Found:
+    """`f` with its content cut around its own cue and source (`split_parts`)."""
     text = parsed.text
-    for f in found:
-        start, end = f.content
-        inside = [r for r in (f.cue, f.source) if r is not None and start < r[0] and r[1] < end]
-        if not inside:
-            if f.parts:  # joined: the parts are set, each checked below
-                f.parts = tuple(p for p in (_trimmed(text, *p) for p in f.parts) if p)
-            continue
-        lo, hi = min(r[0] for r in inside), max(r[1] for r in inside)
-        quotes = [q for q in parsed.quotes if start <= q.start and q.end <= end]
-        left = max((q.end for q in quotes if q.end <= lo), default=None)
-        if left is None:
-            left = lo
-            while left > start and not text[left - 1].isalnum():
-                left -= 1
-        right = min((q.start for q in quotes if q.start >= hi), default=None)
-        if right is None:
-            right = hi
-            while right < end and not text[right].isalnum():
-                right += 1
-        pieces = f.parts or (f.content,)
-        cut: list[tuple[int, int]] = []
-        for a, b in pieces:
-            for piece in ((a, min(b, left)), (max(a, right), b)):
-                trimmed = _trimmed(text, *piece)
-                if trimmed is not None:
-                    cut.append(trimmed)
-        f.parts = tuple(cut) if len(cut) > 1 else ()
-        if cut:
-            f.content = (cut[0][0], cut[-1][1])
+    start, end = f.content
+    inside = [r for r in (f.cue, f.source) if r is not None and start < r[0] and r[1] < end]
+    if not inside:
+        if f.parts:  # joined: the parts are set, each checked below
+            return replace(f, parts=tuple(p for p in (_trimmed(text, *p) for p in f.parts) if p))
+        return f
+    lo, hi = min(r[0] for r in inside), max(r[1] for r in inside)
+    quotes = [q for q in parsed.quotes if start <= q.start and q.end <= end]
+    left = max((q.end for q in quotes if q.end <= lo), default=None)
+    if left is None:
+        left = lo
+        while left > start and not text[left - 1].isalnum():
+            left -= 1
+    right = min((q.start for q in quotes if q.start >= hi), default=None)
+    if right is None:
+        right = hi
+        while right < end and not text[right].isalnum():
+            right += 1
+    pieces = f.parts or (f.content,)
+    cut: list[tuple[int, int]] = []
+    for a, b in pieces:
+        for piece in ((a, min(b, left)), (max(a, right), b)):
+            trimmed = _trimmed(text, *piece)
+            if trimmed is not None:
+                cut.append(trimmed)
+    parts = tuple(cut) if len(cut) > 1 else ()
+    if cut:
+        return replace(f, parts=parts, content=(cut[0][0], cut[-1][1]))
+    return replace(f, parts=parts)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -249,36 +260,36 @@ def _rstrip_punct(text: str, start: int, end: int) -> int:
     return end
 
 
-def _assign_kinds(found: list[Found], parsed: ParsedField) -> None:
+def _assign_kinds(found: list[Found], parsed: ParsedField) -> list[Found]:
     """direct: the content is quotation; mixed: quotation and reported words; else indirect."""
-    text = parsed.text
-    for f in found:
-        if parsed.name == "title":
-            f.kind = Kind.HEADLINE
-            continue
-        if f.rule == "according-to":
-            f.kind = Kind.ACCORDING_TO
-            continue
-        start, end = f.content
-        inside = [
-            q
-            for q in parsed.quotes
-            if q.start < end and q.end > start and not q.start <= f.cue[0] < q.end
-        ]
-        if not inside:
-            f.kind = Kind.INDIRECT
-            continue
-        words = 0
-        for start, end in f.parts or (f.content,):
-            pos = start
-            for q in inside:
-                if q.start < end and q.end > start:
-                    words += _words(text, pos, max(pos, q.start), f)
-                    pos = max(pos, q.end)
-            words += _words(text, pos, end, f)
-        f.kind = Kind.DIRECT if words == 0 else Kind.MIXED
-        if f.kind is Kind.DIRECT:
-            f.confidence += DIRECT_BONUS
+    return [_with_kind(f, parsed) for f in found]
+
+
+def _with_kind(f: Found, parsed: ParsedField) -> Found:
+    """`f` with its kind (`_assign_kinds`), and the bonus of a direct quotation."""
+    if parsed.name == "title":
+        return replace(f, kind=Kind.HEADLINE)
+    if f.rule == "according-to":
+        return replace(f, kind=Kind.ACCORDING_TO)
+    start, end = f.content
+    inside = [
+        q
+        for q in parsed.quotes
+        if q.start < end and q.end > start and not q.start <= f.cue[0] < q.end
+    ]
+    if not inside:
+        return replace(f, kind=Kind.INDIRECT)
+    words = 0
+    for start, end in f.parts or (f.content,):
+        pos = start
+        for q in inside:
+            if q.start < end and q.end > start:
+                words += _words(parsed.text, pos, max(pos, q.start), f)
+                pos = max(pos, q.end)
+        words += _words(parsed.text, pos, end, f)
+    if words == 0:
+        return replace(f, kind=Kind.DIRECT, confidence=f.confidence + DIRECT_BONUS)
+    return replace(f, kind=Kind.MIXED)
 
 
 def _words(text: str, start: int, end: int, f: Found) -> int:
@@ -289,20 +300,27 @@ def _words(text: str, start: int, end: int, f: Found) -> int:
     return sum(1 for ch in text[start:end] if ch.isalnum())
 
 
-def _nest(found: list[Found]) -> None:
-    """An attribution whose cue lies inside another's content is nested in it (smallest first)."""
-    for i, inner in enumerate(found):
-        best: int | None = None
-        for j, outer in enumerate(found):
-            if i == j or outer.field != inner.field:
-                continue
-            size = outer.content[1] - outer.content[0]
-            if size <= inner.content[1] - inner.content[0]:
-                continue  # strictly larger parents only: nesting can never loop
-            if outer.content[0] <= inner.cue[0] and inner.cue[1] <= outer.content[1]:
-                if best is None or (
-                    outer.content[1] - outer.content[0]
-                    < found[best].content[1] - found[best].content[0]
-                ):
-                    best = j
-        inner.parent = best
+def _nest(found: list[Found]) -> list[Found]:
+    """An attribution whose cue lies inside another's content is nested in it (smallest first):
+    its `parent` is the other's index in `found`."""
+    return [replace(inner, parent=_parent(i, found)) for i, inner in enumerate(found)]
+
+
+def _parent(i: int, found: list[Found]) -> int | None:
+    """The index of the smallest content in `found` strictly larger than `found[i]`'s that holds
+    its cue (`_nest`)."""
+    inner = found[i]
+    best: int | None = None
+    for j, outer in enumerate(found):
+        if i == j or outer.field != inner.field:
+            continue
+        size = outer.content[1] - outer.content[0]
+        if size <= inner.content[1] - inner.content[0]:
+            continue  # strictly larger parents only: nesting can never loop
+        if outer.content[0] <= inner.cue[0] and inner.cue[1] <= outer.content[1]:
+            if best is None or (
+                outer.content[1] - outer.content[0]
+                < found[best].content[1] - found[best].content[0]
+            ):
+                best = j
+    return best

@@ -27,6 +27,7 @@ import hashlib
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -306,6 +307,7 @@ def refine(
     (nothing whose cue overlaps one of `known`, findings made elsewhere)."""
     if parsed.name != "text":
         return found  # trained on body text only; titles keep the headline rules
+    found = list(found)  # each widened in place below, as it is checked
     added: list[Found] = []
     dropped: set[int] = set()
     sentence = 0
@@ -317,13 +319,15 @@ def refine(
             if len(doc) == 0:
                 continue
             lo, hi = chunk.offset, chunk.offset + len(doc.text)
-            mine = [f for f in found if lo <= f.cue[0] < hi]
-            tags = tagger.tag(chunk_features(parsed, chunk, rule_tags(chunk, mine), lexicon))
+            mine = [i for i, f in enumerate(found) if lo <= f.cue[0] < hi]
+            rules = rule_tags(chunk, [found[i] for i in mine])
+            tags = tagger.tag(chunk_features(parsed, chunk, rules, lexicon))
             spans = spans_of(tags)
             char = [_chars(chunk, a, b) for _, a, b in spans]
             cues = [k for k, s in enumerate(spans) if s[0] == "CUE"]
             used: set[int] = set()
-            for f in mine:
+            for i in mine:
+                f = found[i]
                 for k in cues:
                     if overlaps(char[k], f.cue):
                         used.add(k)
@@ -331,10 +335,10 @@ def refine(
                 else:
                     # a cue inside another attribution's content (nested speech) goes only when
                     # the CRF is sure it is no cue; one the CRF sees as a source or content goes too
-                    nested = any(g is not f and overlaps(g.content, f.cue) for g in found)
+                    nested = any(j != i and overlaps(g.content, f.cue) for j, g in enumerate(found))
                     if not nested or _outside(chunk, f.cue, tags, tagger) >= DROP_MIN:
-                        dropped.add(id(f))
-                f.content = _adjust_content(chunk, f, tags, lexicon)
+                        dropped.add(i)
+                found[i] = replace(f, content=_adjust_content(chunk, f, tags, lexicon))
             for k in cues:
                 if k in used or any(overlaps(char[k], f.cue) for f in (*found, *known)):
                     continue
@@ -349,13 +353,13 @@ def refine(
                     f.source is not None
                     and f.sentence == new.sentence
                     and overlaps(f.source, new.source)
-                    for f in mine
+                    for f in (found[i] for i in mine)
                 ):
                     continue  # "X defended the decision, saying …": the rules' participle wins
                 added.append(new)
             sentence += n_sents
     if dropped:
-        found = [f for f in found if id(f) not in dropped]
+        found = [f for i, f in enumerate(found) if i not in dropped]
     if added:
         found = sorted(found + added, key=lambda f: f.cue[0])
     return found

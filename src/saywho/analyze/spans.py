@@ -48,7 +48,7 @@ _EDGE_PUNCT = set(",;:—–-")
 _END_PUNCT = set(",;:—–-.")
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Found:
     """An attribution as the rules found it, before speakers are resolved.
 

@@ -1,6 +1,6 @@
 """Speaker resolution within one article: every form of a source becomes one speaker id.
 
-    resolve_speakers(found, fields) -> [Speaker]      (sets `Found.speaker`)
+    resolve_speakers(found, fields) -> ([Found], [Speaker])      (`Found.speaker` set)
 
 "Zamir Kabulov", "Kabulov", "Russia’s presidential envoy for Afghanistan", "he" and "the envoy"
 are one speaker. The rules, in the order they are tried for a source phrase:
@@ -28,7 +28,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -583,8 +583,8 @@ class _Resolver:
 
 def resolve_speakers(
     found: list[Found], fields: list[ParsedField], authors: Sequence[str] = ()
-) -> list[Speaker]:
-    """Set `speaker` on every found attribution; return the speakers in order of appearance.
+) -> tuple[list[Found], list[Speaker]]:
+    """Every found attribution with its `speaker` set, and the speakers in order of appearance.
 
     First person outside quotations ("I told them …") is a transcript turn's speaker when it
     sits in a turn ("Jon Hartley: … I said …"), else the article's one author (an opinion piece,
@@ -619,7 +619,7 @@ def resolve_speakers(
                 chosen[i] = parent
                 if f.field == "text" and f.source is not None:
                     parent.mentions.append(f.source)
-    _first_person(found, order, chosen, resolver, authors)
+    first_person = _first_person(found, order, chosen, resolver, authors)
     # the speaker objects, with ids unique within the article
     used: dict[str, int] = {}
     speakers: list[Speaker] = []
@@ -640,9 +640,12 @@ def resolve_speakers(
                 mentions=tuple(Span(s, e) for s, e in sorted(set(mentions))),
             )
         )
-    for i, cand in chosen.items():
-        found[i].speaker = cand.id if cand is not None else None
-    return speakers
+    ids = {i: cand.id for i, cand in chosen.items() if cand is not None}
+    resolved = [
+        replace(f, speaker=ids.get(i), first_person=f.first_person or i in first_person)
+        for i, f in enumerate(found)
+    ]
+    return resolved, speakers
 
 
 #: generic sources that, named by a place or a name, are that body ("Toronto police")
@@ -655,7 +658,10 @@ def _first_person(
     chosen: dict[int, _Candidate | None],
     resolver: _Resolver,
     authors: Sequence[str],
-) -> None:
+) -> set[int]:
+    """The attributions in the first person outside quotations, each given a transcript turn's
+    speaker or the article's author in `chosen` (`resolve_speakers`)."""
+    marked: set[int] = set()
     turns = [i for i in order if found[i].rule == "headline-colon" and found[i].field == "text"]
     author: _Candidate | None = None
     for i in order:
@@ -678,7 +684,8 @@ def _first_person(
             chosen[i] = author
         else:
             continue
-        f.first_person = True
+        marked.add(i)
+    return marked
 
 
 def _relink_headline_roles(found: list[Found], chosen: dict[int, _Candidate | None]) -> None:
