@@ -101,7 +101,7 @@ def test_learned_broken_model_file_is_ignored(tmp_path: Path) -> None:
 def test_learned_rules_alone_without_tagger() -> None:
     text = "The talks failed, the minister said."
     field = next(f for f in parse_article(_article(text)) if f.name == "text")
-    found = find_attributions(field, load_lexicon(), None)
+    found = find_attributions(field, load_lexicon())
     assert [text[slice(*f.cue)] for f in found] == ["said"]
     assert found and not any(f.rule.startswith("learned") for f in found)  # the rules' own
 

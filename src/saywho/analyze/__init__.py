@@ -39,11 +39,11 @@ from dataclasses import replace
 from .. import __version__
 from ..config import Settings
 from ..model import Analysis, Article, Attribution, Span, Speaker
-from .attribution import Found, find_attributions
+from .attribution import Found, finish_findings, rule_findings
 from .cues import load_lexicon
 from .figures import find_figures
 from .headline import find_headline, is_title_like
-from .learned import get_tagger, model_id
+from .learned import get_tagger, model_id, refine
 from .nlp import ParsedField, get_nlp, parse_articles
 from .speakers import resolve_speakers
 
@@ -165,7 +165,11 @@ def find_all(
     """The rules' findings over an article's parsed fields (with the rule that fired on each),
     checked and completed by the CRF unless `learned` is false, under `notion` (``claims`` or
     ``broad``, `Settings.notion`), and its speakers: what `analyze` turns into the data model.
-    Evaluation scripts use it."""
+
+    Per field: the headline rules and the parse rules find (`find_headline`,
+    `attribution.rule_findings`), the CRF checks the parse rules' findings and adds its own
+    (`learned.refine`, never over a headline rule's cue), and `attribution.finish_findings`
+    makes them final; the field's findings then join the article's in text order."""
     lexicon = load_lexicon()
     tagger = get_tagger() if learned else None
     found: list[Found] = []
@@ -173,7 +177,10 @@ def find_all(
     for parsed in fields:
         title_like = not has_title and is_title_like(parsed)
         headline = find_headline(parsed, lexicon, title_like)
-        rules = find_attributions(parsed, lexicon, tagger, known=headline, notion=notion)
+        rules = rule_findings(parsed, lexicon, notion=notion)
+        if tagger is not None:
+            rules = refine(parsed, rules, lexicon, tagger, known=headline)
+        rules = finish_findings(parsed, rules, lexicon, notion=notion)
         items = headline + rules
         order = sorted(range(len(items)), key=lambda i: (items[i].cue[0], i))
         position = {i: len(found) + n for n, i in enumerate(order)}

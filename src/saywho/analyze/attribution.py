@@ -1,6 +1,10 @@
 """Attribution finding: rules over the dependency parse of one field (title, standfirst, body).
 
-    find_attributions(field, lexicon) -> [Found]
+    rule_findings(field, lexicon) -> [Found]            (what the rules find)
+    finish_findings(field, found, lexicon) -> [Found]   (filtered, joined, split, nested)
+    find_attributions(field, lexicon) -> [Found]        (the two in a row: the rules alone)
+
+`analyze.find_all` runs the learned check (`learned.refine`) between the two steps.
 
 A cue from the lexicon (`cues.py`) anchors every attribution; the parse around it gives the
 source and the content:
@@ -23,13 +27,11 @@ data.”"). Every span is a character range of the field's own text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..model import Kind
 from .cues import Lexicon
-from .learned import refine
 from .phrases import PhraseRule
 from .spans import DIRECT_BONUS, RULE_CONFIDENCE, Found
 from .verbs import VerbRule
@@ -39,25 +41,29 @@ if TYPE_CHECKING:
 
     from .nlp import ParsedField
 
-__all__ = ["RULE_CONFIDENCE", "Found", "find_attributions"]
+__all__ = [
+    "RULE_CONFIDENCE",
+    "Found",
+    "find_attributions",
+    "finish_findings",
+    "rule_findings",
+]
 
 
 def find_attributions(
-    parsed: ParsedField,
-    lexicon: Lexicon,
-    tagger: Any | None = None,
-    known: Sequence[Found] = (),
-    notion: str = "claims",
+    parsed: ParsedField, lexicon: Lexicon, *, notion: str = "claims"
 ) -> list[Found]:
-    """Every attribution the rules find in one parsed field, in text order; with a `tagger`
-    (the CRF of `learned.py`) the findings it does not confirm go and the ones it adds join
-    (none whose cue is one of `known`, the headline rules' findings).
+    """Every attribution the rules alone find in one parsed field, in text order, finished
+    (`rule_findings`, then `finish_findings`): the rules without the CRF, as the evaluation
+    and training scripts use them."""
+    found = rule_findings(parsed, lexicon, notion=notion)
+    return finish_findings(parsed, found, lexicon, notion=notion)
 
-    Under the ``claims`` notion (`config.NOTIONS`) the cues of belief, attitude and intention
-    go, and so do the CRF's additions but a quotation beside a listed speech cue that a bad
-    parse hid from the rules: the CRF learned PolNeAR's broad notion, and on GUM (closer to the
-    narrow one) its other additions cost precision and gain no recall
-    (`benchmarks/attribution.py`: 11 more predictions, linked overlap 0.826 → 0.796)."""
+
+def rule_findings(parsed: ParsedField, lexicon: Lexicon, *, notion: str = "claims") -> list[Found]:
+    """What the rules find in one parsed field, in text order, each content run on over the
+    quotations that continue it (`_continue_quotes`); under the ``broad`` notion the verb rule
+    reads sources and beliefs as PolNeAR does (`VerbRule.broad`)."""
     found: list[Found] = []
     sentence = 0
     for chunk in parsed.chunks:
@@ -65,9 +71,23 @@ def find_attributions(
             found.extend(_sentence(parsed, chunk.offset, chunk.paragraph, sent, sentence, lexicon,
                                    broad=notion == "broad"))  # fmt: skip
             sentence += 1
-    found = _continue_quotes(sorted(found, key=lambda f: f.cue[0]), parsed)
-    if tagger is not None:
-        found = refine(parsed, found, lexicon, tagger, known)
+    return _continue_quotes(sorted(found, key=lambda f: f.cue[0]), parsed)
+
+
+def finish_findings(
+    parsed: ParsedField, found: list[Found], lexicon: Lexicon, *, notion: str = "claims"
+) -> list[Found]:
+    """One field's findings (the rules', checked by the CRF or not) made final: those that say
+    nothing go (`_said_something`), those outside `notion` too and continuations join the
+    attribution before them (`_join_continuations`), then each content is cut around its own
+    cue and source (`split_parts`), gets its kind (`_assign_kinds`) and its parent
+    (`_nest`, an index into the list returned).
+
+    Under the ``claims`` notion (`config.NOTIONS`) the cues of belief, attitude and intention
+    go, and so do the CRF's additions but a quotation beside a listed speech cue that a bad
+    parse hid from the rules: the CRF learned PolNeAR's broad notion, and on GUM (closer to the
+    narrow one) its other additions cost precision and gain no recall
+    (`benchmarks/attribution.py`: 11 more predictions, linked overlap 0.826 → 0.796)."""
     found = [f for f in found if _said_something(f, parsed)]
     if notion != "broad":  # (PolNeAR gives "adding that …" an attribution of its own)
         found = _join_continuations([f for f in found if _within(f, lexicon, notion, parsed)],
