@@ -84,8 +84,9 @@ def api_store(total: int) -> Path:
     shutil.copyfile(base, tmp)
     print(f"copied {base.name} in {time.perf_counter() - t:.0f}s; ingesting the demo corpus…")
     from saywho.config import Settings
+    from saywho.pipeline import demo_corpus, ingest
     from saywho.sources import read_documents
-    from saywho.store import demo_corpus, ingest, open_store
+    from saywho.store import open_store
 
     paths, meta = demo_corpus()
     settings = Settings(db=str(tmp))

@@ -65,7 +65,7 @@ GROUPS = 300
 
 def demo_sentences(n: int, skip: int = 0) -> list[str]:
     """Sentences of the Wikinews demo articles, 8–40 words, in corpus order."""
-    from saywho.store import demo_corpus
+    from saywho.pipeline import demo_corpus
 
     out: list[str] = []
     for path in demo_corpus()[0][1:]:

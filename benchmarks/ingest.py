@@ -91,7 +91,7 @@ def timed_child(argv: list[str], env: dict[str, str]) -> tuple[float, float, int
 
 
 def bench_ingest(ns: list[int], docs: int, workers: int, repeat: int) -> bool:
-    from saywho.store import demo_corpus
+    from saywho.pipeline import demo_corpus
 
     paths, _meta = demo_corpus()
     paths = paths[:docs]
@@ -181,7 +181,7 @@ STOP = frozenset(
 
 def corpus_words() -> tuple[list[str], list[str]]:
     """The demo corpus as one token stream (for contents) and its title words (for queries)."""
-    from saywho.store import demo_corpus
+    from saywho.pipeline import demo_corpus
 
     paths, _ = demo_corpus()
     stream: list[str] = []

@@ -116,8 +116,9 @@ def postgres_store(total: int, given: str | None) -> Iterator[str]:
     from sqlalchemy import func, select
 
     from saywho.config import Settings
+    from saywho.pipeline import demo_corpus, ingest
     from saywho.sources import read_documents
-    from saywho.store import demo_corpus, ingest, open_store
+    from saywho.store import open_store
     from saywho.store.schema import attributions
 
     with throwaway_server() if given is None else _given(given) as url:

@@ -56,6 +56,9 @@ class Settings:
     checkworthiness: bool = True
     #: read the figures each article writes (`saywho.analyze.figures`); off, analyses carry none
     figures: bool = True
+    #: find the named entities inside each attribution's content (`saywho.analyze.entities`:
+    #: what a claim is about, which the store indexes); off, attributions carry none
+    entities: bool = True
     #: the store: a file path (SQLite) or a SQLAlchemy URL such as ``postgresql+psycopg://…``
     db: str = "saywho.db"
     #: bearer token `POST /api/v1/ingest` requires (`saywho serve`); unset: ingest is disabled

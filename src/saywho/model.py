@@ -135,6 +135,20 @@ class Speaker:
 
 
 @dataclass(frozen=True, slots=True)
+class Entity:
+    """A named entity inside an attribution's content: what the claim is *about*.
+
+    `start`/`end` index the string the attribution's `field` names, like every span;
+    ``label`` is spaCy's entity type (PERSON, ORG, GPE, NORP, LOC, FAC, EVENT, PRODUCT, LAW).
+    """
+
+    text: str
+    label: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Attribution:
     """A statement the text credits to someone: who (source), how (cue), what (content)."""
 
@@ -165,6 +179,8 @@ class Attribution:
     #: the source is "I" and the speaker is the transcript turn's label or the article's
     #: author, not someone the text names here
     first_person: bool = False
+    #: the named entities of the content (`saywho.analyze.entities`), in text order
+    entities: tuple[Entity, ...] = ()
 
     @property
     def pieces(self) -> tuple[Span, ...]:

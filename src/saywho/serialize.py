@@ -88,6 +88,10 @@ def _attribution_to_dict(attribution: Attribution, article: Article) -> dict[str
         "confidence": attribution.confidence,
         "method": attribution.method,
         **checkworthiness_fields(attribution.checkworthiness),
+        "entities": [
+            {"text": e.text, "label": e.label, "start": e.start, "end": e.end}
+            for e in attribution.entities
+        ],
     }
 
 

@@ -47,6 +47,7 @@ def test_serialize_analysis_is_the_article_plus_attributions_speakers_figures_an
         "method",
         "checkworthiness",
         "check_worthy",
+        "entities",
     ]
     assert {a["method"] for a in obj["attributions"]} == {"rules"}  # the sample's: the rules'
     assert list(first["source"]) == ["text", "start", "end", "speaker", "first_person"]

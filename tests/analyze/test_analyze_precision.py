@@ -12,7 +12,7 @@ import pytest
 from saywho.analyze import analyze
 from saywho.config import Settings
 from saywho.model import Analysis, Article, Attribution, Span
-from saywho.store.demo import DEMO
+from saywho.pipeline.demo import DEMO
 
 WIKINEWS = DEMO / "wikinews"
 

@@ -23,9 +23,8 @@ import pytest
 from required import missing
 from sqlalchemy import Engine
 
-from saywho.model import Analysis, Article, Attribution, Kind, Span, Speaker, Stance
+from saywho.model import Analysis, Article, Attribution, Entity, Kind, Span, Speaker, Stance
 from saywho.store import open_store
-from saywho.store.entities import Mention
 from saywho.store.ingest import Prepared
 
 
@@ -149,23 +148,22 @@ def make_prepared(
     )
     by_name = {s.name: s.id for s in sp}
     attributions = []
-    mentions = []
     for i, (who, cue, content, stance, kind) in enumerate(claims):
         c0 = text.index(content)
         q0 = text.index(cue)
         s0 = text.find(who) if who else -1
+        entities = tuple(
+            Entity(word, "ORG", c0 + content.find(word), c0 + content.find(word) + len(word))
+            for word in ("Islamic State", "Taliban", "Moscow", "Geneva")
+            if word in content
+        )
         attributions.append(Attribution(
             id=f"a{i + 1}", kind=Kind(kind), source=Span(s0, s0 + len(who)) if s0 >= 0 else None,
             speaker=by_name.get(who), cue=Span(q0, q0 + len(cue)), cue_lemma=cue.split()[-1],
             stance=Stance(stance), content=Span(c0, c0 + len(content)), sentence=0, confidence=0.9,
+            entities=entities,
         ))  # fmt: skip
-        found = []
-        for word in ("Islamic State", "Taliban", "Moscow", "Geneva"):
-            at = content.find(word)
-            if at >= 0:
-                found.append(Mention(word, "ORG", c0 + at, c0 + at + len(word)))
-        mentions.append(tuple(found))
-    return Prepared(Analysis(article, tuple(attributions), sp), tuple(mentions), licence)
+    return Prepared(Analysis(article, tuple(attributions), sp), licence)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner, Result
 
 from saywho.cli import app
-from saywho.store.demo import SAMPLE
+from saywho.pipeline.demo import SAMPLE
 
 FIGURES = ("24.4 million", "$2.1 trillion", "$26.7 billion")
 

@@ -13,9 +13,10 @@ from typer.testing import CliRunner, Result
 
 from saywho.cli import app
 from saywho.config import Settings
+from saywho.pipeline import demo_corpus, ingest
+from saywho.pipeline.demo import SAMPLE
 from saywho.sources import read_documents
-from saywho.store import demo_corpus, ingest, open_store
-from saywho.store.demo import SAMPLE
+from saywho.store import open_store
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> Result:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from saywho.store import demo_corpus, open_store, stats
+from saywho.pipeline import demo_corpus
+from saywho.store import open_store, stats
 from saywho.store.tallies import fresh_counts, stored_counts
 
 KILL_AFTER = 40  # articles committed before the SIGKILL: partway through the 261 of the demo

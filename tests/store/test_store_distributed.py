@@ -15,10 +15,11 @@ from saywho.cli import app
 from saywho.config import Settings
 from saywho.errors import StoreError
 from saywho.model import Analysis, Article, Failure, RawDocument
+from saywho.pipeline import demo_corpus, ingest
+from saywho.pipeline import distributed as store_distributed
+from saywho.pipeline.distributed import dask_analyser, dask_client
 from saywho.sources import read_documents
-from saywho.store import demo_corpus, ingest, open_store, stats
-from saywho.store import distributed as store_distributed
-from saywho.store.distributed import dask_analyser, dask_client
+from saywho.store import open_store, stats
 
 SETTINGS = Settings(detect_language=False)
 

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from saywho.cli import app
-from saywho.store.demo import SAMPLE
+from saywho.pipeline.demo import SAMPLE
 
 
 def invoke(*args: str) -> Result:

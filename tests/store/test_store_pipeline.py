@@ -11,8 +11,9 @@ from sqlalchemy import Engine, select
 import saywho.analyze
 from saywho.config import Settings
 from saywho.model import Analysis, Article, Failure, RawDocument
+from saywho.pipeline import demo_corpus, ingest
 from saywho.sources import read_documents
-from saywho.store import demo_corpus, ingest, stats
+from saywho.store import stats
 from saywho.store.schema import article_versions, ingest_errors
 
 SETTINGS = Settings(detect_language=False)
@@ -75,29 +76,32 @@ def test_store_pipeline_workers_store_the_same_as_inline(tmp_path: Path) -> None
     assert len(licences) == 3 and all("CC BY 2.5" in x for x in licences)
 
 
-def test_store_entities_in_contents_index_their_field() -> None:
+def test_store_records_the_entities_the_analysis_found(engine: Engine) -> None:
+    """The store's mentions are the analysis' entities, exactly: the stage that finds them is
+    the analysis, and the store writes what it is given."""
     from saywho.analyze import analyze
     from saywho.extract import extract
-    from saywho.store.entities import content_mentions
+    from saywho.store.schema import attributions, mentions
 
     paths, _ = demo_corpus()
     raw = next(d for d in read_documents(paths[:1], SETTINGS) if isinstance(d, RawDocument))
     analysis = analyze(extract(raw, SETTINGS))
-    found = content_mentions(analysis)
-    assert len(found) == len(analysis.attributions)
-    names = set()
-    for attribution, mentions in zip(analysis.attributions, found, strict=True):
-        text = analysis.article.field_text(attribution.field)
-        for m in mentions:
-            assert text[m.start : m.end] == m.text
-            assert attribution.content.start <= m.start < m.end <= attribution.content.end
-            names.add(m.text)
-    assert {"US", "Islamic State"} & names
+    expected = sorted(
+        (a.id, e.text, e.label, e.start, e.end) for a in analysis.attributions for e in a.entities
+    )
+    assert expected
+    ingest(engine, read_documents(paths[:1], SETTINGS), SETTINGS, inputs=paths[:1])
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(attributions.c.local_id, mentions.c.text, mentions.c.label, mentions.c.start,
+                   mentions.c.end).join(attributions, attributions.c.id == mentions.c.attribution_id)
+        ).all()  # fmt: skip
+    assert sorted(tuple(row) for row in stored) == expected
 
 
 def test_store_pipeline_prepare_obeys_rules_only_and_the_notion() -> None:
     from saywho.extract import extract
-    from saywho.store.pipeline import prepare
+    from saywho.pipeline.ingest import prepare
 
     text = (
         b"Officials say talks failed\n\nThe minister said the talks had failed. Critics were "

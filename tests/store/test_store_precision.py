@@ -7,9 +7,10 @@ from sqlalchemy import Engine, select
 
 from saywho.config import Settings
 from saywho.model import RawDocument
-from saywho.store import ingest, speakers_top
+from saywho.pipeline import ingest
+from saywho.pipeline.demo import DEMO
+from saywho.store import speakers_top
 from saywho.store.browse import article_detail, speaker_list
-from saywho.store.demo import DEMO
 from saywho.store.query import Filters, search
 from saywho.store.schema import attributions, speakers
 from saywho.store.tallies import fresh_counts, stored_counts

@@ -9,7 +9,7 @@ from typing import Any
 import lxml.html
 
 from saywho.config import Settings
-from saywho.store.demo import DEMO
+from saywho.pipeline.demo import DEMO
 
 HEADERS = {"authorization": "Bearer s3cret"}
 

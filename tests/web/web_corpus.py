@@ -9,9 +9,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from saywho.model import Analysis, Article, Attribution, Kind, Span, Speaker, Stance
+from saywho.model import Analysis, Article, Attribution, Entity, Kind, Span, Speaker, Stance
 from saywho.store import open_store
-from saywho.store.entities import Mention
 from saywho.store.ingest import Prepared, Writer
 
 HOSTILE = "<script>alert(1)</script>"
@@ -57,7 +56,7 @@ def build(
         language="en", text=text, paragraphs=tuple(spans), input_format="plain",
     )  # fmt: skip
     people: dict[str, Speaker] = {}
-    found, mentions = [], []
+    found = []
     for n, c in enumerate(claims, 1):
         of = article.field_text(c.field)
         c0, q0 = of.index(c.content), of.index(c.cue)
@@ -75,14 +74,14 @@ def build(
             speaker=people[c.speaker].id if c.speaker else None, cue=Span(q0, q0 + len(c.cue)),
             cue_lemma=c.cue.split()[-1], stance=Stance(c.stance),
             content=Span(c0, c0 + len(c.content)), sentence=n, confidence=0.9, field=c.field,
-            method=c.method,
-        ))  # fmt: skip
-        mentions.append(tuple(
-            Mention(word, "ORG", c0 + c.content.index(word), c0 + c.content.index(word) + len(word))
-            for word in ENTITIES if word in c.content
+            method=c.method, entities=tuple(
+                Entity(word, "ORG", c0 + c.content.index(word),
+                       c0 + c.content.index(word) + len(word))
+                for word in ENTITIES if word in c.content
+            ),
         ))  # fmt: skip
     analysis = Analysis(article, tuple(found), tuple(people.values()), analyser=ANALYSER)
-    return Prepared(analysis, tuple(mentions), licence)
+    return Prepared(analysis, licence)
 
 
 #: what the synthetic analyses say made them (the store keeps it with each version)

@@ -14,6 +14,7 @@ The modules, in the order the data flows through them:
   and ``python-crfsuite`` is installed) that drops the rules' findings it does not see as
   attributions and adds the ones the rules missed; without it the rules run alone;
 - `speakers.py`: every source resolved to one speaker id within the article;
+- `entities.py`: the named entities inside each content (what the claim is about);
 - `figures.py`: the numbers the article writes, their values and units, what they measure and
   the attribution each belongs to;
 - `checkworthiness.py`: how likely a fact-checker is to check each attribution's content.
@@ -41,6 +42,7 @@ from ..config import Settings
 from ..model import Analysis, Article, Attribution, Span, Speaker
 from .attribution import Found, finish_findings, rule_findings
 from .cues import load_lexicon
+from .entities import with_entities
 from .figures import find_figures
 from .headline import find_headline, is_title_like
 from .learned import get_tagger, model_id, refine
@@ -83,18 +85,26 @@ def analyze_many(
             pending.append(article)
             yield article
 
-    scored, counted = settings.checkworthiness, settings.figures
+    scored, counted, entities = settings.checkworthiness, settings.figures, settings.entities
+    if not (scored or entities):
+        for fields in parse_articles(tee(), batch_size=batch_size):
+            yield _analyse_parsed(pending.popleft(), fields, learned, name, counted, notion)
+        return
     waiting: list[Analysis] = []
     for fields in parse_articles(tee(), batch_size=batch_size):
-        analysis = _analyse_parsed(pending.popleft(), fields, learned, name, counted, notion)
-        if not scored:
-            yield analysis
-            continue
-        waiting.append(analysis)
-        if len(waiting) >= batch_size:  # scored in the batches they were parsed in
-            yield from _with_checkworthiness(waiting)
+        waiting.append(_analyse_parsed(pending.popleft(), fields, learned, name, counted, notion))
+        if len(waiting) >= batch_size:  # contents read in the batches they were parsed in
+            yield from _contents(waiting, scored, entities)
             waiting = []
-    yield from _with_checkworthiness(waiting)
+    yield from _contents(waiting, scored, entities)
+
+
+def _contents(analyses: list[Analysis], scored: bool, entities: bool) -> list[Analysis]:
+    """What is read from the contents alone, a batch of articles at a time: their named
+    entities (`entities.with_entities`) and their check-worthiness."""
+    if entities:
+        analyses = with_entities(analyses)
+    return _with_checkworthiness(analyses) if scored else analyses
 
 
 def _with_checkworthiness(analyses: list[Analysis]) -> list[Analysis]:

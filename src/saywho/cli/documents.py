@@ -136,8 +136,9 @@ def analyze_command(
     """Find who said what in news pages: attributions (source, cue, content) and speakers.
 
     Prints the `extract` object of each document plus "attributions" (id, kind, field, source
-    with its speaker, cue with lemma and stance, content, sentence, parent, confidence) and
-    "speakers" (id -> name, type, descriptions). Offsets index the string named by "field".
+    with its speaker, cue with lemma and stance, content with its parts, sentence, parent,
+    confidence, method, check-worthiness, the named entities of the content), "speakers"
+    (id -> name, type, descriptions) and "figures". Offsets index the string named by "field".
     """
     from ..analyze import analyze_many  # spaCy loads only for this command
 

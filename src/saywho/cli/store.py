@@ -50,7 +50,8 @@ T = TypeVar("T")
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads only for the commands that use it
     from sqlalchemy import Engine
 
-    from ..store import DemoMeta, Filters
+    from ..pipeline import DemoMeta
+    from ..store import Filters
 
 
 DbOpt = Annotated[
@@ -223,7 +224,7 @@ def ingest_command(
 
     from rich.progress import TimeRemainingColumn
 
-    from ..store import demo_corpus, ingest
+    from ..pipeline import demo_corpus, ingest
 
     names = list(inputs or [])
     if not names and not demo:
@@ -277,7 +278,7 @@ def ingest_command(
             with ExitStack() as stack:
                 analyser = None
                 if dask is not None:
-                    from ..store.distributed import dask_analyser, dask_client
+                    from ..pipeline.distributed import dask_analyser, dask_client
 
                     client = stack.enter_context(dask_client(dask, workers))
                     analyser = dask_analyser(client, settings=settings)

@@ -1,24 +1,23 @@
 """Stage 4: persist analyses and answer questions across articles (SQLite or PostgreSQL).
 
     engine = open_store("saywho.db")            # or "postgresql://user@host/db"
-    summary = ingest(engine, read_documents(paths, settings), settings, inputs=paths)
+    writer = Writer(engine); writer.store(prepared)   # `saywho.pipeline.ingest` drives it
     hits = search(engine, Filters(query="sponsoring Islamic State"))
 
 Modules, in the order data flows:
 
 - `engine`: the engine factory from a ``--db`` value; Alembic migrations (`migrations/`);
-- `schema`: the tables; `speakers`: the cross-article merge rule; `entities`: what claims are about;
+- `schema`: the tables; `speakers`: the cross-article merge rule;
 - `ingest`: the single writer (one transaction per article, versions, runs, errors);
-- `pipeline`: extract → skip stored → analyse (optionally in worker processes) → store;
-- `query`: search, speakers, speaker, about, stats; `export`: streamed jsonl/csv/parquet;
-- `demo`: the bundled demo corpus.
+- `query`: search, speakers, speaker, about, stats; `export`: streamed jsonl/csv/parquet.
+
+Filling the store from documents (extract → analyse → store) is `saywho.pipeline`'s work.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from .demo import demo_corpus
 from .engine import (
     current_revision,
     database_url,
@@ -29,13 +28,12 @@ from .engine import (
 )
 from .export import export
 from .ingest import Prepared, Writer, article_key, canonical_url
-from .pipeline import DemoMeta, IngestSummary, ingest
 from .query import Filters, about, analysers, search, speaker_profile, speakers_top, stats
 
 __all__ = [
-    "DemoMeta", "Filters", "IngestSummary", "Prepared", "Writer", "about", "analysers", "article_key",
-    "canonical_url", "current_revision", "database_url", "demo_corpus", "ensure_schema",
-    "export", "head_revision", "ingest", "make_engine", "open_store", "search",
+    "Filters", "Prepared", "Writer", "about", "analysers", "article_key", "canonical_url",
+    "current_revision", "database_url", "ensure_schema", "export", "head_revision",
+    "make_engine", "open_store", "search",
     "speaker_profile", "speakers_top", "stats", "upgrade",
 ]  # fmt: skip
 

@@ -2,7 +2,7 @@
 
     writer = Writer(engine)
     run = writer.begin_run(["corpus/"])
-    writer.store(analysis, mentions)      # -> "stored" | "updated" | "skipped"
+    writer.store(prepared)              # -> "stored" | "updated" | "skipped"
     writer.record_error(run, failure)
     writer.finish_run(run, counts)
 
@@ -39,7 +39,6 @@ from .claims import (
 )
 from .copies import link_copies
 from .engine import _reason
-from .entities import Mention
 from .factcheck_links import link_claims
 from .schema import (
     article_speakers,
@@ -89,10 +88,9 @@ def outlet_name(article: Article) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """One article ready to store: its analysis and the entities inside each content."""
+    """One article ready to store: its analysis and what ingest adds to it."""
 
     analysis: Analysis
-    mentions: tuple[tuple[Mention, ...], ...]
     licence: str | None = None
     #: which attributions state claims and their embeddings (`claims.claim_vectors`), computed
     #: where the article was analysed
@@ -147,10 +145,14 @@ class Writer:
 
     def is_stored(self, article: Article) -> bool:
         """True when this article, with this body, is already in the store (a rerun skips it)."""
+        return self.stored_article(article) is not None
+
+    def stored_article(self, article: Article) -> int | None:
+        """The store's id of this article when it is stored with this body; None otherwise."""
         try:
             with self.engine.connect() as conn:
                 found = conn.scalar(
-                    select(article_versions.c.id)
+                    select(article_versions.c.article_id)
                     .join(articles, articles.c.id == article_versions.c.article_id)
                     .where(
                         articles.c.key == article_key(article),
@@ -162,10 +164,14 @@ class Writer:
             raise StoreError(
                 f"cannot read the store ({_reason(exc)})", input=article.source
             ) from exc
-        return found is not None
+        return None if found is None else int(found)
 
     def store(self, prepared: Prepared, run_id: int | None = None) -> str:
         """Store one analysed article in one transaction: "stored", "updated" or "skipped"."""
+        return self.store_article(prepared, run_id)[0]
+
+    def store_article(self, prepared: Prepared, run_id: int | None = None) -> tuple[str, int]:
+        """`store`, with the store's id of the article: ("stored" | "updated" | "skipped", id)."""
         article = prepared.analysis.article
         with self._transaction("store the article", article.source) as conn:
             key = article_key(article)
@@ -188,7 +194,7 @@ class Writer:
                     )
                 ).all()
                 if any(h == article.id for h, _ in hashes):
-                    return "skipped"
+                    return "skipped", article_id
                 version, outcome = max(int(v) for _, v in hashes) + 1 if hashes else 1, "updated"
                 current = conn.scalar(
                     select(articles.c.current_version_id).where(articles.c.id == article_id)
@@ -215,7 +221,7 @@ class Writer:
                 )
             find_unattributed(conn, version_id, prepared.analysis.article.text,
                               prepared.sentences)  # fmt: skip
-            return outcome
+            return outcome, article_id
 
     def _insert_version(
         self,
@@ -294,7 +300,7 @@ class Writer:
         mention_rows = [
             {"attribution_id": ids[n], "text": m.text[:500], "normalised": normalise(m.text)[:500] or m.text[:500].casefold(),
              "label": m.label, "start": m.start, "end": m.end}
-            for n, found in enumerate(prepared.mentions[: len(rows)]) for m in found
+            for n, a in enumerate(analysis.attributions) for m in a.entities
         ]  # fmt: skip
         if mention_rows:
             conn.execute(insert(mentions), mention_rows)

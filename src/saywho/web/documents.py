@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from ..config import Settings
-from ..errors import ExtractionError, InputError, StoreError
+from ..errors import ExtractionError, InputError
 from ..extract import extract
 from ..model import Analysis, Failure, RawDocument
 from ..serialize import analysis_to_dict
@@ -71,18 +71,11 @@ def analysis_json(raw: RawDocument, settings: Settings) -> dict[str, Any]:
 
 
 def ingest_one(engine: Engine, raw: RawDocument, settings: Settings) -> tuple[int, str]:
-    """Store one document through the store's own ingest; its article id and the outcome."""
-    from ..store import article_key, ingest
-    from ..store.schema import articles
+    """Store one document through the pipeline's ingest: its article id and the outcome."""
+    from ..pipeline import ingest
 
-    article = extract(raw, settings)  # for its key; ingest extracts again, as the CLI does
-    summary = ingest(engine, [raw], settings, inputs=[raw.source])
+    summary = ingest(engine, [raw], settings, inputs=[raw.source], keep_ids=True)
     if summary.failures:
-        failure = summary.failures[0]
-        raise InputError(failure.reason, remedy="check the document")
+        raise InputError(summary.failures[0].reason, remedy="check the document")
     outcome = next(k for k, v in summary.counts().items() if v and k != "errors")
-    with engine.connect() as conn:
-        found = conn.scalar(select(articles.c.id).where(articles.c.key == article_key(article)))
-    if found is None:  # pragma: no cover - ingest just stored or found it
-        raise StoreError("the stored article cannot be found", input=raw.source)
-    return int(found), outcome
+    return summary.article_ids[0], outcome

@@ -81,6 +81,18 @@ class Attribution(BaseModel):
     )
 
 
+class ContentEntity(Span):
+    label: str = Field(description="spaCy's entity type: PERSON, ORG, GPE, NORP, LOC, FAC, "
+                       "EVENT, PRODUCT or LAW")  # fmt: skip
+
+
+class AnalysedAttribution(Attribution):
+    entities: list[ContentEntity] = Field(
+        description="the named entities inside the content (what the claim is about), offsets "
+        "into the string `field` names; the store records exactly these"
+    )
+
+
 class StoredAttribution(Attribution):
     speaker: int | None = Field(None, description="the resolved speaker's id (/speakers/{id})")
 
@@ -610,7 +622,7 @@ class Analysis(BaseModel):
     text: str
     input_format: str
     warnings: list[str]
-    attributions: list[Attribution]
+    attributions: list[AnalysedAttribution]
     speakers: dict[str, ArticleSpeaker]
     figures: list[AnalysisFigure] = Field(
         description="the numbers the document writes, in reading order (see `saywho analyze`)"

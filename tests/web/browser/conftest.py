@@ -79,8 +79,9 @@ FACT_CHECK = FactCheck(
 def browser_store(tmp_path_factory: pytest.TempPathFactory) -> BrowserStore:
     """A SQLite store of the sample, four Wikinews articles and the hostile page."""
     from saywho.config import Settings
+    from saywho.pipeline import demo_corpus, ingest
     from saywho.sources import read_documents
-    from saywho.store import demo_corpus, ingest, open_store
+    from saywho.store import open_store
     from saywho.store.factchecks import import_fact_checks
 
     folder = tmp_path_factory.mktemp("browser-store")

@@ -3,12 +3,12 @@
     summary = ingest(engine, read_documents(inputs, settings), settings, inputs=inputs,
                      workers=4, on_event=lambda outcome, source: ...)
 
-Extraction and the "already stored?" check run in the calling process; analysis (the spaCy
-parse and the entity pass, `prepare`) runs inline or, with ``workers > 1``, in a process pool that
-gets a bounded window of chunks, so memory stays flat; an `Analyser` runs the same `prepare`
-elsewhere (``store/distributed.py``: Dask workers). Storing always happens here, in the one
-writer, one transaction per article. A bad document is recorded in ``ingest_errors`` and the run
-goes on.
+Extraction and the "already stored?" check run in the calling process; analysis (`prepare`:
+the spaCy parse, the rules, the entities and the claims' embeddings) runs inline or, with
+``workers > 1``, in a process pool that gets a bounded window of chunks, so memory stays flat;
+an `Analyser` runs the same `prepare` elsewhere (``pipeline/distributed.py``: Dask workers).
+Storing always happens here, in the store's one writer (`store.Writer`), one transaction per
+article. A bad document is recorded in ``ingest_errors`` and the run goes on.
 """
 
 from __future__ import annotations
@@ -24,10 +24,9 @@ from ..config import Settings
 from ..errors import SaywhoError
 from ..extract import extract
 from ..model import Analysis, Article, Failure, RawDocument
-from .claims import body_signature, claim_vectors_many, word_signatures
-from .entities import content_mentions
-from .ingest import Prepared, Writer
-from .query import analysers
+from ..store.claims import body_signature, claim_vectors_many, word_signatures
+from ..store.ingest import Prepared, Writer
+from ..store.query import analysers
 
 CHUNK = 16  # articles per unit of work: big enough for nlp.pipe, small enough for progress
 
@@ -58,6 +57,9 @@ class IngestSummary:
     failures: list[Failure] = field(default_factory=list)
     #: what this run analyses with (`analyze.analyser_name`)
     analyser: str = ""
+    #: the store's ids of the articles stored, updated or skipped, in input order (kept only
+    #: when `ingest` is asked to: ``keep_ids=True``)
+    article_ids: list[int] = field(default_factory=list)
     #: when articles were skipped: current versions in the store analysed by something else
     #: (name -> count; "unknown" for versions stored before the store recorded it)
     other_analysers: dict[str, int] = field(default_factory=dict)
@@ -86,8 +88,7 @@ def for_analysis(settings: Settings | None) -> Settings | None:
 def _prepared(analysis: Analysis, licence: str | None, claim: tuple[tuple[int, ...], bytes],
               claims: bool) -> Prepared:  # fmt: skip
     words, sentences = word_signatures(analysis, claim[0]) if claims else ((), ())
-    return Prepared(analysis, content_mentions(analysis), licence, claim, body_signature(analysis),
-                    words, sentences)  # fmt: skip
+    return Prepared(analysis, licence, claim, body_signature(analysis), words, sentences)
 
 
 def prepare(
@@ -134,8 +135,11 @@ def ingest(
     meta: Mapping[str, DemoMeta] | None = None,
     on_event: EventHook | None = None,
     analyser: Analyser | None = None,
+    keep_ids: bool = False,
 ) -> IngestSummary:
-    """Store every document of `documents`; see the module docstring."""
+    """Store every document of `documents`; see the module docstring. `keep_ids`: list the
+    articles' ids in the summary (`IngestSummary.article_ids`: for a few documents, such as the
+    server's ingest of one page)."""
     from ..analyze import analyser_name
 
     writer = Writer(engine)
@@ -167,8 +171,11 @@ def ingest(
                 article = replace(
                     article, url=article.url or extra.url, site=article.site or extra.site
                 )
-            if writer.is_stored(article):
+            stored = writer.stored_article(article)
+            if stored is not None:
                 summary.skipped += 1
+                if keep_ids:
+                    summary.article_ids.append(stored)
                 hook("skipped", article.source)
                 continue
             chunk.append((article, extra.licence if extra else None))
@@ -189,7 +196,9 @@ def ingest(
                 if isinstance(prepared, Failure):
                     fail(prepared)
                     continue
-                outcome = writer.store(prepared, summary.run_id)
+                outcome, article_id = writer.store_article(prepared, summary.run_id)
+                if keep_ids:
+                    summary.article_ids.append(article_id)
                 setattr(summary, outcome, getattr(summary, outcome) + 1)
                 hook(outcome, prepared.analysis.article.source)
         completed = True

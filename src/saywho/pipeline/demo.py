@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from ..errors import StoreError
-from .pipeline import DemoMeta
+from .ingest import DemoMeta
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 SAMPLE = DEMO / "rt-2023-01-20-us-isis.txt"

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 from ..config import Settings
 from ..errors import StoreError
 from ..model import Failure
-from .ingest import Prepared
-from .pipeline import Analyser, Chunk, for_analysis, prepare
+from ..store.ingest import Prepared
+from .ingest import Analyser, Chunk, for_analysis, prepare
 
 if TYPE_CHECKING:
     from distributed import Client
