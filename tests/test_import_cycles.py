@@ -91,3 +91,31 @@ def test_imports_have_no_cycles() -> None:
 def test_imports_cycle_finder_finds_a_cycle() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert _cycles(graph) == [["a", "b", "c"]]
+
+
+#: the layers, lowest first: a module imports only its own layer's and lower layers' modules
+#: (DESIGN.md: sources → extract → analyze → store → web/cli, the pipeline between store and
+#: its callers); `saywho/__init__.py`, the public facade, is imported by nobody inside
+LAYERS = {
+    "version": 0, "errors": 0, "config": 1, "model": 1, "wordlists": 1, "data": 1,
+    "sources": 2, "extract": 3, "analyze": 4, "claims": 5, "factchecks": 5, "serialize": 5,
+    "store": 6, "pipeline": 7, "web": 8, "cli": 9,
+}  # fmt: skip
+
+
+def _layer(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "saywho"
+
+
+def test_imports_run_down_the_layers() -> None:
+    modules = _modules()
+    assert {_layer(m) for m in modules} - {"saywho"} <= set(LAYERS), "a new layer needs a rank"
+    upward = sorted(
+        f"{name} imports {target}"
+        for name, path in modules.items()
+        for target in _imports(name, path, modules)
+        if _layer(name) != "saywho"
+        and (_layer(target) == "saywho" or LAYERS[_layer(target)] > LAYERS[_layer(name)])
+    )
+    assert upward == []

@@ -7,19 +7,13 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("saywho")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
-
 from .config import Settings
 from .errors import ConfigError, ExtractionError, FetchError, InputError, SaywhoError, StoreError
 from .extract import extract
 from .model import Article, Failure, Hints, RawDocument, Span
 from .serialize import article_to_dict
 from .sources import read_documents
+from .version import __version__
 
 __all__ = [
     "Article",

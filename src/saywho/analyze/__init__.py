@@ -37,7 +37,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from .. import __version__
+from ..version import __version__
 from ..config import Settings
 from ..model import Analysis, Article, Attribution, Span, Speaker
 from .attribution import Found, finish_findings, rule_findings

@@ -22,7 +22,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from .. import __version__
+from ..version import __version__
 from ..config import Settings
 from ..errors import SaywhoError
 from ..extract import extract

@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None, *, db: str | None = None) -> Fa
 
 
 def _version() -> str:
-    from .. import __version__
+    from ..version import __version__
 
     return __version__
 
