@@ -24,10 +24,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from sqlalchemy import Connection, Engine, func, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..version import __version__
 from ..errors import StoreError
 from ..extract import iso_published
 from ..model import Analysis, Article, Failure
+from ..version import __version__
 from . import tallies
 from .claim_rows import check_encoder
 from .claims import (
