@@ -1,4 +1,5 @@
-"""HTML extraction: golden real pages, then small hand-built pages, one behaviour each."""
+"""HTML extraction: golden real pages, pages written for saywho that reproduce their structure,
+then small hand-built pages, one behaviour each."""
 
 from __future__ import annotations
 
@@ -14,11 +15,14 @@ from saywho.errors import ExtractionError
 from saywho.extract import extract
 from saywho.extract.html import extract_html, recover_split_body
 from saywho.extract.page import ExtractedPage
-from saywho.model import Hints, RawDocument
+from saywho.model import Article, Hints, RawDocument
 
 #: three pages of the Article Extraction Benchmark (MIT), read where the evaluation data lives
 #: (../shared/data, beside the repository); they are not copied into the repository
 PAGES = Path(__file__).resolve().parents[3] / "shared" / "data" / "extraction-benchmark" / "html"
+#: pages written for saywho around Wikinews texts (CC BY 2.5), shipped with the tests: they
+#: reproduce the structure of the three golden pages (tests/fixtures/html/README.md)
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
 FAST = Settings(detect_language=False)
 
 # --------------------------------------------------------------------------- real pages
@@ -117,7 +121,10 @@ def test_html_golden_page(case: Golden) -> None:
     assert path.is_file(), (
         f"{path}: the extraction benchmark is not beside the repository (../shared/data)"
     )
-    data = path.read_bytes()
+    check_golden(case, path.read_bytes())
+
+
+def check_golden(case: Golden, data: bytes) -> Article:
     article = extract(RawDocument(case.file, data=data, hints=Hints(url=case.url)), FAST)
 
     assert article.input_format == "html"
@@ -134,6 +141,141 @@ def test_html_golden_page(case: Golden) -> None:
         assert snippet not in article.text, snippet
     # paragraphs are the page's own: none is the headline, none is empty
     assert all(p.strip() and p != case.title for p in article.paragraph_texts())
+    return article
+
+
+# --------------------------------------------------------------------------- written pages
+
+#: the Wikinews attribution each page carries in its footer: never article text
+LICENCE = ("Wikinews", "CC BY 2.5", "creativecommons.org")
+
+SCIENCE = Golden(
+    file="syndicated-science-byline.html",
+    url="https://labnotes.example.org/upside-down-rivers-of-warm-water-break-antarctic-ice-shelves",
+    title="Scientists describe how 'upside-down rivers' of warm water break Antarctica's ice shelf",
+    published=date(2019, 10, 12),
+    authors=("Nora Whitfield", "Coldfront"),
+    site="LabNotes",
+    standfirst=None,  # og:description is the first paragraph again
+    paragraphs=6,
+    contains=(
+        "In findings published Wednesday in Science Advances, researchers from the "
+        "University of Colorado at Boulder",
+        'creating what the scientists describe as an "upside-down river"',
+        "freeing the ice sheet to ride out faster into the ocean.",
+    ),
+    not_contains=(
+        "Society & Culture",
+        "Privacy Policy",
+        "All rights reserved",
+        "Open water off the Antarctic coast, seen from orbit",
+        "NORA WHITFIELD",
+        "12 OCT 2019",
+        *LICENCE,
+    ),
+)
+
+WIRE = Golden(
+    file="wire-story-dek-signup.html",
+    url="https://news.ledger.example.org/world/"
+    "uk-urges-us-to-waive-immunity-diplomats-wife-n20191010",
+    title="UK urges US to waive immunity for diplomat's wife involved in fatal collision",
+    # the page writes 10:28 at +01:00, the same instant (compared as aware datetimes)
+    published=datetime(2019, 10, 10, 9, 28, tzinfo=UTC),
+    authors=("Harbour Wire",),
+    site="Evening Ledger",
+    standfirst="The prime minister says immunity should not be used this way after a "
+    "teenage motorcyclist died near an air base.",
+    paragraphs=8,
+    contains=(
+        "LONDON — On Monday, Prime Minister Boris Johnson joined the calls",
+        "I do not think that it can be right to use the process of diplomatic immunity",
+        "She’s left a family in complete ruin. We’re broken.",
+    ),
+    not_contains=(
+        "Ledger Alerts by Email",
+        "Get the day's biggest stories",
+        "Tom Avery / Harbour Wire file",
+        "The main gate of RAF Croughton",
+        "Election Centre 2019",
+        "By Harbour Wire",
+        "10:28 AM BST",
+        "LEDGER MEDIA GROUP",
+        *LICENCE,
+    ),
+)
+
+AGENCY = Golden(
+    file="agency-story-source-line.html",
+    url="https://www.crescent.example.org/news/2019/11/"
+    "coalition-no-casualties-missile-strike-iraqi-air-base-191110081544201.html",
+    title="Coalition authorities report no casualties from missile strike on Iraqi air base",
+    published=date(2019, 11, 10),  # JSON-LD "10 Nov 2019 08:15 GMT" is not ISO 8601
+    authors=("Crescent News",),
+    site="Crescent News",
+    standfirst="Rockets struck near a base housing US personnel near Mosul as "
+    "anti-government protests go on in Baghdad and the south.",
+    paragraphs=7,
+    contains=(
+        "On Friday, the Combined Joint Task Force Operation Inherent Resolve",
+        "Protests continue",
+        "There are reportedly about 5000 U.S. troops now in the country.",
+    ),
+    not_contains=(
+        "Toggle navigation",
+        "Spotlight Documentaries",
+        "Featured Videos",
+        "the night shift at a Basra clinic",
+        "More:",
+        "Protesters hold bridges in central Baghdad",
+        "SOURCE",
+        "News agencies",
+        "Coalition forces have been in Iraq at the invitation of its government since 2014",
+        "Sign up for our",
+        "Crescent Media Network",
+        *LICENCE,
+    ),
+)
+
+WRITTEN = [
+    pytest.param(
+        SCIENCE,
+        id="syndicated story with a person-and-partner byline and a day-only date (ScienceAlert)",
+    ),
+    pytest.param(
+        WIRE, id="wire story signed by the agency, with a dek and a time in +01:00 (NBC News)"
+    ),
+    pytest.param(
+        AGENCY,
+        id="agency story keeps its subheading, drops its source line and the menus (Al Jazeera)",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", WRITTEN)
+def test_html_fixture_page(case: Golden) -> None:
+    """The golden pages' behaviours, on pages the project may ship (no ../shared needed)."""
+    article = check_golden(case, (FIXTURES / case.file).read_bytes())
+    assert type(article.published) is type(case.published)  # a day stays a day, a time a time
+
+
+def test_html_fixture_wire_time_keeps_the_pages_zone() -> None:
+    """A time is kept in the zone the page wrote it in (+01:00), not moved to UTC."""
+    data = (FIXTURES / WIRE.file).read_bytes()
+    article = extract(RawDocument(WIRE.file, data=data, hints=Hints(url=WIRE.url)), FAST)
+    assert isinstance(article.published, datetime)
+    assert article.published.utcoffset() == timedelta(hours=1)
+    assert article.published.astimezone(UTC) == datetime(2019, 10, 10, 9, 28, tzinfo=UTC)
+
+
+def test_html_fixture_pages_are_small_and_attributed() -> None:
+    """Each written page stays a few KB and names its Wikinews source and licence."""
+    pages = sorted(FIXTURES.glob("*.html"))
+    assert [p.name for p in pages] == sorted(c.file for c in (SCIENCE, WIRE, AGENCY))
+    for page_path in pages:
+        html = page_path.read_text(encoding="utf-8")
+        assert len(html.encode("utf-8")) < 16_000, page_path.name
+        assert "https://en.wikinews.org/wiki/" in html and "CC BY 2.5" in html, page_path.name
 
 
 # --------------------------------------------------------------------------- hand-built pages
