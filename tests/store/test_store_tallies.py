@@ -131,7 +131,7 @@ def test_store_tallies_of_an_older_store_are_counted_by_the_migration(
     with engine.begin() as conn:
         want = stored_counts(conn)
         command.downgrade(_alembic_config(conn), "0011")
-    assert upgrade(engine) == ("0011", "0013")
+    assert upgrade(engine) == ("0011", "0014")
     with engine.connect() as conn:
         assert stored_counts(conn) == want == fresh_counts(conn)
     engine.dispose()

@@ -39,6 +39,9 @@ from ..model import Analysis
 from .claim_rows import bump_epoch, encoder_is_stale, set_encoder
 from .engine import _reason
 from .factcheck_links import relink_all
+from .pg_vectors import enable as enable_pg_vectors
+from .pg_vectors import forget as forget_pg_vectors
+from .pg_vectors import has_vectors, insert_claims
 from .schema import (
     article_bands,
     article_copies,
@@ -52,7 +55,7 @@ from .schema import (
     claim_fact_checks,
     claims,
 )
-from .vector_index import ClaimIndex, claim_index, new_index
+from .vector_index import NearestClaims, claim_index, forget_index, new_index
 
 #: the mean similarity at which a news claim joins a cluster. `saywho cluster`'s 0.475 was tuned
 #: on posts matched to fact-checks, which paraphrase loosely; news attributions on one topic are
@@ -133,7 +136,7 @@ class Candidates:
     index only ever holds committed claims). A cluster whose mean similarity to the claim reaches
     the threshold has a member at least that similar, so its members are among the nearest."""
 
-    def __init__(self, index: ClaimIndex | None) -> None:
+    def __init__(self, index: NearestClaims | None) -> None:
         self.index = index
         self.pending: Any = None
         self.pending_clusters: list[int] = []
@@ -159,7 +162,7 @@ class Candidates:
         if self.index is None:
             return found
         with self.index.lock:
-            keys = self.index.keys_many(vectors, NEIGHBOURS)
+            keys = self.index.keys_many(conn, vectors, NEIGHBOURS)
         every = sorted({k for row in keys for k in row})
         if not every:
             return found
@@ -355,6 +358,9 @@ def rebuild(engine: Engine, batch: int = 500) -> tuple[int, int]:
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot rebuild the claims ({_reason(exc)})",
                          remedy="check --db; nothing was changed") from exc  # fmt: skip
+    finally:  # where the store keeps its vectors may have changed (`pg_vectors.enable`)
+        forget_index(engine)
+        forget_pg_vectors(engine)
 
 
 def _rebuild(engine: Engine, batch: int) -> tuple[int, int]:
@@ -379,6 +385,7 @@ def _rebuild(engine: Engine, batch: int) -> tuple[int, int]:
         conn.execute(delete(claim_fact_checks))
         conn.execute(delete(claims))
         conn.execute(delete(claim_clusters))
+        enable_pg_vectors(conn)  # a PostgreSQL server that gained pgvector: the claims go there
         bump_epoch(conn)
         set_encoder(conn, weights_fingerprint())
         candidates = Candidates(None)  # the store's index is of the claims just deleted
@@ -499,7 +506,10 @@ def _assign_rows(
             [{"cid": c, "new_size": known[c][0], "new_sum": known[c][1].astype(np.float32).tobytes()}
              for c in sorted(changed)],
         )  # fmt: skip
-    conn.execute(insert(claims), stored)
+    if has_vectors(conn):  # pgvector keeps a copy, indexed (`pg_vectors`)
+        insert_claims(conn, stored)
+    else:
+        conn.execute(insert(claims), stored)
     return [int(row["cluster_id"]) for row in stored]
 
 

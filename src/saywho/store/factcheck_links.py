@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from ..analyze.embed import DIM
 from .claim_rows import current_claims
 from .schema import claim_fact_checks, claims, fact_checks
-from .vector_index import ClaimIndex
+from .vector_index import NearestClaims
 
 THRESHOLD = 0.6
 #: nearest claims of a new fact-check looked at
@@ -38,7 +38,7 @@ _matrices: dict[str, tuple[tuple[int, int], np.ndarray, np.ndarray]] = {}
 
 
 def link_fact_checks(
-    conn: Connection, index: ClaimIndex | None, rows: list[tuple[int, np.ndarray]]
+    conn: Connection, index: NearestClaims | None, rows: list[tuple[int, np.ndarray]]
 ) -> int:
     """Link new fact-checks (id, unit vector) to the clusters of the claims they address; returns
     the links made."""
@@ -46,7 +46,7 @@ def link_fact_checks(
         return 0
     with index.lock:
         index.sync(conn, save=False)
-        keys = index.keys_many(np.stack([v for _, v in rows]).astype(np.float32), NEIGHBOURS)
+        keys = index.keys_many(conn, np.stack([v for _, v in rows]).astype(np.float32), NEIGHBOURS)
     wanted = sorted({k for row in keys for k in row})
     found: dict[int, tuple[int, np.ndarray]] = {}
     for start in range(0, len(wanted), CHUNK):
@@ -94,7 +94,7 @@ def unlink_fact_checks(conn: Connection, fact_check_ids: list[int]) -> None:
             claim_fact_checks.c.fact_check_id.in_(fact_check_ids[start : start + CHUNK])))  # fmt: skip
 
 
-def relink_all(conn: Connection, index: ClaimIndex | None) -> int:
+def relink_all(conn: Connection, index: NearestClaims | None) -> int:
     """Drop every link and find them again for every current fact-check (after a rebuild)."""
     conn.execute(delete(claim_fact_checks))
     made, last = 0, 0

@@ -15,7 +15,8 @@ The store stays the truth; the index is a cache that can always be rebuilt from 
   another epoch is thrown away and rebuilt.
 
 Why usearch: sqlite-vec needs ``sqlite3.enable_load_extension``, which the Python this project
-is built and tested with does not have; pgvector is not installed on most PostgreSQL servers.
+is built and tested with does not have; pgvector is not installed on most PostgreSQL servers
+(where it is, a PostgreSQL store keeps its vectors there instead: `pg_vectors`).
 usearch is one wheel (11 MB), needs nothing else, and its HNSW search over a million claims
 takes well under a millisecond.
 """
@@ -26,13 +27,14 @@ import json
 import os
 import threading
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Connection, Engine, func, select
 
 from ..analyze.embed import DIM, weights_fingerprint
-from .claim_rows import current_claims, rebuild_epoch
+from .claim_rows import rebuild_epoch
+from .pg_vectors import PgVectorIndex, has_vectors, rescored
 from .schema import claims
 
 #: HNSW parameters: on 100,000 claim-like vectors, recall@10 0.99 and 0.09 ms a search
@@ -45,7 +47,7 @@ EXACT_BELOW = 20_000
 CHUNK = 50_000
 
 _lock = threading.Lock()
-_indexes: dict[str, ClaimIndex] = {}
+_indexes: dict[str, ClaimIndex | PgVectorIndex] = {}
 
 
 def index_path(engine: Engine) -> Path | None:
@@ -145,13 +147,10 @@ class ClaimIndex:
             self.save()
         return added
 
-    def keys(self, query: np.ndarray, count: int) -> list[int]:
-        """The attribution ids of the about `count` indexed claims nearest to `query`, unchecked
-        (some may have left the store since they were indexed)."""
-        return self.keys_many(query[None, :], count)[0]
-
-    def keys_many(self, queries: np.ndarray, count: int) -> list[list[int]]:
-        """`keys` for each row of `queries`, in one search."""
+    def keys_many(self, conn: Connection, queries: np.ndarray, count: int) -> list[list[int]]:
+        """The attribution ids of the about `count` indexed claims nearest to each row of
+        `queries`, in one search, unchecked (some may have left the store since they were
+        indexed). `conn` is unused: the interface `PgVectorIndex` shares."""
         if self.index is None or len(self.index) == 0 or not len(queries):
             return [[] for _ in range(len(queries))]
         found = self.index.search(
@@ -168,35 +167,39 @@ class ClaimIndex:
         """The `top` current claims nearest to the unit vector `query`: (attribution id, cosine),
         rescored exactly from the stored vectors."""
         self.sync(conn)
-        ids = self.keys(query, top * 4 + 20)
-        if not ids:
-            return []
-        rows = conn.execute(
-            current_claims(select(claims.c.attribution_id, claims.c.vector))
-            .where(claims.c.attribution_id.in_(ids))
-        ).all()  # fmt: skip
-        scored = [
-            (
-                int(cast(int, aid)),
-                float(
-                    np.frombuffer(bytes(cast(bytes, blob)), dtype=np.float16).astype(np.float32)
-                    @ query
-                ),
-            )
-            for aid, blob in rows
-        ]
-        scored.sort(key=lambda pair: (-pair[1], pair[0]))
-        return scored[:top]
+        return rescored(conn, self.keys_many(conn, query[None, :], top * 4 + 20)[0], query, top)
 
 
-def claim_index(engine: Engine) -> ClaimIndex:
-    """This process's index for `engine`'s store."""
+#: what finds a store's nearest claims: the in-process HNSW index, or pgvector's in PostgreSQL
+NearestClaims = ClaimIndex | PgVectorIndex
+
+
+def claim_index(engine: Engine) -> NearestClaims:
+    """This process's index for `engine`'s store: pgvector's when the store keeps its vectors
+    there (`pg_vectors`), else the in-process HNSW index."""
     key = str(engine.url)
     with _lock:
         index = _indexes.get(key)
-        if index is None:
-            index = _indexes[key] = ClaimIndex(index_path(engine))
+    if index is not None:
         return index
+    in_database = False
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            in_database = has_vectors(conn)
+    with _lock:
+        index = _indexes.get(key)
+        if index is None:
+            index = _indexes[key] = (
+                PgVectorIndex() if in_database else ClaimIndex(index_path(engine))
+            )
+        return index
+
+
+def forget_index(engine: Engine) -> None:
+    """Drop this process's index of `engine`'s store (after the store changed where it keeps
+    its vectors: `pg_vectors.enable`)."""
+    with _lock:
+        _indexes.pop(str(engine.url), None)
 
 
 def nearest(engine: Engine, query: np.ndarray, top: int) -> list[tuple[int, float]]:
