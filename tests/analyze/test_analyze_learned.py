@@ -15,7 +15,7 @@ from saywho.analyze import analyze, learned
 from saywho.analyze.attribution import find_attributions
 from saywho.analyze.cues import load_lexicon
 from saywho.analyze.nlp import parse_article
-from saywho.analyze.spans import Found
+from saywho.analyze.spans import Found, Rule
 from saywho.model import Article, Kind, Span, Stance
 
 
@@ -132,7 +132,7 @@ def _found(text: str, cue: str, content: str, source: str | None) -> Found:
 
     return Found(
         field="text",
-        rule="verb-clause",
+        rule=Rule.VERB_CLAUSE,
         kind=Kind.INDIRECT,
         source=span(source) if source else None,
         cue=span(cue),

@@ -16,7 +16,11 @@ source and the content:
 - a quotation beside a reporting verb when the parser did not attach it ("“…” a narrator asks.");
 - an object that is the content for verbs that take one ("denied the report");
 - "according to X";
+- an adverb of report, with no source ("reportedly");
 - a cue noun with a that-clause ("Trump's claim that …").
+
+The verb's rules are in `verbs.py` (its docstring lists them in the order they are tried), the
+others in `phrases.py`.
 
 Span conventions follow PolNeAR (the corpus the rules are measured on): the source is the whole
 noun phrase with its appositions ("Zamir Kabulov, Russia’s presidential envoy for Afghanistan"),
@@ -33,7 +37,7 @@ from typing import TYPE_CHECKING
 from ..model import Kind
 from .cues import Lexicon
 from .phrases import PhraseRule
-from .spans import DIRECT_BONUS, RULE_CONFIDENCE, Found
+from .spans import DIRECT_BONUS, RULE_CONFIDENCE, Found, Rule
 from .verbs import VerbRule
 
 if TYPE_CHECKING:
@@ -44,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "RULE_CONFIDENCE",
     "Found",
+    "Rule",
     "find_attributions",
     "finish_findings",
     "rule_findings",
@@ -264,9 +269,9 @@ def _said_something(f: Found, parsed: ParsedField) -> bool:
 
 
 def _within(f: Found, lexicon: Lexicon, notion: str, parsed: ParsedField) -> bool:
-    if f.rule == "learned-unlisted":
+    if f.rule == Rule.LEARNED_UNLISTED:
         return False  # a cue the lexicon does not list: PolNeAR's "wants", "critical of"
-    if f.rule == "learned" and not any(
+    if f.rule == Rule.LEARNED and not any(
         q.start <= f.content[0] and f.content[1] <= q.end for q in parsed.quotes
     ):
         return False  # reported speech the rules did not see: on GUM, noise more often than not
@@ -289,7 +294,7 @@ def _with_kind(f: Found, parsed: ParsedField) -> Found:
     """`f` with its kind (`_assign_kinds`), and the bonus of a direct quotation."""
     if parsed.name == "title":
         return replace(f, kind=Kind.HEADLINE)
-    if f.rule == "according-to":
+    if f.rule == Rule.ACCORDING_TO:
         return replace(f, kind=Kind.ACCORDING_TO)
     start, end = f.content
     inside = [

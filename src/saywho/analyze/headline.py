@@ -22,8 +22,8 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Kind
-from .attribution import RULE_CONFIDENCE, Found
 from .cues import Cue, Lexicon
+from .spans import RULE_CONFIDENCE, Found, Rule
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -102,7 +102,7 @@ def _title(parsed: ParsedField, chunk: Chunk, lexicon: Lexicon, lo: int, hi: int
             if head is not None:
                 cue_span = (m.start(1), m.end(1))
                 out.append(
-                    _found(parsed, "headline-dash", source, cue_span, cue, content, head, chunk)
+                    _found(parsed, Rule.HEADLINE_DASH, source, cue_span, cue, content, head, chunk)
                 )
     colon = _colon(parsed, chunk, lexicon, lo, hi, headline=True)
     if colon is not None:
@@ -155,7 +155,7 @@ def _colon(
     if head is None:
         return None
     cue_span = (colon.start(), colon.start() + 1)
-    return _found(parsed, "headline-colon", source, cue_span, cue, content, head, chunk)
+    return _found(parsed, Rule.HEADLINE_COLON, source, cue_span, cue, content, head, chunk)
 
 
 def _bylines(parsed: ParsedField, lexicon: Lexicon, lo: int, hi: int) -> list[Found]:
@@ -177,7 +177,9 @@ def _bylines(parsed: ParsedField, lexicon: Lexicon, lo: int, hi: int) -> list[Fo
         head = _source_head(chunk.doc, chunk.offset, source, headline=False)
         if head is not None:
             cue_span = (m.start(2), m.end(2))
-            out.append(_found(parsed, "byline-dash", source, cue_span, cue, content, head, chunk))
+            out.append(
+                _found(parsed, Rule.BYLINE_DASH, source, cue_span, cue, content, head, chunk)
+            )
     return out
 
 
@@ -237,7 +239,7 @@ def _source_head(doc: Doc, offset: int, span: tuple[int, int], headline: bool) -
 
 def _found(
     parsed: ParsedField,
-    rule: str,
+    rule: Rule,
     source: tuple[int, int],
     cue_span: tuple[int, int],
     cue: Cue,

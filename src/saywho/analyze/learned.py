@@ -8,13 +8,14 @@ The CRF reads the spaCy parse (lemma, POS, dependency arc and head, entities), t
 nearest cue), quotation marks, and the rules' own output (which role the rules gave each token),
 and tags every token ``B-``/``I-`` ``CUE``/``SRC``/``CON`` or ``O``. `refine` then checks the rules
 against those tags (a rule's attribution whose cue the CRF does not tag as a cue is dropped; a
-nested one only when the CRF is sure it is no cue) and adds an attribution for every confident
-learned cue the rules missed, with the learned source in its sentence and the learned content
-the parse attaches to the cue (else the nearest ones). The rules keep their own span
-boundaries, except that a rule's content widens over the content tokens the CRF tags right
-beside it; letting the CRF's spans replace the rules' outright changed nothing or lowered exact
-F1 on PolNeAR dev (the model card's "Choices measured"). The model is trained on the PolNeAR
-training split by ``scripts/train_attribution.py``; see ``MODEL_CARD.md`` beside it.
+nested one only when the CRF is sure it is no cue: `_confirmed`) and adds an attribution for
+every confident learned cue the rules missed, with the learned source in its sentence and the
+learned content the parse attaches to the cue (else the nearest ones: `_learned`). The rules
+keep their own span boundaries, except that a rule's content widens over the content tokens the
+CRF tags right beside it (`_adjust_content`); letting the CRF's spans replace the rules'
+outright changed nothing or lowered exact F1 on PolNeAR dev (the model card's "Choices
+measured"). The model is trained on the PolNeAR training split by
+``scripts/train_attribution.py``; see ``MODEL_CARD.md`` beside it.
 
 Without the model file (or without ``python-crfsuite``) nothing changes: the rules' findings are
 returned as they are.
@@ -26,15 +27,15 @@ import functools
 import hashlib
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..model import Kind, Stance
 from .cues import Lexicon
-from .spans import Found, in_a_title, overlaps
+from .spans import Found, Rule, in_a_title, overlaps
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -304,65 +305,117 @@ def refine(
     known: Sequence[Found] = (),
 ) -> list[Found]:
     """The rules' findings of one field checked by the CRF's tags, and what only it found
-    (nothing whose cue overlaps one of `known`, findings made elsewhere)."""
+    (nothing whose cue overlaps one of `known`, findings made elsewhere).
+
+    Chunk by chunk: the CRF reads the chunk with the rules' findings whose cue lies in it
+    (`_read`); each of those, in turn, stays or goes (`_confirmed`) and has its content widened
+    (`_adjust_content`), so a later one's check sees the earlier ones widened; then the
+    confident cues the rules missed add their attributions (`_learned`)."""
     if parsed.name != "text":
         return found  # trained on body text only; titles keep the headline rules
-    found = list(found)  # each widened in place below, as it is checked
-    added: list[Found] = []
+    checked = list(found)
     dropped: set[int] = set()
+    added: list[Found] = []
+    for chunk, sentence in _numbered(parsed):
+        end = chunk.offset + len(chunk.doc.text)
+        mine = [i for i, f in enumerate(checked) if chunk.offset <= f.cue[0] < end]
+        reading = _read(parsed, chunk, [checked[i] for i in mine], lexicon, tagger)
+        for i in mine:
+            if not _confirmed(i, checked, reading):
+                dropped.add(i)
+            checked[i] = replace(
+                checked[i], content=_adjust_content(chunk, checked[i], reading.tags, lexicon)
+            )
+        rules = [checked[i] for i in mine]
+        added += _learned(parsed, reading, sentence, rules, [*checked, *known], lexicon)
+    kept = [f for i, f in enumerate(checked) if i not in dropped]
+    return sorted(kept + added, key=lambda f: f.cue[0]) if added else kept
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """The CRF's reading of one chunk: each token's tag and the marginal probability of that
+    tag, and the tagged spans as token ranges (`spans_of`) and as character ranges."""
+
+    chunk: Chunk
+    tags: list[str]
+    marginals: list[float]
+    spans: Tagged
+    char: list[tuple[int, int]]
+
+
+def _numbered(parsed: ParsedField) -> Iterator[tuple[Chunk, int]]:
+    """The field's chunks that hold tokens, each with the field-wide index of its first
+    sentence (`Found.sentence`)."""
     sentence = 0
+    for chunk in parsed.chunks:
+        n_sents = sum(1 for _ in chunk.doc.sents)
+        if len(chunk.doc) == 0:
+            continue
+        yield chunk, sentence
+        sentence += n_sents
+
+
+def _read(
+    parsed: ParsedField, chunk: Chunk, rules: Sequence[Found], lexicon: Lexicon, tagger: Any
+) -> _Reading:
+    """The CRF's tags over `chunk`, with the roles the rules' findings `rules` give its tokens
+    among the features, and the marginal probability of each tag."""
+    features = chunk_features(parsed, chunk, rule_tags(chunk, rules), lexicon)
     # a crfsuite tagger keeps the last sequence it tagged (for `marginal`): one caller at a time
     with _LOCK:
-        for chunk in parsed.chunks:
-            doc = chunk.doc
-            n_sents = sum(1 for _ in doc.sents)
-            if len(doc) == 0:
-                continue
-            lo, hi = chunk.offset, chunk.offset + len(doc.text)
-            mine = [i for i, f in enumerate(found) if lo <= f.cue[0] < hi]
-            rules = rule_tags(chunk, [found[i] for i in mine])
-            tags = tagger.tag(chunk_features(parsed, chunk, rules, lexicon))
-            spans = spans_of(tags)
-            char = [_chars(chunk, a, b) for _, a, b in spans]
-            cues = [k for k, s in enumerate(spans) if s[0] == "CUE"]
-            used: set[int] = set()
-            for i in mine:
-                f = found[i]
-                for k in cues:
-                    if overlaps(char[k], f.cue):
-                        used.add(k)
-                        break
-                else:
-                    # a cue inside another attribution's content (nested speech) goes only when
-                    # the CRF is sure it is no cue; one the CRF sees as a source or content goes too
-                    nested = any(j != i and overlaps(g.content, f.cue) for j, g in enumerate(found))
-                    if not nested or _outside(chunk, f.cue, tags, tagger) >= DROP_MIN:
-                        dropped.add(i)
-                found[i] = replace(f, content=_adjust_content(chunk, f, tags, lexicon))
-            for k in cues:
-                if k in used or any(overlaps(char[k], f.cue) for f in (*found, *known)):
-                    continue
-                _role, a, b = spans[k]
-                score = sum(tagger.marginal(tags[i], i) for i in range(a, b + 1)) / (b - a + 1)
-                if score < MIN_NEW_CUE:
-                    continue
-                new = _new(parsed, chunk, spans, char, k, lexicon, sentence, score)
-                if new is None:
-                    continue
-                if new.source is not None and any(
-                    f.source is not None
-                    and f.sentence == new.sentence
-                    and overlaps(f.source, new.source)
-                    for f in (found[i] for i in mine)
-                ):
-                    continue  # "X defended the decision, saying …": the rules' participle wins
-                added.append(new)
-            sentence += n_sents
-    if dropped:
-        found = [f for i, f in enumerate(found) if i not in dropped]
-    if added:
-        found = sorted(found + added, key=lambda f: f.cue[0])
-    return found
+        tags = tagger.tag(features)
+        marginals = [tagger.marginal(tag, i) for i, tag in enumerate(tags)]
+    spans = spans_of(tags)
+    return _Reading(chunk, tags, marginals, spans, [_chars(chunk, a, b) for _, a, b in spans])
+
+
+def _confirmed(i: int, found: Sequence[Found], reading: _Reading) -> bool:
+    """Whether the rules' `found[i]` stays: the CRF tags a cue over its cue, or its cue lies
+    inside another finding's content (nested speech) and the CRF is not sure it is no cue
+    (`DROP_MIN`, `_outside`). A cue the CRF tags as a source or a content is not sure to be no
+    cue: a nested one stays, any other goes."""
+    f = found[i]
+    cues = (c for (role, _, _), c in zip(reading.spans, reading.char, strict=True) if role == "CUE")
+    if any(overlaps(c, f.cue) for c in cues):
+        return True
+    nested = any(j != i and overlaps(g.content, f.cue) for j, g in enumerate(found))
+    return nested and _outside(reading, f.cue) < DROP_MIN
+
+
+def _learned(
+    parsed: ParsedField,
+    reading: _Reading,
+    sentence: int,
+    rules: Sequence[Found],
+    taken: Sequence[Found],
+    lexicon: Lexicon,
+) -> list[Found]:
+    """The attributions of the learned cues in `reading` that the rules missed: a cue over
+    none of `taken` (every finding so far, the headline rules' too), of mean marginal
+    probability at least `MIN_NEW_CUE`, with a content (`_new`), and whose source is no source
+    of `rules`, the rules' findings in the chunk, in its sentence (`_source_taken`); `sentence`:
+    the field-wide index of the chunk's first sentence."""
+    out: list[Found] = []
+    for k, (role, a, b) in enumerate(reading.spans):
+        if role != "CUE" or any(overlaps(reading.char[k], f.cue) for f in taken):
+            continue
+        score = sum(reading.marginals[a : b + 1]) / (b - a + 1)
+        if score < MIN_NEW_CUE:
+            continue
+        new = _new(parsed, reading.chunk, reading.spans, reading.char, k, lexicon, sentence, score)
+        if new is not None and not _source_taken(new, rules):
+            out.append(new)
+    return out
+
+
+def _source_taken(new: Found, rules: Sequence[Found]) -> bool:
+    """Whether a rule's finding in `new`'s sentence has `new`'s source: "X defended the
+    decision, saying …" is one attribution, the rules' participle."""
+    return new.source is not None and any(
+        f.source is not None and f.sentence == new.sentence and overlaps(f.source, new.source)
+        for f in rules
+    )
 
 
 def _adjust_content(
@@ -408,13 +461,13 @@ def _adjust_content(
     return a, b
 
 
-def _outside(chunk: Chunk, span: tuple[int, int], tags: Sequence[str], tagger: Any) -> float:
+def _outside(reading: _Reading, span: tuple[int, int]) -> float:
     """The CRF's mean probability of O over the tokens of `span`, 0 unless every one is O."""
-    starts = [chunk.offset + t.idx for t in chunk.doc]
+    starts = [reading.chunk.offset + t.idx for t in reading.chunk.doc]
     lo, hi = bisect_left(starts, span[0]), bisect_left(starts, span[1])
-    if hi <= lo or any(tags[i] != "O" for i in range(lo, hi)):
+    if hi <= lo or any(reading.tags[i] != "O" for i in range(lo, hi)):
         return 0.0
-    return float(sum(tagger.marginal("O", i) for i in range(lo, hi))) / (hi - lo)
+    return float(sum(reading.marginals[i] for i in range(lo, hi))) / (hi - lo)
 
 
 def _chars(chunk: Chunk, a: int, b: int) -> tuple[int, int]:
@@ -479,7 +532,7 @@ def _new(
     source_token = doc[spans[s][1] : spans[s][2] + 1].root if s is not None else None
     return Found(
         field=parsed.name,
-        rule="learned" if entry else "learned-unlisted",
+        rule=Rule.LEARNED if entry else Rule.LEARNED_UNLISTED,
         kind=Kind.INDIRECT,
         source=char[s] if s is not None else None,
         cue=char[k],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .spans import RULE_CONFIDENCE, Found, SentenceView, overlaps
+from .spans import RULE_CONFIDENCE, Found, Rule, SentenceView, overlaps
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -40,7 +40,7 @@ class PhraseRule(SentenceView):
         if content is None:
             return None
         return self.found(
-            "adverb", None, None, cue_span, cue, content, RULE_CONFIDENCE["adverb"], False
+            Rule.ADVERB, None, None, cue_span, cue, content, RULE_CONFIDENCE[Rule.ADVERB], False
         )
 
     def according_to(self, tok: Token) -> Found | None:
@@ -84,8 +84,8 @@ class PhraseRule(SentenceView):
         if overlaps(content, source) and not content[0] < cue_span[0] < content[1]:
             return None  # around the phrase ("X, according to Y, is Z") the content holds it
         return self.found(
-            "according-to", obj, source, cue_span, cue, content,
-            RULE_CONFIDENCE["according-to"], False,
+            Rule.ACCORDING_TO, obj, source, cue_span, cue, content,
+            RULE_CONFIDENCE[Rule.ACCORDING_TO], False,
         )  # fmt: skip
 
     def _clause_around(self, tok: Token, phrase_first: int) -> tuple[int, int]:
@@ -130,6 +130,6 @@ class PhraseRule(SentenceView):
         if content is None:
             return None
         return self.found(
-            "noun-clause", source_tok, source, cue_span, cue, content,
-            RULE_CONFIDENCE["noun-clause"], False,
+            Rule.NOUN_CLAUSE, source_tok, source, cue_span, cue, content,
+            RULE_CONFIDENCE[Rule.NOUN_CLAUSE], False,
         )  # fmt: skip

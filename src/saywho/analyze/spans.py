@@ -1,5 +1,5 @@
-"""What the attribution rules share: the `Found` record, the confidence table, and a view of
-one sentence with the span helpers every rule uses.
+"""What the attribution rules share: the `Found` record, the names of the rules (`Rule`), the
+confidence table, and a view of one sentence with the span helpers every rule uses.
 
 Spans are ``(start, end)`` character offsets into the text of the field being analysed (the
 body, the title or the standfirst), so ``text[start:end]`` is the span's text.
@@ -8,6 +8,7 @@ body, the title or the standfirst), so ``text[start:end]`` is the span's text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from ..model import Kind, Stance
@@ -19,25 +20,50 @@ if TYPE_CHECKING:
 
     from .nlp import ParsedField
 
+
+class Rule(StrEnum):
+    """The rule that found an attribution (`Found.rule`); each is a string, its value the name
+    the CRF's features and the analysis's `method` read."""
+
+    #: the verb rule (`verbs.py`), by the part of the parse that gave the content
+    VERB_POSTPOSED = "verb-postposed"
+    VERB_CLAUSE = "verb-clause"
+    VERB_QUOTE = "verb-quote"
+    VERB_LINEAR = "verb-linear"
+    VERB_INFINITIVE = "verb-infinitive"
+    VERB_OBJECT = "verb-object"
+    #: the phrase rules (`phrases.py`)
+    ACCORDING_TO = "according-to"
+    ADVERB = "adverb"
+    NOUN_CLAUSE = "noun-clause"
+    #: punctuation (`headline.py`)
+    HEADLINE_DASH = "headline-dash"
+    HEADLINE_COLON = "headline-colon"
+    BYLINE_DASH = "byline-dash"
+    #: the CRF (`learned.py`): a cue the lexicon lists, and one it does not
+    LEARNED = "learned"
+    LEARNED_UNLISTED = "learned-unlisted"
+
+
 #: How often each rule is right when its source is a noun phrase: attribution-level precision on
 #: the PolNeAR training split (cue overlaps a gold cue, source and content overlap the gold ones),
 #: 840 articles, measured with `find_all`. `confidence` starts here; the adjustments below were
 #: measured the same way (a pronoun source costs about 0.1, no source about 0.4, …).
-RULE_CONFIDENCE: dict[str, float] = {
-    "verb-clause": 0.92,
-    "verb-postposed": 0.90,
-    "verb-quote": 0.79,
-    "verb-object": 0.74,
-    "verb-infinitive": 0.85,
-    "verb-linear": 0.59,
-    "according-to": 0.93,
-    "adverb": 0.6,  # "reportedly": set, not measured (no source, so the no-source level)
-    "noun-clause": 0.63,
-    "headline-dash": 0.70,  # too rare in PolNeAR to measure; set below the colon rule
-    "headline-colon": 0.73,
-    "byline-dash": 0.73,  # the same shape as a transcript colon: a name set off by punctuation
+RULE_CONFIDENCE: dict[Rule, float] = {
+    Rule.VERB_CLAUSE: 0.92,
+    Rule.VERB_POSTPOSED: 0.90,
+    Rule.VERB_QUOTE: 0.79,
+    Rule.VERB_OBJECT: 0.74,
+    Rule.VERB_INFINITIVE: 0.85,
+    Rule.VERB_LINEAR: 0.59,
+    Rule.ACCORDING_TO: 0.93,
+    Rule.ADVERB: 0.6,  # "reportedly": set, not measured (no source, so the no-source level)
+    Rule.NOUN_CLAUSE: 0.63,
+    Rule.HEADLINE_DASH: 0.70,  # too rare in PolNeAR to measure; set below the colon rule
+    Rule.HEADLINE_COLON: 0.73,
+    Rule.BYLINE_DASH: 0.73,  # the same shape as a transcript colon: a name set off by punctuation
 }
-PRONOUN_PENALTY = {"verb-infinitive": 0.3, "verb-linear": 0.18}  # default 0.1
+PRONOUN_PENALTY = {Rule.VERB_INFINITIVE: 0.3, Rule.VERB_LINEAR: 0.18}  # default 0.1
 NO_SOURCE_PENALTY = 0.4
 PERSONAL_PENALTY = 0.15
 COMPLEMENT_PENALTY = 0.3  # verbs of thinking and finding: 0.55 against 0.87 for speech verbs
@@ -56,7 +82,7 @@ class Found:
     """
 
     field: str
-    rule: str
+    rule: Rule
     kind: Kind
     source: tuple[int, int] | None
     cue: tuple[int, int]
@@ -170,7 +196,7 @@ class SentenceView:
 
     def found(
         self,
-        rule: str,
+        rule: Rule,
         source_tok: Token | None,
         source: tuple[int, int] | None,
         cue_span: tuple[int, int],

@@ -9,13 +9,15 @@ are one speaker. The rules, in the order they are tried for a source phrase:
 2. a name (an entity, or proper nouns the tagger saw) is matched to earlier speakers and
    mentions: the same name, or the same surname for people ("Kabulov", "Mr. Obama");
 3. a spokesperson or officials *of* a named organisation speak for it ("a spokesman for the
-   ministry", "Pentagon officials");
+   ministry", "Pentagon officials"), and what a named body or person made speaks for its maker
+   ("the results of the National Iodine Nutrition Study", "Trump's tweet");
 4. a definite description ("the envoy", "the ministry") is matched to a speaker whose name or
-   descriptions contain its head noun;
+   descriptions contain its head noun, else to an earlier named mention it describes;
 5. plural officials without a name ("officials said") speak for the most recent organisation
-   or country speaker of the last two paragraphs; anonymous sources ("a source", "sources")
+   or country speaker of the last six sentences; anonymous sources ("a source", "sources")
    otherwise get no speaker;
-6. he/she resolve to the nearest earlier person (speakers first, then subjects) whose gender
+6. any other phrase ("the report", "experts") is a speaker of its own, named by its words;
+7. he/she resolve to the nearest earlier person (speakers first, then subjects) whose gender
    agrees; gender comes from honorifics, gendered nouns and earlier pronouns; it/they to the
    nearest organisation or country; I/we inside a quotation to the quoted speaker.
 
@@ -34,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Span, Speaker
 from ..wordlists import FIRST_PERSON_SINGULAR, title_genders
-from .attribution import Found
+from .spans import Found, Rule
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -381,78 +383,137 @@ class _Resolver:
     def nominal(
         self, tok: Token, pos: tuple[int, int, int], gender: str | None
     ) -> _Candidate | None:
-        doc = tok.doc
+        """The speaker of a source phrase with no name, headed by `tok`: rules 3 to 6 of the
+        module docstring, tried in order (`_product`, `_representative`, `_described`,
+        `_anonymous`, `_named_by_phrase`); `gender`: what the phrase's words say."""
         lemma = tok.lemma_.lower()
         plural = tok.tag_ in {"NNS", "NNPS"}
-        # 3. representatives of a named organisation, and what it produced ("the results of
-        # the National Iodine Nutrition Study", "the authors of the Lancet study")
-        if lemma in _PRODUCTS:
-            made_by = _producer(tok)
-            if made_by is not None:
-                name, kind = made_by
-                cand = self.speaker_for_name(name, kind, pos, None)
-                if kind != "PERSON":  # "the results" later are the study's; a tweet is no role
-                    cand.add_description(doc[tok.left_edge.i : tok.right_edge.i + 1].text)
-                return cand
-        if lemma in _REPRESENTATIVES:
-            org = self._organisation_in(tok)
-            if org is not None:
-                name, kind = org
-                cand = self.speaker_for_name(name, kind, pos, None)
-                cand.add_description(doc[tok.left_edge.i : tok.right_edge.i + 1].text)
-                return cand
-        determiner = next((c.lower_ for c in tok.children if c.dep_ in {"det", "poss"}), None)
-        # 4. a definite description matching an earlier speaker's name or role ("other sites",
-        # "another official" announce someone new)
-        another = any(c.lower_ in _ANOTHER for c in tok.children if c.dep_ in {"det", "amod"})
-        if not another and (
-            determiner in {"the", "this", "that", "these", "those"} or lemma not in _ANONYMOUS
-        ):
-            qualifiers = _qualifiers(tok)
-            for cand in reversed(self.speakers):
-                name_words = _head_words(cand.name)
-                roles = _description_words(cand.descriptions)
-                if (
-                    (lemma in name_words and (not plural or tok.lower_ in name_words))
-                    or tok.lower_ in name_words
-                    or (lemma in roles and not plural)
-                    or (plural and tok.lower_ in roles and cand.type != "PERSON")
-                ):
-                    if cand.type == "PERSON" and plural:
-                        continue
-                    if gender and cand.gender and gender != cand.gender:
-                        continue
-                    if not _agrees(qualifiers, name_words | roles):
-                        continue  # "Ethiopia's water minister" is not Egypt's foreign minister
-                    return cand
-            for m in reversed(self.timeline):
-                if m.pos >= pos or m.speaker is not None:
-                    continue
-                roles = _description_words(m.descriptions)
-                if not _agrees(qualifiers, roles | set(m.name.lower().split())):
-                    continue
-                if (m.type in {"ORG", "GPE"} and lemma in m.name.lower().split()) or (
-                    lemma in roles and not plural
-                ):
-                    named = self.speaker_for_name(m.name, m.type, m.pos, m.gender)
-                    for d in m.descriptions:
-                        named.add_description(d)
-                    return named
-        # 5. anonymous sources
+        cand = (
+            self._product(tok, lemma, pos)
+            or self._representative(tok, lemma, pos)
+            or self._described(tok, lemma, plural, pos, gender)
+        )
+        if cand is not None:
+            return cand
         if lemma in _ANONYMOUS:
-            if plural and lemma in _REPRESENTATIVES:
-                recent = self._recent_organisation(pos)
-                if recent is not None:
-                    return recent
+            return self._anonymous(lemma, plural, pos)
+        return self._named_by_phrase(tok, lemma, plural, gender)
+
+    def _product(self, tok: Token, lemma: str, pos: tuple[int, int, int]) -> _Candidate | None:
+        """Rule 3: what a named body or person made speaks for its maker (`_producer`: "the
+        results of the National Iodine Nutrition Study", "Trump's tweet"); the phrase becomes a
+        description of a maker that is no person ("the results" later are the study's; a tweet
+        is no role of its author)."""
+        if lemma not in _PRODUCTS:
             return None
-        # a non-entity source ("the report", "a study", "experts"): named by its phrase
+        made_by = _producer(tok)
+        if made_by is None:
+            return None
+        name, kind = made_by
+        cand = self.speaker_for_name(name, kind, pos, None)
+        if kind != "PERSON":
+            cand.add_description(tok.doc[tok.left_edge.i : tok.right_edge.i + 1].text)
+        return cand
+
+    def _representative(
+        self, tok: Token, lemma: str, pos: tuple[int, int, int]
+    ) -> _Candidate | None:
+        """Rule 3: a spokesperson or officials of an organisation named in the phrase speak for
+        it ("a spokesman for the ministry", "Pentagon officials": `_organisation_in`)."""
+        if lemma not in _REPRESENTATIVES:
+            return None
+        org = self._organisation_in(tok)
+        if org is None:
+            return None
+        name, kind = org
+        cand = self.speaker_for_name(name, kind, pos, None)
+        cand.add_description(tok.doc[tok.left_edge.i : tok.right_edge.i + 1].text)
+        return cand
+
+    def _described(
+        self, tok: Token, lemma: str, plural: bool, pos: tuple[int, int, int], gender: str | None
+    ) -> _Candidate | None:
+        """Rule 4: a description is the latest speaker it describes (`_described_speaker`), else
+        the latest earlier mention (`_described_mention`); not one that announces someone new
+        ("other sites", "another official"), nor an anonymous one without a definite article
+        or demonstrative ("a source", "officials")."""
+        another = any(c.lower_ in _ANOTHER for c in tok.children if c.dep_ in {"det", "amod"})
+        determiner = next((c.lower_ for c in tok.children if c.dep_ in {"det", "poss"}), None)
+        if another or (
+            determiner not in {"the", "this", "that", "these", "those"} and lemma in _ANONYMOUS
+        ):
+            return None
+        qualifiers = _qualifiers(tok)
+        cand = self._described_speaker(tok, lemma, plural, gender, qualifiers)
+        return cand if cand is not None else self._described_mention(lemma, plural, pos, qualifiers)
+
+    def _described_speaker(
+        self, tok: Token, lemma: str, plural: bool, gender: str | None, qualifiers: list[str]
+    ) -> _Candidate | None:
+        """The latest speaker whose name or roles hold the description's head noun, of the
+        same number and gender, whose words agree with every qualifier ("Ethiopia's water
+        minister" is not Egypt's foreign minister)."""
+        for cand in reversed(self.speakers):
+            name_words = _head_words(cand.name)
+            roles = _description_words(cand.descriptions)
+            if (
+                (lemma in name_words and (not plural or tok.lower_ in name_words))
+                or tok.lower_ in name_words
+                or (lemma in roles and not plural)
+                or (plural and tok.lower_ in roles and cand.type != "PERSON")
+            ):
+                if cand.type == "PERSON" and plural:
+                    continue
+                if gender and cand.gender and gender != cand.gender:
+                    continue
+                if not _agrees(qualifiers, name_words | roles):
+                    continue
+                return cand
+        return None
+
+    def _described_mention(
+        self, lemma: str, plural: bool, pos: tuple[int, int, int], qualifiers: list[str]
+    ) -> _Candidate | None:
+        """The latest named mention before `pos`, no speaker yet, that the description names:
+        an organisation or country with the head noun in its name, or a name whose roles
+        (appositions) hold it; its qualifiers agree. The mention becomes a speaker."""
+        for m in reversed(self.timeline):
+            if m.pos >= pos or m.speaker is not None:
+                continue
+            roles = _description_words(m.descriptions)
+            if not _agrees(qualifiers, roles | set(m.name.lower().split())):
+                continue
+            if (m.type in {"ORG", "GPE"} and lemma in m.name.lower().split()) or (
+                lemma in roles and not plural
+            ):
+                named = self.speaker_for_name(m.name, m.type, m.pos, m.gender)
+                for d in m.descriptions:
+                    named.add_description(d)
+                return named
+        return None
+
+    def _anonymous(self, lemma: str, plural: bool, pos: tuple[int, int, int]) -> _Candidate | None:
+        """Rule 5: plural officials without a name speak for the latest organisation or country
+        speaker (`_recent_organisation`); other anonymous sources get no speaker."""
+        if plural and lemma in _REPRESENTATIVES:
+            return self._recent_organisation(pos)
+        return None
+
+    def _named_by_phrase(
+        self, tok: Token, lemma: str, plural: bool, gender: str | None
+    ) -> _Candidate | None:
+        """Rule 6: any other phrase ("the report", "a study", "experts", "researchers from the
+        University of Colorado") is a speaker named by its words, without determiners and with
+        the prepositions right after its head: a kind of source (`_generic`), a named
+        institution ("Toronto police"), a person for a singular role noun, else other."""
+        doc = tok.doc
         words = [t for t in doc[tok.left_edge.i : tok.i + 1] if not t.is_punct]
         while words and words[0].lower_ in _DETERMINERS:
             words = words[1:]
         if not words:
             return None
         last = tok.i
-        for child in tok.rights:  # "researchers from the University of Colorado at Boulder"
+        for child in tok.rights:
             if child.dep_ == "prep" and child.i == last + 1:
                 last = _object_end(child)
         name = _without_quote_marks(doc[words[0].i : last + 1].text)
@@ -461,7 +522,7 @@ class _Resolver:
             if _generic(words, tok, plural):
                 kind = "GENERIC"
             elif lemma in _INSTITUTIONS and lemma in generic_lemmas():
-                kind = "ORG"  # "Toronto police", "the Iraqi army": the named body itself
+                kind = "ORG"
             else:
                 kind = "PERSON" if lemma in _PERSON_NOUNS and not plural else "OTHER"
             known = _Candidate(name=name, type=kind, gender=gender)
@@ -662,7 +723,7 @@ def _first_person(
     """The attributions in the first person outside quotations, each given a transcript turn's
     speaker or the article's author in `chosen` (`resolve_speakers`)."""
     marked: set[int] = set()
-    turns = [i for i in order if found[i].rule == "headline-colon" and found[i].field == "text"]
+    turns = [i for i in order if found[i].rule == Rule.HEADLINE_COLON and found[i].field == "text"]
     author: _Candidate | None = None
     for i in order:
         f = found[i]

@@ -1,10 +1,24 @@
 """The verb rule: a reporting verb from the lexicon, its source and its content.
 
-Covers "X said (that) …", "X told reporters on Friday that …", post-posed "…, Kabulov added.",
-inverted "“…,” said X", participial "defended the decision, saying that …", relative "officials,
-who said …", passive "it was reported that …" (no source), quotations the parser left unattached
-("“…” a narrator asks."), objects as content ("denied the report") and, for pure speech verbs, a
-clause the parser lost ("said earlier during a news conference that …").
+The source is the verb's subject: before it ("X said (that) …"), inverted ("“…,” said X"), shared
+by a participle or a coordinated verb with the verb it hangs from ("defended the decision, saying
+that …"), in a relative clause ("officials, who said …"), or the agent of a passive; a passive
+without one ("it was reported that …") has no source.
+
+The content is found by the first of these rules that applies to the cue's frames
+(`VerbRule.content_of`; each names the `Rule` of its findings):
+
+- ``verb-postposed``: the clause the cue follows or interrupts ("…, Kabulov added.", "The plan,
+  he said, would …");
+- ``verb-clause``: the cue's complement clause ("X said (that) …", "X told reporters on Friday
+  that …", "asked whether …");
+- ``verb-quote``: a quotation beside the source and cue that the parser left unattached ("“…” a
+  narrator asks."), or, when no rule gives a content, the quotation that opens the next
+  paragraph after a sentence ending in a colon ("Obama tweeted using his account:");
+- ``verb-linear``: a clause the parser lost, after "that" or, for pure speech verbs, the rest of
+  the sentence ("said earlier during a news conference that …");
+- ``verb-infinitive``: an infinitive ("urged him to …");
+- ``verb-object``: an object, for verbs that take one ("denied the report", "accused X of Y").
 """
 
 from __future__ import annotations
@@ -22,6 +36,7 @@ from .spans import (
     PRONOUN_PENALTY,
     RULE_CONFIDENCE,
     Found,
+    Rule,
     SentenceView,
     in_a_title,
     only_punct,
@@ -68,6 +83,8 @@ _LINEAR_LEMMAS = {
 _OBJECT_PREPS = {"of", "on", "for", "as", "over", "about", "against", "with"}
 _OBJECT_COMPLEMENTS = {"oprd", "xcomp", "ccomp", "acomp", "attr"}
 _MAX_SOURCE_TOKENS = 30
+#: a content rule's finding: the rule, and the content (None: the rule applies, finds nothing)
+_Content = tuple[Rule, tuple[int, int] | None]
 
 
 class VerbRule(SentenceView):
@@ -107,10 +124,10 @@ class VerbRule(SentenceView):
         cue_span = self.cue_span(tok, particle_tok)
         rule, content = self.content_of(tok, cue, cue_span, source_span, particle_tok)
         if content is None and source_tok is not None and "clause" in cue.frames:
-            rule, content = "verb-quote", self._quote_below(tok)
-        if content is None:
+            rule, content = Rule.VERB_QUOTE, self._quote_below(tok)
+        if rule is None or content is None:
             return None
-        if passive and source_tok is None and rule != "verb-clause":
+        if passive and source_tok is None and rule != Rule.VERB_CLAUSE:
             return None  # "the plan was announced": no speaker and no speech
         content = self.snap(content, cue_span)
         if content is None:
@@ -343,70 +360,121 @@ class VerbRule(SentenceView):
         cue_span: tuple[int, int],
         source_span: tuple[int, int] | None,
         particle: Token | None,
-    ) -> tuple[str, tuple[int, int] | None]:
+    ) -> tuple[Rule | None, tuple[int, int] | None]:
+        """The content of the cue `tok` and the rule that gave it: the first rule of the module
+        docstring's list that applies to the cue's frames, even when it finds no content (the
+        content is then None); ``(None, None)`` when none applies."""
         frames = cue.frames
-        if frames & {"clause", "complement"}:
-            clauses = [c for c in tok.children if c.dep_ == "ccomp" or self._if_clause(c)]
-            around = self._around(tok) if "clause" in frames else None
-            if (
-                "object" not in frames
-                and "addressee" not in frames
-                and any(c.dep_ == "dobj" for c in tok.children)
-            ):
-                # "The talks failed; he said nothing": an object leaves no room for a clause before
-                clauses = [c for c in clauses if c.i > tok.i]
-            if clauses and all(c.i > tok.i for c in clauses):
-                around = None  # "…, though Fiorina said she doubted …": the cue's own clause
-            if around is not None:
-                first, last = around
-                for c in clauses:
-                    first, last = min(first, c.left_edge.i), max(last, c.right_edge.i)
-                return "verb-postposed", self._without_cue(tok, first, last)
-            if clauses:
-                left = [c for c in clauses if c.i < tok.i]
-                words = [t for t in left[0].subtree if not t.is_punct] if left else []
-                if (
-                    left
-                    and len(left) < len(clauses)
-                    and not (words and self._inside_quote(self.s(words[0])))
-                ):
-                    # a complement on each side that is no split quotation: the parser
-                    # took a clause before the cue for one of its complements
-                    clauses = [c for c in clauses if c.i > tok.i]
-                first = min(c.left_edge.i for c in clauses)
-                last = max(c.right_edge.i for c in clauses)
-                return "verb-clause", self._without_cue(tok, first, last)
-        if "clause" in frames:
-            quote = self._adjacent_quote(cue_span, source_span)
-            if quote is not None:
-                return "verb-quote", (quote.start, quote.end)
-            linear = self._linear(tok, particle, "addressee" in frames)
-            if linear is not None:
-                return "verb-linear", linear
-        if "infinitive" in frames:
-            for c in tok.children:
-                if c.dep_ == "xcomp" and any(
-                    a.dep_ == "aux" and a.lower_ == "to" for a in c.children
-                ):
-                    return "verb-infinitive", self.clean_span(c.left_edge.i, c.right_edge.i)
-        if "object" in frames:
-            if particle is not None and particle.dep_ == "prep":
-                objs = [c for c in particle.children if c.dep_ == "pobj"]
-                if objs:
-                    return "verb-object", self.clean_span(objs[0].left_edge.i, objs[0].right_edge.i)
-            if "addressee" not in frames:
-                for c in tok.children:
-                    if c.dep_ == "dobj":
-                        last = c.right_edge.i
-                        for p in tok.children:  # "accused X of Y", "called X “abhorrent”"
-                            if p.i != last + 1:
-                                continue
-                            if (
-                                p.dep_ == "prep" and p.lower_ in _OBJECT_PREPS
-                            ) or p.dep_ in _OBJECT_COMPLEMENTS:
-                                last = p.right_edge.i
-                        return "verb-object", self.clean_span(c.left_edge.i, last)
-        return "", None
+        clauses = self._complements(tok, frames)
+        return (
+            self._postposed(tok, frames, clauses)
+            or self._clause(tok, clauses)
+            or self._quote_beside(frames, cue_span, source_span)
+            or self._lost_clause(tok, frames, particle)
+            or self._infinitive(tok, frames)
+            or self._object(tok, frames, particle)
+            or (None, None)
+        )
+
+    def _complements(self, tok: Token, frames: frozenset[str]) -> list[Token]:
+        """The complement clauses of a cue that takes a clause or a complement (a ``ccomp``, or
+        an "if"/"whether" clause: `_if_clause`). A verb with an object and no frame for one
+        keeps only those after it: "The talks failed; he said nothing" reports no clause."""
+        if not frames & {"clause", "complement"}:
+            return []
+        clauses = [c for c in tok.children if c.dep_ == "ccomp" or self._if_clause(c)]
+        if (
+            "object" not in frames
+            and "addressee" not in frames
+            and any(c.dep_ == "dobj" for c in tok.children)
+        ):
+            clauses = [c for c in clauses if c.i > tok.i]
+        return clauses
+
+    def _postposed(
+        self, tok: Token, frames: frozenset[str], clauses: list[Token]
+    ) -> _Content | None:
+        """``verb-postposed``: the clause the cue follows or interrupts ('…, he said.', 'The
+        plan, he said, would …': `_around`) with the cue's complements, less the cue's own
+        clause; not when every complement follows the cue ("…, though Fiorina said she
+        doubted …": the cue's own clause is the content)."""
+        if "clause" not in frames or (clauses and all(c.i > tok.i for c in clauses)):
+            return None
+        around = self._around(tok)
+        if around is None:
+            return None
+        first, last = around
+        for c in clauses:
+            first, last = min(first, c.left_edge.i), max(last, c.right_edge.i)
+        return Rule.VERB_POSTPOSED, self._without_cue(tok, first, last)
+
+    def _clause(self, tok: Token, clauses: list[Token]) -> _Content | None:
+        """``verb-clause``: the cue's complement clauses ("X said (that) …", "asked whether …").
+        With complements on both sides of the cue, where the one before is no split quotation,
+        the parser took a clause before the cue for a complement: only those after count."""
+        if not clauses:
+            return None
+        left = [c for c in clauses if c.i < tok.i]
+        words = [t for t in left[0].subtree if not t.is_punct] if left else []
+        if (
+            left
+            and len(left) < len(clauses)
+            and not (words and self._inside_quote(self.s(words[0])))
+        ):
+            clauses = [c for c in clauses if c.i > tok.i]
+        first = min(c.left_edge.i for c in clauses)
+        last = max(c.right_edge.i for c in clauses)
+        return Rule.VERB_CLAUSE, self._without_cue(tok, first, last)
+
+    def _quote_beside(
+        self,
+        frames: frozenset[str],
+        cue_span: tuple[int, int],
+        source_span: tuple[int, int] | None,
+    ) -> _Content | None:
+        """``verb-quote``: a quotation right beside the source and cue that the parser did not
+        attach ("“…” a narrator asks.": `_adjacent_quote`)."""
+        if "clause" not in frames:
+            return None
+        quote = self._adjacent_quote(cue_span, source_span)
+        return (Rule.VERB_QUOTE, (quote.start, quote.end)) if quote is not None else None
+
+    def _lost_clause(
+        self, tok: Token, frames: frozenset[str], particle: Token | None
+    ) -> _Content | None:
+        """``verb-linear``: a clause the parser did not attach to the cue (`_linear`)."""
+        if "clause" not in frames:
+            return None
+        linear = self._linear(tok, particle, "addressee" in frames)
+        return (Rule.VERB_LINEAR, linear) if linear is not None else None
+
+    def _infinitive(self, tok: Token, frames: frozenset[str]) -> _Content | None:
+        """``verb-infinitive``: the cue's to-infinitive ("urged him to …")."""
+        if "infinitive" not in frames:
+            return None
+        for c in tok.children:
+            if c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+                return Rule.VERB_INFINITIVE, self.clean_span(c.left_edge.i, c.right_edge.i)
+        return None
+
+    def _object(
+        self, tok: Token, frames: frozenset[str], particle: Token | None
+    ) -> _Content | None:
+        """``verb-object``: for a cue that takes an object, the object of its preposition
+        ("called for …"), else (unless the object is the hearer: "told him") its direct object
+        with what completes it (`_object_end`: "accused X of Y")."""
+        if "object" not in frames:
+            return None
+        if particle is not None and particle.dep_ == "prep":
+            objs = [c for c in particle.children if c.dep_ == "pobj"]
+            if objs:
+                return Rule.VERB_OBJECT, self.clean_span(objs[0].left_edge.i, objs[0].right_edge.i)
+        if "addressee" in frames:
+            return None
+        obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        if obj is None:
+            return None
+        return Rule.VERB_OBJECT, self.clean_span(obj.left_edge.i, _object_end(tok, obj))
 
     def _linear(
         self, tok: Token, particle: Token | None, addressee: bool
@@ -547,6 +615,19 @@ class VerbRule(SentenceView):
         if len(words.split()) < 3 and words.rstrip()[-1:] not in {",", ".", "!", "?"}:
             return None  # a scare-quoted word is not what the cue reports ("“Yes,” he said" is)
         return best
+
+
+def _object_end(verb: Token, obj: Token) -> int:
+    """The last token of the content `obj` starts, the direct object of `verb`: a preposition
+    or a complement of the verb right after it joins it ("accused X of Y", "called X
+    “abhorrent”")."""
+    last = obj.right_edge.i
+    for p in verb.children:
+        if p.i != last + 1:
+            continue
+        if (p.dep_ == "prep" and p.lower_ in _OBJECT_PREPS) or p.dep_ in _OBJECT_COMPLEMENTS:
+            last = p.right_edge.i
+    return last
 
 
 def _after_but(subject: Token) -> Token:
