@@ -37,9 +37,9 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from ..version import __version__
 from ..config import Settings
 from ..model import Analysis, Article, Attribution, Span, Speaker
+from ..version import __version__
 from .attribution import Found, finish_findings, rule_findings
 from .cues import load_lexicon
 from .entities import with_entities

@@ -22,12 +22,12 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from ..version import __version__
 from ..config import Settings
 from ..errors import SaywhoError
 from ..extract import extract
 from ..model import Article, Failure
 from ..sources import read_documents
+from ..version import __version__
 
 app = typer.Typer(
     name="saywho",
