@@ -24,9 +24,12 @@ their vectors), so clusters only ever hold current claims.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Any, cast
 
 import numpy as np
+from scipy import sparse
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -140,6 +143,8 @@ class Candidates:
         self.index = index
         self.pending: Any = None
         self.pending_clusters: list[int] = []
+        #: the first members of the clusters this writer looked at (`Members`)
+        self.members = Members()
 
     def begin(self, conn: Connection) -> None:
         """Start a transaction's assignments (the store's index catches up first)."""
@@ -182,6 +187,102 @@ class Candidates:
             return []
         hits = self.pending.search(vector.astype(np.float32), min(NEIGHBOURS, len(self.pending)))
         return [self.pending_clusters[int(k)] for k in np.asarray(hits.keys).ravel()]
+
+
+class Members:
+    """The first `LEXICAL_MEMBERS` members of clusters as committed — their claim texts and
+    character n-gram rows — kept by a writer across its transactions, so that each cluster's
+    members are read and vectorised once, not once per claim that comes near it (the members
+    query and the n-grams were most of what assigning a claim cost).
+
+    Kept equal to what its connection sees by the one writer that holds it: the members a
+    transaction stores are appended as they are written (`add`), clusters whose claims it takes
+    out are dropped (`drop`), and when a transaction rolls back every cluster it read or changed
+    is dropped (`finish`). (Another process writing the same store at the same time may add
+    members this one does not see until they leave the cache; those clusters then compare with
+    fewer first members.)"""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self.entries: OrderedDict[int, tuple[list[str], sparse.csr_matrix]] = OrderedDict()
+        self.touched: set[int] = set()  # read or changed in the open transaction
+
+    def get(
+        self, conn: Connection, ids: list[int]
+    ) -> dict[int, tuple[list[str], sparse.csr_matrix]]:
+        """The first members of each cluster of `ids` that has any (read where not held)."""
+        missing = [c for c in ids if c not in self.entries]
+        if missing:
+            texts: dict[int, list[str]] = {}
+            for start in range(0, len(missing), _KEYS_PER_QUERY):
+                texts.update(_first_members(conn, missing[start : start + _KEYS_PER_QUERY]))
+            every = [t for c in missing for t in texts.get(c, [])]
+            rows = lexical_vectors(every)
+            at = 0
+            for c in missing:
+                mine = texts.get(c, [])
+                self.entries[c] = (mine, rows[at : at + len(mine)])
+                at += len(mine)
+                self.touched.add(c)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        out = {}
+        for c in ids:
+            entry = self.entries.get(c)
+            if entry is not None and entry[0]:
+                self.entries.move_to_end(c)
+                out[c] = entry
+        return out
+
+    def add(self, members: list[tuple[int, str]]) -> None:
+        """(cluster id, claim text) of members just written, in attribution id order."""
+        by_cluster: dict[int, list[str]] = {}
+        for cid, text in members:
+            by_cluster.setdefault(cid, []).append(text)
+        for cid, texts in by_cluster.items():
+            self.touched.add(cid)
+            entry = self.entries.get(cid)
+            if entry is None or len(entry[0]) >= LEXICAL_MEMBERS:
+                continue
+            new = texts[: LEXICAL_MEMBERS - len(entry[0])]
+            rows = sparse.vstack([entry[1], lexical_vectors(new)]).tocsr()
+            self.entries[cid] = (entry[0] + new, rows)
+
+    def drop(self, cluster_ids: Iterable[int]) -> None:
+        """Clusters whose members changed otherwise than by appending."""
+        for c in cluster_ids:
+            self.entries.pop(c, None)
+
+    def finish(self, committed: bool) -> None:
+        """The open transaction ended; rolled back, what it read or changed is dropped."""
+        if not committed:
+            self.drop(self.touched)
+        self.touched = set()
+
+
+def _first_members(conn: Connection, ids: list[int]) -> dict[int, list[str]]:
+    """The claim texts of the first `LEXICAL_MEMBERS` members (by attribution id) of each
+    cluster of `ids`."""
+    ranked = (
+        select(
+            claims.c.cluster_id,
+            attributions.c.content,
+            func.row_number()
+            .over(partition_by=claims.c.cluster_id, order_by=claims.c.attribution_id)
+            .label("n"),
+        )
+        .join(attributions, attributions.c.id == claims.c.attribution_id)
+        .where(claims.c.cluster_id.in_(ids))
+        .subquery()
+    )
+    out: dict[int, list[str]] = {}
+    for cid, content in conn.execute(
+        select(ranked.c.cluster_id, ranked.c.content)
+        .where(ranked.c.n <= LEXICAL_MEMBERS)
+        .order_by(ranked.c.cluster_id, ranked.c.n)
+    ):
+        out.setdefault(int(cast(int, cid)), []).append(claim_text(str(content)))
+    return out
 
 
 #: (size, vector sum) of clusters by id, as read or changed in this transaction; size 0: empty
@@ -251,55 +352,51 @@ def _best_cluster(
     own: set[int],
     known: Sums | None = None,
     fresh: dict[int, list[str]] | None = None,
+    members: Members | None = None,
 ) -> tuple[int | None, float]:
     """The best cluster for one claim among the clusters `ids`, and its score; `own` are
     clusters holding a claim of the same article (they count only at `SAME_ARTICLE_THRESHOLD`).
     A claim stating figures does not join a cluster whose members state figures, none of them
     its own (`conflicting_figures`). The `CANDIDATES` with the highest mean dense similarity are
     scored in full, by `similarity`'s two parts (`text`'s character n-grams are only computed
-    then: most claims have no cluster within reach); `known`: cluster sums already read (see `_clusters`); `fresh`: claim texts
-    of clusters assigned in this batch and not yet written (they follow the stored members)."""
+    then: most claims have no cluster within reach); `known`: cluster sums already read (see
+    `_clusters`); `fresh`: claim texts of clusters assigned in this batch and not yet written
+    (they follow the stored members); `members`: the writer's `Members` (None: read here)."""
     # only clusters the dense part alone could carry over the threshold are worth reading
     reachable = [(c, d) for c, d in _dense_means(conn, ids, vector, known)
                  if DENSE_WEIGHT * d + (1 - DENSE_WEIGHT) >= STORE_THRESHOLD]  # fmt: skip
     if not reachable:
         return None, -1.0
     ids = [c for c, _ in reachable]
-    ranked = (
-        select(
-            claims.c.cluster_id,
-            attributions.c.content,
-            func.row_number()
-            .over(partition_by=claims.c.cluster_id, order_by=claims.c.attribution_id)
-            .label("n"),
-        )
-        .join(attributions, attributions.c.id == claims.c.attribution_id)
-        .where(claims.c.cluster_id.in_(ids))
-        .subquery()
-    )
-    members: dict[int, list[str]] = {}  # claim texts of each candidate's first members
-    for cid, content in conn.execute(
-        select(ranked.c.cluster_id, ranked.c.content).where(ranked.c.n <= LEXICAL_MEMBERS)
-    ):
-        members.setdefault(int(cast(int, cid)), []).append(claim_text(str(content)))
-    for cid in ids:
+    held = (members or Members()).get(conn, ids)
+    texts_of = {c: texts for c, (texts, _) in held.items()}
+    rows_of = {c: rows for c, (_, rows) in held.items()}
+    for cid in ids:  # clusters assigned in this batch: their new members follow the stored ones
         if fresh and cid in fresh:
-            members[cid] = (members.get(cid, []) + fresh[cid])[:LEXICAL_MEMBERS]
+            have = texts_of.get(cid, [])
+            extra = fresh[cid][: max(0, LEXICAL_MEMBERS - len(have))]
+            if extra:
+                texts_of[cid] = have + extra
+                stack = [rows_of[cid]] if cid in rows_of else []
+                rows_of[cid] = sparse.vstack([*stack, lexical_vectors(extra)]).tocsr()
     stated = figures(text)
-    # every member's character n-gram similarity to the claim, in one pass over all the texts
-    order = [cid for cid, _ in reachable if members.get(cid)]
-    every = [t for cid in order for t in members[cid]]
-    # (the claim's nonzero columns only: a product with its transpose converts a 2**20-row
-    # column, 2× slower)
-    sims = row_dots(lexical_vectors(every), lexical_vectors([text])) if every else np.zeros(0)
+    # every member's character n-gram similarity to the claim (the claim's nonzero columns
+    # only: a product with its transpose converts a 2**20-row column, 2× slower)
+    order = [cid for cid, _ in reachable if texts_of.get(cid)]
+    sims = (
+        row_dots(sparse.vstack([rows_of[c] for c in order]).tocsr(), lexical_vectors([text]))
+        if order
+        else np.zeros(0)
+    )
     lexical_means: dict[int, float] = {}
     at = 0
     for cid in order:
-        lexical_means[cid] = float(sims[at : at + len(members[cid])].mean())
-        at += len(members[cid])
+        lexical_means[cid] = float(sims[at : at + len(texts_of[cid])].mean())
+        at += len(texts_of[cid])
+    members_of = texts_of
     best, best_score = None, -1.0
     for cid, dense in reachable:
-        texts = members.get(cid)
+        texts = members_of.get(cid)
         if texts and stated:
             theirs = [f for f in map(figures, texts) if f]
             if theirs and all(conflicting_figures(stated, f) for f in theirs):
@@ -313,8 +410,9 @@ def _best_cluster(
     return best, best_score
 
 
-def drop_version_claims(conn: Connection, version_id: int) -> None:
-    """Take the claims of an article version that is no longer current out of their clusters."""
+def drop_version_claims(conn: Connection, version_id: int, members: Members | None = None) -> None:
+    """Take the claims of an article version that is no longer current out of their clusters
+    (and out of the writer's `members`)."""
     rows = conn.execute(
         select(claims.c.attribution_id, claims.c.cluster_id, claims.c.vector)
         .join(attributions, attributions.c.id == claims.c.attribution_id)
@@ -323,6 +421,8 @@ def drop_version_claims(conn: Connection, version_id: int) -> None:
     if not rows:
         return
     conn.execute(delete(claim_bands).where(claim_bands.c.attribution_id.in_([r[0] for r in rows])))
+    if members is not None:
+        members.drop(int(cast(int, r[1])) for r in rows)
     for aid, cid_, blob in rows:
         cid = int(cast(int, cid_))
         vector = np.frombuffer(bytes(cast(bytes, blob)), dtype=np.float16).astype(np.float32)
@@ -478,7 +578,8 @@ def _assign_rows(
         vector = dense[n]
         own = taken.setdefault(version, set())
         ids = list(dict.fromkeys(near[n] + candidates.assigned(vector)))
-        best, best_score = _best_cluster(conn, ids, vector, claim_text(text), own, known, fresh)
+        best, best_score = _best_cluster(conn, ids, vector, claim_text(text), own, known, fresh,
+                                         candidates.members)  # fmt: skip
         if best is not None and best_score >= STORE_THRESHOLD:
             size, total = known[best]
             known[best] = (size + 1, total + vector)
@@ -510,6 +611,8 @@ def _assign_rows(
         insert_claims(conn, stored)
     else:
         conn.execute(insert(claims), stored)
+    candidates.members.add([(int(row["cluster_id"]), claim_text(text))
+                            for row, (_, text, _) in zip(stored, rows, strict=True)])  # fmt: skip
     return [int(row["cluster_id"]) for row in stored]
 
 
@@ -606,6 +709,7 @@ def find_unattributed(
     version_id: int,
     text: str,
     sentences: tuple[tuple[int, int, bytes], ...],
+    members: Members | None = None,
 ) -> int:
     """Record the sentences of a stored version (attribution-free, with their content-word
     signatures) that state a clustered claim of another article: its band keys find candidate
@@ -643,7 +747,7 @@ def find_unattributed(
     dense = dense_vectors(said).astype(np.float16).astype(np.float32)
     stored = 0
     for n, (start, end, ids) in enumerate(pending):
-        best, score = _best_cluster(conn, ids, dense[n], said[n], set())
+        best, score = _best_cluster(conn, ids, dense[n], said[n], set(), members=members)
         if best is not None and score >= STORE_THRESHOLD:
             conn.execute(
                 insert(claim_appearances).values(

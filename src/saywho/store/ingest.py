@@ -172,6 +172,15 @@ class Writer:
 
     def store_article(self, prepared: Prepared, run_id: int | None = None) -> tuple[str, int]:
         """`store`, with the store's id of the article: ("stored" | "updated" | "skipped", id)."""
+        committed = False
+        try:
+            stored = self._store(prepared, run_id)
+            committed = True
+            return stored
+        finally:  # what the claims stage holds of the store follows the transaction
+            self.candidates.members.finish(committed)
+
+    def _store(self, prepared: Prepared, run_id: int | None) -> tuple[str, int]:
         article = prepared.analysis.article
         with self._transaction("store the article", article.source) as conn:
             key = article_key(article)
@@ -200,7 +209,7 @@ class Writer:
                     select(articles.c.current_version_id).where(articles.c.id == article_id)
                 )
                 if current is not None:
-                    drop_version_claims(conn, int(current))
+                    drop_version_claims(conn, int(current), self.candidates.members)
                     tallies.drop_version(conn, int(current))
             version_id = self._insert_version(conn, prepared, article_id, version, run_id)
             conn.execute(
@@ -220,7 +229,7 @@ class Writer:
                     conn, [ids[i] for i in prepared.claim_vectors[0]], prepared.claim_words
                 )
             find_unattributed(conn, version_id, prepared.analysis.article.text,
-                              prepared.sentences)  # fmt: skip
+                              prepared.sentences, self.candidates.members)  # fmt: skip
             return outcome, article_id
 
     def _insert_version(
