@@ -20,7 +20,7 @@ from saywho.store.schema import article_versions, articles, attributions, outlet
 MakeFn = Callable[..., Prepared]
 
 
-def _reference(engine: Engine, f: Filters, top: int) -> tuple[int, dict[str, list[dict[str, Any]]]]:
+def _reference(engine: Engine, f: Filters, top: int) -> tuple[int, browse.FacetCounts]:
     """Total and facets the slow, obvious way: every attribution of a current version joined to
     its article, outlet and speaker, kept when it matches and passes, counted in Python."""
     matches = {
@@ -53,13 +53,11 @@ def _reference(engine: Engine, f: Filters, top: int) -> tuple[int, dict[str, lis
         "stance": Counter(r.stance for r in kept),
         "kind": Counter(r.kind for r in kept),
     }
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: browse.FacetCounts = {}
     for name, counter in counts.items():
         best = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
         out[name] = [
-            {"value": v[0], "count": n, "id": v[1]}
-            if name == "speaker"
-            else {"value": v, "count": n}
+            browse.FacetValue(v[0], n, v[1]) if name == "speaker" else browse.FacetValue(v, n)
             for v, n in best
         ]
     return len(kept), out

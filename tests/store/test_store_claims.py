@@ -269,10 +269,10 @@ def test_store_claims_syndicated_copies_are_linked_and_counted_once(
     assert by_outlet["Daily"]["copy_of"] == by_outlet["AP"]["article_id"]
     assert by_outlet["AP"]["copy_of"] is None and by_outlet["RT"]["copy_of"] is None
     daily = browse.article_detail(engine, by_outlet["Daily"]["article_id"])
-    assert [(c["outlet"], c["original"]) for c in daily["copies"]] == [("AP", True)]
+    assert [(c.outlet, c.original) for c in daily.copies] == [("AP", True)]
     ap = browse.article_detail(engine, by_outlet["AP"]["article_id"])
-    assert [c["outlet"] for c in ap["copies"]] == ["Daily"]
-    assert browse.article_detail(engine, by_outlet["RT"]["article_id"])["copies"] == []
+    assert [c.outlet for c in ap.copies] == ["Daily"]
+    assert browse.article_detail(engine, by_outlet["RT"]["article_id"]).copies == []
     # the rebuild finds the same copies from the stored bodies
     rebuild(engine)
     again = claim_clusters(engine, ClaimFilters())
@@ -285,7 +285,7 @@ def test_store_claims_syndicated_copies_are_linked_and_counted_once(
             "A different story entirely. " * 12 + f"Kabulov claimed that {content}.",
         )
     )
-    assert browse.article_detail(engine, by_outlet["AP"]["article_id"])["copies"] == []
+    assert browse.article_detail(engine, by_outlet["AP"]["article_id"]).copies == []
 
 
 def _unattributed_article(make: MakeFn, text: str, outlet: str, day: str) -> Prepared:

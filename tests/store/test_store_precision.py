@@ -10,7 +10,7 @@ from saywho.model import RawDocument
 from saywho.pipeline import ingest
 from saywho.pipeline.demo import DEMO
 from saywho.store import speakers_top
-from saywho.store.browse import article_detail, speaker_list
+from saywho.store.browse import ArticleSummary, Part, article_detail, speaker_list
 from saywho.store.query import Filters, search
 from saywho.store.schema import attributions, speakers
 from saywho.store.tallies import fresh_counts, stored_counts
@@ -39,21 +39,20 @@ def test_store_split_quotation_is_stored_searched_and_shown_in_parts(engine: Eng
     assert row.content_parts is not None
     (hit,) = [c for c in search(engine, Filters(query="magical smacked")) if c.id == row.id]
     assert "Allton said" not in hit.content
-    article_id = next(a["id"] for a in _articles(engine) if "Warhol" in (a["title"] or ""))
+    article_id = next(a.id for a in _articles(engine) if "Warhol" in (a.title or ""))
     detail = article_detail(engine, article_id)
-    (a,) = [x for x in detail["attributions"] if x["id"] == row.id]
-    parts = a["content"]["parts"]
-    body = detail["text"]
-    assert len(parts) == 2 and a["content"]["start"] == parts[0]["start"]
-    assert a["content"]["end"] == parts[-1]["end"]
-    assert all("Allton" not in body[p["start"] : p["end"]] for p in parts)
+    (a,) = [x for x in detail.attributions if x.id == row.id]
+    parts = a.content.parts
+    body = detail.text
+    assert len(parts) == 2 and a.content.start == parts[0].start
+    assert a.content.end == parts[-1].end
+    assert all("Allton" not in body[p.start : p.end] for p in parts)
     # a one-piece content has one part: itself
-    one = next(x for x in detail["attributions"] if x["id"] != row.id)
-    assert one["content"]["parts"] == [{"start": one["content"]["start"],
-                                        "end": one["content"]["end"]}]  # fmt: skip
+    one = next(x for x in detail.attributions if x.id != row.id)
+    assert one.content.parts == [Part(one.content.start, one.content.end)]
 
 
-def _articles(engine: Engine) -> list[dict[str, object]]:
+def _articles(engine: Engine) -> list[ArticleSummary]:
     from saywho.store.browse import article_list
 
     return list(article_list(engine, 10, 0).items)
@@ -69,8 +68,8 @@ def test_store_generic_sources_are_never_merged_and_left_out_of_lists(engine: En
     police = [g for g in generic if g.name.lower() == "police"]
     assert len(police) >= 2  # Christchurch's police and El Paso's: two speakers
     named = speakers_top(engine, 100)
-    assert named and not any(s["type"] == "GENERIC" for s in named)
+    assert named and not any(s.type == "GENERIC" for s in named)
     everyone = speakers_top(engine, 100, generic=True)
-    assert {s["id"] for s in everyone} >= {g.id for g in generic}
+    assert {s.id for s in everyone} >= {g.id for g in generic}
     assert speaker_list(engine, 100, 0, generic=True).total == len(everyone)
     assert speaker_list(engine, 100, 0).total == len(named)

@@ -116,7 +116,7 @@ def test_store_search_empty_is_a_clear_error(filled: Engine) -> None:
 
 def test_store_about_groups_by_speaker(filled: Engine) -> None:
     groups = about(filled, "Islamic State")
-    assert {g["speaker"] for g in groups} == {"Zamir Kabulov", "(unnamed source)"}
+    assert {g.speaker for g in groups} == {"Zamir Kabulov", "(unnamed source)"}
     assert about(filled, "Nowhere") == []
 
 
@@ -363,7 +363,7 @@ def test_store_search_sorted_by_checkworthiness_current_versions_only(
     )
     assert [h.checkworthiness for h in worthy] == [0.5]
     page = browse.attribution_list(engine, Filters(sort="checkworthiness"), 3, 0)
-    assert [c["checkworthiness"] for c in page.items] == [0.5, 0.2, 0.1] and page.total == 4
+    assert [c.checkworthiness for c in page.items] == [0.5, 0.2, 0.1] and page.total == 4
 
 
 def test_store_search_deep_pages_bind_few_variables(
@@ -406,5 +406,5 @@ def test_store_search_deep_pages_bind_few_variables(
     assert [h.id for h in deep_filtered] == [h.id for h in filtered_full[250:260]]
     assert len(search(engine, Filters(query="road", limit=300))) == 300  # decorated in batches
     page = browse.attribution_list(engine, Filters(query="road"), 10, 390)
-    assert [c["id"] for c in page.items] == [h.id for h in full[390:400]] and page.total == 400
+    assert [c.id for c in page.items] == [h.id for h in full[390:400]] and page.total == 400
     engine.dispose()

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from saywho.store import Writer, speaker_profile, speakers_top
+from saywho.store.browse import speaker_detail
 from saywho.store.ingest import Prepared
 from saywho.store.schema import attributions, speakers
 from saywho.store.speakers import normalise, person_tokens
@@ -127,13 +128,19 @@ def test_store_speakers_profile_and_top(engine: Engine, make: MakeFn) -> None:
            roles=("US Secretary of State",), n=1)  # fmt: skip
     _store(engine, make, "Antony Blinken", site="BBC", n=2)
     profile = speaker_profile(engine, "blinken")
-    assert profile["name"] == "Antony Blinken"
-    assert profile["attributions"] == 2
-    assert profile["by_stance"] == {"neutral": 2}
-    assert profile["roles"][0]["role"] == "US Secretary of State"
-    assert profile["timeline"] == {"2024-05": 2}
+    assert profile.name == "Antony Blinken"
+    assert profile.attributions == 2
+    assert profile.by_stance == {"neutral": 2}
+    assert profile.roles[0].role == "US Secretary of State"
+    assert profile.timeline.totals() == {"2024-05": 2}
+    assert profile.to_dict()["timeline"] == {"2024-05": 2}
+    # the speaker page reads the same roles and timeline (by week here: one month of dates)
+    page = speaker_detail(engine, profile.id)
+    assert page.roles == profile.roles and page.by_stance == profile.by_stance
+    assert page.timeline.unit == "week" and page.timeline.undated == profile.timeline.undated
+    assert sum(sum(b.counts.values()) for b in page.timeline.buckets) == 2
     top = speakers_top(engine, 5)
-    assert top[0]["name"] == "Antony Blinken" and top[0]["attributions"] == 2
+    assert top[0].name == "Antony Blinken" and top[0].attributions == 2
 
 
 @pytest.mark.parametrize(

@@ -89,13 +89,13 @@ def test_store_tallies_are_what_pages_show(engine: Engine, make: MakeFn) -> None
                           speakers=((who, "PERSON", ()),),
                           claims=((who, "said", "the Taliban talks in Geneva failed", "neutral", "indirect"),)))  # fmt: skip
     top = speakers_top(engine, 10)
-    assert [(s["name"], s["attributions"], s["articles"]) for s in top] == [
+    assert [(s.name, s.attributions, s.articles) for s in top] == [
         ("Sergei Lavrov", 2, 2), ("Zamir Kabulov", 2, 2)]  # ties by name  # fmt: skip
-    assert [s["name"] for s in speakers_top(engine, 1, offset=1)] == ["Zamir Kabulov"]
+    assert [s.name for s in speakers_top(engine, 1, offset=1)] == ["Zamir Kabulov"]
     page = speaker_list(engine, 1, 0)
-    assert page.total == 2 and [s["name"] for s in page.items] == ["Sergei Lavrov"]
+    assert page.total == 2 and [s.name for s in page.items] == ["Sergei Lavrov"]
     ents = entity_list(engine, 10, 0)
-    assert ents.total == 2 and {(e["id"], e["claims"], e["speakers"]) for e in ents.items} == {
+    assert ents.total == 2 and {(e.id, e.claims, e.speakers) for e in ents.items} == {
         ("taliban", 4, 2), ("geneva", 4, 2)}  # fmt: skip
     listed, counted, sampled = search_page(engine, Filters(), 2, 0)
     assert sampled is None
@@ -201,7 +201,7 @@ def test_store_tallies_facets_of_a_big_filtered_search_count_the_newest(
     monkeypatch.setattr(counts, "FACET_BOUND", 2)
     page, got, sampled = search_page(engine, Filters(stance="denying"), 20, 0)
     assert page.total == 3 and len(page.items) == 3
-    speakers = {v["value"]: v["count"] for v in got["speaker"]}
+    speakers = {v.value: v.count for v in got["speaker"]}
     # the two newest: Kabulov's second and Lavrov's
     assert sampled == 2 and speakers == {"Zamir Kabulov": 1, "Sergei Lavrov": 1}
     with_words = search_page(engine, Filters(query="Taliban", stance="denying"), 20, 0)

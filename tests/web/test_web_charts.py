@@ -76,11 +76,11 @@ def test_charts_timeline_buckets_cover_every_period(
     days: list[date], unit: str, periods: list[str] | None
 ) -> None:
     result = timeline_buckets([(d, "neutral", 1) for d in days] + [(None, "neutral", 2)])
-    assert result["unit"] == unit and result["undated"] == 2
-    labels = [b["period"] for b in result["buckets"]]
+    assert result.unit == unit and result.undated == 2
+    labels = [b.period for b in result.buckets]
     if periods is not None:
         assert labels == periods
-    assert sum(b["counts"].get("neutral", 0) for b in result["buckets"]) == len(days)
+    assert sum(b.counts.get("neutral", 0) for b in result.buckets) == len(days)
     assert labels == sorted(labels) and len(labels) == len(set(labels))
 
 
@@ -88,4 +88,5 @@ def test_charts_months_roll_over_december() -> None:
     result = timeline_buckets(
         [(date(2023, 11, 5), "denying", 1), (date(2024, 2, 9), "denying", 1)], "month"
     )
-    assert [b["period"] for b in result["buckets"]] == ["2023-11", "2023-12", "2024-01", "2024-02"]
+    assert [b.period for b in result.buckets] == ["2023-11", "2023-12", "2024-01", "2024-02"]
+    assert result.totals() == {"2023-11": 1, "2024-02": 1}  # the periods with any, as the CLI

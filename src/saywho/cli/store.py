@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import asdict
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
@@ -406,7 +407,7 @@ def speakers_command(
     from ..store import speakers_top
 
     rows = _checked(lambda: speakers_top(_engine(db), top, generic=generic))
-    _print_rows(rows, format, title="speakers", key="speakers")
+    _print_rows([asdict(r) for r in rows], format, title="speakers", key="speakers")
 
 
 @app.command("speaker")
@@ -424,30 +425,31 @@ def speaker_command(
     from ..store import speaker_profile
 
     profile = _checked(lambda: speaker_profile(_engine(db), name, latest))
+    latest_claims: list[dict[str, object]] = [c.to_dict() for c in profile.latest]
     if format is QueryFormat.json:
-        typer.echo(json.dumps(profile, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(profile.to_dict(), ensure_ascii=False, indent=2))
         return
     if format is QueryFormat.csv:
-        _print_claims(profile["latest"], format, title="", snippet=False)
+        _print_claims(latest_claims, format, title="", snippet=False)
         return
     out = Console(highlight=False, soft_wrap=True)
     out.print(
-        f"[bold]{escape(profile['name'])}[/] ({profile['type']}), {profile['attributions']} attributions"
+        f"[bold]{escape(profile.name)}[/] ({profile.type}), {profile.attributions} attributions"
     )
-    if profile["aliases"]:
-        out.print("also named: " + escape(", ".join(profile["aliases"])))
-    for role in profile["roles"]:
+    if profile.aliases:
+        out.print("also named: " + escape(", ".join(profile.aliases)))
+    for role in profile.roles:
         out.print(
-            f"  role: {escape(role['role'])} ({role['first_seen'] or '?'} – {role['last_seen'] or '?'}, ×{role['count']})"
+            f"  role: {escape(role.role)} ({role.first_seen or '?'} – {role.last_seen or '?'}, ×{role.count})"
         )
-    out.print("by stance: " + ", ".join(f"{k} {v}" for k, v in profile["by_stance"].items()))
-    out.print("timeline: " + ", ".join(f"{k} {v}" for k, v in profile["timeline"].items()))
-    if profile["other_matches"]:
+    out.print("by stance: " + ", ".join(f"{k} {v}" for k, v in profile.by_stance.items()))
+    out.print("timeline: " + ", ".join(f"{k} {v}" for k, v in profile.timeline.totals().items()))
+    if profile.other_matches:
         out.print(
-            "other speakers matching that name: " + escape(", ".join(profile["other_matches"])),
+            "other speakers matching that name: " + escape(", ".join(profile.other_matches)),
             style="dim",
         )
-    _print_claims(profile["latest"], QueryFormat.table, title="latest claims", snippet=False)
+    _print_claims(latest_claims, QueryFormat.table, title="latest claims", snippet=False)
 
 
 @app.command("about")
@@ -471,13 +473,15 @@ def about_command(
     if format is QueryFormat.json:
         typer.echo(
             json.dumps(
-                {"entity": entity, "count": len(groups), "data": groups},
+                {"entity": entity, "count": len(groups), "data": [g.to_dict() for g in groups]},
                 ensure_ascii=False,
                 indent=2,
             )
         )
         return
-    claims = [dict(c, speaker=g["speaker"]) for g in groups for c in g["claims"]]
+    claims: list[dict[str, object]] = [
+        {**c.to_dict(), "speaker": g.speaker} for g in groups for c in g.claims
+    ]
     if format is QueryFormat.csv:
         _print_claims(claims, format, title="", snippet=False)
         return
@@ -485,7 +489,7 @@ def about_command(
     if not groups:
         out.print(f"no claims about {escape(entity)}", style="dim")
     for g in groups:
-        out.print(f"[bold]{escape(g['speaker'])}[/]: {g['count']} claim(s) about {escape(entity)}")
+        out.print(f"[bold]{escape(g.speaker)}[/]: {g.count} claim(s) about {escape(entity)}")
     _print_claims(claims, QueryFormat.table, title=f"about: {entity}", snippet=False, empty="")
 
 

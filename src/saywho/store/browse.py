@@ -2,22 +2,23 @@
 one speaker, one entity, the overview.
 
     page = attribution_list(engine, Filters(query="Islamic State", stance="accusing"), 20, 0)
-    detail = article_detail(engine, page.items[0]["article_id"])
+    detail = article_detail(engine, page.items[0].article_id)
 
-Ids are the store's own integer ids (articles, attributions, speakers); an entity's id is its
-normalised name, the key `about` matches on. Like `query`, every user value is bound as a
-parameter, only current article versions are read, and database errors become `StoreError`s;
-an id that names nothing raises `NotFoundError`.
+Every read returns frozen dataclasses shaped as the API answers (`web.schemas` mirrors them;
+the API turns them into JSON with `dataclasses.asdict`). Ids are the store's own integer ids
+(articles, attributions, speakers); an entity's id is its normalised name, the key `about`
+matches on. Like `query`, every user value is bound as a parameter, only current article
+versions are read, and database errors become `StoreError`s; an id that names nothing raises
+`NotFoundError`.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -49,12 +50,19 @@ from .counts import (
 from .figure_query import article_figures
 from .query import (
     Filters,
+    Role,
+    SpeakerSummary,
+    Timeline,
+    aliases_of,
     claims_select,
     filtered,
+    roles_of,
     run_read,
     search,
     speakers_top,
+    stance_days,
     stats,
+    timeline_buckets,
 )
 from .schema import (
     article_copies,
@@ -64,21 +72,65 @@ from .schema import (
     attributions,
     mentions,
     outlets,
-    speaker_aliases,
-    speaker_roles,
     speakers,
 )
 from .speakers import normalise
 
+ItemT = TypeVar("ItemT")
+
 
 @dataclass(frozen=True, slots=True)
-class Page:
+class Page(Generic[ItemT]):
     """One page of a list and how many items the whole list holds."""
 
-    items: list[dict[str, Any]]
+    items: list[ItemT]
     total: int
     limit: int
     offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListedClaim:
+    """A claim as lists show it, with what a page needs to link it to its place: its article,
+    its speaker, and its content's offsets into `field`."""
+
+    id: int
+    article_id: int
+    speaker_id: int | None
+    speaker: str | None  # the resolved speaker's name
+    source: str | None  # the source as the text names it
+    cue: str
+    cue_lemma: str
+    stance: str
+    kind: str
+    content: str
+    field: str
+    start: int
+    end: int
+    confidence: float
+    method: str | None
+    checkworthiness: float | None
+    check_worthy: bool | None
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published: str | None
+    licence: str | None
+    snippet: str | None  # the matching words between « and » (a search only)
+    rank: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    """One value of a facet and how many claims have it (a speaker's also carries its id)."""
+
+    value: str
+    count: int
+    id: int | None = None
+
+
+#: for each of `FACETS`, its most frequent values
+FacetCounts = dict[str, list[FacetValue]]
 
 
 # --- claims --------------------------------------------------------------------------------
@@ -95,17 +147,16 @@ def _claims() -> Select[Any]:
     )
 
 
-def _claim(row: Any, snippet: str | None = None, rank: float | None = None) -> dict[str, Any]:
-    return {
-        "id": row.id, "article_id": row.article_id, "speaker_id": row.speaker_id,
-        "speaker": row.speaker, "source": row.source_text, "cue": row.cue_text,
-        "cue_lemma": row.cue_lemma, "stance": row.stance, "kind": row.kind,
-        "content": row.content, "field": row.field, "start": row.content_start,
-        "end": row.content_end, "confidence": row.confidence, "method": row.method,
-        **checkworthiness_fields(row.checkworthiness), "title": row.title,
-        "url": row.url, "outlet": row.outlet, "published": row.published,
-        "licence": row.licence, "snippet": snippet, "rank": rank,
-    }  # fmt: skip
+def _claim(row: Any, snippet: str | None = None, rank: float | None = None) -> ListedClaim:
+    return ListedClaim(
+        id=row.id, article_id=row.article_id, speaker_id=row.speaker_id, speaker=row.speaker,
+        source=row.source_text, cue=row.cue_text, cue_lemma=row.cue_lemma, stance=row.stance,
+        kind=row.kind, content=row.content, field=row.field, start=row.content_start,
+        end=row.content_end, confidence=row.confidence, method=row.method,
+        checkworthiness=row.checkworthiness, check_worthy=_check_worthy(row.checkworthiness),
+        title=row.title, url=row.url, outlet=row.outlet, published=row.published,
+        licence=row.licence, snippet=snippet, rank=rank,
+    )  # fmt: skip
 
 
 def _matching(engine: Engine, query: str) -> ColumnElement[bool]:
@@ -127,7 +178,7 @@ def _counted(conn: Connection, stmt: Select[Any]) -> int:
     return int(conn.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
 
 
-def attribution_list(engine: Engine, f: Filters, limit: int, offset: int) -> Page:
+def attribution_list(engine: Engine, f: Filters, limit: int, offset: int) -> Page[ListedClaim]:
     """Claims passing `f`: with a query, best match first (`search`'s ranking and snippets);
     without one, newest first; either way the most check-worthy first when ``f.sort`` says so."""
     if unfiltered(f):
@@ -147,7 +198,7 @@ def attribution_list(engine: Engine, f: Filters, limit: int, offset: int) -> Pag
     return _listed(engine, f, limit, offset, total)
 
 
-def _listed(engine: Engine, f: Filters, limit: int, offset: int, total: int) -> Page:
+def _listed(engine: Engine, f: Filters, limit: int, offset: int, total: int) -> Page[ListedClaim]:
     if limit == 0 or offset >= total:
         return Page([], total, limit, offset)
     if f.query and f.query.strip():
@@ -170,7 +221,7 @@ def _listed(engine: Engine, f: Filters, limit: int, offset: int, total: int) -> 
     return Page([_claim(r) for r in rows], total, limit, offset)
 
 
-def facets(engine: Engine, f: Filters, top: int = 10) -> Facets:
+def facets(engine: Engine, f: Filters, top: int = 10) -> FacetCounts:
     """For each of `FACETS`, the most frequent values among the claims passing `f`, with counts
     (a speaker value also carries its id, so a page can link it); ties by value. Exact, except
     past `FACET_BOUND` passing claims, where the most recently stored `FACET_BOUND` are counted
@@ -178,18 +229,23 @@ def facets(engine: Engine, f: Filters, top: int = 10) -> Facets:
     return _facets(engine, f, top)[0]
 
 
-def _facets(engine: Engine, f: Filters, top: int) -> tuple[Facets, int | None]:
+def _facet_counts(values: Facets) -> FacetCounts:
+    return {name: [FacetValue(v["value"], v["count"], v.get("id")) for v in counted]
+            for name, counted in values.items()}  # fmt: skip
+
+
+def _facets(engine: Engine, f: Filters, top: int) -> tuple[FacetCounts, int | None]:
     if unfiltered(f):
         whole: Facets = run_read(engine, "count facets",
                                  lambda conn: summary_facets(conn, tallied(conn, top), top))  # fmt: skip
-        return whole, None
+        return _facet_counts(whole), None
 
     def read(conn: Connection) -> tuple[Facets, int | None]:
         counted = _summary(conn, engine, f)
         return summary_facets(conn, counted, top), counted.sampled
 
-    result: tuple[Facets, int | None] = run_read(engine, "count facets", read)
-    return result
+    counted, sampled = run_read(engine, "count facets", read)
+    return _facet_counts(counted), sampled
 
 
 def _summary(conn: Connection, engine: Engine, f: Filters) -> Summary:
@@ -198,7 +254,7 @@ def _summary(conn: Connection, engine: Engine, f: Filters) -> Summary:
 
 def search_page(
     engine: Engine, f: Filters, limit: int, offset: int, top: int = 10
-) -> tuple[Page, Facets, int | None]:
+) -> tuple[Page[ListedClaim], FacetCounts, int | None]:
     """`attribution_list` and `facets` together, as the search page and API show them, and how
     many of the claims the facets counted when not all of them (None: all). On SQLite with a
     query the matches are read once for both the total and the facets."""
@@ -210,7 +266,7 @@ def search_page(
         return counted.total, summary_facets(conn, counted, top), counted.sampled
 
     total, values, sampled = run_read(engine, "count facets", read)
-    return _listed(engine, f, limit, offset, total), values, sampled
+    return _listed(engine, f, limit, offset, total), _facet_counts(values), sampled
 
 
 def _joined_summary(conn: Connection, engine: Engine, f: Filters) -> Summary:
@@ -232,11 +288,142 @@ def _joined_summary(conn: Connection, engine: Engine, f: Filters) -> Summary:
 # --- articles ------------------------------------------------------------------------------
 
 
-def article_detail(engine: Engine, article_id: int) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Part:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpan:
+    """Where an attribution's source is, and the speaker it resolved to."""
+
+    text: str
+    start: int
+    end: int
+    speaker: int | None
+    #: "I" given a speaker outside any quotation: a transcript turn's label or the author
+    first_person: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CueSpan:
+    text: str
+    start: int
+    end: int
+    lemma: str
+    stance: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContentSpan:
+    """What was said: from the first part's start to the last's end; several parts when the
+    cue and source interrupt it (a split quotation)."""
+
+    text: str
+    start: int
+    end: int
+    parts: list[Part]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAttribution:
+    """One attribution of an article, its offsets into the string `field` names."""
+
+    id: int
+    kind: str
+    field: str
+    source: SourceSpan | None
+    cue: CueSpan
+    content: ContentSpan
+    sentence: int
+    parent: int | None  # the id of the attribution it is nested in
+    confidence: float
+    method: str | None
+    speaker: int | None
+    checkworthiness: float | None
+    check_worthy: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSpeaker:
+    name: str
+    type: str
+    descriptions: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFigure:
+    """A number the article writes; `attribution`: the id of the attribution whose content
+    holds it (None: the article states it itself)."""
+
+    id: int
+    text: str
+    start: int
+    end: int
+    field: str
+    value: float | None
+    high: float | None
+    unit: str | None
+    qualifier: str | None
+    measure: str | None
+    attribution: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleCopy:
+    """Another article of the same story (a syndicated copy); `original`: the first stored."""
+
+    id: int
+    title: str | None
+    outlet: str | None
+    published: str | None
+    original: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDetail:
+    """One article's current version with its attributions, speakers (keyed by the speaker id
+    as a string), figures and copies."""
+
+    id: int
+    title: str | None
+    standfirst: str | None
+    text: str
+    paragraphs: list[list[int]]  # [start, end] of each paragraph in `text`
+    url: str | None
+    outlet: str | None
+    published: str | None
+    authors: list[str]
+    language: str | None
+    licence: str | None
+    source: str
+    version: int
+    analyser: str | None
+    attributions: list[StoredAttribution]
+    speakers: dict[str, ArticleSpeaker]
+    figures: list[ArticleFigure]
+    copies: list[ArticleCopy]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """An article as lists show it, with how many attributions it holds."""
+
+    id: int
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published: str | None
+    licence: str | None
+    attributions: int
+
+
+def article_detail(engine: Engine, article_id: int) -> ArticleDetail:
     """One article's current version with its attributions (offsets into "field"), speakers and
     figures; attribution, parent and speaker ids (and a figure's "attribution") are the store's ids."""
 
-    def read(conn: Connection) -> dict[str, Any]:
+    def read(conn: Connection) -> ArticleDetail:
         row = conn.execute(
             select(articles.c.id, outlets.c.name.label("outlet"), article_versions)
             .join(article_versions, article_versions.c.id == articles.c.current_version_id)
@@ -259,19 +446,18 @@ def article_detail(engine: Engine, article_id: int) -> dict[str, Any]:
             .order_by(attributions.c.id)
         ).all()  # fmt: skip
         figures = [
-            {"id": f.id, "text": f.text, "start": f.start, "end": f.end, "field": f.field,
-             "value": f.value, "high": f.high, "unit": f.unit, "qualifier": f.qualifier,
-             "measure": f.measure, "attribution": f.attribution_id}
+            ArticleFigure(id=f.id, text=f.text, start=f.start, end=f.end, field=f.field,
+                          value=f.value, high=f.high, unit=f.unit, qualifier=f.qualifier,
+                          measure=f.measure, attribution=f.attribution_id)
             for f in article_figures(conn, version_id)
         ]  # fmt: skip
-        return {**_article_dict(row, people, found), "figures": figures,
-                "copies": _copies(conn, article_id)}  # fmt: skip
+        return _article(row, people, found, figures, _copies(conn, article_id))
 
-    detail: dict[str, Any] = run_read(engine, "read the article", read)
+    detail: ArticleDetail = run_read(engine, "read the article", read)
     return detail
 
 
-def _copies(conn: Connection, article_id: int) -> list[dict[str, Any]]:
+def _copies(conn: Connection, article_id: int) -> list[ArticleCopy]:
     """The other articles of the story `article_id` belongs to (syndicated copies), original first."""
     original = conn.scalar(
         select(article_copies.c.original_id).where(article_copies.c.article_id == article_id)
@@ -285,70 +471,83 @@ def _copies(conn: Connection, article_id: int) -> list[dict[str, Any]]:
         .where(or_(articles.c.id == root, articles.c.id.in_(members)), articles.c.id != article_id)
         .order_by(articles.c.id != root, articles.c.id)
     ).all()  # fmt: skip
-    return [{"id": int(r[0]), "title": r[1], "outlet": r[2], "published": r[3],
-             "original": int(r[0]) == root} for r in rows]  # fmt: skip
+    return [ArticleCopy(id=int(r[0]), title=r[1], outlet=r[2], published=r[3],
+                        original=int(r[0]) == root) for r in rows]  # fmt: skip
 
 
-def _article_dict(row: Any, people: Sequence[Any], found: Sequence[Any]) -> dict[str, Any]:
+def _article(
+    row: Any,
+    people: Sequence[Any],
+    found: Sequence[Any],
+    figures: list[ArticleFigure],
+    copies: list[ArticleCopy],
+) -> ArticleDetail:
     m = row._mapping
     body = m[article_versions.c.text]
     fields = {"text": body, "title": m[article_versions.c.title] or "",
               "standfirst": m[article_versions.c.standfirst] or ""}  # fmt: skip
     by_local = {a.local_id: a.id for a in found}
-    spoken: dict[str, Any] = {}
+    heads: dict[str, tuple[str, str]] = {}
+    descriptions: dict[str, list[str]] = {}
     for p in people:
-        entry = spoken.setdefault(str(p.speaker_id), {"name": p.name, "type": p.type,
-                                                      "descriptions": []})  # fmt: skip
-        entry["descriptions"] += [d for d in json.loads(p.descriptions or "[]")
-                                  if d not in entry["descriptions"]]  # fmt: skip
+        key = str(p.speaker_id)
+        heads.setdefault(key, (p.name, p.type))
+        known = descriptions.setdefault(key, [])
+        known += [d for d in json.loads(p.descriptions or "[]") if d not in known]
+    spoken = {key: ArticleSpeaker(name, kind, descriptions[key])
+              for key, (name, kind) in heads.items()}  # fmt: skip
 
-    def span(start: int | None, end: int | None, field: str) -> dict[str, Any] | None:
-        if start is None or end is None:
+    def text(start: int, end: int, name: str) -> str:
+        return str(fields.get(name, body)[start:end])
+
+    def source(a: Any) -> SourceSpan | None:
+        if a.source_start is None or a.source_end is None:
             return None
-        return {"text": fields.get(field, body)[start:end], "start": start, "end": end}
+        # "I" given a speaker outside any quotation: a transcript turn's or the author's
+        first_person = bool(
+            a.speaker_id is not None and a.parent_local_id is None
+            and (a.source_text or "").casefold() in FIRST_PERSON_SINGULAR
+        )  # fmt: skip
+        return SourceSpan(text(a.source_start, a.source_end, a.field), a.source_start,
+                          a.source_end, a.speaker_id, first_person)  # fmt: skip
 
-    def content(a: Any) -> dict[str, Any] | None:
-        whole = span(a.content_start, a.content_end, a.field)
-        if whole is not None:
-            parts = (
-                json.loads(a.content_parts) if a.content_parts else [[whole["start"], whole["end"]]]
-            )
-            whole["parts"] = [{"start": s, "end": e} for s, e in parts]
-        return whole
+    def content(a: Any) -> ContentSpan:
+        start, end = a.content_start, a.content_end
+        parts = json.loads(a.content_parts) if a.content_parts else [[start, end]]
+        return ContentSpan(text(start, end, a.field), start, end, [Part(s, e) for s, e in parts])
 
-    out = []
-    for a in found:
-        source = span(a.source_start, a.source_end, a.field)
-        if source is not None:
-            source["speaker"] = a.speaker_id
-            # "I" given a speaker outside any quotation: a transcript turn's or the author's
-            source["first_person"] = bool(
-                a.speaker_id is not None and a.parent_local_id is None
-                and (a.source_text or "").casefold() in FIRST_PERSON_SINGULAR
-            )  # fmt: skip
-        cue = span(a.cue_start, a.cue_end, a.field) or {}
-        out.append({
-            "id": a.id, "kind": a.kind, "field": a.field, "source": source,
-            "cue": {**cue, "lemma": a.cue_lemma, "stance": a.stance},
-            "content": content(a),
-            "sentence": a.sentence, "parent": by_local.get(a.parent_local_id),
-            "confidence": a.confidence, "method": a.method, "speaker": a.speaker_id,
-            **checkworthiness_fields(a.checkworthiness),
-        })  # fmt: skip
-    return {
-        "id": m[articles.c.id], "title": m[article_versions.c.title],
-        "standfirst": m[article_versions.c.standfirst], "text": body,
-        "paragraphs": [list(p) for p in json.loads(m[article_versions.c.paragraphs] or "[]")],
-        "url": m[article_versions.c.url], "outlet": m["outlet"],
-        "published": m[article_versions.c.published],
-        "authors": json.loads(m[article_versions.c.authors] or "[]"),
-        "language": m[article_versions.c.language], "licence": m[article_versions.c.licence],
-        "source": m[article_versions.c.source], "version": m[article_versions.c.version],
-        "analyser": m[article_versions.c.analyser], "attributions": out, "speakers": spoken,
-    }  # fmt: skip
+    out = [
+        StoredAttribution(
+            id=a.id, kind=a.kind, field=a.field, source=source(a),
+            cue=CueSpan(text(a.cue_start, a.cue_end, a.field), a.cue_start, a.cue_end,
+                        a.cue_lemma, a.stance),
+            content=content(a), sentence=a.sentence, parent=by_local.get(a.parent_local_id),
+            confidence=a.confidence, method=a.method, speaker=a.speaker_id,
+            checkworthiness=a.checkworthiness, check_worthy=_check_worthy(a.checkworthiness),
+        )
+        for a in found
+    ]  # fmt: skip
+    return ArticleDetail(
+        id=m[articles.c.id], title=m[article_versions.c.title],
+        standfirst=m[article_versions.c.standfirst], text=body,
+        paragraphs=[list(p) for p in json.loads(m[article_versions.c.paragraphs] or "[]")],
+        url=m[article_versions.c.url], outlet=m["outlet"],
+        published=m[article_versions.c.published],
+        authors=json.loads(m[article_versions.c.authors] or "[]"),
+        language=m[article_versions.c.language], licence=m[article_versions.c.licence],
+        source=m[article_versions.c.source], version=m[article_versions.c.version],
+        analyser=m[article_versions.c.analyser], attributions=out, speakers=spoken,
+        figures=figures, copies=copies,
+    )  # fmt: skip
 
 
-def article_list(engine: Engine, limit: int, offset: int) -> Page:
+def _check_worthy(score: float | None) -> bool | None:
+    """Whether `score` reaches the shipped threshold (None: not scored)."""
+    worthy: bool | None = checkworthiness_fields(score)["check_worthy"]
+    return worthy
+
+
+def article_list(engine: Engine, limit: int, offset: int) -> Page[ArticleSummary]:
     """Articles, newest first, with how many attributions each holds."""
     n = (select(func.count()).where(attributions.c.version_id == article_versions.c.id)
          .correlate(article_versions).scalar_subquery())  # fmt: skip
@@ -362,19 +561,56 @@ def article_list(engine: Engine, limit: int, offset: int) -> Page:
         .limit(limit).offset(offset)
     )  # fmt: skip
 
-    def read(conn: Connection) -> Page:
+    def read(conn: Connection) -> Page[ArticleSummary]:
         total = tallies.total(conn, "articles")
         rows = conn.execute(stmt).all() if limit else []
-        return Page([dict(r._mapping) for r in rows], total, limit, offset)
+        items = [ArticleSummary(id=r.id, title=r.title, url=r.url, outlet=r.outlet,
+                                published=r.published, licence=r.licence,
+                                attributions=r.attributions) for r in rows]  # fmt: skip
+        return Page(items, total, limit, offset)
 
-    page: Page = run_read(engine, "list articles", read)
+    page: Page[ArticleSummary] = run_read(engine, "list articles", read)
     return page
 
 
 # --- speakers ------------------------------------------------------------------------------
 
 
-def speaker_list(engine: Engine, limit: int, offset: int, *, generic: bool = False) -> Page:
+@dataclass(frozen=True, slots=True)
+class EntityCount:
+    """An entity (by its id, the normalised name) and how many claims name it."""
+
+    id: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What a speaker's and an entity's page share: their attributions counted by stance and
+    over time, and the latest."""
+
+    attributions: int
+    by_stance: dict[str, int]  # most frequent first
+    timeline: Timeline
+    latest: list[ListedClaim]  # newest first
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerDetail(Profile):
+    """One speaker: names, roles (in the order first seen), what their claims name most."""
+
+    id: int
+    name: str
+    type: str
+    aliases: list[str]
+    roles: list[Role]
+    entities: list[EntityCount]
+
+
+def speaker_list(
+    engine: Engine, limit: int, offset: int, *, generic: bool = False
+) -> Page[SpeakerSummary]:
     """Speakers with at least one current attribution, most quoted first; GENERIC ones
     ("police", "researchers") only with `generic`."""
 
@@ -389,62 +625,47 @@ def speaker_list(engine: Engine, limit: int, offset: int, *, generic: bool = Fal
     return Page(rows, total, limit, offset)
 
 
-def speaker_detail(engine: Engine, speaker_id: int, latest: int = 10) -> dict[str, Any]:
-    """One speaker: names, roles over time, counts by stance, timeline, top entities, claims."""
+def speaker_detail(engine: Engine, speaker_id: int, latest: int = 10) -> SpeakerDetail:
+    """One speaker: names, roles over time, counts by stance, timeline, top entities, claims.
 
-    def read(conn: Connection) -> dict[str, Any]:
+    The names, roles and timeline are read as `saywho speaker` reads them (`query.aliases_of`,
+    `query.roles_of`, `query.stance_days` and `query.timeline_buckets`)."""
+
+    def read(conn: Connection) -> SpeakerDetail:
         head = conn.execute(select(speakers.c.id, speakers.c.name, speakers.c.type)
                             .where(speakers.c.id == speaker_id)).first()  # fmt: skip
         if head is None:
             raise NotFoundError("no such speaker", input=f"speaker {speaker_id}",
                                 remedy="see /api/v1/speakers for the ids")  # fmt: skip
-        aliases: Sequence[Any] = conn.execute(select(speaker_aliases.c.alias)
-                               .where(speaker_aliases.c.speaker_id == speaker_id)
-                               .order_by(speaker_aliases.c.alias)).scalars().all()  # fmt: skip
-        roles = conn.execute(
-            select(speaker_roles.c.role, speaker_roles.c.first_seen, speaker_roles.c.last_seen,
-                   speaker_roles.c.count)
-            .where(speaker_roles.c.speaker_id == speaker_id)
-            .order_by(speaker_roles.c.first_seen.nulls_last(), speaker_roles.c.role)
-        ).all()  # fmt: skip
         mine = attributions.c.speaker_id == speaker_id
-        return {
-            "id": head.id, "name": head.name, "type": head.type, "aliases": list(aliases),
-            "roles": [dict(r._mapping) for r in roles], **_profile(conn, mine, latest),
-            "entities": _top_entities(conn, mine),
-        }  # fmt: skip
+        p = _profile(conn, mine, latest)
+        return SpeakerDetail(
+            attributions=p.attributions, by_stance=p.by_stance, timeline=p.timeline,
+            latest=p.latest, id=head.id, name=head.name, type=head.type,
+            aliases=aliases_of(conn, speaker_id), roles=roles_of(conn, speaker_id),
+            entities=_top_entities(conn, mine),
+        )  # fmt: skip
 
-    detail: dict[str, Any] = run_read(engine, "read the speaker", read)
+    detail: SpeakerDetail = run_read(engine, "read the speaker", read)
     return detail
 
 
-def _profile(conn: Connection, where: ColumnElement[bool], latest: int) -> dict[str, Any]:
+def _profile(conn: Connection, where: ColumnElement[bool], latest: int) -> Profile:
     """Counts by stance, the timeline and the latest claims of the attributions `where` picks."""
-    base = claims_select().get_final_froms()[0]
-    n = func.count(attributions.c.id)
-    per_day = conn.execute(
-        select(article_versions.c.published_date, attributions.c.stance, n.label("n"))
-        .select_from(base).where(where)
-        .group_by(article_versions.c.published_date, attributions.c.stance)
-    ).all()  # fmt: skip
+    per_day = stance_days(conn, where)
     by_stance: Counter[str] = Counter()
-    for r in per_day:
-        by_stance[r.stance] += int(r.n)
+    for _, stance, n in per_day:
+        by_stance[stance] += n
     claims = conn.execute(
         _claims().where(where)
         .order_by(article_versions.c.published.desc().nulls_last(), attributions.c.id.desc())
         .limit(latest)
     ).all()  # fmt: skip
-    return {
-        "attributions": sum(by_stance.values()), "by_stance": dict(by_stance.most_common()),
-        "timeline": timeline_buckets((_as_date(r.published_date), r.stance, int(r.n)) for r in per_day),
-        "latest": [_claim(r) for r in claims],
-    }  # fmt: skip
+    return Profile(attributions=sum(by_stance.values()), by_stance=dict(by_stance.most_common()),
+                   timeline=timeline_buckets(per_day), latest=[_claim(r) for r in claims])  # fmt: skip
 
 
-def _top_entities(
-    conn: Connection, where: ColumnElement[bool], top: int = 10
-) -> list[dict[str, Any]]:
+def _top_entities(conn: Connection, where: ColumnElement[bool], top: int = 10) -> list[EntityCount]:
     n = func.count(func.distinct(mentions.c.attribution_id))
     rows = conn.execute(
         select(mentions.c.normalised, func.min(mentions.c.text).label("name"), n.label("n"))
@@ -453,56 +674,42 @@ def _top_entities(
         .where(where).group_by(mentions.c.normalised)
         .order_by(n.desc(), mentions.c.normalised).limit(top)
     ).all()  # fmt: skip
-    return [{"id": r.normalised, "name": r.name, "count": int(r.n)} for r in rows]
-
-
-def timeline_buckets(
-    rows: Iterable[tuple[date | None, str, int]], unit: str | None = None
-) -> dict[str, Any]:
-    """Per-day counts by stance grouped into weeks (ISO, Monday first) or months.
-
-    Without `unit`, weeks when the dates span at most 26 weeks, else months. Every period from
-    the first to the last is listed, empty ones too, so a chart's x axis is even.
-
-    >>> timeline_buckets([(date(2024, 1, 3), "neutral", 2)])
-    {'unit': 'week', 'buckets': [{'period': '2024-01-01', 'counts': {'neutral': 2}}], 'undated': 0}
-    """
-    dated: list[tuple[date, str, int]] = []
-    undated = 0
-    for day, stance, n in rows:
-        if day is None:
-            undated += n
-        else:
-            dated.append((day, stance, n))
-    if not dated:
-        return {"unit": unit or "month", "buckets": [], "undated": undated}
-    first, last = min(d for d, _, _ in dated), max(d for d, _, _ in dated)
-    unit = unit or ("week" if (last - first).days <= 26 * 7 else "month")
-
-    def period(day: date) -> date:
-        return day - timedelta(days=day.weekday()) if unit == "week" else day.replace(day=1)
-
-    counts: dict[date, Counter[str]] = defaultdict(Counter)
-    for day, stance, n in dated:
-        counts[period(day)][stance] += n
-    buckets, current = [], period(first)
-    while current <= period(last):
-        label = current.isoformat() if unit == "week" else current.isoformat()[:7]
-        buckets.append({"period": label, "counts": dict(counts.get(current, Counter()))})
-        if unit == "week":
-            current += timedelta(days=7)
-        else:
-            current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
-    return {"unit": unit, "buckets": buckets, "undated": undated}
-
-
-def _as_date(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])  # SQLite may hand back the ISO text
+    return [EntityCount(id=r.normalised, name=r.name, count=int(r.n)) for r in rows]
 
 
 # --- entities ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySummary:
+    """An entity named inside claims: its id (the normalised name), a name as written, its
+    label (PERSON, ORG, …), how many claims name it and by how many speakers."""
+
+    id: str
+    name: str
+    label: str
+    claims: int
+    speakers: int
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySpeaker:
+    """Who makes claims about an entity (id and name None: no resolved speaker), with stances."""
+
+    id: int | None
+    name: str | None
+    count: int
+    by_stance: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityDetail(Profile):
+    """Who makes claims about an entity, with which stances, over time."""
+
+    id: str
+    name: str
+    names: list[str]  # the ways the claims write it
+    speakers: list[EntitySpeaker]  # the most claims first, ties by name
 
 
 def _current_mentions() -> Select[Any]:
@@ -511,11 +718,11 @@ def _current_mentions() -> Select[Any]:
             .join(articles, articles.c.current_version_id == attributions.c.version_id))  # fmt: skip
 
 
-def entity_list(engine: Engine, limit: int, offset: int) -> Page:
+def entity_list(engine: Engine, limit: int, offset: int) -> Page[EntitySummary]:
     """Entities named inside claims, most claimed about first (ties by key), from the store's
     tallies; the names and speakers of only the entities listed are read."""
 
-    def read(conn: Connection) -> Page:
+    def read(conn: Connection) -> Page[EntitySummary]:
         total = tallies.distinct(conn, "entity")
         items = []
         for key, n in tallies.ranked(conn, "entity", limit, offset) if limit else []:
@@ -525,19 +732,19 @@ def entity_list(engine: Engine, limit: int, offset: int) -> Page:
                     func.count(func.distinct(attributions.c.speaker_id)))
                 .where(mentions.c.normalised == key)
             ).one()  # fmt: skip
-            items.append({"id": key, "name": head[0], "label": head[1], "claims": n,
-                          "speakers": int(head[2])})  # fmt: skip
+            items.append(EntitySummary(id=key, name=head[0], label=head[1], claims=n,
+                                       speakers=int(head[2])))  # fmt: skip
         return Page(items, total, limit, offset)
 
-    page: Page = run_read(engine, "list entities", read)
+    page: Page[EntitySummary] = run_read(engine, "list entities", read)
     return page
 
 
-def entity_detail(engine: Engine, entity: str, latest: int = 10) -> dict[str, Any]:
+def entity_detail(engine: Engine, entity: str, latest: int = 10) -> EntityDetail:
     """Who makes claims about an entity, with which stances, over time."""
     keys = {entity, normalise(entity) or entity.casefold()}
 
-    def read(conn: Connection) -> dict[str, Any]:
+    def read(conn: Connection) -> EntityDetail:
         names = conn.execute(
             select(mentions.c.normalised, mentions.c.text, func.count().label("n"))
             .where(mentions.c.normalised.in_(sorted(keys)))
@@ -556,42 +763,56 @@ def entity_detail(engine: Engine, entity: str, latest: int = 10) -> dict[str, An
             .select_from(claims_select().get_final_froms()[0]).where(about)
             .group_by(attributions.c.speaker_id, speakers.c.name, attributions.c.stance)
         ).all()  # fmt: skip
-        by_speaker: dict[Any, dict[str, Any]] = {}
+        named: dict[Any, str | None] = {}
+        stances: dict[Any, dict[str, int]] = {}
         for r in who:
-            entry = by_speaker.setdefault(r.speaker_id, {"id": r.speaker_id, "name": r.name,
-                                                         "count": 0, "by_stance": {}})  # fmt: skip
-            entry["count"] += int(r.n)
-            entry["by_stance"][r.stance] = int(r.n)
-        ranked = sorted(by_speaker.values(), key=lambda e: (-e["count"], e["name"] or "~"))
-        return {
-            "id": key,
-            "name": names[0].text,
-            "names": sorted({r.text for r in names if r.normalised == key}),
-            "speakers": ranked,
-            **_profile(conn, about, latest),
-        }
+            named.setdefault(r.speaker_id, r.name)
+            stances.setdefault(r.speaker_id, {})[r.stance] = int(r.n)
+        by_speaker = [EntitySpeaker(id=i, name=named[i], count=sum(s.values()), by_stance=s)
+                      for i, s in stances.items()]  # fmt: skip
+        p = _profile(conn, about, latest)
+        return EntityDetail(
+            attributions=p.attributions, by_stance=p.by_stance, timeline=p.timeline,
+            latest=p.latest, id=key, name=names[0].text,
+            names=sorted({r.text for r in names if r.normalised == key}),
+            speakers=sorted(by_speaker, key=lambda e: (-e.count, e.name or "~")),
+        )  # fmt: skip
 
-    detail: dict[str, Any] = run_read(engine, "read the entity", read)
+    detail: EntityDetail = run_read(engine, "read the entity", read)
     return detail
 
 
 # --- overview ------------------------------------------------------------------------------
 
 
-def overview(engine: Engine, top: int = 10) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """What the front page shows: counts, top speakers, recent articles, licence lines."""
+
+    counts: dict[str, int]
+    speakers: list[SpeakerSummary]
+    articles: list[ArticleSummary]
+    licences: list[str]
+
+
+def overview(engine: Engine, top: int = 10) -> Overview:
     """What the front page shows: counts, top speakers, recent articles, licence lines."""
 
     def licences(conn: Connection) -> list[str]:
         return [licence for licence, _ in tallies.ranked(conn, "licence", 3)]
 
-    return {
-        "counts": stats(engine),
-        "speakers": speakers_top(engine, top),
-        "articles": article_list(engine, top, 0).items,
-        "licences": run_read(engine, "read licences", licences),
-    }
+    return Overview(
+        counts=stats(engine),
+        speakers=speakers_top(engine, top),
+        articles=article_list(engine, top, 0).items,
+        licences=run_read(engine, "read licences", licences),
+    )
 
 
-__all__ = ["FACETS", "Page", "article_detail", "article_list", "attribution_list",
+__all__ = ["FACETS", "ArticleCopy", "ArticleDetail", "ArticleFigure", "ArticleSpeaker",
+           "ArticleSummary", "ContentSpan", "CueSpan", "EntityCount", "EntityDetail",
+           "EntitySpeaker", "EntitySummary", "FacetCounts", "FacetValue", "ListedClaim",
+           "Overview", "Page", "Part", "Profile", "SourceSpan", "SpeakerDetail",
+           "StoredAttribution", "article_detail", "article_list", "attribution_list",
            "entity_detail", "entity_list", "facets", "overview", "search_page", "speaker_detail",
            "speaker_list", "timeline_buckets"]  # fmt: skip

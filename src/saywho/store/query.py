@@ -10,13 +10,14 @@ searched as words; on PostgreSQL the text goes through ``plainto_tsquery``.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Date,
     Engine,
@@ -113,6 +114,88 @@ class Claim:
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), **checkworthiness_fields(self.checkworthiness)}
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerSummary:
+    """A speaker with how many attributions (current article versions) and articles they have."""
+
+    id: int
+    name: str
+    type: str
+    attributions: int
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A role a speaker was described with ("Russia's envoy"), when first and last, how often."""
+
+    role: str
+    first_seen: str | None
+    last_seen: str | None
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """One period of a timeline: "YYYY-MM-DD" (the Monday of a week) or "YYYY-MM"."""
+
+    period: str
+    counts: dict[str, int]  # attributions by stance; empty: none in that period
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Attributions by stance per week or month (`timeline_buckets`), every period from the
+    first to the last listed, and how many have no date."""
+
+    unit: str  # "week" or "month"
+    buckets: list[Bucket]
+    undated: int
+
+    def totals(self) -> dict[str, int]:
+        """Attributions per period that has any, then "undated" when some are."""
+        out = {b.period: sum(b.counts.values()) for b in self.buckets if b.counts}
+        return {**out, "undated": self.undated} if self.undated else out
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerProfile:
+    """One speaker as `saywho speaker` shows them (`speaker_profile`)."""
+
+    id: int
+    name: str
+    type: str
+    aliases: list[str]
+    roles: list[Role]  # most often seen first, ties by role
+    attributions: int
+    by_stance: dict[str, int]  # most frequent first
+    timeline: Timeline  # by month
+    latest: list[Claim]  # newest first, an article's in reading order
+    other_matches: list[str]  # other speakers the name matches, most quoted first
+
+    def to_dict(self) -> dict[str, Any]:
+        """The profile as JSON shows it: the timeline as attributions per month."""
+        return {
+            "id": self.id, "name": self.name, "type": self.type, "aliases": self.aliases,
+            "roles": [asdict(r) for r in self.roles], "attributions": self.attributions,
+            "by_stance": self.by_stance, "timeline": self.timeline.totals(),
+            "latest": [c.to_dict() for c in self.latest], "other_matches": self.other_matches,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class AboutGroup:
+    """Claims about an entity by one speaker (`about`): how many, and the first few."""
+
+    speaker: str  # the speaker's name, else the source as written, else "(unnamed source)"
+    count: int
+    claims: list[Claim]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"speaker": self.speaker, "count": self.count,
+                "claims": [c.to_dict() for c in self.claims]}  # fmt: skip
 
 
 def fts5_query(text: str) -> str:
@@ -498,12 +581,12 @@ def iter_claims(conn: Connection, f: Filters, batch: int = 1000) -> Iterator[Cla
 
 def speakers_top(
     engine: Engine, top: int = 20, offset: int = 0, *, generic: bool = False
-) -> list[dict[str, Any]]:
+) -> list[SpeakerSummary]:
     """The speakers with the most attributions (current article versions), ties by name; from
     the store's tallies, with the articles of only the speakers returned counted. GENERIC
     speakers ("police", "researchers", one per article) only with `generic`."""
 
-    def read(conn: Connection) -> list[dict[str, Any]]:
+    def read(conn: Connection) -> list[SpeakerSummary]:
         counts = tallies.as_ids(tallies.contenders(conn, "speaker", offset + top))
         if generic:  # each facet's contenders hold every member of the joint top
             counts.update(tallies.as_ids(tallies.contenders(conn, "generic", offset + top)))
@@ -520,11 +603,11 @@ def speakers_top(
             .join(articles, articles.c.current_version_id == attributions.c.version_id)
             .where(attributions.c.speaker_id.in_(order)).group_by(attributions.c.speaker_id)
         ).all())  # fmt: skip
-        return [{"id": i, "name": heads[i].name, "type": heads[i].type,
-                 "attributions": counts[i], "articles": int(n_articles.get(i, 0))}
+        return [SpeakerSummary(id=i, name=heads[i].name, type=heads[i].type,
+                               attributions=counts[i], articles=int(n_articles.get(i, 0)))
                 for i in order]  # fmt: skip
 
-    rows: list[dict[str, Any]] = run_read(engine, "list speakers", read)
+    rows: list[SpeakerSummary] = run_read(engine, "list speakers", read)
     return rows
 
 
@@ -547,10 +630,99 @@ def find_speakers(conn: Connection, name: str) -> list[int]:
     return []
 
 
-def speaker_profile(engine: Engine, name: str, latest: int = 5) -> dict[str, Any]:
-    """One speaker: names, roles with dates, counts by stance, timeline by month, latest claims."""
+# --- one speaker: what `saywho speaker` and the speaker page (`browse.speaker_detail`) share ---
 
-    def read(conn: Connection) -> dict[str, Any]:
+
+def aliases_of(conn: Connection, speaker_id: int) -> list[str]:
+    """A speaker's names, in alphabetical order."""
+    names: Sequence[Any] = conn.execute(
+        select(speaker_aliases.c.alias).where(speaker_aliases.c.speaker_id == speaker_id)
+        .order_by(speaker_aliases.c.alias)
+    ).scalars().all()  # fmt: skip
+    return list(names)
+
+
+def roles_of(conn: Connection, speaker_id: int, *, most_seen_first: bool = False) -> list[Role]:
+    """A speaker's roles in the order first seen (undated last), or the most often seen first;
+    ties by role."""
+    r = speaker_roles.c
+    order = (r.count.desc(), r.role) if most_seen_first else (r.first_seen.nulls_last(), r.role)
+    rows: Sequence[Any] = conn.execute(
+        select(r.role, r.first_seen, r.last_seen, r.count)
+        .where(r.speaker_id == speaker_id).order_by(*order)
+    ).all()  # fmt: skip
+    return [Role(role=role, first_seen=first, last_seen=last, count=int(n))
+            for role, first, last, n in rows]  # fmt: skip
+
+
+def stance_days(conn: Connection, where: ColumnElement[bool]) -> list[tuple[date | None, str, int]]:
+    """How many of the attributions `where` picks (current article versions) were published
+    each day with each stance, by day (undated first), then stance: what a timeline is drawn
+    from (`timeline_buckets`), and stance counts (in this order, ties among them too)."""
+    n = func.count(attributions.c.id)
+    day = article_versions.c.published_date
+    rows = conn.execute(
+        select(day, attributions.c.stance, n.label("n"))
+        .select_from(claims_select().get_final_froms()[0]).where(where)
+        .group_by(day, attributions.c.stance).order_by(day.nulls_first(), attributions.c.stance)
+    ).all()  # fmt: skip
+    return [(_as_date(r[0]), r.stance, int(r.n)) for r in rows]
+
+
+def timeline_buckets(
+    rows: Iterable[tuple[date | None, str, int]], unit: str | None = None
+) -> Timeline:
+    """Per-day counts by stance grouped into weeks (ISO, Monday first) or months.
+
+    Without `unit`, weeks when the dates span at most 26 weeks, else months. Every period from
+    the first to the last is listed, empty ones too, so a chart's x axis is even.
+
+    >>> timeline_buckets([(date(2024, 1, 3), "neutral", 2)])
+    Timeline(unit='week', buckets=[Bucket(period='2024-01-01', counts={'neutral': 2})], undated=0)
+    """
+    dated: list[tuple[date, str, int]] = []
+    undated = 0
+    for day, stance, n in rows:
+        if day is None:
+            undated += n
+        else:
+            dated.append((day, stance, n))
+    if not dated:
+        return Timeline(unit or "month", [], undated)
+    first, last = min(d for d, _, _ in dated), max(d for d, _, _ in dated)
+    unit = unit or ("week" if (last - first).days <= 26 * 7 else "month")
+
+    def period(day: date) -> date:
+        return day - timedelta(days=day.weekday()) if unit == "week" else day.replace(day=1)
+
+    counts: dict[date, Counter[str]] = defaultdict(Counter)
+    for day, stance, n in dated:
+        counts[period(day)][stance] += n
+    buckets, current = [], period(first)
+    while current <= period(last):
+        label = current.isoformat() if unit == "week" else current.isoformat()[:7]
+        buckets.append(Bucket(label, dict(counts.get(current, Counter()))))
+        if unit == "week":
+            current += timedelta(days=7)
+        else:
+            current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return Timeline(unit, buckets, undated)
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])  # SQLite may hand back the ISO text
+
+
+def speaker_profile(engine: Engine, name: str, latest: int = 5) -> SpeakerProfile:
+    """One speaker: names, roles with dates, counts by stance, timeline by month, latest claims.
+
+    The names, roles and timeline are read as the speaker page reads them (`aliases_of`,
+    `roles_of`, `stance_days`, `timeline_buckets`): here the roles most often seen first, the
+    timeline by month."""
+
+    def read(conn: Connection) -> SpeakerProfile:
         ids = find_speakers(conn, name)
         if not ids:
             raise StoreError(
@@ -560,37 +732,30 @@ def speaker_profile(engine: Engine, name: str, latest: int = 5) -> dict[str, Any
         head = conn.execute(
             select(speakers.c.name, speakers.c.type).where(speakers.c.id == sid)
         ).one()
-        aliases: Sequence[Any] = conn.execute(select(speaker_aliases.c.alias).where(speaker_aliases.c.speaker_id == sid)
-                               .order_by(speaker_aliases.c.alias)).scalars().all()  # fmt: skip
-        roles = conn.execute(
-            select(speaker_roles.c.role, speaker_roles.c.first_seen, speaker_roles.c.last_seen, speaker_roles.c.count)
-            .where(speaker_roles.c.speaker_id == sid).order_by(speaker_roles.c.count.desc(), speaker_roles.c.role)
-        ).all()  # fmt: skip
+        mine = attributions.c.speaker_id == sid
         claims = [
             _claim(r) for r in conn.execute(
-                claims_select().where(attributions.c.speaker_id == sid)
+                claims_select().where(mine)
                 .order_by(article_versions.c.published.desc(), attributions.c.id)
             ).all()
         ]  # fmt: skip
-        stance = Counter(c.stance for c in claims)
-        timeline = Counter((c.published or "undated")[:7] for c in claims)
         others: Sequence[Any] = (
             conn.execute(select(speakers.c.name).where(speakers.c.id.in_(ids[1:6]))).scalars().all()
         )
-        return {
-            "id": sid, "name": head.name, "type": head.type, "aliases": list(aliases),
-            "roles": [dict(r._mapping) for r in roles], "attributions": len(claims),
-            "by_stance": dict(stance.most_common()), "timeline": dict(sorted(timeline.items())),
-            "latest": [c.to_dict() for c in claims[:latest]], "other_matches": list(others),
-        }  # fmt: skip
+        return SpeakerProfile(
+            id=sid, name=head.name, type=head.type, aliases=aliases_of(conn, sid),
+            roles=roles_of(conn, sid, most_seen_first=True),
+            attributions=len(claims),
+            by_stance=dict(Counter(c.stance for c in claims).most_common()),
+            timeline=timeline_buckets(stance_days(conn, mine), unit="month"),
+            latest=claims[:latest], other_matches=list(others),
+        )  # fmt: skip
 
-    profile: dict[str, Any] = run_read(engine, "read the speaker", read)
+    profile: SpeakerProfile = run_read(engine, "read the speaker", read)
     return profile
 
 
-def about(
-    engine: Engine, entity: str, per_speaker: int = 3, limit: int = 20
-) -> list[dict[str, Any]]:
+def about(engine: Engine, entity: str, per_speaker: int = 3, limit: int = 20) -> list[AboutGroup]:
     """Claims about an entity (a named entity inside the content), grouped by speaker."""
     if not entity.strip():
         raise StoreError(
@@ -603,8 +768,7 @@ def about(
         claim = _claim(row)
         groups.setdefault(claim.speaker or claim.source or "(unnamed source)", []).append(claim)
     ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]
-    return [{"speaker": name, "count": len(cs), "claims": [c.to_dict() for c in cs[:per_speaker]]}
-            for name, cs in ordered]  # fmt: skip
+    return [AboutGroup(name, len(cs), cs[:per_speaker]) for name, cs in ordered]
 
 
 def stats(engine: Engine) -> dict[str, int]:
@@ -665,5 +829,7 @@ def run_read(engine: Engine, what: str, work: Callable[[Connection], T]) -> T:
         ) from exc
 
 
-__all__ = ["FACETS_TABLE", "Claim", "Filters", "about", "analysers", "facets_filtered", "fts5_query",
-           "iter_claims", "run_read", "search", "speaker_profile", "speakers_top", "stats"]  # fmt: skip
+__all__ = ["FACETS_TABLE", "AboutGroup", "Bucket", "Claim", "Filters", "Role", "SpeakerProfile",
+           "SpeakerSummary", "Timeline", "about", "aliases_of", "analysers", "facets_filtered",
+           "fts5_query", "iter_claims", "roles_of", "run_read", "search", "speaker_profile",
+           "speakers_top", "stance_days", "stats", "timeline_buckets"]  # fmt: skip

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import asdict, is_dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -106,13 +107,25 @@ def _day(name: str, value: str | None) -> date | None:
         raise ApiError(422, f"{name}: {value[:40]!r} is not a day (give YYYY-MM-DD)") from None
 
 
-def paged(request: Request, page: browse.Page) -> dict[str, Any]:
+def plain(value: Any) -> Any:
+    """A store read's dataclasses (`store.browse`) as the dicts the response models validate;
+    lists and dicts of them item by item; anything else as it is."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def paged(request: Request, page: browse.Page[Any]) -> dict[str, Any]:
     """A page as the API answers it, with the URL of the next page."""
     following = page.offset + page.limit
     next_url = None
     if page.limit and following < page.total:
         next_url = str(request.url.include_query_params(offset=following, limit=page.limit))
-    return {"items": page.items, "total": page.total, "limit": page.limit,
+    return {"items": plain(page.items), "total": page.total, "limit": page.limit,
             "offset": page.offset, "next": next_url}  # fmt: skip
 
 
@@ -144,7 +157,7 @@ def healthz(engine: EngineDep, response: Response) -> schemas.Health:
 
 @router.get("/", response_model=schemas.Overview, summary="What the store holds")
 def overview(engine: EngineDep) -> dict[str, Any]:
-    return browse.overview(engine)
+    return asdict(browse.overview(engine))
 
 
 @router.get("/articles", response_model=schemas.ArticlePage, summary="Articles, newest first")
@@ -157,7 +170,7 @@ def articles(
 @router.get("/articles/{article_id}", response_model=schemas.Article,
             summary="One article with its attributions and speakers")  # fmt: skip
 def article(article_id: ArticleId, engine: EngineDep) -> dict[str, Any]:
-    return browse.article_detail(engine, article_id)
+    return asdict(browse.article_detail(engine, article_id))
 
 
 @router.get("/attributions", response_model=schemas.ClaimPage,
@@ -175,7 +188,8 @@ def search(
 ) -> dict[str, Any]:
     # without words it lists every claim passing the filters, newest first, as the page does
     page, facets, sampled = browse.search_page(engine, params.filters, limit, offset)
-    return {**paged(request, page), "query": params.q, "facets": facets, "facets_counted": sampled}
+    return {**paged(request, page), "query": params.q, "facets": plain(facets),
+            "facets_counted": sampled}  # fmt: skip
 
 
 @router.get("/speakers", response_model=schemas.SpeakerPage, summary="Speakers, most quoted first")
@@ -195,7 +209,7 @@ def speakers(
 @router.get("/speakers/{speaker_id}", response_model=schemas.Speaker,
             summary="One speaker: names, roles, stances, timeline, entities, latest claims")  # fmt: skip
 def speaker(speaker_id: SpeakerId, engine: EngineDep) -> dict[str, Any]:
-    return browse.speaker_detail(engine, speaker_id)
+    return asdict(browse.speaker_detail(engine, speaker_id))
 
 
 @router.get("/entities", response_model=schemas.EntityPage,
@@ -211,7 +225,7 @@ def entities(
 def entity(entity_id: str, engine: EngineDep) -> dict[str, Any]:
     if not entity_id.strip() or len(entity_id) > 500:
         raise ApiError(404, "no such entity (see /api/v1/entities for the ids)")
-    return browse.entity_detail(engine, entity_id)
+    return asdict(browse.entity_detail(engine, entity_id))
 
 
 class FigureParams:

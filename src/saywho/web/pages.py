@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode, urlsplit
@@ -152,9 +153,9 @@ def error_page(request: Request, status: int, message: str,
 
 
 def article_view(doc: Mapping[str, Any], *, linked: bool) -> dict[str, Any]:
-    """What the article template shows of an article (`browse.article_detail`) or an analysis
-    (`serialize.analysis_to_dict`): each field as highlighted HTML, one entry per paragraph,
-    and the side list of attributions. `linked`: speaker ids name stored speakers."""
+    """What the article template shows of an article (`browse.article_detail`, as a dict) or an
+    analysis (`serialize.analysis_to_dict`): each field as highlighted HTML, one entry per
+    paragraph, and the side list of attributions. `linked`: speaker ids name stored speakers."""
     atts: Sequence[Mapping[str, Any]] = doc.get("attributions", [])
     people: Mapping[str, Mapping[str, Any]] = doc.get("speakers", {})
     text = doc.get("text") or ""
@@ -254,7 +255,7 @@ def articles(
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article(request: Request, article_id: ArticleId, engine: EngineDep) -> HTMLResponse:
     doc = browse.article_detail(engine, article_id)
-    view = article_view(doc, linked=True)
+    view = article_view(asdict(doc), linked=True)
     ids = [int(a["id"]) for a in view["attributions"]]
     spread, checked = cluster_of(engine, ids), fact_checks_for(engine, ids)
     for a in view["attributions"]:
@@ -271,7 +272,7 @@ def search(request: Request, engine: EngineDep, params: SearchDep,
     page, facet_counts, sampled = browse.search_page(engine, params.filters, limit, offset)
     form = {k: v for k, v in request.query_params.items() if k not in ("limit", "offset")}
     facet_links = {
-        name: [(v, _with(request, **{name: v["value"]})) for v in values]
+        name: [(v, _with(request, **{name: v.value})) for v in values]
         for name, values in facet_counts.items()
     }
     return _page(request, "search.html", {
@@ -296,7 +297,7 @@ def speakers(
 @router.get("/speakers/{speaker_id}", response_class=HTMLResponse)
 def speaker(request: Request, speaker_id: SpeakerId, engine: EngineDep) -> HTMLResponse:
     data = browse.speaker_detail(engine, speaker_id)
-    chart = timeline_svg(data["timeline"], f"Attributions per {data['timeline']['unit']} by stance")
+    chart = timeline_svg(asdict(data.timeline), f"Attributions per {data.timeline.unit} by stance")
     # the speaker's claims that ran in other articles too, most spread first
     repeated = claim_clusters(engine, ClaimFilters(speaker_id=speaker_id, min_articles=2, limit=20))
     return _page(request, "speaker.html", {"data": data, "chart": chart, "repeated": repeated})
@@ -378,7 +379,7 @@ def entities(
 @router.get("/entities/{entity_id:path}", response_class=HTMLResponse)
 def entity(request: Request, entity_id: str, engine: EngineDep) -> HTMLResponse:
     data = browse.entity_detail(engine, entity_id)
-    chart = timeline_svg(data["timeline"], f"Claims per {data['timeline']['unit']} by stance")
+    chart = timeline_svg(asdict(data.timeline), f"Claims per {data.timeline.unit} by stance")
     return _page(request, "entity.html", {"data": data, "chart": chart})
 
 
@@ -418,7 +419,7 @@ def _with(request: Request, **changes: Any) -> str:
     return f"{request.url.path}?{urlencode(params)}"
 
 
-def _paging(request: Request, page: browse.Page) -> dict[str, Any]:
+def _paging(request: Request, page: browse.Page[Any]) -> dict[str, Any]:
     following = page.offset + page.limit
     earlier = max(page.offset - page.limit, 0)
     return {
