@@ -3,69 +3,26 @@ it makes are the ones a writer without it makes, through new versions and rollba
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from claim_stories import MORE_STORIES, STORIES, MakeFn, article, partition
 
 from saywho.errors import StoreError
 from saywho.store import Writer, open_store
 from saywho.store import claims as claims_module
-from saywho.store.claims import claim_vectors, word_signatures
 from saywho.store.ingest import Prepared
-
-MakeFn = Callable[..., Prepared]
-
-STORIES = [
-    ("RT", "2023-01-20", "Zamir Kabulov", "claimed",
-     "the United States is covertly sponsoring Islamic State militants in Afghanistan"),
-    ("TASS", "2023-01-21", "Moscow", "says",
-     "Washington is covertly sponsoring the Islamic State group in Afghanistan"),
-    ("Sputnik", "2023-01-22", "The envoy", "alleged",
-     "the US is secretly funding Islamic State fighters in Afghanistan"),
-    ("Reuters", "2023-01-22", "The Pentagon", "said",
-     "the United States withdrew its last troops from Afghanistan in August 2021"),
-    ("AP", "2023-01-23", "Officials", "confirmed",
-     "the last American troops left Afghanistan in August 2021"),
-    ("AFP", "2023-01-23", "The mayor", "announced",
-     "the city will open three new public libraries next spring"),
-]  # fmt: skip
-
-
-def _article(make: MakeFn, outlet: str, day: str, who: str, cue: str, content: str,
-             url: str | None = None) -> Prepared:  # fmt: skip
-    prepared = make(f"{who} {cue} that {content}.", url=url or f"https://{outlet.lower()}.example/{day}",
-                    site=outlet, published=day, speakers=((who, "ORG", ()),),
-                    claims=((who, cue, content, "neutral", "indirect"),))  # fmt: skip
-    vectors = claim_vectors(prepared.analysis)
-    words, sentences = word_signatures(prepared.analysis, vectors[0])
-    return dataclasses.replace(
-        prepared, claim_vectors=vectors, claim_words=words, sentences=sentences
-    )
 
 
 def _stream(make: MakeFn) -> list[Prepared]:
-    """Every story twice (a copy in another outlet), then a new version of the first story
-    that says something else (its claim leaves its cluster), then the copies again."""
-    first = [_article(make, *s) for s in STORIES]
-    copies = [_article(make, *s, url=f"https://copy.example/{n}") for n, s in enumerate(STORIES)]
-    changed = _article(make, *STORIES[0][:4], "the city will open new public libraries next year",
-                       url=first[0].analysis.article.url)  # fmt: skip
+    """Every story, then a copy of each in another outlet, then a new version of the first
+    story that says something else (its claim leaves its cluster)."""
+    stories = [*STORIES, *MORE_STORIES]
+    first = [article(make, *s) for s in stories]
+    copies = [article(make, *s, url=f"https://copy.example/{n}") for n, s in enumerate(stories)]
+    changed = article(make, *STORIES[0][:4], "the city will open new public libraries next year",
+                      url=first[0].analysis.article.url)  # fmt: skip
     return [*first, *copies, changed]
-
-
-def _partition(engine: Engine) -> set[frozenset[tuple[str, str]]]:
-    with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT c.cluster_id, a.content, v.url FROM claims c "
-            "JOIN attributions a ON a.id = c.attribution_id "
-            "JOIN article_versions v ON v.id = a.version_id")).all()  # fmt: skip
-    groups: dict[int, set[tuple[str, str]]] = {}
-    for cid, content, url in rows:
-        groups.setdefault(int(cid), set()).add((str(content), str(url)))
-    return {frozenset(g) for g in groups.values()}
 
 
 def test_members_cache_makes_the_clusters_a_fresh_writer_makes(
@@ -78,8 +35,8 @@ def test_members_cache_makes_the_clusters_a_fresh_writer_makes(
         writer.store(prepared)
         Writer(fresh).store(prepared)  # a new writer each time: nothing cached
     assert writer.candidates.members.entries  # the cache was used
-    assert _partition(cached) == _partition(fresh)
-    assert len(_partition(cached)) < len(stream)  # copies and paraphrases met
+    assert partition(cached, by_url=True) == partition(fresh, by_url=True)
+    assert len(partition(cached, by_url=True)) < len(stream)  # copies and paraphrases met
 
 
 def test_members_cache_forgets_what_a_rolled_back_transaction_read(
@@ -108,4 +65,4 @@ def test_members_cache_forgets_what_a_rolled_back_transaction_read(
     other = open_store(str(tmp_path / "b.db"))
     for prepared in stream:
         Writer(other).store(prepared)
-    assert _partition(engine) == _partition(other)
+    assert partition(engine, by_url=True) == partition(other, by_url=True)

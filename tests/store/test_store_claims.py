@@ -3,69 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from typing import Any
 
 import pytest
+from claim_stories import STORIES, MakeFn, article, cluster_ids, partition, with_vectors
 from sqlalchemy import Engine, func, select
 
 from saywho.errors import NotFoundError, StoreError
 from saywho.store import Writer, upgrade
 from saywho.store.claim_query import ClaimFilters, claim_clusters, claim_story, cluster_of, similar
-from saywho.store.claims import claim_vectors, rebuild, word_signatures
+from saywho.store.claims import claim_vectors, rebuild
 from saywho.store.ingest import Prepared
 from saywho.store.schema import attributions, claims
 from saywho.store.schema import claim_clusters as clusters_table
-
-MakeFn = Callable[..., Prepared]
-
-#: (outlet, day, speaker, cue, content): two paraphrases of one claim, a different claim about
-#: the same country, and an unrelated one
-STORIES = [
-    ("RT", "2023-01-20", "Zamir Kabulov", "claimed",
-     "the United States is covertly sponsoring Islamic State militants in Afghanistan"),
-    ("TASS", "2023-01-21", "Moscow", "says",
-     "Washington is covertly sponsoring the Islamic State group in Afghanistan"),
-    ("Reuters", "2023-01-22", "The Pentagon", "said",
-     "the United States withdrew its last troops from Afghanistan in August 2021"),
-    ("AP", "2023-01-23", "The mayor", "announced",
-     "the city will open three new public libraries next spring"),
-]  # fmt: skip
-
-
-def article(make: MakeFn, outlet: str, day: str, who: str, cue: str, content: str,
-            extra: str = "") -> Prepared:  # fmt: skip
-    text = f"{who} {cue} that {content}.{extra}"
-    prepared = make(text, url=f"https://{outlet.lower()}.example/{abs(hash(content))}",
-                    site=outlet, published=day, speakers=((who, "ORG", ()),),
-                    claims=((who, cue, content, "neutral", "indirect"),))  # fmt: skip
-    return with_vectors(prepared)
-
-
-def with_vectors(prepared: Prepared) -> Prepared:
-    """`prepared` with what `pipeline.prepare` adds for claims: vectors and word signatures."""
-    vectors = claim_vectors(prepared.analysis)
-    words, sentences = word_signatures(prepared.analysis, vectors[0])
-    return dataclasses.replace(
-        prepared, claim_vectors=vectors, claim_words=words, sentences=sentences
-    )
-
-
-def cluster_ids(engine: Engine) -> dict[str, int]:
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(attributions.c.content, claims.c.cluster_id).join(
-                claims, claims.c.attribution_id == attributions.c.id
-            )
-        ).all()
-    return {str(content): int(cid) for content, cid in rows}
-
-
-def partition(engine: Engine) -> set[frozenset[str]]:
-    groups: dict[int, set[str]] = {}
-    for content, cid in cluster_ids(engine).items():
-        groups.setdefault(cid, set()).add(content)
-    return {frozenset(g) for g in groups.values()}
 
 
 def test_store_claims_paraphrases_meet_and_other_claims_stay_apart(

@@ -7,62 +7,22 @@ there the in-process index stays (the last test).
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
+from claim_stories import MORE_STORIES, MakeFn, article, partition
+from claim_stories import STORIES as BASE_STORIES
 from required import missing
 from sqlalchemy import Engine, inspect, text
 
 from saywho.claims.cluster import dense_vectors
 from saywho.store import Writer, open_store
 from saywho.store.claim_query import nearest_claims, similar
-from saywho.store.claims import claim_vectors, rebuild, word_signatures
-from saywho.store.ingest import Prepared
+from saywho.store.claims import rebuild
 from saywho.store.pg_vectors import PgVectorIndex, forget
 from saywho.store.vector_index import ClaimIndex, claim_index, forget_index, nearest
 
-MakeFn = Callable[..., Prepared]
-
-#: (outlet, day, speaker, cue, content): two claims stated three ways each, and others apart
-STORIES = [
-    ("RT", "2023-01-20", "Zamir Kabulov", "claimed",
-     "the United States is covertly sponsoring Islamic State militants in Afghanistan"),
-    ("TASS", "2023-01-21", "Moscow", "says",
-     "Washington is covertly sponsoring the Islamic State group in Afghanistan"),
-    ("Sputnik", "2023-01-22", "The envoy", "alleged",
-     "the US is secretly funding Islamic State fighters in Afghanistan"),
-    ("Reuters", "2023-01-22", "The Pentagon", "said",
-     "the United States withdrew its last troops from Afghanistan in August 2021"),
-    ("AP", "2023-01-23", "Officials", "confirmed",
-     "the last American troops left Afghanistan in August 2021"),
-    ("AFP", "2023-01-23", "The mayor", "announced",
-     "the city will open three new public libraries next spring"),
-    ("BBC", "2023-01-24", "The minister", "said",
-     "inflation fell to four percent in December"),
-]  # fmt: skip
-
-
-def _article(make: MakeFn, outlet: str, day: str, who: str, cue: str, content: str) -> Prepared:
-    prepared = make(f"{who} {cue} that {content}.", url=f"https://{outlet.lower()}.example/{day}",
-                    site=outlet, published=day, speakers=((who, "ORG", ()),),
-                    claims=((who, cue, content, "neutral", "indirect"),))  # fmt: skip
-    vectors = claim_vectors(prepared.analysis)
-    words, sentences = word_signatures(prepared.analysis, vectors[0])
-    return dataclasses.replace(
-        prepared, claim_vectors=vectors, claim_words=words, sentences=sentences
-    )
-
-
-def _partition(engine: Engine) -> set[frozenset[str]]:
-    with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT c.cluster_id, a.content FROM claims c JOIN attributions a "
-            "ON a.id = c.attribution_id")).all()  # fmt: skip
-    groups: dict[int, set[str]] = {}
-    for cid, content in rows:
-        groups.setdefault(int(cid), set()).add(str(content))
-    return {frozenset(g) for g in groups.values()}
+STORIES = [*BASE_STORIES, *MORE_STORIES]
 
 
 @pytest.fixture
@@ -93,7 +53,7 @@ def test_pgvector_migration_adds_the_indexed_column(vector_engine: Engine) -> No
 def test_pgvector_clusters_and_similar_claims_match_the_other_stores(
     vector_engine: Engine, tmp_path_factory: pytest.TempPathFactory, make: MakeFn
 ) -> None:
-    prepared = [_article(make, *story) for story in STORIES]
+    prepared = [article(make, *story) for story in STORIES]
     sqlite = open_store(str(tmp_path_factory.mktemp("pgvector-twin") / "saywho.db"))
     for engine in (vector_engine, sqlite):
         writer = Writer(engine)
@@ -103,7 +63,7 @@ def test_pgvector_clusters_and_similar_claims_match_the_other_stores(
         assert conn.scalar(text("SELECT count(*) FROM claims WHERE embedding IS NULL")) == 0
         assert conn.scalar(text("SELECT count(*) FROM claims")) == len(STORIES)
     # the same clusters as the SQLite store with its in-process index
-    assert _partition(vector_engine) == _partition(sqlite)
+    assert partition(vector_engine) == partition(sqlite)
     assert isinstance(claim_index(sqlite), ClaimIndex)
     # nearest claims through pgvector == reading every stored vector
     probe = dense_vectors(["America secretly bankrolls ISIS in Afghanistan"])[0]
@@ -125,7 +85,7 @@ def test_pgvector_hnsw_search_finds_what_the_exact_one_finds(
 
     writer = Writer(vector_engine)
     for story in STORIES:
-        writer.store(_article(make, *story))
+        writer.store(article(make, *story))
     monkeypatch.setattr(pg_vectors, "EXACT_BELOW", 0)
     for probe_text in ("Washington funds Islamic State", "US troops left Afghanistan in 2021",
                        "new libraries will open in the city"):  # fmt: skip
@@ -155,8 +115,8 @@ def test_pgvector_rebuild_adds_the_column_to_an_older_store(
     """A store whose server gained pgvector after it was made: ``claims rebuild`` moves its
     vectors there."""
     writer = Writer(vector_engine)
-    for story in STORIES[:3]:
-        writer.store(_article(make, *story))
+    for story in (BASE_STORIES[0], BASE_STORIES[1], MORE_STORIES[0]):  # one claim, three ways
+        writer.store(article(make, *story))
     with vector_engine.begin() as conn:
         conn.execute(text("DROP INDEX claims_embedding_hnsw"))
         conn.execute(text("ALTER TABLE claims DROP COLUMN embedding"))
