@@ -65,7 +65,8 @@ from .vector_index import NearestClaims, claim_index, forget_index, new_index
 #: alike well above it ("COVID-19 may spread like flu" / "the health risks posed by the COVID-19
 #: pandemic": 0.60). On the labelled pairs of benchmarks/data/news-claim-pairs.jsonl (Wikinews
 #: claims from different articles scoring 0.45 or more), pairwise F1 peaks here, with the
-#: figures rule: estimated precision 0.67, recall 0.54 (at 0.475: precision 0.08).
+#: figures rule: estimated precision 0.587, recall 0.509 (at 0.475: precision 0.062; the
+#: int8 encoder, `benchmarks/claims.py`).
 STORE_THRESHOLD = 0.7
 #: candidate clusters scored exactly for each new claim
 CANDIDATES = 16
