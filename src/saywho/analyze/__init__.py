@@ -42,7 +42,7 @@ from ..model import Analysis, Article, Attribution, Span, Speaker
 from ..version import __version__
 from .attribution import Found, finish_findings, rule_findings
 from .cues import load_lexicon
-from .entities import with_entities
+from .entities import content_entities
 from .figures import find_figures
 from .headline import find_headline, is_title_like
 from .learned import get_tagger, model_id, refine
@@ -86,25 +86,18 @@ def analyze_many(
             yield article
 
     scored, counted, entities = settings.checkworthiness, settings.figures, settings.entities
-    if not (scored or entities):
-        for fields in parse_articles(tee(), batch_size=batch_size):
-            yield _analyse_parsed(pending.popleft(), fields, learned, name, counted, notion)
-        return
     waiting: list[Analysis] = []
     for fields in parse_articles(tee(), batch_size=batch_size):
-        waiting.append(_analyse_parsed(pending.popleft(), fields, learned, name, counted, notion))
-        if len(waiting) >= batch_size:  # contents read in the batches they were parsed in
-            yield from _contents(waiting, scored, entities)
+        analysis = _analyse_parsed(pending.popleft(), fields, learned, name, counted, notion,
+                                   entities)  # fmt: skip
+        if not scored:
+            yield analysis
+            continue
+        waiting.append(analysis)
+        if len(waiting) >= batch_size:  # scored in the batches they were parsed in
+            yield from _with_checkworthiness(waiting)
             waiting = []
-    yield from _contents(waiting, scored, entities)
-
-
-def _contents(analyses: list[Analysis], scored: bool, entities: bool) -> list[Analysis]:
-    """What is read from the contents alone, a batch of articles at a time: their named
-    entities (`entities.with_entities`) and their check-worthiness."""
-    if entities:
-        analyses = with_entities(analyses)
-    return _with_checkworthiness(analyses) if scored else analyses
+    yield from _with_checkworthiness(waiting)
 
 
 def _with_checkworthiness(analyses: list[Analysis]) -> list[Analysis]:
@@ -130,6 +123,7 @@ def _analyse_parsed(
     name: str,
     figures: bool = True,
     notion: str = "claims",
+    entities: bool = True,
 ) -> Analysis:
     found, speakers = find_all(fields, learned=learned, notion=notion, authors=article.authors)
     ids = [f"a{n}" for n in range(1, len(found) + 1)]
@@ -153,6 +147,13 @@ def _analyse_parsed(
         )
         for i, f in enumerate(found)
     )
+    if entities:
+        attributions = tuple(
+            replace(a, entities=found_in)
+            for a, found_in in zip(
+                attributions, content_entities(fields, attributions), strict=True
+            )
+        )
     sentences = tuple(
         Span(chunk.offset + sent.start_char, chunk.offset + sent.end_char)
         for field in fields if field.name == "text"
