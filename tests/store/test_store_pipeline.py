@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 import saywho.analyze
 from saywho.config import Settings
@@ -116,3 +116,19 @@ def test_store_pipeline_prepare_obeys_rules_only_and_the_notion() -> None:
     assert len(learned.analysis.attributions) == len(rules.analysis.attributions) + 1
     assert len(claims.analysis.attributions) == len(rules.analysis.attributions)
     assert learned.analysis.analyser.endswith("notion=broad")
+
+
+def test_store_pipeline_obeys_the_analysis_switches(engine: Engine) -> None:
+    """`SAYWHO_CHECKWORTHINESS=0`, `SAYWHO_FIGURES=0` and `SAYWHO_ENTITIES=0` hold for ingest as
+    for analyze: the settings shipped to the analysis keep them."""
+    from saywho.store.schema import attributions, figures, mentions
+
+    off = Settings(detect_language=False, checkworthiness=False, figures=False, entities=False)
+    paths, _ = demo_corpus()
+    ingest(engine, read_documents(paths[:1], off), off, inputs=paths[:1])
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(attributions)) > 0
+        assert conn.scalar(select(func.count()).select_from(attributions)
+                           .where(attributions.c.checkworthiness.is_not(None))) == 0  # fmt: skip
+        assert conn.scalar(select(func.count()).select_from(figures)) == 0
+        assert conn.scalar(select(func.count()).select_from(mentions)) == 0

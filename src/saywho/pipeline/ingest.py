@@ -80,7 +80,12 @@ def for_analysis(settings: Settings | None) -> Settings | None:
         None
         if settings is None
         else Settings(
-            rules_only=settings.rules_only, notion=settings.notion, claims=settings.claims
+            rules_only=settings.rules_only,
+            notion=settings.notion,
+            claims=settings.claims,
+            checkworthiness=settings.checkworthiness,
+            figures=settings.figures,
+            entities=settings.entities,
         )
     )
 
