@@ -40,6 +40,8 @@ class Lexicon:
     months: dict[str, int]
     zones: dict[str, str]
     stopwords: frozenset[str]
+    #: words a sentence does not end on (a flattened line ending on one runs on)
+    runs_on: frozenset[str]
 
 
 def _search(patterns: list[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -102,6 +104,7 @@ def lexicon() -> Lexicon:
             months={str(k).lower(): int(v) for k, v in dates["months"].items()},
             zones={str(k).lower(): str(v) for k, v in dates["zones"].items()},
             stopwords=frozenset(_strings(prose, "stopwords")),
+            runs_on=frozenset(_strings(prose, "runs_on")),
         )
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, re.error) as exc:
         raise ConfigError(

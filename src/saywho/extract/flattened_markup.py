@@ -20,6 +20,8 @@ from __future__ import annotations
 import itertools
 import re
 
+from .boilerplate import lexicon
+
 _IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK_RE = re.compile(
     r"\[([^\]]*)\]\((?:[^()\s]|\s(?![\"'])|\([^)]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
@@ -32,51 +34,6 @@ _RULE_RE = re.compile(r"^\s*(?:[*_-]\s*){3,}$")
 _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])")
 #: a Markdown link or image: ``](http…``, ``](/…``
 _MARKDOWN_SIGNS = re.compile(r"\]\((?:https?:|/)")
-#: words a sentence does not end on: a line ending with one runs on into the next
-_RUNS_ON = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "from",
-        "with",
-        "and",
-        "or",
-        "but",
-        "as",
-        "than",
-        "that",
-        "this",
-        "these",
-        "those",
-        "his",
-        "her",
-        "its",
-        "their",
-        "our",
-        "your",
-        "my",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "has",
-        "have",
-        "had",
-        "will",
-        "would",
-        "according",
-    ]
-)
 _SENTENCE_END = (".", "!", "?", ":", ";", '"', "”", "’", "'", ")", "]", "…")
 
 
@@ -146,4 +103,4 @@ def _runs_on(before: str, after: str) -> bool:
     if (first.isdigit() or first in "“‘") and before[-1:].isalpha() and before[-1:].islower():
         return True  # "… distributed" / "5 million face masks …", "… reach" / "“severe” …"
     last = before.rsplit(None, 1)[-1].lower()
-    return last in _RUNS_ON or before.endswith(("(", "“", '"', "‘"))
+    return last in lexicon().runs_on or before.endswith(("(", "“", '"', "‘"))

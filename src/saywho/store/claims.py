@@ -394,10 +394,9 @@ def _best_cluster(
     for cid in order:
         lexical_means[cid] = float(sims[at : at + len(texts_of[cid])].mean())
         at += len(texts_of[cid])
-    members_of = texts_of
     best, best_score = None, -1.0
     for cid, dense in reachable:
-        texts = members_of.get(cid)
+        texts = texts_of.get(cid)
         if texts and stated:
             theirs = [f for f in map(figures, texts) if f]
             if theirs and all(conflicting_figures(stated, f) for f in theirs):

@@ -90,16 +90,20 @@ def enable(conn: Connection) -> bool:
     except SQLAlchemyError:  # no privilege to create it: the store keeps the in-process index
         return False
     conn.execute(text(f"ALTER TABLE claims ADD COLUMN IF NOT EXISTS embedding halfvec({DIM})"))
-    rows = conn.execute(
-        text("SELECT attribution_id, vector FROM claims WHERE embedding IS NULL")
-    ).all()  # fmt: skip
-    for start in range(0, len(rows), 1000):
-        part = rows[start : start + 1000]
+    last = 0
+    while True:  # a thousand claims at a time: a million vectors do not sit in memory at once
+        rows = conn.execute(
+            text("SELECT attribution_id, vector FROM claims WHERE embedding IS NULL "
+                 "AND attribution_id > :last ORDER BY attribution_id LIMIT 1000"), {"last": last}
+        ).all()  # fmt: skip
+        if not rows:
+            break
         conn.execute(
             text("UPDATE claims SET embedding = CAST(:e AS halfvec) WHERE attribution_id = :id"),
             [{"id": int(r[0]), "e": literal(np.frombuffer(bytes(r[1]), dtype=np.float16))}
-             for r in part],
+             for r in rows],
         )  # fmt: skip
+        last = int(rows[-1][0])
     conn.execute(text(
         f"CREATE INDEX IF NOT EXISTS {INDEX} ON claims USING hnsw (embedding halfvec_cosine_ops) "
         f"WITH (m = {M}, ef_construction = {EF_CONSTRUCTION})"))  # fmt: skip
