@@ -210,3 +210,43 @@ def test_store_tallies_facets_of_a_big_filtered_search_count_the_newest(
         assert with_words[2] == 2
     monkeypatch.setattr(counts, "FACET_BOUND", 3)
     assert search_page(engine, Filters(stance="denying"), 20, 0)[2] is None
+
+
+def test_store_search_totals_past_the_bound_are_estimated_and_say_so(
+    engine: Engine, make: MakeFn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search with words counts its total exactly up to `FACET_BOUND` passing claims; past
+    it, on SQLite, the older matches are estimated from a sample (`exact` False, rounded); the
+    list's total and the search page's agree; PostgreSQL counts exactly."""
+    from saywho.store import counts
+    from saywho.store.browse import attribution_list
+
+    writer = Writer(engine)
+    for n in range(24):
+        stance = "denying" if n % 3 else "accusing"
+        body = f"Story {n}: the Taliban talks in Geneva failed, officials said on day {n}."
+        writer.store(make(body, url=f"https://rt.com/{n}", site="RT",
+                          claims=(("", "said", "the Taliban talks in Geneva failed", stance, "indirect"),)))  # fmt: skip
+    every, denying = Filters(query="Taliban"), Filters(query="Taliban", stance="denying")
+    # under the bound: exact
+    page, _, _ = search_page(engine, denying, 5, 0)
+    assert (page.total, page.exact) == (16, True)
+    monkeypatch.setattr(counts, "FACET_BOUND", 4)
+    monkeypatch.setattr(counts, "SAMPLED", 4)  # 20 older matches > 2 × 4: sampled
+    for f, true in ((every, 24), (denying, 16)):
+        page, _, sampled = search_page(engine, f, 5, 0)
+        listed = attribution_list(engine, f, 5, 0)
+        assert (listed.total, listed.exact) == (page.total, page.exact)
+        assert sampled == 4 and len(page.items) == 5
+        if engine.dialect.name == "postgresql":
+            assert (page.total, page.exact) == (true, True)
+            continue
+        assert page.exact is False
+        if f is every:  # every match passes: the estimate (matches × share passing) is exact
+            assert page.total == true
+            # the last page (a page past an estimated total would still be read)
+            assert len(attribution_list(engine, f, 5, 20).items) == 4
+        else:
+            assert 4 <= page.total <= 24
+    assert counts.about(26_288) == 26_000 and counts.about(5_449) == 5_400
+    assert counts.about(123_456) == 120_000 and counts.about(87) == 87

@@ -356,3 +356,25 @@ def test_api_server_errors_have_the_one_shape(
     page = client.get("/")
     assert page.status_code == status and page.headers["content-type"].startswith("text/html")
     assert page.headers["content-security-policy"] == CSP
+
+
+def test_api_and_page_say_when_a_search_total_is_an_estimate(
+    web_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `FACET_BOUND` passing claims a search with words (SQLite) estimates its total: the
+    API says ``total_exact: false`` and keeps giving `next` while pages are full; the page says
+    "about"."""
+    from saywho.store import counts
+
+    exact = web_client.get("/api/v1/search?q=the&limit=2").json()
+    assert exact["total_exact"] is True and exact["total"] >= 5
+    assert web_client.get("/api/v1/attributions?q=the").json()["total_exact"] is True
+    assert 'data-exact="false"' not in web_client.get("/search?q=the").text
+    monkeypatch.setattr(counts, "FACET_BOUND", 1)
+    monkeypatch.setattr(counts, "SAMPLED", 1)  # every match past the newest is sampled
+    body = web_client.get("/api/v1/search?q=the&limit=2").json()
+    assert body["total_exact"] is False and body["next"] is not None
+    listed = web_client.get("/api/v1/attributions?q=the&limit=2").json()
+    assert (listed["total"], listed["total_exact"]) == (body["total"], False)
+    page = web_client.get("/search?q=the").text
+    assert 'data-exact="false"' in page and f">about {body['total']:,} claims" in page

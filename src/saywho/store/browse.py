@@ -41,6 +41,7 @@ from .counts import (
     Summary,
     fts_matches,
     passing,
+    search_total,
     summarised,
     summary,
     summary_facets,
@@ -87,6 +88,9 @@ class Page(Generic[ItemT]):
     total: int
     limit: int
     offset: int
+    #: False: `total` is an estimate (a search with words past `counts.FACET_BOUND` passing
+    #: claims, rounded to two significant figures); pages say "about"
+    exact: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +188,8 @@ def attribution_list(engine: Engine, f: Filters, limit: int, offset: int) -> Pag
     if unfiltered(f):
         total = run_read(engine, "count claims", lambda conn: tallies.total(conn, "attributions"))
     elif summarised(engine, f) and f.query and f.query.strip():
-        total = run_read(engine, "count claims", lambda conn: summary(conn, f).total)
+        total, exact = run_read(engine, "count claims", lambda conn: search_total(conn, f))
+        return _listed(engine, f, limit, offset, total, exact)
     elif summarised(engine, f):
         total = run_read(engine, "count claims", lambda conn: passing(conn, f))
     else:
@@ -198,9 +203,13 @@ def attribution_list(engine: Engine, f: Filters, limit: int, offset: int) -> Pag
     return _listed(engine, f, limit, offset, total)
 
 
-def _listed(engine: Engine, f: Filters, limit: int, offset: int, total: int) -> Page[ListedClaim]:
-    if limit == 0 or offset >= total:
-        return Page([], total, limit, offset)
+def _listed(
+    engine: Engine, f: Filters, limit: int, offset: int, total: int, exact: bool = True
+) -> Page[ListedClaim]:
+    """The page of claims passing `f`, `total` of them (an estimate unless `exact`: then a page
+    past it is still read, since more may pass)."""
+    if limit == 0 or (offset >= total and exact):
+        return Page([], total, limit, offset, exact)
     if f.query and f.query.strip():
         # `search` ranks the best offset + limit and reads only the page's rows
         hits = search(engine, replace(f, limit=limit), offset=offset)
@@ -209,7 +218,7 @@ def _listed(engine: Engine, f: Filters, limit: int, offset: int, total: int) -> 
                     lambda conn: conn.execute(_claims().where(attributions.c.id.in_(ids))).all())  # fmt: skip
         by_id = {r.id: r for r in rows}
         items = [_claim(by_id[h.id], h.snippet, h.rank) for h in hits if h.id in by_id]
-        return Page(items, total, limit, offset)
+        return Page(items, total, limit, offset, exact)
     cw = attributions.c.checkworthiness
     order = (
         (cw.is_(None), cw.desc(), attributions.c.id)
@@ -261,28 +270,32 @@ def search_page(
     if unfiltered(f):
         return attribution_list(engine, f, limit, offset), *_facets(engine, f, top)
 
-    def read(conn: Connection) -> tuple[int, Facets, int | None]:
+    def read(conn: Connection) -> tuple[Summary, Facets]:
         counted = _summary(conn, engine, f)
-        return counted.total, summary_facets(conn, counted, top), counted.sampled
+        return counted, summary_facets(conn, counted, top)
 
-    total, values, sampled = run_read(engine, "count facets", read)
-    return _listed(engine, f, limit, offset, total), _facet_counts(values), sampled
+    counted, values = run_read(engine, "count facets", read)
+    page = _listed(engine, f, limit, offset, counted.total, counted.exact)
+    return page, _facet_counts(values), counted.sampled
 
 
 def _joined_summary(conn: Connection, engine: Engine, f: Filters) -> Summary:
-    """`summary` through the claims join (PostgreSQL): the total is an exact count; the facets
+    """`summary` through the claims join (PostgreSQL): the total is exact (the newest
+    `FACET_BOUND` passing claims when fewer pass, else a count); the facets
     count the passing claims up to `FACET_BOUND`, past it the most recently stored (as on
     SQLite), in one pass rather than a GROUP BY per facet over every passing claim."""
     base = _selected(engine, select(attributions.c.id).select_from(
         claims_select().get_final_froms()[0]), f)  # fmt: skip
-    known = counts.tallied_total(conn, f)
-    total = _counted(conn, base) if known is None else known
     newest = (
         base.with_only_columns(attributions.c.speaker_id, articles.c.outlet_id,
                                attributions.c.stance, attributions.c.kind)
         .order_by(attributions.c.id.desc()).limit(counts.FACET_BOUND)
     )  # fmt: skip
-    return counts.counted(total, conn.execute(newest).all())
+    rows = conn.execute(newest).all()
+    if len(rows) < counts.FACET_BOUND:  # every passing claim is among them: that is the count
+        return counts.counted(len(rows), rows)
+    known = counts.tallied_total(conn, f)
+    return counts.counted(_counted(conn, base) if known is None else known, rows)
 
 
 # --- articles ------------------------------------------------------------------------------

@@ -7,10 +7,14 @@
 The matches are read from FTS5 and looked up by id in ``attribution_facets`` (migration 0002:
 stance, kind, outlet, date of every current attribution) and ``attributions`` (its speaker): no
 join of every match to its version, article, outlet and speaker per facet. Without search words
-the passing claims are read from ``attribution_facets``'s indexes. Totals are exact (a search
-with no words and no filter, or one stance, kind or outlet, reads the store's tallies); the
-facets count every passing claim up to `FACET_BOUND`, past it the most recently stored
-`FACET_BOUND` (`Summary.sampled` says so); ties are ordered by value.
+the passing claims are read from ``attribution_facets``'s indexes, and their totals are exact
+(a search with no words and no filter, or one stance, kind or outlet, reads the store's
+tallies). A search with words counts its total exactly up to `FACET_BOUND` passing claims; past
+it (a common word: an exact count joined every one of 50,000 matches, about 20 ms) the older
+matches are counted from a sample of about `SAMPLED` of them and the total, rounded to two
+significant figures, is an estimate (`Summary.exact` is False; pages say "about"). The facets
+count every passing claim up to `FACET_BOUND`, past it the most recently stored `FACET_BOUND`
+(`Summary.sampled` says so); ties are ordered by value.
 """
 
 from __future__ import annotations
@@ -20,7 +24,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Integer, column, func, literal_column, select, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    Select,
+    column,
+    func,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.sql.selectable import TextualSelect
 
 from . import tallies
@@ -66,31 +80,105 @@ def summarised(engine: Engine, f: Filters) -> bool:
 
 def summary(conn: Connection, f: Filters) -> Summary:
     """The claims passing `f` counted by speaker id, outlet id, stance and kind: FTS5 lists the
-    matches once, each probes the facets by id (no per-facet join). The total is exact (counted
-    by SQLite); the facets count every passing match up to `FACET_BOUND`, past it the most
-    recently stored `FACET_BOUND` (FTS5 lists matches by id, so the newest come first cheaply)."""
+    matches once, each probes the facets by id (no per-facet join). The facets count every
+    passing match up to `FACET_BOUND`, past it the most recently stored `FACET_BOUND` (FTS5
+    lists matches by id, so the newest come first cheaply). The total is exact up to
+    `FACET_BOUND` (those rows are the count); past it, the older matches are counted exactly
+    when few, else estimated from a sample (`Summary.exact` False: the page says "about")."""
     if not (f.query and f.query.strip()):
         return _grouped(conn, f)
-    matches = fts_matches(f.query).subquery("m")
+    newest = _newest_matches(f).subquery("newest")
+    rows = conn.execute(
+        select(newest.c.attribution_id, attributions.c.speaker_id, newest.c.outlet_id,
+               newest.c.stance, newest.c.kind)
+        .select_from(newest).join(attributions, attributions.c.id == newest.c.attribution_id)
+    ).all()  # fmt: skip
+    window = [tuple(r[1:]) for r in rows]
+    if len(rows) < FACET_BOUND:
+        return counted(len(rows), window)
+    older, exact = _older_passing(conn, f, min(int(r[0]) for r in rows))
+    return counted(len(rows) + older, window, exact=exact)
+
+
+def search_total(conn: Connection, f: Filters) -> tuple[int, bool]:
+    """How many current claims pass `f` (with search words, SQLite) and whether that is exact:
+    the total `summary` gives, without reading the facets."""
+    window = _newest_matches(f).subquery("newest")
+    row: Any = conn.execute(
+        select(func.count(), func.min(window.c.attribution_id)).select_from(window)
+    ).one()
+    n, lowest = int(row[0]), row[1]
+    if n < FACET_BOUND:
+        return n, True
+    older, exact = _older_passing(conn, f, int(lowest))
+    total = n + older
+    return (total, True) if exact else (about(total), False)
+
+
+def _newest_matches(f: Filters) -> Select[Any]:
+    """The `FACET_BOUND` most recently stored matches of `f.query` that pass `f`'s filters,
+    with their facets."""
+    matches = fts_matches(f.query or "").subquery("m")
     fc = FACETS_TABLE.c
     # "+rowid" keeps SQLite from driving the join from the facets' index (a stance or date
     # filter) and asking FTS5 once per passing id: the matches are the outer loop
     on = fc.attribution_id == literal_column("+m.rowid")
-    total = int(conn.scalar(facets_filtered(
-        select(func.count()).select_from(matches).join(FACETS_TABLE, on), f)) or 0)  # fmt: skip
-    newest = facets_filtered(
+    return facets_filtered(
         select(fc.attribution_id, fc.outlet_id, fc.stance, fc.kind).select_from(matches)
         .join(FACETS_TABLE, on), f,
-    ).order_by(literal_column("m.rowid").desc()).limit(FACET_BOUND).subquery("newest")  # fmt: skip
-    rows = conn.execute(
-        select(attributions.c.speaker_id, newest.c.outlet_id, newest.c.stance, newest.c.kind)
-        .select_from(newest).join(attributions, attributions.c.id == newest.c.attribution_id)
-    ).all()  # fmt: skip
-    return counted(total, rows)
+    ).order_by(literal_column("m.rowid").desc()).limit(FACET_BOUND)  # fmt: skip
+
+
+def _older_passing(conn: Connection, f: Filters, below: int) -> tuple[int, bool]:
+    """How many matches of `f.query` stored before the id `below` pass `f`'s filters, and
+    whether that is exact: counted when at most `2 * SAMPLED` match, else estimated as their
+    number times the share that passes among a sample of about `SAMPLED` of them (chosen by a
+    hash of their id, so the same search gets the same estimate while the store is unchanged)."""
+    match = fts5_query(f.query or "")
+    among = text("SELECT count(*) FROM attribution_fts WHERE attribution_fts MATCH :q "
+                 "AND rowid < :below")  # fmt: skip
+    older = int(conn.scalar(among, {"q": match, "below": below}) or 0)
+    fc = FACETS_TABLE.c
+    if older > 2 * SAMPLED:
+        share = -(-SAMPLED * _SLOTS // older)  # of _SLOTS: about SAMPLED of the older matches
+        sample = (
+            text("SELECT rowid FROM attribution_fts WHERE attribution_fts MATCH :q "
+                 f"AND rowid < :below AND {_ID_HASH} < :share")
+            .bindparams(q=match, below=below, share=share)
+            .columns(column("rowid", Integer)).subquery("m")
+        )  # fmt: skip
+        passes = facets_filtered(select(fc.attribution_id), f).where(
+            fc.attribution_id == literal_column("m.rowid")).exists()  # fmt: skip
+        picked, kept = conn.execute(
+            select(func.count(), func.count().filter(passes)).select_from(sample)
+        ).one()
+        if int(picked) >= max(1, SAMPLED // 2):  # else too few to tell (ids the hash skips)
+            return round(older * int(kept) / int(picked)), False
+    matches = fts_matches(f.query or "").subquery("m")
+    on = fc.attribution_id == literal_column("+m.rowid")
+    stmt = select(func.count()).select_from(matches).join(FACETS_TABLE, on)
+    stmt = facets_filtered(stmt.where(literal_column("m.rowid") < below), f)
+    return int(conn.scalar(stmt) or 0), True
+
+
+#: how many of a search's older matches `_older_passing` samples to estimate a total
+SAMPLED = 4096
+_SLOTS = 1024
+#: a hash of an id into [0, _SLOTS): Knuth's multiplicative hash (the top 10 of 32 bits of
+#: id × 2654435761), spread over every id rather than one residue class
+_ID_HASH = "(((rowid * 2654435761) & 4294967295) >> 22)"
+
+
+def about(n: int) -> int:
+    """`n` rounded to two significant figures, as an estimate is shown (26,288 → 26,000)."""
+    if n < 100:
+        return n
+    step: int = 10 ** (len(str(n)) - 2)
+    return int(n / step + 0.5) * step
 
 
 #: a search that passes more claims than this counts its facets among the most recently stored
-#: this many (the page says so); its total is always exact
+#: this many (the page says so); a search with words past it estimates its total (`summary`)
 FACET_BOUND = 5_000
 
 
@@ -147,12 +235,14 @@ def _grouped(conn: Connection, f: Filters) -> Summary:
     return counted(total, rows)
 
 
-def counted(total: int, rows: Sequence[Any]) -> Summary:
-    """`total` claims pass; `rows` (speaker id, outlet id, stance, kind) are those the facets
-    count, all of them or the most recently stored `FACET_BOUND`."""
+def counted(total: int, rows: Sequence[Any], exact: bool = True) -> Summary:
+    """`total` claims pass (an estimate unless `exact`: then shown rounded, `about`); `rows`
+    (speaker id, outlet id, stance, kind) are those the facets count, all of them or the most
+    recently stored `FACET_BOUND`."""
     by = dict(zip(FACETS, map(Counter, zip(*rows, strict=True)), strict=True)) if rows else {
         name: Counter() for name in FACETS}  # fmt: skip
-    return Summary(total, by, len(rows) if total > len(rows) else None)
+    shown = total if exact else max(about(total), len(rows))
+    return Summary(shown, by, len(rows) if total > len(rows) else None, exact)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +254,9 @@ class Summary:
     #: how many of the `total` claims `by` counts when it counts only the most recently stored
     #: (`FACET_BOUND`); None: every one
     sampled: int | None = None
+    #: False: `total` is an estimate, rounded to two significant figures (a search with words
+    #: past `FACET_BOUND` passing claims); the page says "about"
+    exact: bool = True
 
 
 def summary_facets(conn: Connection, summary: Summary, top: int) -> Facets:
@@ -218,11 +311,14 @@ _CHUNK = 5000
 __all__ = [
     "FACETS",
     "FACET_BOUND",
+    "SAMPLED",
     "Facets",
     "Summary",
+    "about",
     "counted",
     "fts_matches",
     "passing",
+    "search_total",
     "summarised",
     "summary",
     "summary_facets",

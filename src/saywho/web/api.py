@@ -121,12 +121,22 @@ def plain(value: Any) -> Any:
 
 def paged(request: Request, page: browse.Page[Any]) -> dict[str, Any]:
     """A page as the API answers it, with the URL of the next page."""
-    following = page.offset + page.limit
     next_url = None
-    if page.limit and following < page.total:
+    if more(page):
+        following = page.offset + page.limit
         next_url = str(request.url.include_query_params(offset=following, limit=page.limit))
-    return {"items": plain(page.items), "total": page.total, "limit": page.limit,
-            "offset": page.offset, "next": next_url}  # fmt: skip
+    return {"items": plain(page.items), "total": page.total, "total_exact": page.exact,
+            "limit": page.limit, "offset": page.offset, "next": next_url}  # fmt: skip
+
+
+def more(page: browse.Page[Any]) -> bool:
+    """Whether a page follows `page`: its total says so, or, the total being an estimate, the
+    page is full."""
+    if not page.limit:
+        return False
+    if page.offset + page.limit < page.total:
+        return True
+    return not page.exact and len(page.items) == page.limit
 
 
 health = APIRouter(tags=["api"])

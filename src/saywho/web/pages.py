@@ -42,6 +42,7 @@ from .api import (
     SettingsDep,
     SpeakerId,
     fact_check_detail,
+    more,
 )
 from .charts import STANCE_COLOURS, timeline_svg
 from .common import HERE, status_of
@@ -423,8 +424,7 @@ def _paging(request: Request, page: browse.Page[Any]) -> dict[str, Any]:
     following = page.offset + page.limit
     earlier = max(page.offset - page.limit, 0)
     return {
-        "next_url": _with(request, offset=following, limit=page.limit)
-        if page.limit and following < page.total else None,
+        "next_url": _with(request, offset=following, limit=page.limit) if more(page) else None,
         "prev_url": _with(request, offset=earlier, limit=page.limit)
         if page.limit and page.offset > 0 else None,
         "max_limit": MAX_LIMIT,

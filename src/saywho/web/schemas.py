@@ -275,6 +275,13 @@ class FacetValue(BaseModel):
 
 class ClaimPage(Paged):
     items: list[Claim]
+    total_exact: bool = Field(
+        default=True,
+        description="false: `total` is an estimate, rounded to two significant figures (a "
+        "search with words that more than 5,000 claims pass, on SQLite: the 5,000 most recently "
+        "stored are counted, the older matches from a sample of about 4,096 of them); pages say "
+        '"about". `next` is then given while pages are full',
+    )
 
 
 class SearchPage(ClaimPage):
