@@ -6,11 +6,13 @@ Lists are paged (``limit`` 0–100, ``offset``) and answer ``{"items", "total", 
 
 from __future__ import annotations
 
+import inspect
 import re
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, is_dataclass
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from sqlalchemy import Engine
@@ -41,6 +43,8 @@ from .documents import analysis_json, document_from, ingest_one
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=schemas.ERRORS)
 
+T = TypeVar("T")
+
 MAX_LIMIT = 100
 MAX_OFFSET = 1_000_000
 #: the largest id the databases store (64-bit signed); a bigger number cannot name anything
@@ -49,14 +53,31 @@ MAX_ID = 2**63 - 1
 DAY = r"^(\d{4}-\d{2}-\d{2})?$"
 
 
-def get_engine(request: Request) -> Engine:
+# The dependencies are coroutines (or `in_loop`): FastAPI runs a plain function or class in the
+# thread pool, where under load it would wait behind every request queued for a thread, once
+# per dependency, for work of microseconds.
+
+
+async def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def in_loop(cls: Callable[..., T]) -> Callable[..., Awaitable[T]]:
+    """`cls` (a class of query parameters) as a dependency FastAPI calls in its event loop: a
+    coroutine with `cls`'s parameters."""
+
+    async def build(**values: Any) -> T:
+        return cls(**values)
+
+    build.__signature__ = inspect.signature(cls, eval_str=True)  # type: ignore[attr-defined]
+    build.__name__ = build.__qualname__ = getattr(cls, "__name__", "params")
+    return build
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
@@ -94,7 +115,7 @@ class SearchParams:
             raise ApiError(422, f"the search {self.q[:80]!r} has no words in it (search for words)")
 
 
-SearchDep = Annotated[SearchParams, Depends()]
+SearchDep = Annotated[SearchParams, Depends(in_loop(SearchParams))]
 
 
 def _day(name: str, value: str | None) -> date | None:
@@ -268,7 +289,7 @@ class FigureParams:
                              offset=offset)  # fmt: skip
 
 
-FigureDep = Annotated[FigureParams, Depends()]
+FigureDep = Annotated[FigureParams, Depends(in_loop(FigureParams))]
 
 
 @router.get("/figures", response_model=schemas.FigurePage,
@@ -319,7 +340,7 @@ class ClaimParams:
                             offset=offset)  # fmt: skip
 
 
-ClaimDep = Annotated[ClaimParams, Depends()]
+ClaimDep = Annotated[ClaimParams, Depends(in_loop(ClaimParams))]
 
 
 @router.get("/claims", response_model=schemas.ClaimClusterPage,
@@ -360,7 +381,7 @@ class MatchParams:
         self.statement = with_context(statement(q), self.speaker, self.date)
 
 
-MatchDep = Annotated[MatchParams, Depends()]
+MatchDep = Annotated[MatchParams, Depends()]  # with_context may read a model: a thread
 
 
 @router.get("/similar", response_model=schemas.SimilarPage,
