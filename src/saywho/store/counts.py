@@ -178,8 +178,11 @@ def about(n: int) -> int:
 
 
 #: a search that passes more claims than this counts its facets among the most recently stored
-#: this many (the page says so); a search with words past it estimates its total (`summary`)
-FACET_BOUND = 5_000
+#: this many (the page says so); a search with words past it estimates its total (`summary`).
+#: Reading them is most of a common word's search (each looked up by id, with its speaker):
+#: 5,000 cost the endpoint about 3 ms more on average than 2,000 (benchmarks/api.py's 500
+#: searches on its 1M-attribution store, the library work alone)
+FACET_BOUND = 2_000
 
 
 def tallied_total(conn: Connection, f: Filters) -> int | None:

@@ -278,7 +278,7 @@ class ClaimPage(Paged):
     total_exact: bool = Field(
         default=True,
         description="false: `total` is an estimate, rounded to two significant figures (a "
-        "search with words that more than 5,000 claims pass, on SQLite: the 5,000 most recently "
+        "search with words that more than 2,000 claims pass, on SQLite: the 2,000 most recently "
         "stored are counted, the older matches from a sample of about 4,096 of them); pages say "
         '"about". `next` is then given while pages are full',
     )
@@ -292,8 +292,8 @@ class SearchPage(ClaimPage):
     facets_counted: int | None = Field(
         default=None,
         description="how many of the `total` claims the facets count when not all of them: past "
-        "5,000 passing claims the facets count the 5,000 most recently stored (a search without "
-        "words; on PostgreSQL any search); null: every claim counted",
+        "2,000 passing claims the facets count the 2,000 most recently stored; null: every claim "
+        "counted",
     )
 
 
