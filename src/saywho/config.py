@@ -67,12 +67,16 @@ class Settings:
     max_request_bytes: int = 2 * MiB
     #: requests one `saywho serve` process works on at once (its threads), and the store
     #: connections it holds: sized together, since a request uses one connection at a time
-    #: (PostgreSQL: keep workers × threads under the server's ``max_connections``)
-    threads: int = 16
+    #: (PostgreSQL: keep workers × threads under the server's ``max_connections``). Few: the
+    #: work is CPU-bound Python, and threads past a couple share the GIL in no set order, so
+    #: requests finish out of turn (benchmarks/api.py, 50 clients, 1M attributions, 2 workers:
+    #: p95 3,065–3,748 ms with 16, 2,058 ms with 2, 1,758 ms with 1; the waiting requests
+    #: queue first come, first served for a thread instead)
+    threads: int = 2
     #: requests one `saywho serve` process lets wait for a thread beyond those it works on;
     #: past threads + queue it answers 503 with Retry-After at once instead of queueing them
     #: into a timeout storm
-    queue: int = 48
+    queue: int = 62
 
     def __post_init__(self) -> None:
         if self.notion not in NOTIONS:

@@ -154,4 +154,4 @@ def test_bounded_queue_refuses_past_the_limit_with_retry_after() -> None:
 
 def test_queue_setting_reads_from_the_environment() -> None:
     assert Settings.from_env({"SAYWHO_QUEUE": "10"}).queue == 10
-    assert Settings().queue == 48
+    assert Settings().queue == 62 and Settings().threads == 2
