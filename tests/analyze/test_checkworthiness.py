@@ -9,7 +9,15 @@ from pathlib import Path
 import numpy as np
 from typer.testing import CliRunner
 
-from saywho.analyze.checkworthiness import SURFACE, checkworthiness, features, load_model, surface
+from saywho.analyze.checkworthiness import (
+    SURFACE,
+    WIDTH,
+    checkworthiness,
+    features,
+    load_model,
+    surface,
+)
+from saywho.analyze.embed import embed
 from saywho.cli import app
 
 WORTHY = [
@@ -29,7 +37,9 @@ def test_checkworthiness_surface_features() -> None:
     assert surface("more than half of the country") == [0.0, 0.0, 1.0, math.log1p(6)]
     assert surface("no figures here")[:3] == [0.0, 0.0, 0.0]
     x = features(["one", "two words"])
-    assert x.shape == (2, 384 + len(SURFACE)) and x.dtype == np.float32
+    assert x.shape == (2, 384 * 3 + len(SURFACE)) == (2, WIDTH) and x.dtype == np.float32
+    # the last layer's mean (the claim's vector) closes the embedding part
+    assert np.allclose(x[:, 2 * 384 : 3 * 384], embed(["one", "two words"]), atol=1e-6)
 
 
 def test_checkworthiness_ranks_checkable_facts_over_opinions_and_courtesies() -> None:

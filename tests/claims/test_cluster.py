@@ -207,3 +207,19 @@ def test_lexical_vectors_are_unit_rows_and_row_dots_is_their_product() -> None:
         q = lexical_vectors([query])
         assert np.allclose(row_dots(rows, q), (rows @ q.T).toarray().ravel(), atol=1e-6)
     assert row_dots(lexical_vectors([]), lexical_vectors(["x y z"])).shape == (0,)
+
+
+def test_embed_layers_give_the_last_layer_as_encode_and_unit_means_of_lower_ones() -> None:
+    """`encode_layers` (what check-worthiness reads): the means over `POOLED_LAYERS` and the
+    last layer, each of unit length, from the same pass; its last row is `encode`'s vector."""
+    from saywho.analyze import embed as embed_module
+
+    encoder = embed_module.get_encoder()
+    texts = [SAME_CLAIM[0], OTHER_CLAIMS[1]]
+    layers = encoder.encode_layers(texts)
+    assert layers.shape == (2, len(embed_module.POOLED_LAYERS) + 1, embed_module.DIM)
+    assert np.allclose(np.linalg.norm(layers, axis=2), 1.0, atol=1e-5)
+    assert np.allclose(layers[:, -1], encoder.encode(texts), atol=1e-6)
+    # a lower layer's mean is another vector, though of the same text
+    assert float(layers[0, 0] @ layers[0, -1]) < 0.99
+    assert float(layers[0, 0] @ layers[1, 0]) < float(layers[0, 0] @ layers[0, 0])

@@ -3,14 +3,16 @@
 "We're consuming 50 percent of the world's cocaine" deserves a check; "I think we've seen a
 deterioration of values" does not. The score is a logistic regression over the statement's
 sentence embedding (the claim encoder of `saywho.analyze.embed`: one embedding space across the
-project), a few surface signs of a checkable fact (`surface`: a figure in digits, a percent or
-currency sign, a number word, the length) and its words and word pairs (`Words`: TF-IDF as
-scikit-learn's ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)`` computes it; the
-vocabulary and its idf ship with the weights, so nothing pickled is loaded), trained by ``scripts/train_checkworthiness.py`` on
-the ClaimBuster crowdsourced sentences (check-worthy factual sentences against the rest; debates
-held out by debate) and shipped as ``data/checkworthiness.json``. `checkworthiness` is its
-probability; `check_worthy` compares it with the shipped threshold, chosen on the train debates
-for the best F1 of the check-worthy class.
+project), taken as the means over two of its lower layers beside the last's (one pass gives all
+three: `Encoder.encode_layers`), a few surface signs of a checkable fact (`surface`: a figure in
+digits, a percent or currency sign, a number word, the length) and its words and word pairs
+(`Words`: TF-IDF as scikit-learn's ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)``
+computes it; the vocabulary and its idf ship with the weights, so nothing pickled is loaded),
+trained by ``scripts/train_checkworthiness.py`` on the ClaimBuster crowdsourced sentences
+(check-worthy factual sentences against the rest; debates held out by debate) and shipped as
+``data/checkworthiness.json``. `checkworthiness` is its probability; `check_worthy` compares it
+with the shipped threshold, chosen on the train debates for the best F1 of the check-worthy
+class.
 """
 
 from __future__ import annotations
@@ -28,8 +30,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .embed import DIM, POOLED_LAYERS
+
 MODEL_FILE = "data/checkworthiness.json"
 SURFACE = ("digits", "percent_or_currency", "number_word", "log_words")
+#: the features' count: a mean of each pooled layer and the last, then `SURFACE`
+WIDTH = DIM * (len(POOLED_LAYERS) + 1) + len(SURFACE)
 
 _DIGIT = re.compile(r"\d")
 _SIGN = re.compile(
@@ -48,12 +54,15 @@ def surface(text: str) -> list[float]:
 
 
 def features(texts: Sequence[str]) -> npt.NDArray[np.float32]:
-    """Each statement's embedding followed by its `SURFACE` features (one row each)."""
-    from .embed import embed
+    """Each statement's embedding — the encoder's unit-length means over its layers of
+    `saywho.analyze.embed.POOLED_LAYERS` and its last — followed by its `SURFACE` features (one
+    row each)."""
+    from .embed import get_encoder
     from .statement import claim_text
 
-    # the claim's text, as claims embed it (`saywho.claims.dense_vectors`): one embedding a content
-    dense = embed([claim_text(t) for t in texts])
+    # the claim's text, as claims embed it (`saywho.claims.dense_vectors`): one pass a content
+    layers = get_encoder().encode_layers([claim_text(t) for t in texts])
+    dense = layers.reshape(len(texts), -1)
     extra = np.asarray([surface(t) for t in texts], dtype=np.float32).reshape(
         len(texts), len(SURFACE)
     )
@@ -117,7 +126,7 @@ class CheckWorthiness:
 def load_model() -> CheckWorthiness:
     data = json.loads(resources.files("saywho").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
     weights = np.asarray(data["weights"], dtype=np.float32)
-    if data.get("surface") != list(SURFACE) or weights.shape[0] != 384 + len(SURFACE):
+    if data.get("surface") != list(SURFACE) or weights.shape[0] != WIDTH:
         raise ValueError(f"{MODEL_FILE} does not fit these features ({weights.shape[0]} weights)")
     words = None
     if "words" in data:
