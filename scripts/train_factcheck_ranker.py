@@ -43,7 +43,7 @@ from factchecks import (  # noqa: E402
 )
 
 from saywho.factchecks import from_claim_review  # noqa: E402
-from saywho.factchecks.ranking import FEATURES, RANKER_FILE, with_context  # noqa: E402
+from saywho.factchecks.ranking import FEATURES, RANKER_FILE, pair_text, query_text, with_context  # noqa: E402
 
 CANDIDATES = 30
 C_VALUES = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
@@ -51,8 +51,11 @@ SEED = 0
 
 
 def examples(store: Path, reviews: list[dict[str, object]], queries: dict[str, str], qrels: dict[str, set[str]],
-             debate: bool) -> tuple[list[np.ndarray], list[np.ndarray], list[int]]:  # fmt: skip
-    """Per train query: its candidates' features, their labels, and how many fact-checks it has."""
+             debate: bool, pairs: list[dict[str, object]] | None = None,
+             ) -> tuple[list[np.ndarray], list[np.ndarray], list[int]]:  # fmt: skip
+    """Per train query: its candidates' features, their labels, and how many fact-checks it has
+    (with `pairs`: each query's text and its candidates' texts and labels appended to it, what
+    ``scripts/train_factcheck_reranker.py`` learns from)."""
     from sqlalchemy import select
 
     from saywho.store import open_store
@@ -64,10 +67,10 @@ def examples(store: Path, reviews: list[dict[str, object]], queries: dict[str, s
         engine, (from_claim_review(r, f"train#{n}") for n, r in enumerate(reviews, 1))
     )
     with engine.connect() as conn:
-        names = {
-            int(i): str(v)
-            for i, v in conn.execute(select(fact_checks.c.id, fact_checks.c.identifier))
-        }
+        rows = conn.execute(select(fact_checks.c.id, fact_checks.c.identifier, fact_checks.c.claim_reviewed,
+                                   fact_checks.c.title)).all()  # fmt: skip
+    names = {int(r[0]): str(r[1]) for r in rows}
+    texts = {int(r[0]): pair_text(r[2], r[3]) for r in rows}
     wanted = [q for q in qrels if q in queries]
     statements = []
     for q in wanted:
@@ -80,6 +83,11 @@ def examples(store: Path, reviews: list[dict[str, object]], queries: dict[str, s
         xs.append(x)
         ys.append(np.array([names[int(i)] in qrels[q] for i in ids], dtype=np.int64))
         counts.append(len(qrels[q]))
+        if pairs is not None:
+            pairs.append({"set": "politifact" if debate else "checkthat", "query": q,
+                          "text": query_text(queries[q]), "count": len(qrels[q]),
+                          "candidates": [{"id": names[int(i)], "text": texts[int(i)], "label": int(label)}
+                                         for i, label in zip(ids, ys[-1], strict=True)]})  # fmt: skip
     engine.dispose()
     return xs, ys, counts
 
@@ -103,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=ROOT / "src" / "saywho" / RANKER_FILE)
+    parser.add_argument(
+        "--dump-pairs",
+        type=Path,
+        metavar="JSONL",
+        help="write each train query's candidates (texts, labels) here and stop",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     base = args.data / "claim-matching"
@@ -110,16 +124,22 @@ def main(argv: list[str] | None = None) -> int:
     ys: list[np.ndarray] = []
     counts: list[int] = []
     sizes = {}
+    pairs: list[dict[str, object]] | None = [] if args.dump_pairs else None
     with tempfile.TemporaryDirectory(prefix="saywho-ranker-") as tmp:
         for name, reviews, folder, debate in (("CheckThat! 2020 Task 2", checkthat_reviews(checkthat_claims(base)), base, False),
                                               ("PolitiFact", politifact_reviews(politifact_checks(base / "politifact")),
                                                base / "politifact", True)):  # fmt: skip
             x, y, n = examples(Path(tmp) / f"{len(sizes)}.db", reviews, read_queries(folder / "train-queries.tsv"),
-                               read_qrels(folder / "train-qrels.tsv"), debate)  # fmt: skip
+                               read_qrels(folder / "train-qrels.tsv"), debate, pairs)  # fmt: skip
             sizes[name] = len(x)
             print(f"{name}: {len(x)} train queries, {sum(int(v.sum()) for v in y)} of {sum(n)} fact-checks "
                   f"among the first {CANDIDATES} candidates")  # fmt: skip
             xs, ys, counts = xs + x, ys + y, counts + n
+    if pairs is not None:
+        with args.dump_pairs.open("w", encoding="utf-8") as out:
+            out.writelines(json.dumps(p, ensure_ascii=False) + "\n" for p in pairs)
+        print(f"{len(pairs)} train queries' candidates written to {args.dump_pairs}")
+        return 0
     order = np.random.default_rng(SEED).permutation(len(xs))
     folds = np.array_split(order, 5)
     cv = {}

@@ -83,6 +83,21 @@ def with_context(text: str, speaker: str | None = None, day: date | None = None)
     return Stated(text, speaker, day)
 
 
+def query_text(text: str) -> str:
+    """What is compared of a statement: its text without a post's signature, links and tag
+    marks (`saywho.claims.text.claim_text`, the text claims are embedded by)."""
+    from ..claims.text import claim_text
+
+    return claim_text(text)
+
+
+def pair_text(claim: str, title: str | None) -> str:
+    """What the first stage's TF-IDF reads of a fact-check: the claim reviewed and its headline."""
+    from ..claims.text import claim_text
+
+    return claim_text(f"{claim} {title or ''}")
+
+
 def name_words(name: str | None) -> frozenset[str]:
     """The words that identify a name: "Donald J. Trump realDonaldTrump" → {donald, trump, real…}."""
     if not name:

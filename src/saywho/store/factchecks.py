@@ -33,6 +33,8 @@ from ..factchecks.ranking import (
     check_context,
     features,
     load_ranker,
+    pair_text,
+    query_text,
     with_context,
 )
 from ..model import FactCheck
@@ -301,8 +303,6 @@ _corpora: dict[str, _Corpus] = {}
 def _corpus(engine: Engine) -> _Corpus | None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from ..claims.text import claim_text
-
     def work(conn: Any) -> _Corpus | None:
         vectors = fact_check_vectors(conn, engine)  # (the same matrix ingest links claims with)
         if vectors is None:
@@ -314,7 +314,7 @@ def _corpus(engine: Engine) -> _Corpus | None:
         rows = conn.execute(select(fact_checks.c.claim_reviewed, fact_checks.c.title, fact_checks.c.claimant,
                                    fact_checks.c.claim_date)
                             .where(fact_checks.c.current.is_(True)).order_by(fact_checks.c.id)).all()  # fmt: skip
-        texts = [claim_text(f"{r[0]} {r[1] or ''}") for r in rows]
+        texts = [pair_text(r[0], r[1]) for r in rows]
         vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32)
         try:
             lexical = vectorizer.fit_transform(texts)
@@ -334,7 +334,6 @@ def ranking_features(engine: Engine, statements: Sequence[str | Stated],
     and their re-ranking `FEATURES` (one row each): what the ranker scores, and what
     ``scripts/train_factcheck_ranker.py`` learns from."""
     from ..claims.cluster import dense_vectors
-    from ..claims.text import claim_text
 
     corpus = _corpus(engine)
     if corpus is None or not statements:
@@ -346,7 +345,7 @@ def ranking_features(engine: Engine, statements: Sequence[str | Stated],
     dense = dense_vectors([s.text for s in given]) @ corpus.dense.T
     lexical = np.zeros_like(dense)
     if corpus.vectorizer is not None:
-        queries = corpus.vectorizer.transform([claim_text(s.text) for s in given])
+        queries = corpus.vectorizer.transform([query_text(s.text) for s in given])
         lexical = (queries @ corpus.lexical.T).toarray()
     first = (1 - LEXICAL_WEIGHT) * dense + LEXICAL_WEIGHT * lexical
     count = min(candidates, first.shape[1])
