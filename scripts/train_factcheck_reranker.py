@@ -62,7 +62,7 @@ from torch import nn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from train_claim_encoder import DIM, N_LAYERS, Layer, _pad, default_model_dir, seed_everything  # noqa: E402
+from train_claim_encoder import DIM, N_LAYERS, Layer, Top, _pad, default_model_dir, seed_everything  # noqa: E402
 
 OUT_DIR = ROOT / "build" / "factcheck_reranker"
 #: the claim encoder's fine-tuned layers (scripts/train_claim_encoder.py), laid over the base model
@@ -114,25 +114,21 @@ class Lower(nn.Module):
         return x
 
 
-class Upper(nn.Module):
+class Upper(Top):
     """The trained top layers and the head: ``scale`` × the cosine of the two texts' means over
     the last layer (each text's tokens of the pair; untrained, this is close to the claim
     encoder's similarity of the two, the first stage's), plus a linear head over the mean of all
-    tokens (starting at zero)."""
+    tokens (starting at zero); the layers load and export as the claim encoder's (`Top`)."""
 
     def __init__(self, w: dict[str, torch.Tensor], first: int, dropout: float) -> None:
-        super().__init__()
-        self.first = first
-        self.layers = nn.ModuleList(Layer(dropout) for _ in range(first, N_LAYERS))
-        for n, layer in enumerate(self.layers):
-            layer.load(w, first + n)
+        super().__init__(w, first, dropout)
         self.drop = nn.Dropout(dropout)
         self.head = nn.Linear(DIM, 1)
         torch.nn.init.zeros_(self.head.weight)
         torch.nn.init.zeros_(self.head.bias)
         self.scale = nn.Parameter(torch.tensor(20.0))
 
-    def forward(self, x: torch.Tensor, mask: torch.Tensor, second: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, mask: torch.Tensor, second: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
         pad = _pad(mask)
         for layer in self.layers:
             x = layer(x, pad)
@@ -143,12 +139,6 @@ class Upper(nn.Module):
         first = mask * (1 - second)
         cosine = F.cosine_similarity(mean(first), mean(second), dim=-1)
         return self.scale * cosine + self.head(self.drop(mean(mask))).squeeze(-1)
-
-    def export(self) -> dict[str, torch.Tensor]:
-        out: dict[str, torch.Tensor] = {}
-        for n, layer in enumerate(self.layers):
-            out.update(layer.export(self.first + n))
-        return out
 
 
 class Cache:
