@@ -62,7 +62,15 @@ from torch import nn
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from train_claim_encoder import DIM, N_LAYERS, Layer, Top, _pad, default_model_dir, seed_everything  # noqa: E402
+from train_claim_encoder import (  # noqa: E402
+    DIM,
+    N_LAYERS,
+    Frozen,
+    Top,
+    _pad,
+    default_model_dir,
+    seed_everything,
+)
 
 OUT_DIR = ROOT / "build" / "factcheck_reranker"
 #: the claim encoder's fine-tuned layers (scripts/train_claim_encoder.py), laid over the base model
@@ -89,22 +97,16 @@ class Settings:
     dropout: float = 0.1
 
 
-class Lower(nn.Module):
-    """Embeddings (word + position + token type) and the frozen lower layers."""
+class Lower(Frozen):
+    """The claim encoder script's frozen part (`Frozen`), over pairs: each token's type (0 for
+    the statement, 1 for the fact-check) picks its token-type embedding."""
 
     def __init__(self, w: dict[str, torch.Tensor], n_lower: int) -> None:
-        super().__init__()
-        self.words = w["embeddings.word_embeddings.weight"]
-        self.positions = w["embeddings.position_embeddings.weight"]
+        super().__init__(w, n_lower)
         self.types = w["embeddings.token_type_embeddings.weight"]
-        self.norm0 = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
-        self.layers = nn.ModuleList(Layer(0.0) for _ in range(n_lower))
-        for i, layer in enumerate(self.layers):
-            layer.load(w, i)
-        self.eval()
 
     @torch.no_grad()
-    def forward(self, ids: torch.Tensor, types: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    def forward(self, ids: torch.Tensor, types: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
         t = ids.shape[1]
         x = self.words[ids] + self.positions[:t] + self.types[types]
         x = F.layer_norm(x, (DIM,), *self.norm0, eps=1e-12)
