@@ -38,7 +38,8 @@ cross-validated MAP@5 on train 0.803 against 0.796 without), ``benchmarks/factch
 dev MAP@5 0.860 on CheckThat! (0.865 without) and 0.494 on PolitiFact (0.520 without). It did not
 pay, so nothing of it ships. A randomly initialised head over the mean of all tokens (no cosine
 term) learned much less (out of fold 0.508 on CheckThat!); tuning three layers over 15 candidates
-was out of reach on two cores (about 16 minutes an epoch).
+was out of reach on two cores (its first epoch had not ended after 4 minutes; about 16 minutes
+an epoch by its arithmetic).
 
 CPU, fixed seed, deterministic algorithms, 2 threads.
 """
