@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .embed import DIM, POOLED_LAYERS
+from .embed import DIM, POOLED_LAYERS, get_encoder
 
 MODEL_FILE = "data/checkworthiness.json"
 SURFACE = ("digits", "percent_or_currency", "number_word", "log_words")
@@ -57,7 +57,6 @@ def features(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     """Each statement's embedding — the encoder's unit-length means over its layers of
     `saywho.analyze.embed.POOLED_LAYERS` and its last — followed by its `SURFACE` features (one
     row each)."""
-    from .embed import get_encoder
     from .statement import claim_text
 
     # the claim's text, as claims embed it (`saywho.claims.dense_vectors`): one pass a content

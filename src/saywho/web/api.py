@@ -381,7 +381,7 @@ class MatchParams:
         self.statement = with_context(statement(q), self.speaker, self.date)
 
 
-MatchDep = Annotated[MatchParams, Depends()]  # with_context may read a model: a thread
+MatchDep = Annotated[MatchParams, Depends(in_loop(MatchParams))]
 
 
 @router.get("/similar", response_model=schemas.SimilarPage,
