@@ -547,6 +547,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--rules-only", action="store_true", help="saywho without its CRF")
     parser.add_argument(
+        "--accurate",
+        action="store_true",
+        help="saywho's accurate mode: the fine-tuned transformer tagger in place of the CRF",
+    )
+    parser.add_argument(
         "--agreement",
         action="store_true",
         help="score PolNeAR's annotators against each other (articles several annotated) and stop",
@@ -613,9 +618,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             except DataError as exc:
                 print(f"gum: no speaker check (coreference not loaded: {exc})", file=sys.stderr)
         notion = args.notion or ("broad" if key == "polnear" else "claims")
-        SAYWHO_SETTINGS.update(notion=notion, rules_only=args.rules_only)
+        SAYWHO_SETTINGS.update(notion=notion, rules_only=args.rules_only, accurate=args.accurate)
         runs = run_corpus(docs, systems, per_sentence=args.per_sentence, coref=coref)
-        made = "rules alone" if args.rules_only else "rules + CRF"
+        made = (
+            "rules alone"
+            if args.rules_only
+            else "rules + transformer tagger"
+            if args.accurate
+            else "rules + CRF"
+        )
         print(render_corpus(f"{title}; saywho --notion {notion}, {made}", docs, runs,
                             targets=key == "polnear"))  # fmt: skip
         print()

@@ -44,6 +44,9 @@ class Settings:
     #: find attributions with the rules alone, without the learned CRF: fewer attributions, fewer
     #: wrong ones off PolNeAR's domain (its broad notion takes in attitudes: "wants", "critical of")
     rules_only: bool = False
+    #: the accurate mode: the fine-tuned transformer tagger (`saywho.analyze.tagger`) checks and
+    #: completes the rules in place of the CRF
+    accurate: bool = False
     #: which attributions to find: ``claims`` (statements a source makes: speech, writing,
     #: announcements, estimates, accusations, denials) or ``broad`` (PolNeAR's notion, which
     #: adds beliefs, attitudes and intentions: "believes", "hopes", "wants to")

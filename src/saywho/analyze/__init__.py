@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from typing import Any
 
 from ..config import Settings
 from ..model import Analysis, Article, Attribution, Span, Speaker
@@ -48,6 +49,7 @@ from .headline import find_headline, is_title_like
 from .learned import get_tagger, model_id, refine
 from .nlp import ParsedField, get_nlp, parse_articles
 from .speakers import resolve_speakers
+from .tagger import get_transformer
 
 __all__ = ["analyser_name", "analyze", "analyze_many", "get_nlp", "load_lexicon"]
 
@@ -58,7 +60,13 @@ def analyser_name(settings: Settings | None = None) -> str:
     rules run alone (``--rules-only``, or no usable model), ``notion=broad`` under
     ``--notion broad``."""
     settings = settings or Settings()
-    model = None if settings.rules_only else model_id()
+    model = (
+        None
+        if settings.rules_only
+        else get_transformer().fingerprint
+        if settings.accurate
+        else model_id()
+    )
     return (
         f"saywho {__version__} rules"
         + (f"+{model}" if model else "")
@@ -77,6 +85,7 @@ def analyze_many(
     """`analyze` over a stream of articles, parsing them through one `nlp.pipe` stream."""
     settings = settings or Settings()
     learned, notion = not settings.rules_only, settings.notion
+    accurate = learned and settings.accurate
     name = analyser_name(settings)
     pending: deque[Article] = deque()
 
@@ -89,7 +98,7 @@ def analyze_many(
     waiting: list[Analysis] = []
     for fields in parse_articles(tee(), batch_size=batch_size):
         analysis = _analyse_parsed(pending.popleft(), fields, learned, name, counted, notion,
-                                   entities)  # fmt: skip
+                                   entities, accurate)  # fmt: skip
         if not scored:
             yield analysis
             continue
@@ -124,8 +133,10 @@ def _analyse_parsed(
     figures: bool = True,
     notion: str = "claims",
     entities: bool = True,
+    accurate: bool = False,
 ) -> Analysis:
-    found, speakers = find_all(fields, learned=learned, notion=notion, authors=article.authors)
+    found, speakers = find_all(fields, learned=learned, notion=notion, authors=article.authors,
+                               accurate=accurate)  # fmt: skip
     ids = [f"a{n}" for n in range(1, len(found) + 1)]
     attributions = tuple(
         Attribution(
@@ -172,6 +183,7 @@ def find_all(
     learned: bool = True,
     notion: str = "claims",
     authors: tuple[str, ...] = (),
+    accurate: bool = False,
 ) -> tuple[list[Found], list[Speaker]]:
     """The rules' findings over an article's parsed fields (with the rule that fired on each),
     checked and completed by the CRF unless `learned` is false, under `notion` (``claims`` or
@@ -182,7 +194,7 @@ def find_all(
     (`learned.refine`, never over a headline rule's cue), and `attribution.finish_findings`
     makes them final; the field's findings then join the article's in text order."""
     lexicon = load_lexicon()
-    tagger = get_tagger() if learned else None
+    tagger: Any = (get_transformer() if accurate else get_tagger()) if learned else None
     found: list[Found] = []
     has_title = any(p.name == "title" for p in fields)
     for parsed in fields:

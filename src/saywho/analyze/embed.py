@@ -140,10 +140,13 @@ class _Weights:
 class Encoder:
     """A loaded sentence encoder; `encode` maps texts to unit vectors of `DIM` floats."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, overlays: Sequence[Path] | None = None) -> None:
         from tokenizers import Tokenizer
 
         self.path = path
+        #: fine-tuned layers laid over the base weights (None: the claim encoder's,
+        #: `overlay_files`; the accurate mode's tagger passes its own)
+        self.overlays = overlays
         config = json.loads((path / "config.json").read_text(encoding="utf-8"))
         self.heads = int(config["num_attention_heads"])
         self.eps = np.float32(config.get("layer_norm_eps", 1e-12))
@@ -166,7 +169,8 @@ class Encoder:
     @property
     def weights(self) -> _Weights:
         if self._weights is None:
-            self._weights = _read_weights(self.path, self.n_layers)
+            overlays = overlay_files() if self.overlays is None else self.overlays
+            self._weights = _read_weights(self.path, self.n_layers, overlays)
         return self._weights
 
     def encode(self, texts: Sequence[str]) -> Vectors:
@@ -330,8 +334,9 @@ class Encoder:
         return normed
 
 
-def _read_weights(path: Path, n_layers: int) -> _Weights:
-    """The model's weights as float32 numpy arrays, the projections transposed for ``x @ W``."""
+def _read_weights(path: Path, n_layers: int, overlays: Sequence[Path]) -> _Weights:
+    """The model's weights as float32 numpy arrays, the projections transposed for ``x @ W``,
+    with the tensors of the `overlays` files in place of the base model's."""
     from safetensors.numpy import load_file
 
     w = {
@@ -339,13 +344,13 @@ def _read_weights(path: Path, n_layers: int) -> _Weights:
         for k, v in load_file(str(path / "model.safetensors")).items()
         if k != "embeddings.position_ids"
     }
-    for file in overlay_files():
+    for file in overlays:
         overlay = load_file(str(file))
         if unknown := sorted(set(overlay) - set(w)):
             raise ConfigError(
                 f"{file.name} holds tensors the model lacks: {unknown[:3]}",
                 input=str(file),
-                remedy="retrain it: scripts/train_claim_encoder.py",
+                remedy="reinstall saywho, or retrain it with the script its card.json names",
             )
         w.update({k: v.astype(np.float32) for k, v in overlay.items()})
     layers: list[_Layer] = []
@@ -406,15 +411,20 @@ def cache_dir() -> Path:
 
 def quantized_model(encoder: Encoder) -> bytes:
     """`onnx_model` quantised by onnxruntime's dynamic quantisation (int8 weights, one scale per
-    output channel), serialised: read from `cache_dir` when built before for these weights and
-    this onnxruntime, else built (a temporary folder: the quantiser works on files) and cached
-    where the folder is writable."""
+    output channel), serialised: `quantized` under `_cache_name`."""
+    return quantized(lambda: onnx_model(encoder), _cache_name())
+
+
+def quantized(build: Callable[[], Any], name: str) -> bytes:
+    """The ONNX graph `build` makes, quantised (int8 weights, one scale per output channel) and
+    serialised: read from `cache_dir` when built before under `name` (which must say which
+    weights and which onnxruntime), else built (a temporary folder: the quantiser works on
+    files) and cached where the folder is writable."""
     import os
     import tempfile
 
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    name = _cache_name()
     cached = cache_dir() / name
     try:
         return cached.read_bytes()
@@ -422,7 +432,7 @@ def quantized_model(encoder: Encoder) -> bytes:
         pass
     with tempfile.TemporaryDirectory(prefix="saywho-encoder-") as tmp:
         source, target = Path(tmp) / "float.onnx", Path(tmp) / "int8.onnx"
-        source.write_bytes(onnx_model(encoder).SerializeToString())
+        source.write_bytes(build().SerializeToString())
         with _quiet_quantizer():
             quantize_dynamic(source, target, weight_type=QuantType.QInt8, per_channel=True)
         data = target.read_bytes()

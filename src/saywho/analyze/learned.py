@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import Kind, Stance
 from .cues import Lexicon
 from .spans import Found, Rule, in_a_title, overlaps
+from .tagger import TransformerTagger
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -326,6 +327,8 @@ def refine(
             checked[i] = replace(
                 checked[i], content=_adjust_content(chunk, checked[i], reading.tags, lexicon)
             )
+            if isinstance(tagger, TransformerTagger):
+                checked[i] = _tagger_spans(checked[i], reading)
         rules = [checked[i] for i in mine]
         added += _learned(parsed, reading, sentence, rules, [*checked, *known], lexicon)
     kept = [f for i, f in enumerate(checked) if i not in dropped]
@@ -360,12 +363,17 @@ def _read(
     parsed: ParsedField, chunk: Chunk, rules: Sequence[Found], lexicon: Lexicon, tagger: Any
 ) -> _Reading:
     """The CRF's tags over `chunk`, with the roles the rules' findings `rules` give its tokens
-    among the features, and the marginal probability of each tag."""
-    features = chunk_features(parsed, chunk, rule_tags(chunk, rules), lexicon)
-    # a crfsuite tagger keeps the last sequence it tagged (for `marginal`): one caller at a time
-    with _LOCK:
-        tags = tagger.tag(features)
-        marginals = [tagger.marginal(tag, i) for i, tag in enumerate(tags)]
+    among the features, and the marginal probability of each tag; or, in the accurate mode,
+    the fine-tuned encoder's tags (`tagger.TransformerTagger`: it reads the words alone) and
+    their probabilities."""
+    if isinstance(tagger, TransformerTagger):
+        tags, marginals = tagger.read(chunk)
+    else:
+        features = chunk_features(parsed, chunk, rule_tags(chunk, rules), lexicon)
+        # a crfsuite tagger keeps the last sequence it tagged (for `marginal`): one at a time
+        with _LOCK:
+            tags = tagger.tag(features)
+            marginals = [tagger.marginal(tag, i) for i, tag in enumerate(tags)]
     spans = spans_of(tags)
     return _Reading(chunk, tags, marginals, spans, [_chars(chunk, a, b) for _, a, b in spans])
 
@@ -459,6 +467,28 @@ def _adjust_content(
     a = starts[first] if first != lo else f.content[0]
     b = starts[last] + len(doc[last].text) if last != hi - 1 else f.content[1]
     return a, b
+
+
+#: which of a rule's spans the transformer tagger's own span replaces (the accurate mode)
+TAGGER_SPANS = frozenset({"content"})
+
+
+def _tagger_spans(f: Found, reading: _Reading) -> Found:
+    """`f` with its content (and source: `TAGGER_SPANS`) the tagger's: the hull of the tagger's
+    spans of that role overlapping the rule's, none over the attribution's cue."""
+
+    def hull(role: str, span: tuple[int, int], avoid: list[tuple[int, int]]) -> tuple[int, int]:
+        mine = [c for (r, _, _), c in zip(reading.spans, reading.char, strict=True)
+                if r == role and overlaps(c, span) and not any(overlaps(c, x) for x in avoid)]  # fmt: skip
+        return (min(c[0] for c in mine), max(c[1] for c in mine)) if mine else span
+
+    out = f
+    if "content" in TAGGER_SPANS:
+        avoid = [f.cue] + ([f.source] if f.source is not None else [])
+        out = replace(out, content=hull("CON", f.content, avoid))
+    if "source" in TAGGER_SPANS and f.source is not None:
+        out = replace(out, source=hull("SRC", f.source, [f.cue, out.content]))
+    return out
 
 
 def _outside(reading: _Reading, span: tuple[int, int]) -> float:
