@@ -11,11 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from saywho.analyze import analyser_name, analyze, embed, tagger
-from saywho.analyze.nlp import parse_article
+from saywho.analyze import analyser_name, analyze, embed, learned, tagger
+from saywho.analyze.nlp import ParsedField, parse_article
+from saywho.analyze.spans import Found, Rule
 from saywho.config import Settings
 from saywho.errors import ConfigError
-from saywho.model import Article, Span
+from saywho.model import Article, Kind, Span, Stance
 
 LABELS = ["O", "B-CUE", "I-CUE", "B-SRC", "I-SRC", "B-CON", "I-CON"]
 TEXT = "The minister said on Tuesday that the talks had failed.  Nobody else spoke."
@@ -139,3 +140,37 @@ def test_the_accurate_mode_runs_the_tagger_and_names_it(
     accurate = analyze(_article(text), settings)
     assert accurate.attributions == ()
     assert accurate.analyser == analyser_name(settings)
+
+
+def _found(text: str, source: str, cue: str, content: tuple[int, int]) -> Found:
+    at = text.index(cue)
+    s = text.index(source)
+    return Found(field="text", rule=Rule.VERB_CLAUSE, kind=Kind.INDIRECT,
+                 source=(s, s + len(source)), cue=(at, at + len(cue)), cue_lemma=cue,
+                 stance=Stance.NEUTRAL, content=content, sentence=0, paragraph=0,
+                 confidence=0.9)  # fmt: skip
+
+
+def _reading(field: ParsedField, spans: list[tuple[str, str]]) -> learned._Reading:
+    """A reading of the field's first chunk whose tagged spans are the given (role, words)."""
+    chunk = field.chunks[0]
+    text = chunk.doc.text
+    char = [(text.index(words), text.index(words) + len(words)) for _, words in spans]
+    tokens = [(chunk.doc.char_span(a, b, alignment_mode="expand")) for a, b in char]
+    roles = [(role, t.start, t.end - 1) for (role, _), t in zip(spans, tokens, strict=True)]
+    return learned._Reading(chunk, ["O"] * len(chunk.doc), [1.0] * len(chunk.doc), roles, char)
+
+
+def test_the_tagger_places_an_indirect_content_and_leaves_a_quotation_to_the_rules() -> None:
+    text = 'The minister said that the talks had failed on Tuesday. "We tried," he added.'
+    field = next(f for f in parse_article(_article(text)) if f.name == "text")
+    rule = _found(text, "The minister", "said", (text.index("that"), text.index(".")))
+    reading = _reading(field, [("CON", "the talks had failed on Tuesday"), ("SRC", "minister")])
+    placed = learned._tagger_content(field, rule, reading)
+    assert text[slice(*placed.content)] == "the talks had failed on Tuesday"
+    # a content span over the attribution's own source is not the content
+    over = _reading(field, [("CON", "The minister said that the talks")])
+    assert learned._tagger_content(field, rule, over) == rule
+    quote = _found(text, "he", "added", (text.index('"We'), text.index(" he")))
+    inside = _reading(field, [("CON", "We tried")])
+    assert learned._tagger_content(field, quote, inside) == quote

@@ -41,17 +41,19 @@ HEAD_FILE = "head.safetensors"
 CARD_FILE = "card.json"
 
 
-def tagger_files(directory: Path = TAGGER_DIR) -> list[Path]:
+def tagger_files(directory: Path | None = None) -> list[Path]:
     """The tagger's layer files in name order (none: no tagger is installed)."""
-    return sorted(directory.glob("layer_*.safetensors"))
+    return sorted((directory or TAGGER_DIR).glob("layer_*.safetensors"))
 
 
 class TransformerTagger:
     """The fine-tuned encoder and its head, run by onnxruntime (see the module docstring)."""
 
-    def __init__(self, directory: Path = TAGGER_DIR) -> None:
+    def __init__(self, directory: Path | None = None) -> None:
         from safetensors.numpy import load_file
         from tokenizers import Tokenizer
+
+        directory = directory or TAGGER_DIR
 
         layers = tagger_files(directory)
         head, card = directory / HEAD_FILE, directory / CARD_FILE
