@@ -45,7 +45,8 @@ class Settings:
     #: wrong ones off PolNeAR's domain (its broad notion takes in attitudes: "wants", "critical of")
     rules_only: bool = False
     #: the accurate mode: the fine-tuned transformer tagger (`saywho.analyze.tagger`) checks and
-    #: completes the rules in place of the CRF
+    #: completes the rules in place of the CRF. For evaluation: the tagger is not shipped (it
+    #: lost on GUM; README, Known limits), so this needs one trained by scripts/train_tagger.py
     accurate: bool = False
     #: which attributions to find: ``claims`` (statements a source makes: speech, writing,
     #: announcements, estimates, accusations, denials) or ``broad`` (PolNeAR's notion, which

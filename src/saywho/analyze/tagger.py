@@ -61,7 +61,7 @@ class TransformerTagger:
             raise ConfigError(
                 f"the accurate mode's tagger is not installed under {directory}",
                 input=str(directory),
-                remedy="train it with scripts/train_tagger.py, or leave --accurate off",
+                remedy="train it with scripts/train_tagger.py, or unset SAYWHO_ACCURATE",
             )
         try:
             meta = json.loads(card.read_text(encoding="utf-8"))
