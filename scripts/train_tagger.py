@@ -32,7 +32,7 @@ What it does (CPU, fixed seed, 2 threads):
   ``benchmarks/attribution.py --accurate`` look for it (git ignores it: the model is not
   shipped, see the README's Known limits).
 
-Measured (the defaults, 2 cores): about 7 minutes an epoch with the machine to itself, 43
+Measured (the defaults, 2 cores): about 6 minutes an epoch with the machine to itself, 43
 minutes for the four epochs while other jobs shared it. Held-out exact F1 per role over word
 pieces after epochs 1–4: cue 0.652 / 0.667 / 0.702 / 0.701, source 0.698 / 0.703 / 0.740 /
 0.735, content 0.536 / 0.567 / 0.583 / 0.593. The base encoder is the one saywho already
