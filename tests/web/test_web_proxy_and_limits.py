@@ -155,3 +155,38 @@ def test_bounded_queue_refuses_past_the_limit_with_retry_after() -> None:
 def test_queue_setting_reads_from_the_environment() -> None:
     assert Settings.from_env({"SAYWHO_QUEUE": "10"}).queue == 10
     assert Settings().queue == 62 and Settings().threads == 2
+
+
+def test_an_api_request_goes_to_the_thread_pool_once(
+    web_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FastAPI validates a plain function endpoint's answer in the thread pool, a second wait
+    for a thread under load; the API's endpoints are coroutines that run their work there once
+    (`api.OneTripRouter`), so the answer is validated in the event loop."""
+    import inspect
+
+    import fastapi.routing
+    from fastapi.testclient import TestClient
+
+    from saywho.web import api, create_app
+
+    assert all(
+        inspect.iscoroutinefunction(r.endpoint) for r in [*api.router.routes, *api.health.routes]
+    )  # type: ignore[attr-defined]
+    trips: list[str] = []
+
+    def counting(where: str, real: Any) -> Any:
+        async def run(func: Any, *args: Any, **kwargs: Any) -> Any:
+            trips.append(where)
+            return await real(func, *args, **kwargs)
+
+        return run
+
+    monkeypatch.setattr(
+        fastapi.routing, "run_in_threadpool", counting("fastapi", fastapi.routing.run_in_threadpool)
+    )
+    monkeypatch.setattr(api, "run_in_threadpool", counting("saywho", api.run_in_threadpool))
+    with TestClient(create_app(Settings(detect_language=False), db=web_db)) as client:
+        answer = client.get("/api/v1/search", params={"q": "talks", "limit": 2})
+    assert answer.status_code == 200 and answer.json()["items"]
+    assert trips == ["saywho"]
