@@ -13,6 +13,8 @@ The modules, in the order the data flows through them:
 - `learned.py`: a CRF trained on PolNeAR (``data/models/attribution-crf.crfsuite``, when present
   and ``python-crfsuite`` is installed) that drops the rules' findings it does not see as
   attributions and adds the ones the rules missed; without it the rules run alone;
+  `tagger.py`: in its place under ``Settings(accurate=True)``, a fine-tuned transformer tagger
+  (for evaluation: not shipped, see ``scripts/train_tagger.py``);
 - `speakers.py`: every source resolved to one speaker id within the article;
 - `entities.py`: the named entities inside each content (what the claim is about);
 - `figures.py`: the numbers the article writes, their values and units, what they measure and
@@ -56,7 +58,8 @@ __all__ = ["analyser_name", "analyze", "analyze_many", "get_nlp", "load_lexicon"
 
 def analyser_name(settings: Settings | None = None) -> str:
     """What an analysis under `settings` is made by, recorded with every analysis and stored
-    article: ``saywho VERSION rules+crf-<fingerprint> notion=claims``; ``rules`` alone when the
+    article: ``saywho VERSION rules+crf-<fingerprint> notion=claims`` (``rules+minilm-…`` with
+    the accurate mode's tagger); ``rules`` alone when the
     rules run alone (``--rules-only``, or no usable model), ``notion=broad`` under
     ``--notion broad``."""
     settings = settings or Settings()

@@ -306,7 +306,9 @@ def refine(
     known: Sequence[Found] = (),
 ) -> list[Found]:
     """The rules' findings of one field checked by the CRF's tags, and what only it found
-    (nothing whose cue overlaps one of `known`, findings made elsewhere).
+    (nothing whose cue overlaps one of `known`, findings made elsewhere). `tagger` may also be
+    the accurate mode's transformer tagger (`tagger.TransformerTagger`), read the same way,
+    whose content then also replaces a rule's outside quotations (`_tagger_content`).
 
     Chunk by chunk: the CRF reads the chunk with the rules' findings whose cue lies in it
     (`_read`); each of those, in turn, stays or goes (`_confirmed`) and has its content widened

@@ -99,7 +99,7 @@ class TransformerTagger:
     def graph(self) -> Any:
         """The encoder's ONNX graph with the head on top: output ``probs`` (batch × pieces ×
         labels), the softmax of the head over the last layer."""
-        from onnx import helper, numpy_helper
+        from onnx import TensorProto, helper, numpy_helper
 
         model = embed.onnx_model(self.encoder)
         graph = model.graph
@@ -112,7 +112,9 @@ class TransformerTagger:
         ])  # fmt: skip
         del graph.output[:]
         graph.output.append(
-            helper.make_tensor_value_info("probs", 1, ["batch", "tokens", len(self.labels)])
+            helper.make_tensor_value_info(
+                "probs", TensorProto.FLOAT, ["batch", "tokens", len(self.labels)]
+            )
         )
         return model
 
