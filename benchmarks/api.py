@@ -10,7 +10,9 @@ demo corpus (the RT sample and the Wikinews articles) ingested on top through th
 `saywho ingest --demo` would; cached as ``benchmarks/out/api-N-rREV.db``.
 
 Measured: a real ``saywho serve`` child process (uvicorn) on a free 127.0.0.1 port; C clients
-(asyncio + httpx, spread over P client processes) each send ``GET /api/v1/search?q=…`` one
+(asyncio + aiohttp, spread over P client processes; ``--client httpx`` for the pure-Python
+client this benchmark used before, which took most of a core to drive 50 connections on a
+2-core machine and so measured itself more than the server) each send ``GET /api/v1/search?q=…`` one
 after another for D seconds (a closed loop: a new request leaves when the previous answer is
 read), then the requests in flight finish. Queries are one to three demo-title words, a few
 demo phrases, about a third with a filter (stance, kind, since, outlet, speaker or several),
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import resource
@@ -266,21 +269,64 @@ async def _drive(base: str, path: str, queries: list[dict[str, str]], clients: i
     return load
 
 
+async def _drive_aiohttp(base: str, path: str, queries: list[dict[str, str]], clients: int,
+                         duration: float, seed: int) -> Load:  # fmt: skip
+    """`_drive` through aiohttp (its HTTP parser is C): the same closed loop and checks, for
+    a fraction of httpx's CPU per request, which these 2 cores share with the server."""
+    import aiohttp
+
+    load = Load()
+    connector = aiohttp.TCPConnector(limit=clients, force_close=False)
+    timeout = aiohttp.ClientTimeout(total=120.0)
+    async with aiohttp.ClientSession(base, connector=connector, timeout=timeout,
+                                     trust_env=False) as http:  # fmt: skip
+        start = time.perf_counter()
+        deadline = start + duration
+
+        async def client(k: int) -> None:
+            rng = random.Random(seed * 1000 + k)
+            while time.perf_counter() < deadline:
+                params = rng.choice(queries) if queries else None
+                t = time.perf_counter()
+                try:
+                    async with http.get(path, params=params) as r:
+                        body = await r.read()
+                        if r.status == 503 and "retry-after" in r.headers:
+                            load.refused += 1
+                            await asyncio.sleep(float(r.headers["retry-after"]))
+                            continue
+                        ok = r.status == 200 and (not queries or "items" in json.loads(body))
+                        problem = "" if ok else f"{r.status} {body[:200]!r}"
+                except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
+                    problem = f"{type(exc).__name__}: {exc}"
+                load.latencies.append((time.perf_counter() - t) * 1000)
+                if problem:
+                    load.errors += 1
+                    if len(load.samples) < 5:
+                        load.samples.append(f"{path} {params}: {problem}")
+
+        await asyncio.gather(*(client(k) for k in range(clients)))
+        load.wall = time.perf_counter() - start
+    return load
+
+
 def _client_process(base: str, path: str, queries: list[dict[str, str]], clients: int,
-                    duration: float, seed: int) -> Load:  # fmt: skip
+                    duration: float, seed: int, kind: str = "aiohttp") -> Load:  # fmt: skip
     before = resource.getrusage(resource.RUSAGE_SELF)
-    load = asyncio.run(_drive(base, path, queries, clients, duration, seed))
+    drive = _drive_aiohttp if kind == "aiohttp" else _drive
+    load = asyncio.run(drive(base, path, queries, clients, duration, seed))
     after = resource.getrusage(resource.RUSAGE_SELF)
     load.cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return load
 
 
 def run_load(pool: ProcessPoolExecutor, processes: int, base: str, path: str,
-             queries: list[dict[str, str]], clients: int, duration: float) -> Load:  # fmt: skip
+             queries: list[dict[str, str]], clients: int, duration: float,
+             kind: str = "aiohttp") -> Load:  # fmt: skip
     shares = [
         clients // processes + (1 if k < clients % processes else 0) for k in range(processes)
     ]
-    futures = [pool.submit(_client_process, base, path, queries, n, duration, k + 1)
+    futures = [pool.submit(_client_process, base, path, queries, n, duration, k + 1, kind)
                for k, n in enumerate(shares) if n]  # fmt: skip
     total = Load()
     for future in futures:
@@ -378,6 +424,8 @@ def main() -> int:
     parser.add_argument(
         "--queries", type=int, default=500, help="distinct search requests (default 500)"
     )
+    parser.add_argument("--client", choices=("aiohttp", "httpx"), default="aiohttp",
+                        help="the load client's HTTP library (default aiohttp)")  # fmt: skip
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 50k attributions, 20 clients for 5 s, 2 s baseline")  # fmt: skip
     args = parser.parse_args()
@@ -407,10 +455,10 @@ def main() -> int:
             run_load(pool, 1, base, "/api/v1/search", queries[:40], 4, 2.0)
             c0 = cpu_seconds(server.pid)
             search = run_load(pool, args.processes, base, "/api/v1/search", queries,
-                              args.clients, args.duration)  # fmt: skip
+                              args.clients, args.duration, args.client)  # fmt: skip
             c1 = cpu_seconds(server.pid)
             trivial = run_load(pool, args.processes, base, "/api/v1/openapi.json", [],
-                               args.clients, args.baseline_duration)  # fmt: skip
+                               args.clients, args.baseline_duration, args.client)  # fmt: skip
             c2 = cpu_seconds(server.pid)
     finally:
         stop_server(server)

@@ -66,3 +66,28 @@ def test_api_bench_library_filters_match_the_requests() -> None:
 )  # fmt: skip
 def test_api_bench_percentile(values: list[float], q: float, expected: float) -> None:
     assert percentile(values, q) == expected
+
+
+@pytest.mark.slow
+def test_api_bench_both_load_clients_count_answers_and_errors_alike(tmp_path: Path) -> None:
+    """The aiohttp client (the default) and the httpx one drive a real `saywho serve` the same
+    way: searches answered with a JSON page count, no error; a path the API does not have is an
+    error, with its sample."""
+    from api import _client_process, free_port, start_server, stop_server
+
+    from saywho.store import open_store
+
+    db = tmp_path / "served.db"
+    open_store(str(db)).dispose()
+    port = free_port()
+    server = start_server(db, port, tmp_path / "serve.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for kind in ("aiohttp", "httpx"):
+            load = _client_process(base, "/api/v1/search", make_queries(20), 3, 1.0, 1, kind)
+            assert load.latencies and load.errors == 0 and load.refused == 0, (kind, load.samples)
+            missing = _client_process(base, "/api/v1/nothing", [{"q": "x"}], 2, 0.5, 1, kind)
+            assert missing.errors == len(missing.latencies) > 0, kind
+            assert missing.samples[0].startswith("/api/v1/nothing") and "404" in missing.samples[0]
+    finally:
+        stop_server(server)

@@ -408,3 +408,45 @@ def test_store_search_deep_pages_bind_few_variables(
     page = browse.attribution_list(engine, Filters(query="road"), 10, 390)
     assert [c.id for c in page.items] == [h.id for h in full[390:400]] and page.total == 400
     engine.dispose()
+
+
+def test_store_search_without_filters_ranks_its_newest_matches(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `RANKED_MATCHES` matches (lowered here to 300 of about 3,000), a search with words and
+    no filter ranks the most recently stored 300 only: exactly the reference ranking of those;
+    its page says how far it can be paged, and the API offers no page past it. A filtered search
+    still ranks every passing match."""
+    from sqlalchemy import text
+
+    from saywho.store import browse, open_store, upgrade
+    from saywho.store import query as store_query
+    from saywho.web.api import more
+
+    upgrade(_synthetic_store(str(tmp_path / "window.db")))
+    engine = open_store(str(tmp_path / "window.db"), create=False)
+    monkeypatch.setattr(store_query, "RANKED_MATCHES", 300)
+    match = store_query.fts5_query("alpha")
+    with engine.connect() as conn:
+        ids = conn.execute(text("SELECT rowid FROM attribution_fts WHERE attribution_fts MATCH :q "
+                                "ORDER BY rowid DESC"), {"q": match}).scalars().all()  # fmt: skip
+        assert len(ids) > 1000
+        newest = set(ids[:300])
+        every = _reference(conn, match, Filters(query="alpha", limit=None))
+        neutral = _reference(conn, match, Filters(query="alpha", stance="neutral", limit=40))
+    window = [i for i in every if i in newest]
+    assert window != every[: len(window)], "the synthetic store should rank older ones higher"
+    for limit in (5, 40):
+        assert [c.id for c in search(engine, Filters(query="alpha", limit=limit))] == window[:limit]
+    assert [c.id for c in search(engine, Filters(query="alpha", limit=10), offset=20)] == window[
+        20:30
+    ]
+    got = [c.id for c in search(engine, Filters(query="alpha", stance="neutral", limit=40))]
+    assert got == neutral
+    page, _, _ = browse.search_page(engine, Filters(query="alpha"), 20, 0)
+    assert page.reachable == 300 and page.total > 300 and more(page)
+    last, _, _ = browse.search_page(engine, Filters(query="alpha"), 20, 280)
+    assert not more(last) and [c.id for c in last.items] == window[280:300]
+    filtered, _, _ = browse.search_page(engine, Filters(query="alpha", stance="neutral"), 20, 280)
+    assert filtered.reachable is None and more(filtered)
+    engine.dispose()

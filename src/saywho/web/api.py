@@ -173,13 +173,16 @@ def paged(request: Request, page: browse.Page[Any]) -> dict[str, Any]:
         following = page.offset + page.limit
         next_url = str(request.url.include_query_params(offset=following, limit=page.limit))
     return {"items": plain(page.items), "total": page.total, "total_exact": page.exact,
-            "limit": page.limit, "offset": page.offset, "next": next_url}  # fmt: skip
+            "ranked": page.reachable, "limit": page.limit, "offset": page.offset,
+            "next": next_url}  # fmt: skip
 
 
 def more(page: browse.Page[Any]) -> bool:
     """Whether a page follows `page`: its total says so, or, the total being an estimate, the
     page is full."""
     if not page.limit:
+        return False
+    if page.reachable is not None and page.offset + page.limit >= page.reachable:
         return False
     if page.offset + page.limit < page.total:
         return True

@@ -282,6 +282,12 @@ class ClaimPage(Paged):
         "stored are counted, the older matches from a sample of about 4,096 of them); pages say "
         '"about". `next` is then given while pages are full',
     )
+    ranked: int | None = Field(
+        default=None,
+        description="how far the list can be paged when not to `total`: a search with words and "
+        "no filter, on SQLite, ranks the 10,000 most recently stored of its matches (add a "
+        "filter, such as `since`/`until`, to reach older ones); null: all of them",
+    )
 
 
 class SearchPage(ClaimPage):
