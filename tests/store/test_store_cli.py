@@ -218,3 +218,21 @@ def test_store_cli_export_formats_are_complete(store: str, tmp_path: Path) -> No
     assert invoke("export", "-f", "csv", "-o", str(csv_out), "--db", store).exit_code == 0
     assert len(list(csv.DictReader(csv_out.open(encoding="utf-8")))) == total
     assert invoke("export", "-f", "parquet", "--db", store).exit_code == 2  # binary needs --output
+
+
+def test_store_cli_search_says_when_it_ranked_the_newest_matches_only(
+    store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With `RANKED_MATCHES` lowered to 2, a search without filters that fills its window says
+    on stderr how to reach older matches; a filtered one, or one short of the window, does not."""
+    from saywho.store import query as store_query
+
+    monkeypatch.setattr(store_query, "RANKED_MATCHES", 2)
+    wide = invoke("search", "the", "-f", "json", "--db", store)
+    assert wide.exit_code == 0 and json.loads(wide.stdout)["count"] == 2
+    assert "ranks its 2 most recently stored matches; add --since/--until" in wide.stderr
+    filtered = invoke("search", "the", "--stance", "neutral", "-f", "json", "--db", store)
+    assert filtered.exit_code == 0 and "most recently stored" not in filtered.stderr
+    assert json.loads(filtered.stdout)["count"] > 2
+    monkeypatch.setattr(store_query, "RANKED_MATCHES", 10_000)
+    assert "most recently stored" not in invoke("search", "the", "--db", store).stderr

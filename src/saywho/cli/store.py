@@ -384,6 +384,13 @@ def search_command(
         _fail(str(exc), 2)
         return
     _print_claims([c.to_dict() for c in claims], format, title=f"search: {query}", snippet=True)
+    from ..store.query import RANKED_MATCHES, has_filters
+
+    windowed = engine.dialect.name == "sqlite" and filters.sort != "checkworthiness"
+    if windowed and not has_filters(filters) and len(claims) >= RANKED_MATCHES:
+        err.print(f"saywho: note: a search without filters ranks its {RANKED_MATCHES:,} most "
+                  "recently stored matches; add --since/--until to reach older ones",
+                  markup=False, highlight=False)  # fmt: skip
 
 
 @app.command("speakers")
