@@ -1,0 +1,255 @@
+"""Fine-tune all-MiniLM-L6-v2, all six layers, as a check-worthiness classifier (an experiment).
+
+    /tmp/ftvenv/bin/python scripts/train_checkworthiness_encoder.py [--data ../shared/data]
+        [--epochs 3] [--lr 5e-5] [--out build/checkworthiness_encoder]
+
+The training venv of ``scripts/train_tagger.py`` (torch, safetensors, tokenizers, numpy,
+scikit-learn): torch is not a dependency of saywho. Nothing here ships: the script measures
+whether a fully fine-tuned small encoder would beat the shipped model
+(``scripts/train_checkworthiness.py``: a logistic regression over the claim encoder's layer
+means, surface signs and word TF-IDF), which the README's check-worthiness section compares.
+
+What it does (CPU, 2 threads, fixed seed):
+
+- data: the ClaimBuster crowdsourced sentences, split as ``benchmarks/checkworthiness.py``
+  splits them (its 7 dev debates are read only for the figures printed at the end, never for a
+  choice); of the train debates, ``VAL_DEBATES`` whole debates drawn with the seed are held out
+  for every choice made here: the epoch, the calibration and the threshold.
+- model: the base model's embeddings frozen, its six layers trained, a linear head over the
+  mean of the last layer's word-piece vectors; binary cross-entropy, check-worthy factual
+  sentences (Verdict 1) against the rest (AdamW, linear warm-up and decay, dropout 0.1, batches
+  of similar length).
+- after each epoch: the held-out debates' average precision; the best epoch's weights are
+  kept. Its logits on the held-out debates fit a one-feature logistic regression (Platt
+  scaling), and the threshold is the calibrated probability with the best F1 there.
+- then it prints, as ``benchmarks/checkworthiness.py`` scores them (its `figures`): the 7 dev
+  debates and the CheckThat! 2024 dev-test sentences, and writes the layers and head as float16
+  safetensors with ``card.json`` (figures, settings, time) under ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from checkworthiness import figures, label, read_claimbuster, read_ct24, split  # noqa: E402
+from train_claim_encoder import DIM, N_LAYERS, Layer, _pad, default_model_dir  # noqa: E402
+
+SEED = 20261206
+#: whole train debates held out for the choices made here (the epoch, calibration, threshold)
+VAL_DEBATES = 4
+MAX_PIECES = 128
+
+
+@dataclass(frozen=True)
+class Settings:
+    epochs: int = 3
+    lr: float = 5e-5
+    head_lr: float = 1e-3
+    weight_decay: float = 0.01
+    warmup: float = 0.06
+    dropout: float = 0.1
+    batch: int = 32
+    seed: int = SEED
+
+
+class Classifier(nn.Module):
+    """Frozen embeddings, six trainable BERT layers, a linear head over the mean piece vector."""
+
+    def __init__(self, w: dict[str, torch.Tensor], dropout: float) -> None:
+        super().__init__()
+        self.register_buffer("words", w["embeddings.word_embeddings.weight"])
+        self.register_buffer("positions", w["embeddings.position_embeddings.weight"])
+        self.register_buffer("token_type", w["embeddings.token_type_embeddings.weight"][0])
+        self.register_buffer("norm_w", w["embeddings.LayerNorm.weight"])
+        self.register_buffer("norm_b", w["embeddings.LayerNorm.bias"])
+        self.layers = nn.ModuleList(Layer(dropout) for _ in range(N_LAYERS))
+        for i, layer in enumerate(self.layers):
+            layer.load(w, i)
+        self.drop = nn.Dropout(dropout)
+        self.head = nn.Linear(DIM, 1)
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        t = ids.shape[1]
+        with torch.no_grad():
+            x = self.words[ids] + self.positions[:t] + self.token_type
+            x = F.layer_norm(x, (DIM,), self.norm_w, self.norm_b, eps=1e-12)
+        pad = _pad(mask)
+        for layer in self.layers:
+            x = layer(x, pad)
+        mean = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True).clamp(min=1.0)
+        return self.head(self.drop(mean)).squeeze(-1)
+
+
+def encode(tokenizer, texts: list[str]) -> list[list[int]]:
+    return [e.ids[:MAX_PIECES] for e in tokenizer.encode_batch(texts)]
+
+
+def batches(items: list[list[int]], size: int, rng: random.Random) -> list[list[int]]:
+    """Indices in batches of `size` sentences of similar length, the batches shuffled."""
+    order = sorted(range(len(items)), key=lambda i: (len(items[i]), rng.random()))
+    out = [order[k : k + size] for k in range(0, len(order), size)]
+    rng.shuffle(out)
+    return out
+
+
+def collate(items: list[list[int]], idx: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+    t = max(len(items[i]) for i in idx)
+    ids = torch.zeros(len(idx), t, dtype=torch.long)
+    mask = torch.zeros(len(idx), t)
+    for r, i in enumerate(idx):
+        ids[r, : len(items[i])] = torch.tensor(items[i])
+        mask[r, : len(items[i])] = 1.0
+    return ids, mask
+
+
+@torch.no_grad()
+def logits(model: Classifier, items: list[list[int]]) -> np.ndarray:
+    model.eval()
+    out = np.zeros(len(items), dtype=np.float64)
+    for idx in batches(items, 64, random.Random(0)):
+        ids, mask = collate(items, idx)
+        out[idx] = model(ids, mask).numpy()
+    model.train()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/data")
+    parser.add_argument("--model", type=Path, default=None, help="the base model's folder")
+    parser.add_argument("--out", type=Path, default=ROOT / "build/checkworthiness_encoder")
+    parser.add_argument("--epochs", type=int, default=Settings.epochs)
+    parser.add_argument("--lr", type=float, default=Settings.lr)
+    args = parser.parse_args(argv)
+
+    from safetensors.torch import load_file, save_file
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import average_precision_score, precision_recall_curve
+    from tokenizers import Tokenizer
+
+    settings = Settings(epochs=args.epochs, lr=args.lr)
+    torch.set_num_threads(2)
+    random.seed(settings.seed)
+    np.random.seed(settings.seed)
+    torch.manual_seed(settings.seed)
+    model_dir = args.model or default_model_dir()
+    tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    w = {k: v.float() for k, v in load_file(str(model_dir / "model.safetensors")).items()}
+
+    train_rows, dev_rows = split(read_claimbuster(args.data))
+    debates = sorted({r["File_id"] for r in train_rows})
+    held = set(random.Random(settings.seed).sample(debates, VAL_DEBATES))
+    fit_rows = [r for r in train_rows if r["File_id"] not in held]
+    val_rows = [r for r in train_rows if r["File_id"] in held]
+    fit_items = encode(tokenizer, [r["Text"] for r in fit_rows])
+    val_items = encode(tokenizer, [r["Text"] for r in val_rows])
+    fit_y = torch.tensor([label(r) for r in fit_rows], dtype=torch.float32)
+    val_y = np.array([label(r) for r in val_rows])
+    print(f"{len(fit_rows)} training sentences ({len(debates) - VAL_DEBATES} debates), "
+          f"{len(val_rows)} held out ({VAL_DEBATES} debates), {sum(map(len, fit_items))} pieces",
+          flush=True)  # fmt: skip
+
+    model = Classifier(w, settings.dropout)
+    head = list(model.head.parameters())
+    body = [p for n, p in model.named_parameters() if not n.startswith("head.")]
+    optimiser = torch.optim.AdamW(
+        [{"params": body, "lr": settings.lr}, {"params": head, "lr": settings.head_lr}],
+        weight_decay=settings.weight_decay,
+    )
+    per_epoch = len(batches(fit_items, settings.batch, random.Random(0)))
+    total = per_epoch * settings.epochs
+    warm = max(1, int(total * settings.warmup))
+
+    def factor(step: int) -> float:
+        return step / warm if step < warm else max(0.0, (total - step) / max(1, total - warm))
+
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, factor)
+    started = time.perf_counter()
+    best: tuple[float, int, dict[str, torch.Tensor]] | None = None
+    history = []
+    step = 0
+    model.train()
+    for epoch in range(settings.epochs):
+        running, seen = 0.0, 0
+        for idx in batches(fit_items, settings.batch, random.Random(settings.seed + epoch)):
+            ids, mask = collate(fit_items, idx)
+            loss = F.binary_cross_entropy_with_logits(model(ids, mask), fit_y[idx])
+            optimiser.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimiser.step()
+            schedule.step()
+            step += 1
+            running, seen = running + float(loss.detach()), seen + 1
+            if step % 50 == 0:
+                print(f"epoch {epoch + 1} step {step}/{total} loss {running / seen:.4f} "
+                      f"{(time.perf_counter() - started) / 60:.1f} min", flush=True)  # fmt: skip
+                running, seen = 0.0, 0
+        ap = float(average_precision_score(val_y, logits(model, val_items)))
+        history.append({"epoch": epoch + 1, "held_out_AP": round(ap, 4)})
+        print(f"epoch {epoch + 1}: held-out debates AP {ap:.4f}", flush=True)
+        if best is None or ap > best[0]:
+            best = (ap, epoch + 1, {k: v.detach().clone() for k, v in model.state_dict().items()})
+    assert best is not None
+    model.load_state_dict(best[2])
+    seconds = time.perf_counter() - started
+
+    # Platt scaling and the threshold, on the held-out train debates only
+    val_logit = logits(model, val_items)
+    platt = LogisticRegression(C=1e6).fit(val_logit[:, None], val_y)
+    val_prob = platt.predict_proba(val_logit[:, None])[:, 1]
+    p, r, t = precision_recall_curve(val_y, val_prob)
+    f1 = 2 * p[:-1] * r[:-1] / np.maximum(p[:-1] + r[:-1], 1e-12)
+    threshold = float(t[int(np.argmax(f1))])
+    print(f"epoch {best[1]} kept (held-out AP {best[0]:.4f}); threshold {threshold:.3f} "
+          f"(held-out F1 {f1.max():.3f}); trained in {seconds / 60:.1f} min", flush=True)  # fmt: skip
+
+    results = {}
+    dev_items = encode(tokenizer, [r["Text"] for r in dev_rows])
+    ct_texts, ct_gold = read_ct24(args.data)
+    for name, items, gold in (
+        ("ClaimBuster dev debates", dev_items, np.array([label(r) for r in dev_rows])),
+        ("CheckThat! 2024 dev-test", encode(tokenizer, ct_texts), np.array(ct_gold)),
+    ):
+        prob = platt.predict_proba(logits(model, items)[:, None])[:, 1]
+        results[name] = {k: round(v, 3) for k, v in figures(prob, gold, threshold).items()}
+        print(f"{name}: {results[name]}", flush=True)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    for i, layer in enumerate(model.layers):
+        save_file({k: v.half().contiguous() for k, v in layer.export(i).items()},
+                  str(args.out / f"layer_{i}.safetensors"))  # fmt: skip
+    save_file({"classifier.weight": model.head.weight.detach().half().contiguous(),
+               "classifier.bias": model.head.bias.detach().half().contiguous()},
+              str(args.out / "head.safetensors"))  # fmt: skip
+    card = {
+        "model": "all-MiniLM-L6-v2 fine-tuned (six layers) as a check-worthiness classifier",
+        "settings": asdict(settings), "held_out_debates": sorted(held), "history": history,
+        "epoch": best[1], "platt": [float(platt.coef_[0, 0]), float(platt.intercept_[0])],
+        "threshold": threshold, "figures": results, "training_minutes": round(seconds / 60, 1),
+        "script": "scripts/train_checkworthiness_encoder.py",
+    }  # fmt: skip
+    (args.out / "card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
