@@ -48,7 +48,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -229,57 +231,59 @@ class Load:
         self.cpu += other.cpu
 
 
-async def _drive(base: str, path: str, queries: list[dict[str, str]], clients: int,
-                 duration: float, seed: int) -> Load:  # fmt: skip
-    import httpx
-
-    load = Load()
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    timeout = httpx.Timeout(120.0)  # a slow answer is a latency, not an error; a hung server is one
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=timeout,
-                                 trust_env=False) as http:  # fmt: skip
-        start = time.perf_counter()
-        deadline = start + duration
-
-        async def client(k: int) -> None:
-            rng = random.Random(seed * 1000 + k)
-            while time.perf_counter() < deadline:
-                params = rng.choice(queries) if queries else None
-                t = time.perf_counter()
-                try:
-                    r = await http.get(path, params=params)
-                    if r.status_code == 503 and "retry-after" in r.headers:
-                        # the bounded queue is full: a polite client waits as told and retries
-                        load.refused += 1
-                        await asyncio.sleep(float(r.headers["retry-after"]))
-                        continue
-                    # a search must answer a JSON page; the trivial endpoint just 200
-                    ok = r.status_code == 200 and (not queries or "items" in r.json())
-                    problem = "" if ok else f"{r.status_code} {r.text[:200]}"
-                except (httpx.HTTPError, ValueError) as exc:
-                    problem = f"{type(exc).__name__}: {exc}"
-                load.latencies.append((time.perf_counter() - t) * 1000)
-                if problem:
-                    load.errors += 1
-                    if len(load.samples) < 5:
-                        load.samples.append(f"{path} {params}: {problem}")
-
-        await asyncio.gather(*(client(k) for k in range(clients)))
-        load.wall = time.perf_counter() - start
-    return load
+#: one request: (status, lower-cased headers, body); the client's transport errors beside it
+Get = Callable[[str, dict[str, str] | None], Awaitable[tuple[int, dict[str, str], bytes]]]
 
 
-async def _drive_aiohttp(base: str, path: str, queries: list[dict[str, str]], clients: int,
-                         duration: float, seed: int) -> Load:  # fmt: skip
-    """`_drive` through aiohttp (its HTTP parser is C): the same closed loop and checks, for
-    a fraction of httpx's CPU per request, which these 2 cores share with the server."""
+@asynccontextmanager
+async def _aiohttp(
+    base: str, clients: int
+) -> AsyncIterator[tuple[Get, tuple[type[BaseException], ...]]]:
+    """aiohttp (its HTTP parser is C: a fraction of httpx's CPU per request, which these 2
+    cores share with the server), `clients` keep-alive connections."""
     import aiohttp
 
+    connector = aiohttp.TCPConnector(limit=clients)
+    async with aiohttp.ClientSession(base, connector=connector, trust_env=False,
+                                     timeout=aiohttp.ClientTimeout(total=TIMEOUT)) as http:  # fmt: skip
+
+        async def get(
+            path: str, params: dict[str, str] | None
+        ) -> tuple[int, dict[str, str], bytes]:
+            async with http.get(path, params=params) as r:
+                return r.status, {k.lower(): v for k, v in r.headers.items()}, await r.read()
+
+        yield get, (TimeoutError, aiohttp.ClientError)
+
+
+@asynccontextmanager
+async def _httpx(
+    base: str, clients: int
+) -> AsyncIterator[tuple[Get, tuple[type[BaseException], ...]]]:
+    """httpx (pure Python), `clients` keep-alive connections."""
+    import httpx
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=httpx.Timeout(TIMEOUT),
+                                 trust_env=False) as http:  # fmt: skip
+
+        async def get(
+            path: str, params: dict[str, str] | None
+        ) -> tuple[int, dict[str, str], bytes]:
+            r = await http.get(path, params=params)
+            return r.status_code, {k.lower(): v for k, v in r.headers.items()}, r.content
+
+        yield get, (httpx.HTTPError,)
+
+
+CLIENTS = {"aiohttp": _aiohttp, "httpx": _httpx}
+TIMEOUT = 120.0  # a slow answer is a latency, not an error; a hung server is one
+
+
+async def _drive(base: str, path: str, queries: list[dict[str, str]], clients: int,
+                 duration: float, seed: int, kind: str = "aiohttp") -> Load:  # fmt: skip
     load = Load()
-    connector = aiohttp.TCPConnector(limit=clients, force_close=False)
-    timeout = aiohttp.ClientTimeout(total=120.0)
-    async with aiohttp.ClientSession(base, connector=connector, timeout=timeout,
-                                     trust_env=False) as http:  # fmt: skip
+    async with CLIENTS[kind](base, clients) as (get, failures):
         start = time.perf_counter()
         deadline = start + duration
 
@@ -289,15 +293,16 @@ async def _drive_aiohttp(base: str, path: str, queries: list[dict[str, str]], cl
                 params = rng.choice(queries) if queries else None
                 t = time.perf_counter()
                 try:
-                    async with http.get(path, params=params) as r:
-                        body = await r.read()
-                        if r.status == 503 and "retry-after" in r.headers:
-                            load.refused += 1
-                            await asyncio.sleep(float(r.headers["retry-after"]))
-                            continue
-                        ok = r.status == 200 and (not queries or "items" in json.loads(body))
-                        problem = "" if ok else f"{r.status} {body[:200]!r}"
-                except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
+                    status, headers, body = await get(path, params)
+                    if status == 503 and "retry-after" in headers:
+                        # the bounded queue is full: a polite client waits as told and retries
+                        load.refused += 1
+                        await asyncio.sleep(float(headers["retry-after"]))
+                        continue
+                    # a search must answer a JSON page; the trivial endpoint just 200
+                    ok = status == 200 and (not queries or "items" in json.loads(body))
+                    problem = "" if ok else f"{status} {body[:200]!r}"
+                except (*failures, ValueError) as exc:
                     problem = f"{type(exc).__name__}: {exc}"
                 load.latencies.append((time.perf_counter() - t) * 1000)
                 if problem:
@@ -313,8 +318,7 @@ async def _drive_aiohttp(base: str, path: str, queries: list[dict[str, str]], cl
 def _client_process(base: str, path: str, queries: list[dict[str, str]], clients: int,
                     duration: float, seed: int, kind: str = "aiohttp") -> Load:  # fmt: skip
     before = resource.getrusage(resource.RUSAGE_SELF)
-    drive = _drive_aiohttp if kind == "aiohttp" else _drive
-    load = asyncio.run(drive(base, path, queries, clients, duration, seed))
+    load = asyncio.run(_drive(base, path, queries, clients, duration, seed, kind))
     after = resource.getrusage(resource.RUSAGE_SELF)
     load.cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return load
@@ -424,7 +428,7 @@ def main() -> int:
     parser.add_argument(
         "--queries", type=int, default=500, help="distinct search requests (default 500)"
     )
-    parser.add_argument("--client", choices=("aiohttp", "httpx"), default="aiohttp",
+    parser.add_argument("--client", choices=sorted(CLIENTS), default="aiohttp",
                         help="the load client's HTTP library (default aiohttp)")  # fmt: skip
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 50k attributions, 20 clients for 5 s, 2 s baseline")  # fmt: skip

@@ -47,7 +47,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from checkworthiness import figures, label, read_claimbuster, read_ct24, split  # noqa: E402
-from train_claim_encoder import DIM, N_LAYERS, Layer, _pad, default_model_dir  # noqa: E402
+from train_claim_encoder import DIM, default_model_dir  # noqa: E402
+from train_tagger import Tagger  # noqa: E402
 
 SEED = 20261206
 #: whole train debates held out for the choices made here (the epoch, calibration, threshold)
@@ -64,33 +65,21 @@ class Settings:
     warmup: float = 0.06
     dropout: float = 0.1
     batch: int = 32
+    #: the first trained layer (0: all six)
+    first: int = 0
     seed: int = SEED
 
 
-class Classifier(nn.Module):
-    """Frozen embeddings, six trainable BERT layers, a linear head over the mean piece vector."""
+class Classifier(Tagger):
+    """The tagger's encoder (frozen embeddings, six BERT layers, the first `first` frozen too)
+    with a linear head over the mean of the last layer's word-piece vectors."""
 
-    def __init__(self, w: dict[str, torch.Tensor], dropout: float) -> None:
-        super().__init__()
-        self.register_buffer("words", w["embeddings.word_embeddings.weight"])
-        self.register_buffer("positions", w["embeddings.position_embeddings.weight"])
-        self.register_buffer("token_type", w["embeddings.token_type_embeddings.weight"][0])
-        self.register_buffer("norm_w", w["embeddings.LayerNorm.weight"])
-        self.register_buffer("norm_b", w["embeddings.LayerNorm.bias"])
-        self.layers = nn.ModuleList(Layer(dropout) for _ in range(N_LAYERS))
-        for i, layer in enumerate(self.layers):
-            layer.load(w, i)
-        self.drop = nn.Dropout(dropout)
+    def __init__(self, w: dict[str, torch.Tensor], dropout: float, first: int = 0) -> None:
+        super().__init__(w, dropout, first)
         self.head = nn.Linear(DIM, 1)
 
     def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
-        t = ids.shape[1]
-        with torch.no_grad():
-            x = self.words[ids] + self.positions[:t] + self.token_type
-            x = F.layer_norm(x, (DIM,), self.norm_w, self.norm_b, eps=1e-12)
-        pad = _pad(mask)
-        for layer in self.layers:
-            x = layer(x, pad)
+        x = self.hidden(ids, mask)
         mean = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True).clamp(min=1.0)
         return self.head(self.drop(mean)).squeeze(-1)
 
@@ -135,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "build/checkworthiness_encoder")
     parser.add_argument("--epochs", type=int, default=Settings.epochs)
     parser.add_argument("--lr", type=float, default=Settings.lr)
+    parser.add_argument("--first", type=int, default=0,
+                        help="train layers from this one up; the lower keep the base weights")  # fmt: skip
     args = parser.parse_args(argv)
 
     from safetensors.torch import load_file, save_file
@@ -142,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.metrics import average_precision_score, precision_recall_curve
     from tokenizers import Tokenizer
 
-    settings = Settings(epochs=args.epochs, lr=args.lr)
+    settings = Settings(epochs=args.epochs, lr=args.lr, first=args.first)
     torch.set_num_threads(2)
     random.seed(settings.seed)
     np.random.seed(settings.seed)
@@ -166,9 +157,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(val_rows)} held out ({VAL_DEBATES} debates), {sum(map(len, fit_items))} pieces",
           flush=True)  # fmt: skip
 
-    model = Classifier(w, settings.dropout)
+    model = Classifier(w, settings.dropout, settings.first)
     head = list(model.head.parameters())
-    body = [p for n, p in model.named_parameters() if not n.startswith("head.")]
+    body = [p for n, p in model.named_parameters() if not n.startswith("head.") and p.requires_grad]
     optimiser = torch.optim.AdamW(
         [{"params": body, "lr": settings.lr}, {"params": head, "lr": settings.head_lr}],
         weight_decay=settings.weight_decay,
@@ -193,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
             loss = F.binary_cross_entropy_with_logits(model(ids, mask), fit_y[idx])
             optimiser.zero_grad()
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
             optimiser.step()
             schedule.step()
             step += 1

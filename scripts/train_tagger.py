@@ -197,8 +197,10 @@ def collate(items: list, idx: list[int]) -> tuple[torch.Tensor, torch.Tensor, to
 class Tagger(nn.Module):
     """Frozen embeddings, six trainable BERT layers and a linear head per word piece."""
 
-    def __init__(self, w: dict[str, torch.Tensor], dropout: float) -> None:
+    def __init__(self, w: dict[str, torch.Tensor], dropout: float, first: int = 0) -> None:
         super().__init__()
+        #: layers below this one keep the base weights, frozen (0: all six are trained)
+        self.first = first
         self.register_buffer("words", w["embeddings.word_embeddings.weight"])
         self.register_buffer("positions", w["embeddings.position_embeddings.weight"])
         self.register_buffer("token_type", w["embeddings.token_type_embeddings.weight"][0])
@@ -207,18 +209,29 @@ class Tagger(nn.Module):
         self.layers = nn.ModuleList(Layer(dropout) for _ in range(N_LAYERS))
         for i, layer in enumerate(self.layers):
             layer.load(w, i)
+            if i < first:
+                layer.requires_grad_(False)
         self.drop = nn.Dropout(dropout)
         self.head = nn.Linear(DIM, len(LABELS))
 
-    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+    def hidden(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """The last layer's vector of each word piece."""
         t = ids.shape[1]
         with torch.no_grad():
             x = self.words[ids] + self.positions[:t] + self.token_type
             x = F.layer_norm(x, (DIM,), self.norm_w, self.norm_b, eps=1e-12)
         pad = _pad(mask)
-        for layer in self.layers:
-            x = layer(x, pad)
-        return self.head(self.drop(x))
+        for i, layer in enumerate(self.layers):
+            if i < self.first:
+                layer.eval()  # no dropout in the frozen layers
+                with torch.no_grad():
+                    x = layer(x, pad)
+            else:
+                x = layer(x, pad)
+        return x
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
+        return self.head(self.drop(self.hidden(ids, mask)))
 
 
 # --- validation --------------------------------------------------------------------------------

@@ -378,3 +378,26 @@ def test_api_and_page_say_when_a_search_total_is_an_estimate(
     assert (listed["total"], listed["total_exact"]) == (body["total"], False)
     page = web_client.get("/search?q=the").text
     assert 'data-exact="false"' in page and f">about {body['total']:,} claims" in page
+
+
+def test_api_and_page_say_when_a_search_ranks_its_newest_matches_only(
+    web_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With `RANKED_MATCHES` lowered to 3, a search with words and no filter says how far it is
+    ranked (`ranked`), gives no `next` past it, and the page says how to reach older matches; a
+    filtered search ranks every match."""
+    from saywho.store import query
+
+    whole = web_client.get("/api/v1/search?q=the&limit=2").json()
+    assert whole["ranked"] == 10_000 and whole["total"] >= 5 and whole["next"] is not None
+    monkeypatch.setattr(query, "RANKED_MATCHES", 3)
+    first = web_client.get("/api/v1/search?q=the&limit=2").json()
+    assert first["ranked"] == 3 and first["next"] is not None and len(first["items"]) == 2
+    last = web_client.get(first["next"]).json()
+    assert last["next"] is None and len(last["items"]) == 1 and last["total"] == whole["total"]
+    page = web_client.get("/search?q=the&limit=2").text
+    assert 'id="ranked-window"' in page and "only the 3 most recently stored matches" in page
+    stance = whole["items"][0]["stance"]
+    filtered = web_client.get(f"/api/v1/search?q=the&limit=2&stance={stance}").json()
+    assert filtered["ranked"] is None
+    assert 'id="ranked-window"' not in web_client.get(f"/search?q=the&stance={stance}").text

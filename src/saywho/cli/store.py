@@ -384,12 +384,12 @@ def search_command(
         _fail(str(exc), 2)
         return
     _print_claims([c.to_dict() for c in claims], format, title=f"search: {query}", snippet=True)
-    from ..store.query import RANKED_MATCHES, has_filters
+    from ..store.query import ranked_window
 
-    windowed = engine.dialect.name == "sqlite" and filters.sort != "checkworthiness"
-    if windowed and not has_filters(filters) and len(claims) >= RANKED_MATCHES:
-        err.print(f"saywho: note: a search without filters ranks its {RANKED_MATCHES:,} most "
-                  "recently stored matches; add --since/--until to reach older ones",
+    window = ranked_window(engine, filters)
+    if window is not None and len(claims) >= window:
+        err.print(f"saywho: note: a search without filters ranks its {window:,} most recently "
+                  "stored matches; add --since/--until to reach older ones",
                   markup=False, highlight=False)  # fmt: skip
 
 

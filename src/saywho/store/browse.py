@@ -34,7 +34,7 @@ from sqlalchemy import (
 from ..analyze.checkworthiness import checkworthiness_fields
 from ..errors import NotFoundError
 from ..wordlists import FIRST_PERSON_SINGULAR
-from . import counts, query, tallies
+from . import counts, tallies
 from .counts import (
     FACETS,
     Facets,
@@ -57,7 +57,7 @@ from .query import (
     aliases_of,
     claims_select,
     filtered,
-    has_filters,
+    ranked_window,
     roles_of,
     run_read,
     search,
@@ -93,7 +93,8 @@ class Page(Generic[ItemT]):
     #: claims, rounded to two significant figures); pages say "about"
     exact: bool = True
     #: how far the list can be paged when not to its `total`: a search with words and no
-    #: filter ranks only its newest `query.RANKED_MATCHES` matches (SQLite); None: all of it
+    #: filter ranks only its newest `query.RANKED_MATCHES` matches (SQLite: `query.ranked_window`);
+    #: None: all of it
     reachable: int | None = None
 
 
@@ -222,10 +223,7 @@ def _listed(
                     lambda conn: conn.execute(_claims().where(attributions.c.id.in_(ids))).all())  # fmt: skip
         by_id = {r.id: r for r in rows}
         items = [_claim(by_id[h.id], h.snippet, h.rank) for h in hits if h.id in by_id]
-        windowed = (
-            engine.dialect.name == "sqlite" and f.sort != "checkworthiness" and not has_filters(f)
-        )
-        return Page(items, total, limit, offset, exact, query.RANKED_MATCHES if windowed else None)
+        return Page(items, total, limit, offset, exact, ranked_window(engine, f))
     cw = attributions.c.checkworthiness
     order = (
         (cw.is_(None), cw.desc(), attributions.c.id)

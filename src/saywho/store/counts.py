@@ -141,9 +141,9 @@ def _older_passing(conn: Connection, f: Filters, below: int) -> tuple[int, bool]
     older = int(conn.scalar(among, {"q": match, "below": below}) or 0)
     fc = FACETS_TABLE.c
     if older > 2 * SAMPLED and not has_filters(f):
-        # no filter: a match passes when its attribution is current, as about the store's
-        # share of current ones do (probing a sample of 4,096 took a common word's search
-        # longer than its whole count; benchmarks/api.py's 1M store)
+        # no filter: a match passes when its attribution is current, so the older ones that
+        # pass are estimated from the store's share of current attributions (probing a sample
+        # of 4,096 took a common word 8-12 ms, under benchmarks/api.py's 1M store)
         stored = int(conn.scalar(select(func.max(attributions.c.id))) or 0)
         share = min(1.0, tallies.total(conn, "attributions") / stored) if stored else 1.0
         return round(older * share), False

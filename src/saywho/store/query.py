@@ -485,6 +485,14 @@ def has_filters(f: Filters) -> bool:
     return any((f.speaker, f.about, f.stance, f.kind, f.outlet, f.since, f.until, f.check_worthy))
 
 
+def ranked_window(engine: Engine, f: Filters) -> int | None:
+    """How many of its newest matches the search `f` ranks when not all of them: a search with
+    words and no filter, by relevance, on SQLite (`RANKED_MATCHES`); None: every match."""
+    if engine.dialect.name != "sqlite" or f.sort == "checkworthiness" or has_filters(f):
+        return None
+    return RANKED_MATCHES if f.query and f.query.strip() else None
+
+
 def _passing(f: Filters) -> Select[Any]:
     """The ids of current attributions that pass `f`'s filters (all of them without filters),
     with the same meaning as `filtered` on the full join."""
@@ -844,5 +852,5 @@ def run_read(engine: Engine, what: str, work: Callable[[Connection], T]) -> T:
 
 __all__ = ["FACETS_TABLE", "RANKED_MATCHES", "AboutGroup", "Bucket", "Claim", "Filters", "Role", "SpeakerProfile",
            "SpeakerSummary", "Timeline", "about", "aliases_of", "analysers", "facets_filtered",
-           "fts5_query", "has_filters", "iter_claims", "roles_of", "run_read", "search", "speaker_profile",
+           "fts5_query", "has_filters", "iter_claims", "ranked_window", "roles_of", "run_read", "search", "speaker_profile",
            "speakers_top", "stance_days", "stats", "timeline_buckets"]  # fmt: skip
