@@ -25,6 +25,9 @@ What it does (CPU, 2 threads, fixed seed):
 - then it prints, as ``benchmarks/checkworthiness.py`` scores them (its `figures`): the 7 dev
   debates and the CheckThat! 2024 dev-test sentences, and writes the layers and head as float16
   safetensors with ``card.json`` (figures, settings, time) under ``--out``.
+
+Measured (README, Check-worthiness): six layers at lr 8e-5, epoch 2 kept (held-out AP 0.8151),
+8.5 minutes on the 2 cores alone; dev debates F1 0.748, AP 0.828; CheckThat! 2024 F1 0.833.
 """
 
 from __future__ import annotations
