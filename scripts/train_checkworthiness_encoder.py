@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from checkworthiness import figures, label, read_claimbuster, read_ct24, split  # noqa: E402
 from train_claim_encoder import DIM, default_model_dir  # noqa: E402
-from train_tagger import Tagger  # noqa: E402
+from train_tagger import Tagger, seed_everything  # noqa: E402
 
 SEED = 20261206
 #: whole train debates held out for the choices made here (the epoch, calibration, threshold)
@@ -138,9 +138,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = Settings(epochs=args.epochs, lr=args.lr, first=args.first)
     torch.set_num_threads(2)
-    random.seed(settings.seed)
-    np.random.seed(settings.seed)
-    torch.manual_seed(settings.seed)
+    seed_everything(settings.seed)
     model_dir = args.model or default_model_dir()
     tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
     tokenizer.no_truncation()

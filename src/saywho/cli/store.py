@@ -372,7 +372,7 @@ def search_command(
     db: DbOpt = None,
 ) -> None:
     """Full-text search over what was claimed, ranked, with the matching words highlighted («…»)."""
-    from ..store import search
+    from ..store import ranked_window, search
 
     engine = _engine(db)
     filters = _filters(
@@ -384,8 +384,6 @@ def search_command(
         _fail(str(exc), 2)
         return
     _print_claims([c.to_dict() for c in claims], format, title=f"search: {query}", snippet=True)
-    from ..store.query import ranked_window
-
     window = ranked_window(engine, filters)
     if window is not None and len(claims) >= window:
         err.print(f"saywho: note: a search without filters ranks its {window:,} most recently "

@@ -28,12 +28,21 @@ from .engine import (
 )
 from .export import export
 from .ingest import Prepared, Writer, article_key, canonical_url
-from .query import Filters, about, analysers, search, speaker_profile, speakers_top, stats
+from .query import (
+    Filters,
+    about,
+    analysers,
+    ranked_window,
+    search,
+    speaker_profile,
+    speakers_top,
+    stats,
+)
 
 __all__ = [
     "Filters", "Prepared", "Writer", "about", "analysers", "article_key", "canonical_url",
     "current_revision", "database_url", "ensure_schema", "export", "head_revision",
-    "make_engine", "open_store", "search",
+    "make_engine", "open_store", "ranked_window", "search",
     "speaker_profile", "speakers_top", "stats", "upgrade",
 ]  # fmt: skip
 

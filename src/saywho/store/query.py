@@ -393,10 +393,11 @@ def _sqlite_search(conn: Connection, match: str, f: Filters, limit: int) -> list
     sizes = [pool, pool * 8]  # a bigger LIMIT makes the one ranking statement itself slower
     params: dict[str, Any] = {"q": match, "k": sum(sizes)}
     window = ""
-    if not has_filters(f):  # the newest RANKED_MATCHES matches only (stepping back is cheap)
+    newest = ranked_window(conn.engine, f)
+    if newest is not None:  # the newest matches only (stepping back to the floor is cheap)
         floor = conn.scalar(text("SELECT rowid FROM attribution_fts WHERE attribution_fts "
                                  "MATCH :q ORDER BY rowid DESC LIMIT 1 OFFSET :n"),
-                            {"q": match, "n": RANKED_MATCHES - 1})  # fmt: skip
+                            {"q": match, "n": newest - 1})  # fmt: skip
         if floor is not None:
             window, params["floor"] = "AND rowid >= :floor ", int(floor)
     # LIMIT: SQLite keeps a top-k heap instead of sorting every match; rowid breaks bm25 ties
