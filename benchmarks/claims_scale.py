@@ -87,6 +87,7 @@ def claims_store(total: int) -> Path:
     from saywho.analyze.embed import weights_fingerprint
     from saywho.claims.cluster import dense_vectors
     from saywho.store import open_store
+    from saywho.store.claim_spread import recount as recount_spread
     from saywho.store.schema import attributions, claim_clusters, claims
 
     # the vectors are those of this saywho's weights: another encoder makes another store
@@ -135,6 +136,7 @@ def claims_store(total: int) -> Path:
             conn.execute(insert(claims), [
                 {"attribution_id": ids[k], "cluster_id": int(cluster[k]) + 1, "vector": noisy[k].tobytes()}
                 for k in range(start, min(len(ids), start + 50_000))])  # fmt: skip
+        recount_spread(conn)  # written in bulk, not by the writer
     engine.dispose()
     tmp.rename(path)
     print(f"made {len(ids)} claims in {n} clusters in {time.perf_counter() - t0:.0f}s → {path}")
@@ -336,71 +338,84 @@ def _literals(blobs: list[bytes]) -> list[str]:
     return ["[" + ",".join(row) + "]" for row in cells.tolist()]
 
 
+def copy_claims(engine: Any, path: Path, pgvector: bool = False) -> None:
+    """Copy the claims and clusters of the SQLite claims store `path` into a PostgreSQL store
+    loaded by `ingest_pg.load` with the same generated attributions (same ids), and count their
+    spread. Where the database keeps the vectors (pgvector; required when `pgvector`), into
+    ``claims.embedding`` too, with its HNSW index built after the copy (timed)."""
+    import sqlite3
+
+    from saywho.store.claim_spread import recount as recount_spread
+    from saywho.store.pg_vectors import has_vectors
+
+    t0 = time.perf_counter()
+    source = sqlite3.connect(path)
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        with engine.connect() as conn:
+            in_database = has_vectors(conn)
+        if pgvector and not in_database:
+            raise SystemExit("the pgvector server's store has no claims.embedding column")
+        if in_database:  # built after the copy, as a bulk load should
+            cur.execute("DROP INDEX IF EXISTS claims_embedding_hnsw")
+        for table, cols in (
+            ("claim_clusters", "id, size, vector_sum, first_claim_id"),
+            ("claims", "attribution_id, cluster_id, vector"),
+        ):
+            into = f"{cols}, embedding" if in_database and table == "claims" else cols
+            with cur.copy(f"COPY {table} ({into}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                rows = source.execute(f"SELECT {cols} FROM {table}")
+                while part := rows.fetchmany(10_000):
+                    if into == cols:
+                        for row in part:
+                            copy.write_row(row)
+                        continue
+                    literals = _literals([bytes(r[2]) for r in part])
+                    for row, literal in zip(part, literals, strict=True):
+                        copy.write_row((*row, literal))
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence('claim_clusters', 'id'), (SELECT max(id) FROM claim_clusters))"
+        )
+        raw.commit()
+        print(f"copied the claims and clusters into PostgreSQL in {time.perf_counter() - t0:.0f}s")
+        if in_database:
+            t1 = time.perf_counter()
+            cur.execute("SET max_parallel_maintenance_workers = 1")
+            cur.execute(
+                "CREATE INDEX claims_embedding_hnsw ON claims USING hnsw "
+                "(embedding halfvec_cosine_ops) WITH (m = 16, ef_construction = 64)"
+            )
+            raw.commit()
+            print(f"built pgvector's HNSW index in {time.perf_counter() - t1:.0f}s")
+        t1 = time.perf_counter()
+        with engine.begin() as conn:  # written in bulk, not by the writer
+            recount_spread(conn)
+        print(f"counted the clusters' spread in {time.perf_counter() - t1:.0f}s")
+        cur.execute("ANALYZE")
+        raw.commit()
+    finally:
+        raw.close()
+        source.close()
+
+
 def bench_postgres(path: Path, args: argparse.Namespace, pgvector: bool = False) -> bool:
     """The same store in PostgreSQL (a throwaway server, as benchmarks/ingest.py --postgres):
     the generated attributions loaded by COPY, then the claims and clusters copied from the
     SQLite store (same ids), then the same figures. The index lives in the process there; with
     `pgvector`, in the database (the vectors copied into ``claims.embedding`` too, then its
     HNSW index built, timed)."""
-    import sqlite3
-
     from ingest_pg import load, throwaway_server
 
     from saywho.store import open_store
-    from saywho.store.pg_vectors import forget, has_vectors
+    from saywho.store.pg_vectors import forget
     from saywho.store.vector_index import forget_index
 
     print("\n== PostgreSQL" + (" with pgvector ==" if pgvector else " =="))
     with throwaway_server(pgvector=pgvector) as url:
         engine = open_store(url)
         load(engine, args.claims)
-        t0 = time.perf_counter()
-        source = sqlite3.connect(path)
-        raw = engine.raw_connection()
-        try:
-            cur = raw.cursor()
-            with engine.connect() as conn:
-                in_database = has_vectors(conn)
-            if pgvector and not in_database:
-                raise SystemExit("the pgvector server's store has no claims.embedding column")
-            if in_database:  # built after the copy, as a bulk load should
-                cur.execute("DROP INDEX IF EXISTS claims_embedding_hnsw")
-            for table, cols in (
-                ("claim_clusters", "id, size, vector_sum, first_claim_id"),
-                ("claims", "attribution_id, cluster_id, vector"),
-            ):
-                into = f"{cols}, embedding" if in_database and table == "claims" else cols
-                with cur.copy(f"COPY {table} ({into}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                    rows = source.execute(f"SELECT {cols} FROM {table}")
-                    while part := rows.fetchmany(10_000):
-                        if into == cols:
-                            for row in part:
-                                copy.write_row(row)
-                            continue
-                        literals = _literals([bytes(r[2]) for r in part])
-                        for row, literal in zip(part, literals, strict=True):
-                            copy.write_row((*row, literal))
-            cur.execute(
-                "SELECT setval(pg_get_serial_sequence('claim_clusters', 'id'), (SELECT max(id) FROM claim_clusters))"
-            )
-            raw.commit()
-            print(
-                f"copied the claims and clusters into PostgreSQL in {time.perf_counter() - t0:.0f}s"
-            )
-            if in_database:
-                t1 = time.perf_counter()
-                cur.execute("SET max_parallel_maintenance_workers = 1")
-                cur.execute(
-                    "CREATE INDEX claims_embedding_hnsw ON claims USING hnsw "
-                    "(embedding halfvec_cosine_ops) WITH (m = 16, ef_construction = 64)"
-                )
-                raw.commit()
-                print(f"built pgvector's HNSW index in {time.perf_counter() - t1:.0f}s")
-            cur.execute("ANALYZE")
-            raw.commit()
-        finally:
-            raw.close()
-            source.close()
+        copy_claims(engine, path, pgvector)
         forget(engine)
         forget_index(engine)
         ok = bench_store(engine, args, "PostgreSQL")

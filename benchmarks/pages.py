@@ -4,14 +4,16 @@
                                          [--db sqlite|postgresql|both] [--postgres URL]
                                          [--only PREFIX] [--quick]
 
-Store (SQLite): the store of benchmarks/api.py (`api_store`: ≥ 1M generated attributions written
-in bulk through the schema — 20,000 speakers, 200 outlets, about 80,000 articles — with the demo
-corpus ingested on top through the library, so its claims, clusters, figures and entities are
-real) plus PolitiFact's 19,250 fact-checks imported by ``saywho factchecks import`` (so claims
-are matched against them as a user's store would be); cached as
-``benchmarks/out/pages-N-rREV.db``. PostgreSQL: a throwaway server (as benchmarks/ingest_pg.py
-starts one, or ``--postgres URL``) filled by COPY with the same generated rows, then the demo
-corpus and the fact-checks through the library.
+Store (SQLite): the claims store of benchmarks/claims_scale.py (`claims_store`: ≥ 1M generated
+attributions written in bulk through the schema — 20,000 speakers, 200 outlets, about 80,000
+articles — all but 1,000 of them claims, in about 758,000 clusters of Zipf-distributed sizes, with
+each cluster's spread counted), with the demo corpus ingested on top through the library (its
+claims, clusters, copies, figures and entities real) and PolitiFact's 19,250 fact-checks imported
+by ``saywho factchecks import`` (so claims are matched against them as a user's store would be);
+cached as ``benchmarks/out/pages-claims-N-rREV.db``. PostgreSQL: a throwaway server (as
+benchmarks/ingest_pg.py starts one, or ``--postgres URL``) filled by COPY with the same generated
+rows, claims and clusters (`claims_scale.copy_claims`), then the demo corpus and the fact-checks
+through the library.
 
 Measured: a real ``saywho serve`` child process on a free 127.0.0.1 port and one client (httpx)
 asking each page and endpoint `--requests` times (50), one request after another, each with
@@ -44,7 +46,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from api import (
     DEMO_PHRASES,
     INDEX_SUFFIXES,
-    api_store,
     free_port,
     migrate_cached,
     move_store,
@@ -83,27 +84,66 @@ def _import_fact_checks(db: str) -> None:
     print(f"{done.stderr.strip().splitlines()[-1]} ({time.perf_counter() - t:.0f} s)")
 
 
+def _ingest_demo(db: str) -> None:
+    """The demo corpus through the library's ingest (the writer: real claims, clusters, copies)."""
+    from saywho.config import Settings
+    from saywho.pipeline import demo_corpus, ingest
+    from saywho.sources import read_documents
+    from saywho.store import open_store
+
+    paths, meta = demo_corpus()
+    settings = Settings(db=db)
+    engine = open_store(db, create=False)
+    t = time.perf_counter()
+    try:
+        summary = ingest(engine, read_documents(paths, settings), settings, inputs=paths,
+                         meta=meta)  # fmt: skip
+    finally:
+        engine.dispose()
+    if summary.errors:
+        raise SystemExit(f"the demo corpus did not ingest cleanly: {summary.failures[:3]}")
+    print(f"ingested {summary.stored} demo articles in {time.perf_counter() - t:.0f}s")
+
+
 def sqlite_store(total: int) -> Path:
-    """The api store with the fact-checks imported, cached."""
+    """The claims store of benchmarks/claims_scale.py, migrated, with the demo corpus ingested
+    on top and the fact-checks imported, cached."""
     import shutil
+    import sqlite3
 
-    from saywho.store import head_revision
+    from claims_scale import claims_store
 
-    path = OUT / f"pages-{total}-r{head_revision()}.db"
+    from saywho.analyze.embed import weights_fingerprint
+    from saywho.store import head_revision, make_engine, upgrade
+    from saywho.store.claim_rows import set_encoder
+
+    path = OUT / f"pages-claims-{total}-r{head_revision()}.db"
     if path.exists():
         print(f"(cached: {path.name})")
         return path
     tmp = path.with_suffix(".tmp")
-    older = sorted(OUT.glob(f"pages-{total}-r*.db"))
+    older = sorted(OUT.glob(f"pages-claims-{total}-r*.db"))
     if older:  # built at an older schema revision
         return migrate_cached(older[-1], path)
-    base = api_store(total)
+    base = claims_store(total)
     for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         p.unlink(missing_ok=True)
+    with sqlite3.connect(base) as db:  # a migration may still sit in the write-ahead log
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    t = time.perf_counter()
     shutil.copyfile(base, tmp)
     for suffix in INDEX_SUFFIXES:  # the claims' vector index, found by the store's file name
         if Path(f"{base}{suffix}").exists():
             shutil.copyfile(f"{base}{suffix}", f"{tmp}{suffix}")
+    engine = make_engine(str(tmp))
+    before, after = upgrade(engine)  # (a cached claims store may be older: the spread counted)
+    with engine.begin() as conn:  # its vectors are demo sentences embedded by these weights
+        set_encoder(conn, weights_fingerprint())
+    engine.dispose()
+    print(
+        f"copied {base.name} and migrated it {before} → {after} in {time.perf_counter() - t:.0f}s"
+    )
+    _ingest_demo(str(tmp))
     _import_fact_checks(str(tmp))
     move_store(tmp, path)
     return path
@@ -112,28 +152,23 @@ def sqlite_store(total: int) -> Path:
 @contextmanager
 def postgres_store(total: int, given: str | None) -> Iterator[str]:
     """A PostgreSQL store like the SQLite one: a throwaway server unless `given`."""
+    from claims_scale import claims_store, copy_claims
     from ingest_pg import _given, load, throwaway_server
     from sqlalchemy import func, select
 
-    from saywho.config import Settings
-    from saywho.pipeline import demo_corpus, ingest
-    from saywho.sources import read_documents
     from saywho.store import open_store
     from saywho.store.schema import attributions
 
+    claims_path = claims_store(total) if given is None else None
     with throwaway_server() if given is None else _given(given) as url:
         engine = open_store(url)
         with engine.connect() as conn:
             have = int(conn.scalar(select(func.count()).select_from(attributions)) or 0)
         if have == 0:
             load(engine, total)
-            paths, meta = demo_corpus()
-            settings = Settings(db=url)
-            t = time.perf_counter()
-            summary = ingest(engine, read_documents(paths, settings), settings, inputs=paths,
-                             meta=meta)  # fmt: skip
-            print(f"ingested {summary.stored} demo articles in {time.perf_counter() - t:.0f}s")
+            copy_claims(engine, claims_path or claims_store(total))
             engine.dispose()
+            _ingest_demo(url)
             _import_fact_checks(url)
         else:
             print(f"(the given database holds {have} attributions: reused)")
@@ -168,7 +203,7 @@ def routes(db: str, n: int, seed: int = 11) -> dict[str, list[str]]:
                        "AND (speaker_id % 53 = 0 OR speaker_id > (SELECT max(id) - 300 FROM speakers))",
                     n, rng)  # fmt: skip
         ents = _draw(c, "SELECT DISTINCT normalised FROM mentions", n, rng)
-        clus = _draw(c, "SELECT id FROM claim_clusters", n, rng)
+        clus = _draw(c, "SELECT cluster_id FROM claim_spread", n, rng)
         fcs = _draw(c, "SELECT id FROM fact_checks WHERE id % 7 = 0", n, rng)
         fc_claims = _draw(c, "SELECT claim_reviewed FROM fact_checks WHERE id % 11 = 0", n, rng)
     engine.dispose()
@@ -191,6 +226,11 @@ def routes(db: str, n: int, seed: int = 11) -> dict[str, list[str]]:
         {"outlet": "Outlet 7"}, {"speaker": "Surname123"}, {"check_worthy": "true"},
         {"stance": "accusing", "kind": "indirect", "since": "2015-01-01"},
     ]  # fmt: skip
+    claim_filters: list[dict[str, object]] = [
+        {}, {"min_outlets": 2}, {"since": "2020-01-01"}, {"since": "2018-01-01", "until": "2018-12-31"},
+        {"outlet": "Outlet 7"}, {"speaker": "Surname123"}, {"check_worthy": "true"},
+        {"fact_checked": "true"}, {"min_articles": 3, "sort": "recent"},
+    ]  # fmt: skip
     out: dict[str, list[str]] = {}
 
     def add(prefix: str) -> None:  # the pages, then the same routes of the API
@@ -212,9 +252,9 @@ def routes(db: str, n: int, seed: int = 11) -> dict[str, list[str]]:
             lambda i: q(f"{prefix}/entities", offset=rng.choice(deep[:5]) or None)
         )
         out[f"{kind} /entities/ID"] = each(lambda i: f"{prefix}/entities/{ents[i]}")
-        out[f"{kind} /claims"] = each(lambda i: q(
-            f"{prefix}/claims", sort=rng.choice(["spread", "first", "recent", None]),
-            min_outlets=rng.choice([None, 2]), q=rng.choice([None, None, words_q()])))  # fmt: skip
+        out[f"{kind} /claims"] = each(lambda i: q(f"{prefix}/claims", **{
+            "sort": rng.choice(["spread", "first", "recent", "checkworthiness", None]),
+            **claim_filters[i % len(claim_filters)], "offset": rng.choice(deep) or None}))  # fmt: skip
         out[f"{kind} /claims/ID"] = each(lambda i: f"{prefix}/claims/{clus[i]}")
         out[f"{kind} /factchecks"] = each(lambda i: q(
             f"{prefix}/factchecks", verdict=rng.choice([None, "false", "true"]),

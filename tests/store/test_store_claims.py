@@ -169,7 +169,7 @@ def test_store_claims_migration_from_0004_with_data_then_rebuild(
     with engine.begin() as conn:
         command.downgrade(_alembic_config(conn), "0004")
     assert current_revision(engine) == "0004"
-    assert upgrade(engine) == ("0004", "0014")
+    assert upgrade(engine) == ("0004", "0015")
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(claims)) == 0
         assert conn.scalar(select(func.count()).select_from(attributions)) == 4
@@ -310,7 +310,7 @@ def test_store_claims_migration_0007_names_the_base_encoder(engine: Engine, make
         writer.store(article(make, *story))
     with engine.begin() as conn:
         command.downgrade(_alembic_config(conn), "0006")
-    assert upgrade(engine) == ("0006", "0014")
+    assert upgrade(engine) == ("0006", "0015")
     with engine.connect() as conn:
         assert stored_encoder(conn) == BASE_ENCODER
     assert weights_fingerprint().split("+")[0] == BASE_ENCODER

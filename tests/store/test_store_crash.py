@@ -14,6 +14,7 @@ import pytest
 
 from saywho.pipeline import demo_corpus
 from saywho.store import open_store, stats
+from saywho.store.claim_spread import fresh_rows, stored_rows
 from saywho.store.tallies import fresh_counts, stored_counts
 
 KILL_AFTER = 40  # articles committed before the SIGKILL: partway through the 261 of the demo
@@ -85,6 +86,7 @@ def test_store_crash_sigkill_during_the_demo_ingest_then_rerun_equals_a_clean_ru
 
     with open_store(str(crashed)).connect() as conn:  # the pages' tallies equal a fresh count
         assert stored_counts(conn) == fresh_counts(conn)
+        assert stored_rows(conn) == fresh_rows(conn)  # and each claim cluster's spread
     got, want = stats(open_store(str(crashed))), stats(open_store(str(clean)))
     for key in ("articles", "article_versions", "attributions", "attributions_all_versions", "speakers",
                 "outlets", "mentions", "ingest_errors"):  # fmt: skip

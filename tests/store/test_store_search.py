@@ -309,7 +309,7 @@ def test_store_search_facets_equal_the_current_join_after_migration_and_new_vers
 
     engine = _synthetic_store(str(tmp_path / "m.db"))
     assert current_revision(engine) == "0001"
-    assert upgrade(engine) == ("0001", "0014")
+    assert upgrade(engine) == ("0001", "0015")
     engine = open_store(str(tmp_path / "m.db"), create=False)
     current = ("SELECT a.id, a.stance, a.kind, ar.outlet_id, v.published_date FROM attributions a "
                "JOIN article_versions v ON v.id = a.version_id JOIN articles ar ON ar.current_version_id = v.id")  # fmt: skip

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, func, select, text
 
 from saywho.store import Filters, Writer, open_store, speakers_top, stats
 from saywho.store.browse import entity_list, facets, search_page, speaker_list
+from saywho.store.claim_spread import fresh_rows, stored_rows
 from saywho.store.ingest import Prepared
 from saywho.store.schema import articles
 from saywho.store.tallies import fresh_counts, recount, stored_counts
@@ -37,9 +38,11 @@ OFFICIALS = ("", "said", "Moscow denied the Taliban talks in Geneva", "neutral",
 def _equal(engine: Engine) -> None:
     with engine.connect() as conn:
         fresh, stored = fresh_counts(conn), stored_counts(conn)
+        spread_fresh, spread_stored = fresh_rows(conn), stored_rows(conn)
     assert stored == fresh, {
         k: (stored[k], fresh[k]) for k in set(stored) | set(fresh) if stored[k] != fresh[k]
     }
+    assert spread_stored == spread_fresh  # each claim cluster's spread (`store.claim_spread`)
 
 
 def test_store_tallies_follow_ingest_reingest_new_versions_and_merges(
@@ -131,7 +134,7 @@ def test_store_tallies_of_an_older_store_are_counted_by_the_migration(
     with engine.begin() as conn:
         want = stored_counts(conn)
         command.downgrade(_alembic_config(conn), "0011")
-    assert upgrade(engine) == ("0011", "0014")
+    assert upgrade(engine) == ("0011", "0015")
     with engine.connect() as conn:
         assert stored_counts(conn) == want == fresh_counts(conn)
     engine.dispose()

@@ -12,11 +12,12 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, Select, distinct, func, select
+from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import NotFoundError, StoreError
 from .claim_rows import check_encoder, current_claims
+from .claim_spread import UNDATED_FIRST, UNDATED_LAST
 from .engine import _reason
 from .query import _about_ids, _speaker_ids, run_read
 from .schema import (
@@ -25,7 +26,9 @@ from .schema import (
     articles,
     attributions,
     claim_appearances,
+    claim_days,
     claim_fact_checks,
+    claim_spread,
     claims,
     fact_checks,
     outlets,
@@ -60,32 +63,38 @@ class ClaimFilters:
     offset: int = 0
 
 
-def _appearances() -> Select[Any]:
-    """Every current claim with its cluster, article, story (the article, or the original it is
-    a syndicated copy of), outlet, speaker and date."""
-    return current_claims(
-        select(
-            claims.c.cluster_id,
-            attributions.c.id.label("attribution_id"),
-            articles.c.id.label("article_id"),
-            func.coalesce(article_copies.c.original_id, articles.c.id).label("story_id"),
-            articles.c.outlet_id,
-            attributions.c.speaker_id,
-            article_versions.c.published_date,
-            attributions.c.checkworthiness,
-        ).select_from(claims)
-    ).outerjoin(article_copies, article_copies.c.article_id == articles.c.id)
+def _joint(f: ClaimFilters) -> bool:
+    """Whether an appearance filter other than the dates is given (then the dates must hold for
+    the same appearance, and `_matching_clusters` checks them)."""
+    return bool(f.outlet or f.speaker or f.about or f.speaker_id is not None)
+
+
+def _dated(page: Select[Any], f: ClaimFilters) -> Select[Any]:
+    """`page` kept to clusters with an appearance dated within `f.since`…`f.until` when the
+    dates are the only appearance filters: one bound is read from the spread (a cluster has an
+    appearance on or after a day when its last one is; an undated cluster passes no date
+    filter), a range from the days each cluster appeared on (`claim_days`, one index range)."""
+    s = claim_spread
+    if _joint(f) or not (f.since or f.until):
+        return page
+    if f.since and f.until:
+        return page.where(s.c.cluster_id.in_(
+            select(claim_days.c.cluster_id).where(claim_days.c.day >= f.since, claim_days.c.day <= f.until)
+        ))  # fmt: skip
+    if f.since:
+        return page.where(s.c.last_seen >= f.since)
+    return page.where(s.c.first_seen <= f.until)
 
 
 def _matching_clusters(f: ClaimFilters) -> Select[Any] | None:
-    """Ids of clusters with an appearance passing the appearance filters (None: no filter)."""
-    if not (f.since or f.until or f.outlet or f.speaker or f.about or f.speaker_id is not None):
+    """Ids of clusters with an appearance passing the appearance filters together (None: no
+    filter but the dates, which `_dated` reads from the spread)."""
+    if not _joint(f):
         return None
     stmt = current_claims(select(claims.c.cluster_id))
-    if f.outlet:
-        stmt = stmt.join(outlets, outlets.c.id == articles.c.outlet_id).where(
-            func.lower(outlets.c.name) == f.outlet.lower()
-        )
+    if f.outlet:  # from the outlet's articles (indexed by outlet, 0015)
+        named = select(outlets.c.id).where(func.lower(outlets.c.name) == f.outlet.lower())
+        stmt = stmt.where(articles.c.outlet_id.in_(named))
     if f.speaker:
         stmt = stmt.where(attributions.c.speaker_id.in_(_speaker_ids(f.speaker)))
     if f.speaker_id is not None:
@@ -115,52 +124,48 @@ def claim_cluster_page(
         raise StoreError(
             f"unknown sort {f.sort!r}", input="--sort", remedy="use " + ", ".join(SORTS)
         )
-    a = _appearances().subquery()
-    spread = (
-        select(
-            a.c.cluster_id,
-            func.count(distinct(a.c.story_id)).label("articles"),
-            (func.count(distinct(a.c.article_id)) - func.count(distinct(a.c.story_id))).label(
-                "copies"
-            ),
-            func.count(distinct(a.c.outlet_id)).label("outlets"),
-            func.count(distinct(a.c.speaker_id)).label("speakers"),
-            func.count().label("appearances"),
-            func.min(a.c.published_date).label("first_date"),
-            func.max(a.c.published_date).label("last_date"),
-            func.max(a.c.checkworthiness).label("checkworthiness"),
-        )
-        .group_by(a.c.cluster_id)
-        .having(func.count(distinct(a.c.story_id)) >= f.min_articles)
-    )
+    s = claim_spread
+    page = select(s)
+    if f.min_articles > 1:
+        page = page.where(s.c.articles >= f.min_articles)
     if f.min_outlets > 1:  # (a claim seen only in articles of no known outlet counts 0 outlets)
-        spread = spread.having(func.count(distinct(a.c.outlet_id)) >= f.min_outlets)
+        page = page.where(s.c.outlets >= f.min_outlets)
+    page = _dated(page, f)
     matching = _matching_clusters(f)
     if matching is not None:
-        spread = spread.where(a.c.cluster_id.in_(matching))
+        page = page.where(s.c.cluster_id.in_(matching))
     if f.fact_checked or f.verdict:
         checked = (select(claim_fact_checks.c.cluster_id)
                    .join(fact_checks, fact_checks.c.id == claim_fact_checks.c.fact_check_id)
                    .where(fact_checks.c.current.is_(True)))  # fmt: skip
         if f.verdict:
             checked = checked.where(fact_checks.c.verdict == f.verdict)
-        spread = spread.where(a.c.cluster_id.in_(checked))
+        page = page.where(s.c.cluster_id.in_(checked))
+    few: Select[Any] | None = None
     if f.check_worthy:
         from ..analyze.checkworthiness import load_model
 
-        spread = spread.having(func.max(a.c.checkworthiness) >= load_model().threshold)
-    s = spread.subquery()
-    order = {
-        "spread": (s.c.outlets.desc(), s.c.articles.desc(), s.c.speakers.desc(), s.c.first_date.is_(None), s.c.first_date, s.c.cluster_id),
-        "first": (s.c.first_date.is_(None), s.c.first_date, s.c.articles.desc(), s.c.cluster_id),
-        "recent": (s.c.last_date.is_(None), s.c.last_date.desc(), s.c.articles.desc(), s.c.cluster_id),
-        "checkworthiness": (s.c.checkworthiness.is_(None), s.c.checkworthiness.desc(), s.c.articles.desc(), s.c.cluster_id),
+        worthy = s.c.checkworthiness >= load_model().threshold
+        page = page.where(worthy)
+        if f.sort != "checkworthiness":
+            few = select(s.c.cluster_id).where(worthy)
+    counted = page.with_only_columns(func.count()).select_from(s)
+    order = {  # each an index of claim_spread (undated and unscored sort last by their values)
+        "spread": (s.c.outlets.desc(), s.c.articles.desc(), s.c.speakers.desc(), s.c.first_seen, s.c.cluster_id),
+        "first": (s.c.first_seen, s.c.articles.desc(), s.c.cluster_id),
+        "recent": (s.c.last_seen.desc(), s.c.articles.desc(), s.c.cluster_id),
+        "checkworthiness": (s.c.checkworthiness.desc(), s.c.articles.desc(), s.c.cluster_id),
     }[f.sort]  # fmt: skip
-    page = select(s).order_by(*order).limit(f.limit).offset(f.offset)
+    page = page.order_by(*order).limit(f.limit).offset(f.offset)
 
     def work(conn: Any) -> tuple[list[dict[str, Any]], int]:
-        total = int(conn.scalar(select(func.count()).select_from(s)) or 0) if count else -1
-        rows = conn.execute(page).mappings().all() if f.limit else []
+        total = int(conn.scalar(counted) or 0) if count else -1
+        chosen = page
+        if few is not None and _at_most(conn, few, FEW_CHECK_WORTHY):
+            # few check-worthy clusters: read them through their index and sort them, rather
+            # than walk the sort order's index past every cluster that is not
+            chosen = page.where(s.c.cluster_id.in_(few))
+        rows = conn.execute(chosen).mappings().all() if f.limit else []
         if not rows:
             return [], total
         ids = [int(r["cluster_id"]) for r in rows]
@@ -176,11 +181,11 @@ def claim_cluster_page(
                 "speakers": int(r["speakers"]),
                 "appearances": int(r["appearances"]),
                 "unattributed": unattributed.get(int(r["cluster_id"]), 0),
-                "first_seen": _iso(r["first_date"]),
-                "last_seen": _iso(r["last_date"]),
+                "first_seen": _iso(None if r["first_seen"] == UNDATED_FIRST else r["first_seen"]),
+                "last_seen": _iso(None if r["last_seen"] == UNDATED_LAST else r["last_seen"]),
                 # its most check-worthy appearance's score (None: none scored)
                 "checkworthiness": None
-                if r["checkworthiness"] is None
+                if r["checkworthiness"] < 0
                 else round(float(r["checkworthiness"]), 4),
                 "first": firsts[int(r["cluster_id"])],
             }
@@ -189,6 +194,15 @@ def claim_cluster_page(
 
     result: tuple[list[dict[str, Any]], int] = run_read(engine, "list claims", work)
     return result
+
+
+#: at most this many check-worthy clusters: the list reads them first, then sorts them
+FEW_CHECK_WORTHY = 10_000
+
+
+def _at_most(conn: Any, ids: Select[Any], n: int) -> bool:
+    """Whether `ids` selects at most `n` rows (reading at most n + 1 of them)."""
+    return int(conn.scalar(select(func.count()).select_from(ids.limit(n + 1).subquery())) or 0) <= n
 
 
 def _current_unattributed() -> Select[Any]:
@@ -416,9 +430,9 @@ def checked_claims(engine: Engine, fact_check_id: int, limit: int = 100) -> list
         if not ids:
             return []
         firsts = _first_appearances(conn, ids)
-        a = _appearances().where(claims.c.cluster_id.in_(ids)).subquery()
         spread = {int(r[0]): int(r[1]) for r in conn.execute(
-            select(a.c.cluster_id, func.count(distinct(a.c.story_id))).group_by(a.c.cluster_id))}  # fmt: skip
+            select(claim_spread.c.cluster_id, claim_spread.c.articles)
+            .where(claim_spread.c.cluster_id.in_(ids)))}  # fmt: skip
         return [{"id": cid, "claim": firsts[cid]["content"], "score": round(float(r.score), 4),
                  "articles": spread.get(cid, 0), "first": firsts[cid]}
                 for cid, r in zip(ids, links, strict=True) if cid in firsts]  # fmt: skip
@@ -458,12 +472,11 @@ def cluster_of(engine: Engine, attribution_ids: list[int]) -> dict[int, dict[str
         if not mine:
             return {}
         ids = sorted({int(r.cluster_id) for r in mine})
-        a = _appearances().where(claims.c.cluster_id.in_(ids)).subquery()
         counts = {
             int(r[0]): (int(r[1]), r[2])
             for r in conn.execute(
-                select(a.c.cluster_id, func.count(distinct(a.c.story_id)), func.count(distinct(a.c.outlet_id)))
-                .group_by(a.c.cluster_id)
+                select(claim_spread.c.cluster_id, claim_spread.c.articles, claim_spread.c.outlets)
+                .where(claim_spread.c.cluster_id.in_(ids))
             )
         }  # fmt: skip
         firsts = _first_appearances(conn, ids)

@@ -40,6 +40,7 @@ from ..claims.text import conflicting_figures, figures, states_claims
 from ..errors import StoreError
 from ..model import Analysis
 from .claim_rows import bump_epoch, encoder_is_stale, set_encoder
+from .claim_spread import recount as recount_spread
 from .engine import _reason
 from .factcheck_links import relink_all
 from .pg_vectors import enable as enable_pg_vectors
@@ -55,7 +56,9 @@ from .schema import (
     claim_appearances,
     claim_bands,
     claim_clusters,
+    claim_days,
     claim_fact_checks,
+    claim_spread,
     claims,
 )
 from .vector_index import NearestClaims, claim_index, forget_index, new_index
@@ -484,6 +487,8 @@ def _rebuild(engine: Engine, batch: int) -> tuple[int, int]:
         conn.execute(delete(claim_bands))
         conn.execute(delete(claim_fact_checks))
         conn.execute(delete(claims))
+        conn.execute(delete(claim_spread))  # counted again once the claims are
+        conn.execute(delete(claim_days))
         conn.execute(delete(claim_clusters))
         enable_pg_vectors(conn)  # a PostgreSQL server that gained pgvector: the claims go there
         bump_epoch(conn)
@@ -518,6 +523,7 @@ def _rebuild(engine: Engine, batch: int) -> tuple[int, int]:
             dense = dense_vectors([t for _, t, _ in part]).astype(np.float16).astype(np.float32)
             _assign_rows(conn, candidates, part, dense)
         _rebuild_unattributed(conn, chosen)
+        recount_spread(conn)
         # the fact-checks each cluster states, found again through the rebuilt claims
         relink_all(conn, claim_index(engine))
         count = conn.scalar(

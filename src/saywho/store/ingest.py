@@ -28,8 +28,10 @@ from ..errors import StoreError
 from ..extract import iso_published
 from ..model import Analysis, Article, Failure
 from ..version import __version__
+from . import claim_spread as spread
 from . import tallies
 from .claim_rows import check_encoder
+from .claim_spread import clusters_of_version
 from .claims import (
     Candidates,
     assign_claims,
@@ -184,6 +186,7 @@ class Writer:
         article = prepared.analysis.article
         with self._transaction("store the article", article.source) as conn:
             key = article_key(article)
+            left: list[int] = []
             row = conn.execute(select(articles.c.id).where(articles.c.key == key)).first()
             if prepared.claim_vectors[0]:
                 self.candidates.begin(conn)
@@ -209,6 +212,7 @@ class Writer:
                     select(articles.c.current_version_id).where(articles.c.id == article_id)
                 )
                 if current is not None:
+                    left = clusters_of_version(conn, int(current))
                     drop_version_claims(conn, int(current), self.candidates.members)
                     tallies.drop_version(conn, int(current))
             version_id = self._insert_version(conn, prepared, article_id, version, run_id)
@@ -224,6 +228,7 @@ class Writer:
                 conn, self.candidates, prepared.analysis, ids, prepared.claim_vectors
             )
             link_claims(conn, self.engine, assigned)  # the fact-checks its claims state
+            spread.refresh(conn, [*left, *(cluster for cluster, _ in assigned)])
             if prepared.claim_words:
                 index_claim_words(
                     conn, [ids[i] for i in prepared.claim_vectors[0]], prepared.claim_words

@@ -370,7 +370,46 @@ claim_appearances = Table(
     Column("score", Float, nullable=False),
 )
 
+#: each claim cluster's spread over the current versions of articles, kept by the writer in the
+#: transaction that changes it (`saywho.store.claim_spread`, migration 0015), so lists of claims
+#: read one row a cluster instead of grouping every appearance. A cluster with no current
+#: appearance has no row. Undated: `first_seen` 9999-12-31, `last_seen` 0001-01-01; none scored:
+#: `checkworthiness` -1 (so that every sort order is an index order)
+claim_spread = Table(
+    "claim_spread",
+    metadata,
+    Column("cluster_id", ForeignKey("claim_clusters.id"), primary_key=True),
+    Column("articles", Integer, nullable=False),  # stories: a syndicated copy counts once
+    Column("copies", Integer, nullable=False),
+    Column("outlets", Integer, nullable=False),
+    Column("speakers", Integer, nullable=False),
+    Column("appearances", Integer, nullable=False),
+    Column("first_seen", Date, nullable=False),
+    Column("last_seen", Date, nullable=False),
+    Column("checkworthiness", Float, nullable=False),
+)
+#: the days each claim cluster appeared on (current versions, dated appearances), one row a
+#: (day, cluster): the claims list's date range reads the clusters of a range from this index
+#: (kept with `claim_spread`)
+claim_days = Table(
+    "claim_days",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("cluster_id", ForeignKey("claim_clusters.id"), primary_key=True, index=True),
+    sqlite_with_rowid=False,
+)
+Index("ix_claim_spread_spread", claim_spread.c.outlets.desc(), claim_spread.c.articles.desc(),
+      claim_spread.c.speakers.desc(), claim_spread.c.first_seen, claim_spread.c.cluster_id)  # fmt: skip
+Index("ix_claim_spread_first", claim_spread.c.first_seen, claim_spread.c.articles.desc(),
+      claim_spread.c.cluster_id)  # fmt: skip
+Index("ix_claim_spread_recent", claim_spread.c.last_seen.desc(), claim_spread.c.articles.desc(),
+      claim_spread.c.cluster_id)  # fmt: skip
+Index("ix_claim_spread_checkworthiness", claim_spread.c.checkworthiness.desc(),
+      claim_spread.c.articles.desc(), claim_spread.c.cluster_id)  # fmt: skip
+
 Index("ix_speakers_type_name", speakers.c.type, speakers.c.name)
+# (0015) the claims of an outlet, for the claims list's outlet filter
+Index("ix_articles_outlet_id", articles.c.outlet_id)
 # PostgreSQL (0012): a search without words filtered by stance and kind reads its newest passing
 # claims from this index (SQLite reads `attribution_facets`)
 Index(

@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from ..wordlists import name_stripped_words
-from . import tallies
+from . import claim_spread, tallies
 from .schema import (
     article_speakers,
     article_versions,
@@ -200,12 +200,14 @@ def _absorb_surname_speaker(
 def merge_speakers(conn: Connection, old: int, into: int) -> None:
     """Re-point everything of speaker `old` to `into` and delete `old`."""
     tallies.move_speaker(conn, old, into)
+    touched = claim_spread.clusters_of_speaker(conn, old)
     conn.execute(
         update(article_speakers).where(article_speakers.c.speaker_id == old).values(speaker_id=into)
     )
     conn.execute(
         update(attributions).where(attributions.c.speaker_id == old).values(speaker_id=into)
     )
+    claim_spread.refresh(conn, touched)  # a claim said by both now counts one speaker fewer
     for alias, norm in conn.execute(
         select(speaker_aliases.c.alias, speaker_aliases.c.normalised).where(
             speaker_aliases.c.speaker_id == old
