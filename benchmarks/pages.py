@@ -293,7 +293,10 @@ def measure(db: str, label: str, n: int, only: str | None) -> tuple[bool, list[s
     results: dict[str, list[float]] = {}
     try:
         with httpx.Client(
-            base_url=f"http://127.0.0.1:{port}", timeout=120, trust_env=False
+            # (the warm-up pass may wait for an index the server builds on its first search)
+            base_url=f"http://127.0.0.1:{port}",
+            timeout=900,
+            trust_env=False,
         ) as client:
             for name, paths in plan.items():
                 for path in paths:  # warm-up pass, not measured

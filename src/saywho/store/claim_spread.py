@@ -25,13 +25,15 @@ ingest, re-ingest, a new version, a merge, a rebuild and a killed ingest, on bot
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Select, delete, distinct, func, literal, select
+from sqlalchemy import Connection, Select, bindparam, delete, distinct, func, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.types import Date, Float
 
 from .claim_rows import current_claims
@@ -72,11 +74,16 @@ def appearances() -> Select[Any]:
     ).outerjoin(article_copies, article_copies.c.article_id == articles.c.id)
 
 
-def _spread(cluster_ids: list[int] | None) -> Select[Any]:
-    """The spread of these clusters (None: of all), one row each, as `claim_spread` keeps it."""
+#: the clusters a statement reads, bound when it runs (statements built once, see `_statements`)
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+
+
+def _spread(some: bool) -> Select[Any]:
+    """The spread of the clusters bound as ``ids`` (`some`; else of all), one row each, as
+    `claim_spread` keeps it."""
     inner = appearances()
-    if cluster_ids is not None:
-        inner = inner.where(claims.c.cluster_id.in_(cluster_ids))
+    if some:
+        inner = inner.where(claims.c.cluster_id.in_(_IDS))
     a = inner.subquery()
     stories = func.count(distinct(a.c.story_id))
     return select(
@@ -112,13 +119,33 @@ def clusters_of_speaker(conn: Connection, speaker_id: int) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def _days(cluster_ids: list[int] | None) -> Select[Any]:
-    """The (day, cluster) pairs of these clusters' dated appearances (None: of all)."""
+def _days(some: bool) -> Select[Any]:
+    """The (day, cluster) pairs of the dated appearances of the clusters bound as ``ids``
+    (`some`; else of all)."""
     inner = appearances().where(article_versions.c.published_date.is_not(None))
-    if cluster_ids is not None:
-        inner = inner.where(claims.c.cluster_id.in_(cluster_ids))
+    if some:
+        inner = inner.where(claims.c.cluster_id.in_(_IDS))
     a = inner.subquery()
     return select(a.c.published_date.label("day"), a.c.cluster_id).distinct()
+
+
+@functools.cache
+def _statements(dialect: str) -> tuple[Any, ...]:
+    """`refresh`'s statements, built once per dialect (building them cost more than running
+    them on a small store): read the days, read the spread, and the writes."""
+    make = pg_insert if dialect == "postgresql" else sqlite_insert
+    upsert = make(claim_spread)
+    return (
+        delete(claim_days).where(claim_days.c.cluster_id.in_(_IDS)),
+        _days(True),
+        make(claim_days).on_conflict_do_nothing(),
+        _spread(True),
+        upsert.on_conflict_do_update(
+            index_elements=[claim_spread.c.cluster_id],
+            set_={c: upsert.excluded[c] for c in COLUMNS},
+        ),
+        delete(claim_spread).where(claim_spread.c.cluster_id.in_(_IDS)),
+    )
 
 
 def refresh(conn: Connection, cluster_ids: Iterable[int]) -> None:
@@ -126,31 +153,27 @@ def refresh(conn: Connection, cluster_ids: Iterable[int]) -> None:
     concurrent writers on PostgreSQL lock rows in one order); a cluster left without a current
     appearance loses its row."""
     ids = sorted(set(cluster_ids))
-    make = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    forget, read_days, add_days, read_spread, upsert, drop = _statements(conn.dialect.name)
     for at in range(0, len(ids), 500):
         chunk = ids[at : at + 500]
-        conn.execute(delete(claim_days).where(claim_days.c.cluster_id.in_(chunk)))
-        days = [dict(r) for r in conn.execute(_days(chunk)).mappings()]
+        conn.execute(forget, {"ids": chunk})
+        days = [dict(r) for r in conn.execute(read_days, {"ids": chunk}).mappings()]
         if days:
-            conn.execute(make(claim_days).values(days).on_conflict_do_nothing())
-        rows = [dict(r) for r in conn.execute(_spread(chunk)).mappings()]
+            conn.execute(add_days, days)
+        rows = [dict(r) for r in conn.execute(read_spread, {"ids": chunk}).mappings()]
         if rows:
-            stmt = make(claim_spread).values(rows)
-            conn.execute(stmt.on_conflict_do_update(
-                index_elements=[claim_spread.c.cluster_id],
-                set_={c: stmt.excluded[c] for c in COLUMNS},
-            ))  # fmt: skip
+            conn.execute(upsert, rows)
         gone = sorted(set(chunk) - {int(r["cluster_id"]) for r in rows})
         if gone:
-            conn.execute(delete(claim_spread).where(claim_spread.c.cluster_id.in_(gone)))
+            conn.execute(drop, {"ids": gone})
 
 
 def recount(conn: Connection) -> int:
     """Rebuild every row from the tables (one statement); returns how many rows it wrote."""
     conn.execute(delete(claim_spread))
     conn.execute(delete(claim_days))
-    conn.execute(claim_spread.insert().from_select(["cluster_id", *COLUMNS], _spread(None)))
-    conn.execute(claim_days.insert().from_select(["day", "cluster_id"], _days(None)))
+    conn.execute(claim_spread.insert().from_select(["cluster_id", *COLUMNS], _spread(False)))
+    conn.execute(claim_days.insert().from_select(["day", "cluster_id"], _days(False)))
     return int(conn.scalar(select(func.count()).select_from(claim_spread)) or 0)
 
 
@@ -173,7 +196,7 @@ def _rows(conn: Connection, stmt: Select[Any], days: Select[Any]) -> dict[int, t
 def fresh_rows(conn: Connection) -> dict[int, tuple[Any, ...]]:
     """Every cluster's spread and days counted from the tables now (what tests compare), by
     cluster: `COLUMNS`' values, then the days it appeared on."""
-    return _rows(conn, _spread(None), _days(None))
+    return _rows(conn, _spread(False), _days(False))
 
 
 def stored_rows(conn: Connection) -> dict[int, tuple[Any, ...]]:
