@@ -8,7 +8,8 @@ realistic contents, cached under ``benchmarks/out/``), copied, and every attribu
 1,000 made a claim whose vector is one of 2,000 embedded demo-corpus sentences plus noise (σ 0.03
 a dimension, then scaled to unit length), so the vectors cluster as real claims do. 70% of the
 claims are alone in their cluster, the others share clusters of their base sentence with sizes
-drawn from a Zipf law (1.6), the cluster vector sums computed from the members. Cached as well.
+drawn from a Zipf law (1.6), the cluster vector sums computed from the members and each
+cluster's spread counted (`saywho.store.claim_spread.recount`). Cached as well.
 
 Printed, measured in this run:
 
