@@ -88,14 +88,22 @@ def api_store(total: int) -> Path:
     t = time.perf_counter()
     shutil.copyfile(base, tmp)
     print(f"copied {base.name} in {time.perf_counter() - t:.0f}s; ingesting the demo corpus…")
+    ingest_demo(str(tmp))
+    move_store(tmp, path)
+    return path
+
+
+def ingest_demo(db: str) -> None:
+    """The demo corpus into the store at `db` through the library's ingest (the writer: real
+    claims, clusters, copies, figures and entities)."""
     from saywho.config import Settings
     from saywho.pipeline import demo_corpus, ingest
     from saywho.sources import read_documents
     from saywho.store import open_store
 
     paths, meta = demo_corpus()
-    settings = Settings(db=str(tmp))
-    engine = open_store(str(tmp), create=False)  # the store's own path: checks the revision
+    settings = Settings(db=db)
+    engine = open_store(db, create=False)  # the store's own path: checks the revision
     t = time.perf_counter()
     try:
         summary = ingest(engine, read_documents(paths, settings), settings, inputs=paths,
@@ -105,8 +113,6 @@ def api_store(total: int) -> Path:
     if summary.errors:
         raise SystemExit(f"the demo corpus did not ingest cleanly: {summary.failures[:3]}")
     print(f"ingested {summary.stored} demo articles in {time.perf_counter() - t:.0f}s")
-    move_store(tmp, path)
-    return path
 
 
 #: the files beside a SQLite store ``X``: its claims' vector index (``X.claims-index`` and its state)

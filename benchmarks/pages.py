@@ -47,6 +47,7 @@ from api import (
     DEMO_PHRASES,
     INDEX_SUFFIXES,
     free_port,
+    ingest_demo,
     migrate_cached,
     move_store,
     start_server,
@@ -82,27 +83,6 @@ def _import_fact_checks(db: str) -> None:
     if done.returncode:
         raise SystemExit(f"saywho factchecks import failed: {done.stderr.strip()[-500:]}")
     print(f"{done.stderr.strip().splitlines()[-1]} ({time.perf_counter() - t:.0f} s)")
-
-
-def _ingest_demo(db: str) -> None:
-    """The demo corpus through the library's ingest (the writer: real claims, clusters, copies)."""
-    from saywho.config import Settings
-    from saywho.pipeline import demo_corpus, ingest
-    from saywho.sources import read_documents
-    from saywho.store import open_store
-
-    paths, meta = demo_corpus()
-    settings = Settings(db=db)
-    engine = open_store(db, create=False)
-    t = time.perf_counter()
-    try:
-        summary = ingest(engine, read_documents(paths, settings), settings, inputs=paths,
-                         meta=meta)  # fmt: skip
-    finally:
-        engine.dispose()
-    if summary.errors:
-        raise SystemExit(f"the demo corpus did not ingest cleanly: {summary.failures[:3]}")
-    print(f"ingested {summary.stored} demo articles in {time.perf_counter() - t:.0f}s")
 
 
 def sqlite_store(total: int) -> Path:
@@ -143,7 +123,7 @@ def sqlite_store(total: int) -> Path:
     print(
         f"copied {base.name} and migrated it {before} → {after} in {time.perf_counter() - t:.0f}s"
     )
-    _ingest_demo(str(tmp))
+    ingest_demo(str(tmp))
     _import_fact_checks(str(tmp))
     move_store(tmp, path)
     return path
@@ -168,7 +148,7 @@ def postgres_store(total: int, given: str | None) -> Iterator[str]:
             load(engine, total)
             copy_claims(engine, claims_path or claims_store(total))
             engine.dispose()
-            _ingest_demo(url)
+            ingest_demo(url)
             _import_fact_checks(url)
         else:
             print(f"(the given database holds {have} attributions: reused)")

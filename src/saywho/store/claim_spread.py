@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, bindparam, delete, distinct, func, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.types import Date, Float
 
 from .claim_rows import current_claims
@@ -101,20 +101,18 @@ def _spread(some: bool) -> Select[Any]:
 
 def clusters_of_version(conn: Connection, version_id: int) -> list[int]:
     """The clusters of an article version's claims (read before they leave them)."""
-    rows = conn.execute(
-        select(claims.c.cluster_id).distinct()
-        .join(attributions, attributions.c.id == claims.c.attribution_id)
-        .where(attributions.c.version_id == version_id)
-    ).all()  # fmt: skip
-    return [int(r[0]) for r in rows]
+    return _clusters_where(conn, attributions.c.version_id == version_id)
 
 
 def clusters_of_speaker(conn: Connection, speaker_id: int) -> list[int]:
     """The clusters of a speaker's claims (current or not: a merge re-points them all)."""
+    return _clusters_where(conn, attributions.c.speaker_id == speaker_id)
+
+
+def _clusters_where(conn: Connection, condition: ColumnElement[bool]) -> list[int]:
     rows = conn.execute(
         select(claims.c.cluster_id).distinct()
-        .join(attributions, attributions.c.id == claims.c.attribution_id)
-        .where(attributions.c.speaker_id == speaker_id)
+        .join(attributions, attributions.c.id == claims.c.attribution_id).where(condition)
     ).all()  # fmt: skip
     return [int(r[0]) for r in rows]
 
