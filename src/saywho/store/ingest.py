@@ -31,7 +31,6 @@ from ..version import __version__
 from . import claim_spread as spread
 from . import tallies
 from .claim_rows import check_encoder
-from .claim_spread import clusters_of_version
 from .claims import (
     Candidates,
     assign_claims,
@@ -212,7 +211,7 @@ class Writer:
                     select(articles.c.current_version_id).where(articles.c.id == article_id)
                 )
                 if current is not None:
-                    left = clusters_of_version(conn, int(current))
+                    left = spread.clusters_of_version(conn, int(current))
                     drop_version_claims(conn, int(current), self.candidates.members)
                     tallies.drop_version(conn, int(current))
             version_id = self._insert_version(conn, prepared, article_id, version, run_id)
