@@ -51,7 +51,7 @@ SEED = 0
 
 
 def examples(store: Path, reviews: list[dict[str, object]], queries: dict[str, str], qrels: dict[str, set[str]],
-             debate: bool, pairs: list[dict[str, object]] | None = None,
+             debate: bool, pairs: list[dict[str, object]] | None = None, candidates: int = CANDIDATES,
              ) -> tuple[list[np.ndarray], list[np.ndarray], list[int]]:  # fmt: skip
     """Per train query: its candidates' features, their labels, and how many fact-checks it has
     (with `pairs`: each query's text and its candidates' texts and labels appended to it, what
@@ -79,7 +79,7 @@ def examples(store: Path, reviews: list[dict[str, object]], queries: dict[str, s
             with_context(queries[q], speaker, date.fromisoformat(day) if day else None)
         )
     xs, ys, counts = [], [], []
-    for q, (ids, x) in zip(wanted, ranking_features(engine, statements, CANDIDATES), strict=True):
+    for q, (ids, x) in zip(wanted, ranking_features(engine, statements, candidates), strict=True):
         xs.append(x)
         ys.append(np.array([names[int(i)] in qrels[q] for i in ids], dtype=np.int64))
         counts.append(len(qrels[q]))
@@ -111,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=ROOT / "src" / "saywho" / RANKER_FILE)
+    parser.add_argument("--candidates", type=int, default=CANDIDATES,
+                        help=f"first-stage candidates re-ranked (default {CANDIDATES})")  # fmt: skip
     parser.add_argument(
         "--dump-pairs",
         type=Path,
@@ -130,10 +132,10 @@ def main(argv: list[str] | None = None) -> int:
                                               ("PolitiFact", politifact_reviews(politifact_checks(base / "politifact")),
                                                base / "politifact", True)):  # fmt: skip
             x, y, n = examples(Path(tmp) / f"{len(sizes)}.db", reviews, read_queries(folder / "train-queries.tsv"),
-                               read_qrels(folder / "train-qrels.tsv"), debate, pairs)  # fmt: skip
+                               read_qrels(folder / "train-qrels.tsv"), debate, pairs, args.candidates)  # fmt: skip
             sizes[name] = len(x)
             print(f"{name}: {len(x)} train queries, {sum(int(v.sum()) for v in y)} of {sum(n)} fact-checks "
-                  f"among the first {CANDIDATES} candidates")  # fmt: skip
+                  f"among the first {args.candidates} candidates")  # fmt: skip
             xs, ys, counts = xs + x, ys + y, counts + n
     if pairs is not None:
         with args.dump_pairs.open("w", encoding="utf-8") as out:
@@ -162,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - started
     ranker = {
         "features": list(FEATURES), "weights": weights, "bias": round(float(model.intercept_[0]), 5),
-        "candidates": CANDIDATES,
+        "candidates": args.candidates,
         "card": {"trained_on": {k: f"{v} train queries" for k, v in sizes.items()}, "C": best,
                  "cross_validated_map5": {str(c): round(v, 4) for c, v in cv.items()},
                  "train_map5": round(map5(model, xs, ys, counts), 4), "scikit_learn": sklearn_version,

@@ -54,6 +54,31 @@ def test_ranking_features_read_speaker_year_month_and_days() -> None:
     assert features(Stated("t"), [], [], []).shape == (0, len(FEATURES))
 
 
+def test_ranking_later_marks_fact_checks_of_events_after_the_statement() -> None:
+    said = Stated("t", None, date(2018, 8, 20))
+    checks = [
+        check_context("In December 2018, an adviser demanded answers.", None, None, None),
+        check_context("In 2019 and 2020 the claim spread.", None, None, None),
+        check_context("In August 2018 and in 2019 it was said.", None, None, None),
+        check_context("A claim dated later.", None, None, "2018-09-01"),
+        check_context("In 2016, he said so.", None, None, None),
+        check_context("No date at all.", None, None, None),
+    ]
+    later = features(said, [0.5] * 6, [0.1] * 6, checks)[:, FEATURES.index("later")]
+    assert later.tolist() == [1.0, 1.0, 0.0, 1.0, 0.0, 0.0]
+    undated = features(Stated("t"), [0.5], [0.1], checks[:1])[:, FEATURES.index("later")]
+    assert undated.tolist() == [0.0]
+
+
+def test_same_claim_key_sets_aside_case_quotes_and_spacing() -> None:
+    from saywho.factchecks.ranking import same_claim_key
+
+    a = same_claim_key('Trump said "no obstruction."', "Snopes", None)
+    assert a == same_claim_key("trump  said \u2018no obstruction\u2019", "snopes", "")
+    assert a != same_claim_key('Trump said "no collusion."', "Snopes", None)
+    assert a != same_claim_key('Trump said "no obstruction."', "Snopes", "Donald Trump")
+
+
 def test_ranking_shipped_model_is_a_probability_that_grows_with_similarity() -> None:
     ranker = load_ranker()
     assert ranker.candidates >= 10 and ranker.card["script"] == "scripts/train_factcheck_ranker.py"

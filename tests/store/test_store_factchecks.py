@@ -228,7 +228,7 @@ def test_factchecks_cli_match_jsonl_file_and_bad_lines(tmp_path: Path) -> None:
     (row,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert row["id"] == "q1" and len(row["matches"]) == 2
     assert set(row["matches"][0]) == {"id", "identifier", "url", "claim_reviewed", "claimant", "rating", "verdict",
-                                      "fact_checker", "review_date", "score"}  # fmt: skip
+                                      "fact_checker", "review_date", "score", "copies"}  # fmt: skip
     assert row["matches"][0]["identifier"].startswith("fc-")
     assert f"{queries}#line 2: not a JSON object with a text" in result.stderr
     assert invoke("factchecks", "match", "x", "--file", str(queries), "--db", db).exit_code == 2
@@ -280,3 +280,41 @@ def test_factchecks_match_uses_the_speaker_and_date(tmp_path: Path) -> None:
     )
     assert first("--file", str(queries)) == "old"
     assert invoke("factchecks", "match", text, "--date", "03/10/2012", "--db", db).exit_code == 2
+
+
+def test_factchecks_match_folds_copies_into_the_first_stored(engine: Engine) -> None:
+    """One review stored twice under two identifiers, its quotes changed: ranked once, as the
+    first stored (or the earliest reviewed), with the copy named; another claimant's review of
+    the same words, or another fact-checker's, is not a copy."""
+    from saywho.store.factchecks import match_fact_checks
+
+    said = 'Donald Trump said "no obstruction" when the report came out.'
+    original = dataclasses.replace(CHECK, identifier="a", url="https://a.example/1", claim_reviewed=said,
+                                   review_date=None)  # fmt: skip
+    copy = dataclasses.replace(original, identifier="b", url="https://a.example/2",
+                               claim_reviewed=said.replace('"', "'"))  # fmt: skip
+    other_claimant = dataclasses.replace(original, identifier="c", url="https://a.example/3",
+                                         claimant="Kellyanne Conway")  # fmt: skip
+    other_checker = dataclasses.replace(
+        copy, identifier="d", url="https://d.example/1", fact_checker="Other"
+    )
+    import_fact_checks(engine, [original, copy, other_claimant, other_checker])
+    with engine.connect() as conn:
+        ids = {r[0]: r[1] for r in conn.execute(select(fact_checks.c.identifier, fact_checks.c.id))}
+    (found,) = match_fact_checks(engine, ["Trump said no obstruction"], top=10)
+    assert [m.fact_check.check.identifier for m in found].count("b") == 0
+    assert {m.fact_check.check.identifier for m in found} == {"a", "c", "d"}
+    first = next(m for m in found if m.fact_check.check.identifier == "a")
+    assert first.copies == (ids["b"],) and first.to_dict()["copies"] == [ids["b"]]
+    assert all(m.copies == () for m in found if m.fact_check.check.identifier != "a")
+    # dated reviews: the earliest reviewed is the original, whichever was stored first
+    import_fact_checks(engine, [dataclasses.replace(original, review_date="2020-05-02"),
+                                dataclasses.replace(copy, review_date="2019-04-01")])  # fmt: skip
+    (found,) = match_fact_checks(engine, ["Trump said no obstruction"], top=10)
+    with engine.connect() as conn:
+        current = select(fact_checks.c.identifier, fact_checks.c.id).where(
+            fact_checks.c.current.is_(True)
+        )
+        ids = {r[0]: r[1] for r in conn.execute(current)}
+    kept = [m for m in found if m.fact_check.check.identifier in ("a", "b")]
+    assert [m.fact_check.check.identifier for m in kept] == ["b"] and kept[0].copies == (ids["a"],)

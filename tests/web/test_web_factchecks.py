@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -40,8 +41,11 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
                       claim_date=None, rating="False", verdict="false", fact_checker="Other Checks",
                       review_date="2022-05-02", url="https://fc.example/2", language="en", identifier=None,
                       title=None, source="test")  # fmt: skip
+    # the same review again under another identifier, its claim's case and stop changed: a copy
+    copy = dataclasses.replace(base, claim_reviewed=base.claim_reviewed.upper().rstrip("."), identifier="fc-1b",
+                               url="https://fc.example/1b", review_date="2023-02-01")  # fmt: skip
     engine = open_store(db)
-    import_fact_checks(engine, [base, other])
+    import_fact_checks(engine, [base, other, copy])
     engine.dispose()
     with TestClient(create_app(Settings(detect_language=False), db=db)) as c:
         yield c
@@ -49,11 +53,17 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 def test_web_factchecks_list_filters_and_pages(client: Any) -> None:
     body = client.get("/api/v1/factchecks").json()
-    assert body["total"] == 2 and [i["identifier"] for i in body["items"]] == ["fc-1", None]
-    assert body["items"][0]["verdict"] == "false" and body["items"][0]["rating"] == "Pants on Fire!"
+    # newest first; the copy is listed (folded only where fact-checks answer for a claim)
+    assert body["total"] == 3 and [i["identifier"] for i in body["items"]] == [
+        "fc-1b",
+        "fc-1",
+        None,
+    ]
+    assert body["items"][1]["verdict"] == "false" and body["items"][1]["rating"] == "Pants on Fire!"
     assert client.get("/api/v1/factchecks?fact_checker=other checks").json()["total"] == 1
     assert client.get("/api/v1/factchecks?verdict=true").json()["total"] == 0
     assert "offset=1" in client.get("/api/v1/factchecks?limit=1").json()["next"]
+    assert client.get("/api/v1/factchecks?fact_checker=example fact check").json()["total"] == 2
     assert client.get("/api/v1/factchecks?verdict=wrong").status_code == 422
 
 
@@ -63,6 +73,9 @@ def test_web_factchecks_match_and_claims_filtered_by_them(client: Any) -> None:
     ).json()
     assert hits["query"] == "Washington secretly funds ISIS"
     assert [h["identifier"] for h in hits["items"]] == ["fc-1"] and hits["items"][0]["score"] > 0
+    assert hits["items"][0]["copies"] == [
+        _ids(client)["fc-1b"]
+    ]  # ranked once, as the first reviewed
     assert client.get("/api/v1/factchecks/match", params={"q": "???"}).status_code == 422
     # the speaker and day re-rank: Kabulov's claim of 20 January 2023 is the first fact-check's
     told = client.get("/api/v1/factchecks/match", params={"q": "Washington secretly funds ISIS", "top": 2,
@@ -89,7 +102,8 @@ def test_web_factchecks_on_the_claim_page_and_story(client: Any) -> None:
     story = client.get(f"/api/v1/claims/{cid}").json()
     assert [(f["fact_checker"], f["rating"], f["verdict"]) for f in story["fact_checks"]] == [
         ("Example Fact Check", "Pants on Fire!", "false")
-    ]
+    ]  # the copy (linked too) folded into the first reviewed
+    assert story["fact_checks"][0]["copies"] == [_ids(client)["fc-1b"]]
     page = html.fromstring(client.get(f"/claims/{cid}").text)
     (item,) = page.xpath('//section[@id="fact-checks"]//li[contains(@class, "fact-check")]')
     assert (
@@ -135,11 +149,11 @@ def test_web_factchecks_pages_list_filter_and_match(client: Any) -> None:
     from lxml import html
 
     page = html.fromstring(client.get("/factchecks").text)
-    assert len(page.xpath('//ol[@id="factcheck-list"]/li[@data-fact-check]')) == 2
-    assert page.xpath('string(//*[@id="total"]/@data-total)') == "2"
+    assert len(page.xpath('//ol[@id="factcheck-list"]/li[@data-fact-check]')) == 3
+    assert page.xpath('string(//*[@id="total"]/@data-total)') == "3"
     # the form sends every field, the empty ones as "": that means "any"
     both = html.fromstring(client.get("/factchecks?verdict=&fact_checker=").text)
-    assert len(both.xpath('//ol[@id="factcheck-list"]/li[@data-fact-check]')) == 2
+    assert len(both.xpath('//ol[@id="factcheck-list"]/li[@data-fact-check]')) == 3
     one = html.fromstring(client.get("/factchecks?verdict=false&fact_checker=Other+Checks").text)
     assert [t.strip() for t in one.xpath('//ol[@id="factcheck-list"]//a/text()')] == [
         "Drinking hot water kills the coronavirus."
@@ -150,6 +164,9 @@ def test_web_factchecks_pages_list_filter_and_match(client: Any) -> None:
     )
     first = found.xpath('//ol[@id="match-list"]/li')[0]
     assert "sponsoring Islamic State" in first.text_content() and "score" in first.text_content()
+    assert first.xpath('.//a[starts-with(text(), "#")]/@href') == [
+        f"/factchecks/{_ids(client)['fc-1b']}"
+    ]
 
 
 def test_web_article_page_shows_the_fact_check_of_a_claim(client: Any) -> None:

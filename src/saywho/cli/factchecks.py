@@ -332,6 +332,11 @@ def match_command(
         for column in ("score", "claim reviewed", "claimant", "verdict", "fact-checker", "url"):
             table.add_column(column)
         for m in row["matches"]:
-            table.add_row(f"{m['score']:.3f}", escape(m["claim_reviewed"]), escape(m["claimant"] or "—"),
+            copies = (
+                f" (also stored as {', '.join(f'#{c}' for c in m['copies'])})"
+                if m["copies"]
+                else ""
+            )
+            table.add_row(f"{m['score']:.3f}", escape(m["claim_reviewed"] + copies), escape(m["claimant"] or "—"),
                           m["verdict"], escape(m["fact_checker"] or "—"), escape(m["url"] or "—"))  # fmt: skip
         out.print(table)

@@ -18,7 +18,9 @@ debate's speaker and day), or read from a post's signature ("— Donald J. Trump
 - ``month``: 1 when it names the statement's month and year ("in October 2019") or its claim
   date falls in them;
 - ``days``: exp(−|days between the claim date and the statement's| / 30), 0 when either is
-  unknown.
+  unknown;
+- ``later``: 1 when every year (or every month) the fact-check names or is dated by comes after
+  the statement's: a fact-check of a later event is rarely what an earlier statement states.
 
 A logistic regression over them, trained by ``scripts/train_factcheck_ranker.py`` on the train
 splits of CheckThat! 2020 Task 2 and PolitiFact only, and shipped as ``data/factcheck_ranker.json``
@@ -41,7 +43,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-FEATURES = ("dense", "lexical", "speaker", "year", "month", "days")
+FEATURES = ("dense", "lexical", "speaker", "year", "month", "days", "later")
 RANKER_FILE = "data/factcheck_ranker.json"
 
 #: "— Name (@handle) Month D, YYYY" closing a copied post (as `saywho.claims.text` removes it)
@@ -96,6 +98,16 @@ def pair_text(claim: str, title: str | None) -> str:
     from ..claims.text import claim_text
 
     return claim_text(f"{claim} {title or ''}")
+
+
+def same_claim_key(claim: str, fact_checker: str | None, claimant: str | None) -> tuple[str, ...]:
+    """What makes two fact-checks copies of one: the same fact-checker, the same claimant and the
+    same claim once case, quotation marks, punctuation and spacing are set aside (a review
+    republished under a new identifier with its quotes changed: "found 'no obstruction'" and
+    "found \"no obstruction\"")."""
+    return tuple(
+        " ".join(_WORD.findall((t or "").casefold())) for t in (claim, fact_checker, claimant)
+    )
 
 
 def name_words(name: str | None) -> frozenset[str]:
@@ -153,7 +165,12 @@ def features(statement: Stated, dense: Sequence[float], lexical: Sequence[float]
         year = 0.0 if day is None or not check.years else (1.0 if day.year in check.years else -1.0)
         month = float(day is not None and (day.year, day.month) in check.months)
         days = math.exp(-abs((check.claim_day - day).days) / 30) if day and check.claim_day else 0.0
-        rows.append((d, lex, who, year, month, days))
+        later = 0.0
+        if day is not None and check.years:
+            said = day.year * 12 + day.month - 1
+            later = float(all(y > day.year for y in check.years)
+                          or (bool(check.months) and all(y * 12 + m - 1 > said for y, m in check.months)))  # fmt: skip
+        rows.append((d, lex, who, year, month, days, later))
     return np.asarray(rows, dtype=np.float32).reshape(len(rows), len(FEATURES))
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import NotFoundError, StoreError
+from ..factchecks.ranking import same_claim_key
 from .claim_rows import check_encoder, current_claims
 from .claim_spread import UNDATED_FIRST, UNDATED_LAST
 from .engine import _reason
@@ -378,23 +379,30 @@ def claim_story(engine: Engine, cluster_id: int) -> dict[str, Any]:
 
 def _linked_checks(conn: Any, cluster_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """The current fact-checks linked to each cluster (`saywho.store.factcheck_links`), best
-    match first."""
+    match first; copies of one fact-check (`saywho.factchecks.ranking.same_claim_key`) are
+    folded into the earliest reviewed, else the first stored, which names them in ``copies``."""
     out: dict[int, list[dict[str, Any]]] = {}
     for start in range(0, len(cluster_ids), 500):
         rows = conn.execute(
             select(claim_fact_checks.c.cluster_id, fact_checks.c.id, fact_checks.c.claim_reviewed,
-                   fact_checks.c.rating, fact_checks.c.verdict, fact_checks.c.fact_checker,
+                   fact_checks.c.claimant, fact_checks.c.rating, fact_checks.c.verdict, fact_checks.c.fact_checker,
                    fact_checks.c.review_date, fact_checks.c.url, claim_fact_checks.c.score)
             .join(claim_fact_checks, claim_fact_checks.c.fact_check_id == fact_checks.c.id)
             .where(claim_fact_checks.c.cluster_id.in_(cluster_ids[start : start + 500]),
                    fact_checks.c.current.is_(True))
             .order_by(claim_fact_checks.c.score.desc(), fact_checks.c.id)
         )  # fmt: skip
+        groups: dict[tuple[int, tuple[str, ...]], list[Any]] = {}
         for r in rows:
-            out.setdefault(int(r.cluster_id), []).append({
+            key = same_claim_key(r.claim_reviewed, r.fact_checker, r.claimant)
+            groups.setdefault((int(r.cluster_id), key), []).append(r)
+        for (cluster, _), members in groups.items():  # (in the order of each group's best match)
+            r = min(members, key=lambda m: (m.review_date or "9999-12-31", int(m.id)))
+            out.setdefault(cluster, []).append({
                 "id": int(r.id), "claim_reviewed": r.claim_reviewed, "rating": r.rating, "verdict": r.verdict,
                 "fact_checker": r.fact_checker, "review_date": r.review_date, "url": r.url,
-                "score": round(float(r.score), 4),
+                "score": round(max(float(m.score) for m in members), 4),
+                "copies": sorted(int(m.id) for m in members if m is not r),
             })  # fmt: skip
     return out
 

@@ -35,6 +35,7 @@ from ..factchecks.ranking import (
     load_ranker,
     pair_text,
     query_text,
+    same_claim_key,
     with_context,
 )
 from ..model import FactCheck
@@ -268,12 +269,14 @@ class FactCheckMatch:
 
     fact_check: StoredFactCheck
     score: float
+    #: the ids of the stored copies of this fact-check (`same_claim_key`), folded into it
+    copies: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         c = self.fact_check.check
         return {"id": self.fact_check.id, "identifier": c.identifier, "url": c.url, "claim_reviewed": c.claim_reviewed,
                 "claimant": c.claimant, "rating": c.rating, "verdict": c.verdict, "fact_checker": c.fact_checker,
-                "review_date": c.review_date, "score": round(self.score, 4)}  # fmt: skip
+                "review_date": c.review_date, "score": round(self.score, 4), "copies": list(self.copies)}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -288,6 +291,10 @@ class _Corpus:
     vectorizer: Any
     lexical: Any
     fields: list[tuple[str, str | None, str | None, str | None]]
+    #: rows that are copies of another current fact-check (`same_claim_key`): never ranked
+    copy: np.ndarray
+    #: each original's copies, by store id
+    copies: dict[int, tuple[int, ...]]
     contexts: dict[int, CheckContext] = field(default_factory=dict)
 
     def context(self, row: int) -> CheckContext:
@@ -311,21 +318,47 @@ def _corpus(engine: Engine) -> _Corpus | None:
         cached = _corpora.get(str(engine.url))
         if cached is not None and cached.stamp == stamp:
             return cached
+        key, first_id = fact_checks.c.key, func.min(fact_checks.c.id).label("first")
+        first = select(key, first_id).group_by(key).subquery()  # a key's first version's id
         rows = conn.execute(select(fact_checks.c.claim_reviewed, fact_checks.c.title, fact_checks.c.claimant,
-                                   fact_checks.c.claim_date)
+                                   fact_checks.c.claim_date, fact_checks.c.fact_checker, fact_checks.c.review_date,
+                                   first.c.first)
+                            .join(first, first.c.key == fact_checks.c.key)
                             .where(fact_checks.c.current.is_(True)).order_by(fact_checks.c.id)).all()  # fmt: skip
+        copy, copies = _copies(ids, rows)
         texts = [pair_text(r[0], r[1]) for r in rows]
         vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32)
         try:
             lexical = vectorizer.fit_transform(texts)
         except ValueError:  # no word left (every text stop words or empty): embeddings alone
             vectorizer, lexical = None, None
-        corpus = _Corpus(stamp, ids, dense, vectorizer, lexical, [tuple(r) for r in rows])
+        fields = [(r[0], r[1], r[2], r[3]) for r in rows]
+        corpus = _Corpus(stamp, ids, dense, vectorizer, lexical, fields, copy, copies)
         _corpora[str(engine.url)] = corpus
         return corpus
 
     result: _Corpus | None = run_read(engine, "read the fact-checks", work)
     return result
+
+
+def _copies(ids: np.ndarray, rows: Sequence[Any]) -> tuple[np.ndarray, dict[int, tuple[int, ...]]]:
+    """Which current fact-checks (rows) are copies of another (`same_claim_key`: one
+    fact-checker, claimant and claim), and each original's copies by store id. The original is the earliest reviewed, else (either
+    undated) the first stored: the lowest first id of its key, whatever versions followed.
+    (CheckThat! 2020 holds 184 such pairs, Snopes reviews stored twice with their quotes
+    changed; 186 of the 189 train tweets stating one name the first stored as theirs.)"""
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for row, r in enumerate(rows):
+        groups.setdefault(same_claim_key(r[0], r[4], r[2]), []).append(row)
+    copy = np.zeros(len(rows), dtype=bool)
+    copies: dict[int, tuple[int, ...]] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda row: (rows[row][5] or "9999-12-31", int(rows[row][6])))
+        copy[members[1:]] = True
+        copies[int(ids[members[0]])] = tuple(sorted(int(ids[row]) for row in members[1:]))
+    return copy, copies
 
 
 def ranking_features(engine: Engine, statements: Sequence[str | Stated],
@@ -348,7 +381,8 @@ def ranking_features(engine: Engine, statements: Sequence[str | Stated],
         queries = corpus.vectorizer.transform([query_text(s.text) for s in given])
         lexical = (queries @ corpus.lexical.T).toarray()
     first = (1 - LEXICAL_WEIGHT) * dense + LEXICAL_WEIGHT * lexical
-    count = min(candidates, first.shape[1])
+    first[:, corpus.copy] = -np.inf  # a copy is ranked as its original
+    count = min(candidates, first.shape[1] - int(corpus.copy.sum()))
     out = []
     for i, statement in enumerate(given):
         row = np.argpartition(-first[i], count - 1)[:count]
@@ -367,6 +401,8 @@ def match_fact_checks(
     first stage's candidates by text, re-ranked (`saywho.factchecks.ranking`). A plain string's
     speaker and day are read from a post signature it ends with, if any."""
     ranker = load_ranker()
+    corpus = _corpus(engine)
+    copies = corpus.copies if corpus is not None else {}
     ranked: list[list[tuple[int, float]]] = []
     for ids, x in ranking_features(engine, statements, max(ranker.candidates, top)):
         scores = ranker.score(x) if len(ids) else np.zeros(0, dtype=np.float32)
@@ -386,4 +422,5 @@ def match_fact_checks(
     stored: dict[int, StoredFactCheck] = (
         run_read(engine, "read the fact-checks", work) if wanted else {}
     )
-    return [[FactCheckMatch(stored[i], score) for i, score in row if i in stored] for row in ranked]
+    return [[FactCheckMatch(stored[i], score, copies.get(i, ())) for i, score in row if i in stored]
+            for row in ranked]  # fmt: skip

@@ -397,6 +397,10 @@ class LinkedFactCheck(BaseModel):
     review_date: str | None
     url: str | None
     score: float = Field(description="the cosine similarity of the best member claim")
+    copies: list[int] = Field(
+        description="ids of linked copies of this fact-check (the same claim, claimant and "
+        "fact-checker under another identifier), folded into it"
+    )
 
 
 class ClaimStory(BaseModel):
@@ -501,6 +505,10 @@ class FactCheckMatch(BaseModel):
     fact_checker: str | None
     review_date: str | None
     score: float = Field(description=SCORE_MEANS)
+    copies: list[int] = Field(
+        description="ids of the stored copies of this fact-check (the same claim, claimant and "
+        "fact-checker under another identifier), folded into it"
+    )
 
 
 class FactCheckMatchPage(BaseModel):
