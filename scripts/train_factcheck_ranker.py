@@ -8,9 +8,11 @@ The fact-checks of CheckThat! 2020 Task 2 (10,375 Snopes claims with headlines) 
 factchecks match`` matches it (`saywho.store.factchecks.ranking_features`: the first stage's
 best candidates by text, and their features), with its context: a tweet's signature for
 CheckThat!, the speaker and day its id names for PolitiFact (`benchmarks/factchecks.py`
-`debate_context`). A logistic regression (scikit-learn, liblinear, seed 0) learns which
-candidates the qrels name; its regularisation C is chosen by MAP@5 in 5-fold cross-validation
-over train queries (folds by query, seed 0). The dev splits are never read: the benchmark
+`debate_context`). A pairwise logistic regression (scikit-learn, liblinear, seed 0;
+`pairwise_model`) learns to order each query's candidates so that those the qrels name come
+first; its regularisation C is chosen by MAP@5 in 5-fold cross-validation over train queries
+(folds by query, seed 0), and Platt scaling over every train candidate makes its score the
+probability that a candidate is one the qrels name (shipped as one set of weights and a bias). The dev splits are never read: the benchmark
 scores them. Takes about two minutes on two cores (mostly the embeddings of the imports).
 """
 
@@ -23,6 +25,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -45,7 +48,7 @@ from factchecks import (  # noqa: E402
 from saywho.factchecks import from_claim_review  # noqa: E402
 from saywho.factchecks.ranking import FEATURES, RANKER_FILE, pair_text, query_text, with_context  # noqa: E402
 
-CANDIDATES = 30
+CANDIDATES = 100
 C_VALUES = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
 SEED = 0
 
@@ -102,6 +105,25 @@ def map5(model: object, xs: list[np.ndarray], ys: list[np.ndarray], counts: list
     return total / len(xs)
 
 
+def pairwise_model(c: float, xs: list[np.ndarray], ys: list[np.ndarray]) -> Any:
+    """A logistic regression without intercept over feature differences within a query: each
+    candidate the qrels name minus each one they do not (and the reverse, as the other class).
+    It learns to order a query's candidates, not to score them apart from their query: in
+    5-fold cross-validation over the train queries of both sets (100 candidates, C 10), MAP@5
+    0.835 against 0.824 for a logistic regression over the candidates themselves."""
+    from sklearn.linear_model import LogisticRegression
+
+    diffs, labels = [], []
+    for x, y in zip(xs, ys, strict=True):
+        pos, neg = x[y == 1], x[y == 0]
+        if len(pos) and len(neg):
+            d = (pos[:, None, :] - neg[None, :, :]).reshape(-1, x.shape[1])
+            diffs += [d, -d]
+            labels += [np.ones(len(d), dtype=np.int64), np.zeros(len(d), dtype=np.int64)]
+    model = LogisticRegression(C=c, solver="liblinear", fit_intercept=False, random_state=SEED)
+    return model.fit(np.vstack(diffs), np.concatenate(labels))
+
+
 def main(argv: list[str] | None = None) -> int:
     from sklearn import __version__ as sklearn_version
     from sklearn.linear_model import LogisticRegression
@@ -150,22 +172,27 @@ def main(argv: list[str] | None = None) -> int:
         for fold in folds:
             held = set(fold.tolist())
             train = [i for i in range(len(xs)) if i not in held]
-            model = LogisticRegression(C=c, solver="liblinear", random_state=SEED)
-            model.fit(np.vstack([xs[i] for i in train]), np.concatenate([ys[i] for i in train]))
+            model = pairwise_model(c, [xs[i] for i in train], [ys[i] for i in train])
             scores.append(
                 map5(model, [xs[i] for i in fold], [ys[i] for i in fold], [counts[i] for i in fold])
             )
         cv[c] = float(np.mean(scores))
         print(f"  C={c}: cross-validated MAP@5 {cv[c]:.3f}")
     best = max(C_VALUES, key=lambda c: (round(cv[c], 3), -c))
-    model = LogisticRegression(C=best, solver="liblinear", random_state=SEED)
-    model.fit(np.vstack(xs), np.concatenate(ys))
-    weights = {name: round(float(w), 5) for name, w in zip(FEATURES, model.coef_[0], strict=True)}
+    model = pairwise_model(best, xs, ys)
+    # Platt scaling: the pairwise score made a probability on every train candidate
+    platt = LogisticRegression(C=1e6, solver="liblinear", random_state=SEED)
+    platt.fit(model.decision_function(np.vstack(xs))[:, None], np.concatenate(ys))
+    a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
+    weights = {
+        name: round(a * float(w), 5) for name, w in zip(FEATURES, model.coef_[0], strict=True)
+    }
     seconds = time.perf_counter() - started
     ranker = {
-        "features": list(FEATURES), "weights": weights, "bias": round(float(model.intercept_[0]), 5),
-        "candidates": args.candidates,
+        "features": list(FEATURES), "weights": weights, "bias": round(b, 5), "candidates": args.candidates,
         "card": {"trained_on": {k: f"{v} train queries" for k, v in sizes.items()}, "C": best,
+                 "method": "pairwise logistic regression (a candidate the qrels name against each one they do "
+                           "not, of the same query), then Platt scaling over every candidate",
                  "cross_validated_map5": {str(c): round(v, 4) for c, v in cv.items()},
                  "train_map5": round(map5(model, xs, ys, counts), 4), "scikit_learn": sklearn_version,
                  "seconds": round(seconds), "script": "scripts/train_factcheck_ranker.py"},

@@ -22,9 +22,10 @@ debate's speaker and day), or read from a post's signature ("— Donald J. Trump
 - ``later``: 1 when every year (or every month) the fact-check names or is dated by comes after
   the statement's: a fact-check of a later event is rarely what an earlier statement states.
 
-A logistic regression over them, trained by ``scripts/train_factcheck_ranker.py`` on the train
-splits of CheckThat! 2020 Task 2 and PolitiFact only, and shipped as ``data/factcheck_ranker.json``
-(weights, the candidates it re-ranks, and its card), orders the candidates; the score is its
+A linear model over them, trained by ``scripts/train_factcheck_ranker.py`` on the train splits
+of CheckThat! 2020 Task 2 and PolitiFact only (a pairwise logistic regression: to order a
+query's candidates; then Platt-scaled), and shipped as ``data/factcheck_ranker.json`` (weights,
+bias, the candidates it re-ranks, and its card), orders the candidates; the score is its
 probability that the fact-check addresses the statement.
 """
 
