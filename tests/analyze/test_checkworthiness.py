@@ -79,3 +79,50 @@ def test_checkworthy_cli_scores_lines_and_jsonl_and_reports_bad_lines(tmp_path: 
     refused = runner.invoke(app, ["checkworthy", str(empty)])
     assert refused.exit_code == 1 and "no sentences to score" in refused.stderr
     assert runner.invoke(app, ["checkworthy", str(tmp_path / "missing.txt")]).exit_code == 1
+
+
+def test_analyze_many_scores_beside_the_parse_in_order_and_as_alone() -> None:
+    """Articles scored in the background thread come out in their order, with the scores the
+    model gives their contents alone, and the GIL switch interval is put back after a full run
+    and after a run left early."""
+    import sys
+
+    from saywho.analyze import SCORED_TOGETHER, analyze_many
+    from saywho.config import Settings
+    from saywho.extract import extract
+    from saywho.model import RawDocument
+
+    demo = Path(__file__).resolve().parents[2] / "src/saywho/data/demo/wikinews"
+    settings = Settings(detect_language=False)
+    articles = [extract(RawDocument(str(p), p.read_bytes()), settings)
+                for p in sorted(demo.glob("*.txt"))[: 3 * SCORED_TOGETHER + 3]]  # fmt: skip
+    before = sys.getswitchinterval()
+    analysed = list(analyze_many(articles, settings, batch_size=5))
+    assert sys.getswitchinterval() == before
+    assert [a.article.source for a in analysed] == [a.source for a in articles]
+    contents = [
+        x.content_text(a.article.field_text(x.field)) for a in analysed for x in a.attributions
+    ]
+    got = [x.checkworthiness for a in analysed for x in a.attributions]
+    assert len(contents) > 3 * SCORED_TOGETHER and None not in got
+    alone = [round(float(p), 4) for p in load_model().score(contents, threads=1)]
+    assert got == alone
+    bare = list(analyze_many(articles, Settings(detect_language=False, checkworthiness=False)))
+    assert [x.checkworthiness for a in bare for x in a.attributions] == [None] * len(got)
+    assert [len(a.attributions) for a in bare] == [len(a.attributions) for a in analysed]
+    early = analyze_many(articles, settings, batch_size=5)
+    next(early)
+    assert sys.getswitchinterval() < before
+    early.close()
+    assert sys.getswitchinterval() == before
+
+
+def test_encoder_threads_give_the_same_vectors() -> None:
+    from saywho.analyze.embed import get_encoder
+
+    texts = [*WORTHY, *UNWORTHY] * 3
+    encoder = get_encoder()
+    encoder.forget_recent()
+    both = encoder.encode_layers(texts)
+    encoder.forget_recent()
+    assert np.array_equal(encoder.encode_layers(texts, threads=1), both)

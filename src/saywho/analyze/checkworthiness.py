@@ -53,14 +53,14 @@ def surface(text: str) -> list[float]:
             float(bool(_NUMBER_WORD.search(text))), math.log1p(words)]  # fmt: skip
 
 
-def features(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+def features(texts: Sequence[str], threads: int | None = None) -> npt.NDArray[np.float32]:
     """Each statement's embedding — the encoder's unit-length means over its layers of
     `saywho.analyze.embed.POOLED_LAYERS` and its last — followed by its `SURFACE` features (one
-    row each)."""
+    row each). `threads`: the encoder's threads to use (`Encoder.encode_layers`)."""
     from .statement import claim_text
 
     # the claim's text, as claims embed it (`saywho.claims.dense_vectors`): one pass a content
-    layers = get_encoder().encode_layers([claim_text(t) for t in texts])
+    layers = get_encoder().encode_layers([claim_text(t) for t in texts], threads)
     dense = layers.reshape(len(texts), -1)
     extra = np.asarray([surface(t) for t in texts], dtype=np.float32).reshape(
         len(texts), len(SURFACE)
@@ -110,11 +110,12 @@ class CheckWorthiness:
     card: dict[str, Any]
     words: Words | None = None
 
-    def score(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """The probability that a fact-checker would check each statement."""
+    def score(self, texts: Sequence[str], threads: int | None = None) -> npt.NDArray[np.float32]:
+        """The probability that a fact-checker would check each statement (`threads`: the
+        encoder's threads to use; the same scores)."""
         if not texts:
             return np.zeros(0, dtype=np.float32)
-        z = features(texts) @ self.weights + self.bias
+        z = features(texts, threads) @ self.weights + self.bias
         if self.words is not None:
             z = z + self.words.score(texts)
         out: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)

@@ -180,11 +180,13 @@ class Encoder:
         claim) is embedded once; each text's vector is its own, so a kept one is the same."""
         return self.encode_layers(texts)[:, -1]
 
-    def encode_layers(self, texts: Sequence[str]) -> Vectors:
+    def encode_layers(self, texts: Sequence[str], threads: int | None = None) -> Vectors:
         """`encode`'s unit-length means over the last layer, after those over the layers of
         `POOLED_LAYERS`: shape ``(len(texts), len(POOLED_LAYERS) + 1, DIM)`` (what
         check-worthiness reads: the lower layers say more of how a sentence is put than the
-        last, tuned for claims alike)."""
+        last, tuned for claims alike). `threads`: at most this many of the encoder's threads
+        (1: this thread alone, leaving the other cores to work beside it); the vectors are the
+        same."""
         out = np.zeros((len(texts), len(POOLED_LAYERS) + 1, DIM), dtype=np.float32)
         missing: dict[str, list[int]] = {}
         with self._recent_lock:
@@ -196,7 +198,7 @@ class Encoder:
                     self._recent.move_to_end(text)
                     out[i] = kept
         if missing:
-            fresh = self._encode_layers(list(missing))
+            fresh = self._encode_layers(list(missing), threads)
             with self._recent_lock:
                 for text, vector in zip(missing, fresh, strict=True):
                     out[missing[text]] = vector
@@ -209,11 +211,11 @@ class Encoder:
         """The last layer's vectors of `_encode_layers`."""
         return self._encode_layers(texts)[:, -1]
 
-    def _encode_layers(self, texts: Sequence[str]) -> Vectors:
-        """Several texts are shared out over `THREADS` threads, each running its own
-        single-threaded session (onnxruntime releases the GIL): each text alone, so the vectors
-        are the same."""
-        sessions = self.sessions
+    def _encode_layers(self, texts: Sequence[str], threads: int | None = None) -> Vectors:
+        """Several texts are shared out over `THREADS` threads (or `threads`), each running its
+        own single-threaded session (onnxruntime releases the GIL): each text alone, so the
+        vectors are the same."""
+        sessions = self.sessions[: max(1, threads)] if threads else self.sessions
         width = (len(POOLED_LAYERS) + 1, DIM)
         if len(texts) < 2 * len(sessions) or len(sessions) == 1:
             return self._batched(texts, functools.partial(self._batch, sessions[0]), 1, width)
