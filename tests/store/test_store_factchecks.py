@@ -318,3 +318,25 @@ def test_factchecks_match_folds_copies_into_the_first_stored(engine: Engine) -> 
         ids = {r[0]: r[1] for r in conn.execute(current)}
     kept = [m for m in found if m.fact_check.check.identifier in ("a", "b")]
     assert [m.fact_check.check.identifier for m in kept] == ["b"] and kept[0].copies == (ids["a"],)
+
+
+def test_factchecks_candidates_include_the_speakers_own_fact_checks(engine: Engine) -> None:
+    """The first stage's candidates by text, and the best by text of the fact-checks whose
+    claimant shares a name word with the statement's speaker, even when text alone ranks them
+    lower."""
+    from saywho.factchecks.ranking import Stated
+    from saywho.store.factchecks import ranking_features
+
+    near = dataclasses.replace(CHECK, url="https://a.example/near", claimant="Zamir Kabulov")
+    far = dataclasses.replace(CHECK, url="https://a.example/far", claimant="Kellyanne Conway",
+                              claim_reviewed="Terrorists in Afghanistan are paid from abroad.")  # fmt: skip
+    import_fact_checks(engine, [near, far])
+    with engine.connect() as conn:
+        ids = {r[0]: r[1] for r in conn.execute(select(fact_checks.c.url, fact_checks.c.id))}
+    text = "The United States is covertly sponsoring Islamic State militants in Afghanistan."
+    ((alone, _),) = ranking_features(engine, [Stated(text)], 1)
+    assert alone.tolist() == [ids[near.url]]
+    ((told, x),) = ranking_features(engine, [Stated(text, "Kellyanne Conway")], 1)
+    assert told.tolist() == [ids[near.url], ids[far.url]] and x.shape[0] == 2
+    ((nobody, _),) = ranking_features(engine, [Stated(text, "Someone Else")], 1)
+    assert nobody.tolist() == [ids[near.url]]

@@ -33,6 +33,7 @@ from ..factchecks.ranking import (
     check_context,
     features,
     load_ranker,
+    name_words,
     pair_text,
     query_text,
     same_claim_key,
@@ -295,7 +296,14 @@ class _Corpus:
     copy: np.ndarray
     #: each original's copies, by store id
     copies: dict[int, tuple[int, ...]]
+    #: the rows of each word of the claimants' names (`name_words`)
+    claimants: dict[str, np.ndarray]
     contexts: dict[int, CheckContext] = field(default_factory=dict)
+
+    def claimed_by(self, speaker: str | None) -> np.ndarray:
+        """The rows whose claimant's name shares a word with `speaker`'s."""
+        found = [self.claimants[w] for w in name_words(speaker) if w in self.claimants]
+        return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
     def context(self, row: int) -> CheckContext:
         found = self.contexts.get(row)
@@ -333,7 +341,12 @@ def _corpus(engine: Engine) -> _Corpus | None:
         except ValueError:  # no word left (every text stop words or empty): embeddings alone
             vectorizer, lexical = None, None
         fields = [(r[0], r[1], r[2], r[3]) for r in rows]
-        corpus = _Corpus(stamp, ids, dense, vectorizer, lexical, fields, copy, copies)
+        named: dict[str, list[int]] = {}
+        for row, r in enumerate(rows):
+            for word in name_words(r[2]):
+                named.setdefault(word, []).append(row)
+        claimants = {w: np.asarray(found, dtype=np.int64) for w, found in named.items()}
+        corpus = _Corpus(stamp, ids, dense, vectorizer, lexical, fields, copy, copies, claimants)
         _corpora[str(engine.url)] = corpus
         return corpus
 
@@ -361,6 +374,11 @@ def _copies(ids: np.ndarray, rows: Sequence[Any]) -> tuple[np.ndarray, dict[int,
     return copy, copies
 
 
+#: candidates added from the fact-checks of the statement's speaker (their claimant shares a
+#: name word with the speaker), best by text, when the speaker is known
+BY_SPEAKER = 30
+
+
 def ranking_features(engine: Engine, statements: Sequence[str | Stated],
                      candidates: int) -> list[tuple[np.ndarray, np.ndarray]]:  # fmt: skip
     """For each statement, its first `candidates` fact-checks by text (their row ids, best first)
@@ -386,6 +404,12 @@ def ranking_features(engine: Engine, statements: Sequence[str | Stated],
     out = []
     for i, statement in enumerate(given):
         row = np.argpartition(-first[i], count - 1)[:count]
+        claimed = corpus.claimed_by(statement.speaker)
+        claimed = claimed[~corpus.copy[claimed]]
+        if len(claimed):  # and the best of the speaker's own fact-checks, found by text
+            more = min(BY_SPEAKER, len(claimed))
+            best = claimed[np.argpartition(-first[i, claimed], more - 1)[:more]]
+            row = np.union1d(row, best)
         row = row[np.lexsort((corpus.ids[row], -first[i, row]))]  # best first; ties by id
         x = features(
             statement, dense[i, row], lexical[i, row], [corpus.context(int(j)) for j in row]
