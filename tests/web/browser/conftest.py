@@ -13,6 +13,7 @@ Screenshots go to ``build/screenshots/`` (git-ignored), full page at 1280 px wid
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import threading
@@ -73,6 +74,10 @@ FACT_CHECK = FactCheck(
     fact_checker="Example Fact Check", review_date="2023-01-24", url="https://factcheck.example/us-isis",
     language="en", identifier="efc-2023-0117", title="Is the US sponsoring IS in Afghanistan?", source="browser test",
 )  # fmt: skip
+FACT_CHECK_COPY = dataclasses.replace(
+    FACT_CHECK, claim_reviewed=FACT_CHECK.claim_reviewed.upper(), identifier="efc-2023-0117-b",
+    url="https://factcheck.example/us-isis-b", review_date="2023-02-02",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="session")
@@ -99,7 +104,8 @@ def browser_store(tmp_path_factory: pytest.TempPathFactory) -> BrowserStore:
         summary = ingest(engine, read_documents(inputs, settings), settings, inputs=inputs,
                          meta=meta)  # fmt: skip
         # a fact-check of the sample's claim, so that its claim page shows "Fact-checked by"
-        import_fact_checks(engine, [FACT_CHECK])
+        # and the same review republished under another identifier, its case changed: a copy
+        import_fact_checks(engine, [FACT_CHECK, FACT_CHECK_COPY])
     finally:
         engine.dispose()
     assert summary.errors == 0 and summary.stored == len(inputs), summary.failures

@@ -111,9 +111,17 @@ def test_web_browser_fact_checks_on_the_article_list_and_detail_pages(
     claim.click()
     expect(page.locator("#fact-checks")).to_contain_text("Example Fact Check")
     page.goto("/factchecks")
-    expect(page.locator("#factcheck-list li[data-fact-check]")).to_have_count(1)
+    expect(page.locator("#factcheck-list li[data-fact-check]")).to_have_count(2)
     page.fill("#match-form input[name=q]", "Washington is secretly funding ISIS")
     page.click("#match-form button")
-    expect(page.locator("#match-list li").first).to_contain_text("Islamic State")
+    first = page.locator("#match-list li").first
+    expect(first).to_contain_text("Islamic State")
+    expect(page.locator("#match-list li")).to_have_count(1)  # the copy is folded into it
+    copy = first.locator("a", has_text="#")
+    expect(copy).to_have_count(1)
+    expect(first).to_contain_text("also stored as")
     screenshot(page, "fact-check-match")
+    copy.click()
+    expect(page.locator("#fact-check-line")).to_contain_text("Unproven")
+    expect(page.locator("h1")).to_contain_text("US IS COVERTLY SPONSORING")
     assert not console.errors
