@@ -139,8 +139,8 @@ IN_FLIGHT = 16
 #: how often (seconds) Python hands the GIL to another thread that waits for it, while articles
 #: are scored beside the parse. The scoring thread needs the GIL briefly between two texts; at
 #: Python's default (5 ms) it waited that long each time for the parsing thread to let go, so
-#: the two took turns instead of running together (`benchmarks/throughput.py`: 1.128 and 1.143
-#: against 1.078 with 0.5 ms)
+#: the two took turns instead of running together (`benchmarks/throughput.py`, full/bare: 1.128
+#: and 1.143 at 5 ms against 1.078 and 1.063 at 0.5 ms)
 SWITCH_INTERVAL = 0.0005
 _switching = threading.Lock()
 _switch_state = {"users": 0, "before": 0.005}
