@@ -142,7 +142,37 @@ def saywho_runs(store: Path, queries: dict[str, str], folder: Path, top: int = 5
     for line in done.stdout.splitlines():
         row = json.loads(line)
         runs[row["id"]] = [m["identifier"] for m in row["matches"]]
+        FIRST_SCORES[row["id"]] = row["matches"][0]["score"] if row["matches"] else 0.0
     return runs, seconds
+
+
+#: the score of each query's first match, from the last `saywho_runs`
+FIRST_SCORES: dict[str, float] = {}
+
+
+def first_reliability(runs: dict[str, list[str]], qrels: dict[str, set[str]]) -> dict[str, object]:
+    """How the first result's score (a probability) compares with how often it is right: overall
+    and in four bins of the score."""
+    pairs = [
+        (FIRST_SCORES.get(q, 0.0), float(bool(runs.get(q)) and runs[q][0] in rel))
+        for q, rel in qrels.items()
+    ]
+    out: dict[str, object] = {"mean_probability": round(sum(p for p, _ in pairs) / len(pairs), 3),
+                              "right": round(sum(r for _, r in pairs) / len(pairs), 3)}  # fmt: skip
+    for lo, hi in ((0.0, 0.2), (0.2, 0.5), (0.5, 0.8), (0.8, 1.0)):
+        part = [(p, r) for p, r in pairs if lo <= p < hi or (hi == 1.0 and p == 1.0)]
+        if part:
+            out[f"{lo}-{hi}"] = (len(part), round(sum(p for p, _ in part) / len(part), 3),
+                                 round(sum(r for _, r in part) / len(part), 3))  # fmt: skip
+    return out
+
+
+def print_reliability(name: str, found: dict[str, object]) -> None:
+    bins = "; ".join(f"{k}: {v[0]} queries, mean {v[1]:.3f}, right {v[2]:.3f}"  # type: ignore[index]
+                     for k, v in found.items() if "-" in k)  # fmt: skip
+    print(
+        f"  {name}: first results' mean score {found['mean_probability']:.3f}, right {found['right']:.3f} ({bins})"
+    )
 
 
 def import_reviews(store: Path, reviews: list[dict[str, object]], folder: Path, name: str) -> float:
@@ -234,6 +264,8 @@ def checkthat(data: Path, folder: Path, figures: dict[str, object]) -> bool:
     print(
         f"  dev: {len(dev_rel)} queries; saywho factchecks match {seconds:.1f} s (start and model load included)"
     )
+    figures["checkthat_first_reliability"] = first_reliability(runs, dev_rel)
+    print_reliability("the score as a probability", figures["checkthat_first_reliability"])  # type: ignore[arg-type]
     results = {"saywho factchecks match": scores(runs, dev_rel),
                "BM25 (FTS5, claim + headline)": scores(bm25_runs({v: f"{t} {h}" for v, (t, h) in claims.items()}, dev_q), dev_rel)}  # fmt: skip
     table(results)
@@ -263,6 +295,7 @@ def politifact(data: Path, folder: Path, figures: dict[str, object]) -> None:
     dev_q, dev_rel = read_queries(base / "dev-queries.tsv"), read_qrels(base / "dev-qrels.tsv")
     dev_q = {q: dev_q[q] for q in dev_rel if q in dev_q}
     runs, seconds = saywho_runs(store, dev_q, folder, debate=True)
+    reliability = first_reliability(runs, dev_rel)
     text_only, _ = saywho_runs(store, dev_q, folder)
     docs = {c["vclaim_id"]: f"{c['claim']} {c.get('title') or ''}" for c in checks}
     results = {"saywho factchecks match": scores(runs, dev_rel),
@@ -271,6 +304,8 @@ def politifact(data: Path, folder: Path, figures: dict[str, object]) -> None:
     print(
         f"  dev: {len(dev_q)} queries (speaker and date from their ids); saywho factchecks match {seconds:.1f} s"
     )
+    figures["politifact_first_reliability"] = reliability
+    print_reliability("the score as a probability", reliability)
     table(results)
     figures["politifact_dev"] = results
 

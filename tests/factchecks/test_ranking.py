@@ -86,6 +86,23 @@ def test_ranking_shipped_model_is_a_probability_that_grows_with_similarity() -> 
     low[0, 0], high[0, 0] = 0.2, 0.9
     p = ranker.score(np.vstack([low, high]))
     assert 0.0 < p[0] < p[1] < 1.0
+    # the calibration reads the lead over the others: far ahead, a candidate is surer than
+    # tied with another (a lone one leads by nothing, as in a tie)
+    a, c, _ = ranker.calibration
+    assert a > 0 and c > 0
+    alone = ranker.score(high)[0]
+    tied = ranker.score(np.vstack([high, high]))
+    assert tied[0] == tied[1] == pytest.approx(alone)
+    assert alone < ranker.score(np.vstack([high, low]))[0]
+
+
+def test_ranking_lead_is_each_score_over_the_best_of_the_others() -> None:
+    from saywho.factchecks.ranking import lead
+
+    assert lead(np.array([1.0, 3.0, 2.0])).tolist() == [-2.0, 1.0, -1.0]
+    assert lead(np.array([2.0, 2.0])).tolist() == [0.0, 0.0]
+    assert lead(np.array([5.0])).tolist() == [0.0]
+    assert lead(np.zeros(0)).tolist() == []
 
 
 def test_ranking_refuses_a_model_of_other_features(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -177,19 +177,44 @@ def features(statement: Stated, dense: Sequence[float], lexical: Sequence[float]
 
 @dataclass(frozen=True)
 class Ranker:
-    """A logistic regression over `FEATURES`, re-ranking the first `candidates` by text."""
+    """A linear model over `FEATURES`, re-ranking the first `candidates` by text, and its
+    calibration: how likely a candidate is to be what the statement states, from its score and
+    its lead over the query's best other candidate."""
 
     weights: npt.NDArray[np.float32]
     bias: float
     candidates: int
     card: dict[str, Any]
+    #: (score, lead, bias) of the calibration
+    calibration: tuple[float, float, float] = (1.0, 0.0, 0.0)
+
+    def rank(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """Each candidate's score: higher ranks first."""
+        out: npt.NDArray[np.float32] = (x @ self.weights + self.bias).astype(np.float32)
+        return out
 
     def score(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        """The probability that each candidate addresses the statement."""
-        out: npt.NDArray[np.float32] = (
-            1.0 / (1.0 + np.exp(-(x @ self.weights + self.bias)))
-        ).astype(np.float32)
+        """The probability that each candidate (the rows of one statement's candidates)
+        addresses the statement: from its score and its lead over the best of the others
+        (`lead`)."""
+        z = self.rank(x)
+        a, c, d = self.calibration
+        out: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-(a * z + c * lead(z) + d)))).astype(
+            np.float32
+        )
         return out
+
+
+def lead(z: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.floating[Any]]:
+    """Each score minus the best of the others (a lone candidate leads by 0): the first
+    candidate's lead is its margin over the second, every other's is negative."""
+    if len(z) < 2:
+        return np.zeros_like(z)
+    order = np.argsort(-z, kind="stable")
+    best, second = z[order[0]], z[order[1]]
+    out: npt.NDArray[np.floating[Any]] = z - best
+    out[order[0]] = best - second
+    return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -201,4 +226,6 @@ def load_ranker() -> Ranker:
             f"{RANKER_FILE} was trained on features {data['features']}, not {list(FEATURES)}"
         )
     weights = np.asarray([data["weights"][name] for name in FEATURES], dtype=np.float32)
-    return Ranker(weights, float(data["bias"]), int(data["candidates"]), data.get("card", {}))
+    calibration = data.get("calibration", {"score": 1.0, "lead": 0.0, "bias": 0.0})
+    return Ranker(weights, float(data["bias"]), int(data["candidates"]), data.get("card", {}),
+                  (float(calibration["score"]), float(calibration["lead"]), float(calibration["bias"])))  # fmt: skip

@@ -260,8 +260,8 @@ def get_fact_check(
 #: 0.910 with 0.1–0.3 of TF-IDF. Its best candidates are re-ranked (`saywho.factchecks.ranking`).
 LEXICAL_WEIGHT = 0.1
 #: what a match's score is, in words (pages and the API's schema say it)
-SCORE_MEANS = ("the re-ranker's probability that the fact-check addresses the statement (from the texts' "
-               "similarity, and the speaker and date when known)")  # fmt: skip
+SCORE_MEANS = ("the probability that the fact-check addresses the statement (from the texts' similarity, the "
+               "speaker and date when known, and its lead over the other candidates)")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,8 +429,11 @@ def match_fact_checks(
     copies = corpus.copies if corpus is not None else {}
     ranked: list[list[tuple[int, float]]] = []
     for ids, x in ranking_features(engine, statements, max(ranker.candidates, top)):
-        scores = ranker.score(x) if len(ids) else np.zeros(0, dtype=np.float32)
-        order = np.lexsort((ids, -scores))[:top]  # best first; ties by id
+        if not len(ids):
+            ranked.append([])
+            continue
+        scores = ranker.score(x)
+        order = np.lexsort((ids, -ranker.rank(x)))[:top]  # best first; ties by id
         ranked.append([(int(ids[j]), float(scores[j])) for j in order])
     wanted = sorted({i for row in ranked for i, _ in row})
 
