@@ -123,8 +123,9 @@ def bm25_runs(docs: dict[str, str], queries: dict[str, str], k: int = 5) -> dict
 
 
 def saywho_runs(store: Path, queries: dict[str, str], folder: Path, top: int = 5,
-                debate: bool = False) -> tuple[dict[str, list[str]], float]:  # fmt: skip
-    """Rank with ``saywho factchecks match`` (a child process); returns the runs and its seconds.
+                debate: bool = False) -> tuple[dict[str, list[str]], float, dict[str, float]]:  # fmt: skip
+    """Rank with ``saywho factchecks match`` (a child process); returns the runs, its seconds and
+    each query's first match's score.
     `debate`: each query is given the speaker and date its id names (`debate_context`)."""
     qfile = folder / "queries.jsonl"
     records = []
@@ -138,23 +139,21 @@ def saywho_runs(store: Path, queries: dict[str, str], folder: Path, top: int = 5
     done = subprocess.run([SAYWHO, "factchecks", "match", "--file", str(qfile), "--top", str(top), "--format",
                            "jsonl", "--db", str(store)], capture_output=True, text=True, check=True)  # fmt: skip
     seconds = time.perf_counter() - started
-    runs = {}
+    runs: dict[str, list[str]] = {}
+    firsts: dict[str, float] = {}
     for line in done.stdout.splitlines():
         row = json.loads(line)
         runs[row["id"]] = [m["identifier"] for m in row["matches"]]
-        FIRST_SCORES[row["id"]] = row["matches"][0]["score"] if row["matches"] else 0.0
-    return runs, seconds
+        firsts[row["id"]] = row["matches"][0]["score"] if row["matches"] else 0.0
+    return runs, seconds, firsts
 
 
-#: the score of each query's first match, from the last `saywho_runs`
-FIRST_SCORES: dict[str, float] = {}
-
-
-def first_reliability(runs: dict[str, list[str]], qrels: dict[str, set[str]]) -> dict[str, object]:
+def first_reliability(runs: dict[str, list[str]], qrels: dict[str, set[str]],
+                      firsts: dict[str, float]) -> dict[str, object]:  # fmt: skip
     """How the first result's score (a probability) compares with how often it is right: overall
     and in four bins of the score."""
     pairs = [
-        (FIRST_SCORES.get(q, 0.0), float(bool(runs.get(q)) and runs[q][0] in rel))
+        (firsts.get(q, 0.0), float(bool(runs.get(q)) and runs[q][0] in rel))
         for q, rel in qrels.items()
     ]
     out: dict[str, object] = {"mean_probability": round(sum(p for p, _ in pairs) / len(pairs), 3),
@@ -260,11 +259,11 @@ def checkthat(data: Path, folder: Path, figures: dict[str, object]) -> bool:
           + ", ".join(f"{w}: {m:.3f}" for w, m in sweep.items()) + f" (shipped: {shipped})")  # fmt: skip
     dev_q, dev_rel = read_queries(base / "dev-queries.tsv"), read_qrels(base / "dev-qrels.tsv")
     dev_q = {q: dev_q[q] for q in dev_rel}
-    runs, seconds = saywho_runs(store, dev_q, folder)
+    runs, seconds, firsts = saywho_runs(store, dev_q, folder)
     print(
         f"  dev: {len(dev_rel)} queries; saywho factchecks match {seconds:.1f} s (start and model load included)"
     )
-    figures["checkthat_first_reliability"] = first_reliability(runs, dev_rel)
+    figures["checkthat_first_reliability"] = first_reliability(runs, dev_rel, firsts)
     print_reliability("the score as a probability", figures["checkthat_first_reliability"])  # type: ignore[arg-type]
     results = {"saywho factchecks match": scores(runs, dev_rel),
                "BM25 (FTS5, claim + headline)": scores(bm25_runs({v: f"{t} {h}" for v, (t, h) in claims.items()}, dev_q), dev_rel)}  # fmt: skip
@@ -294,9 +293,9 @@ def politifact(data: Path, folder: Path, figures: dict[str, object]) -> None:
     )
     dev_q, dev_rel = read_queries(base / "dev-queries.tsv"), read_qrels(base / "dev-qrels.tsv")
     dev_q = {q: dev_q[q] for q in dev_rel if q in dev_q}
-    runs, seconds = saywho_runs(store, dev_q, folder, debate=True)
-    reliability = first_reliability(runs, dev_rel)
-    text_only, _ = saywho_runs(store, dev_q, folder)
+    runs, seconds, firsts = saywho_runs(store, dev_q, folder, debate=True)
+    reliability = first_reliability(runs, dev_rel, firsts)
+    text_only, _, _ = saywho_runs(store, dev_q, folder)
     docs = {c["vclaim_id"]: f"{c['claim']} {c.get('title') or ''}" for c in checks}
     results = {"saywho factchecks match": scores(runs, dev_rel),
                "saywho, the text alone": scores(text_only, dev_rel),

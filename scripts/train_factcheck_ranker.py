@@ -51,6 +51,7 @@ from saywho.factchecks import from_claim_review  # noqa: E402
 from saywho.factchecks.ranking import (  # noqa: E402
     FEATURES,
     RANKER_FILE,
+    Ranker,
     lead,
     pair_text,
     query_text,
@@ -201,16 +202,10 @@ def main(argv: list[str] | None = None) -> int:
     calibrator.fit(np.column_stack([z, leads]), np.concatenate(ys))
     a, c_lead = (float(v) for v in calibrator.coef_[0])
     b = float(calibrator.intercept_[0])
+    calibration = Ranker(np.zeros(0, np.float32), 0.0, args.candidates, {}, (a, c_lead, b))
     top = [int(np.argmax(q)) for q in held_out[best]]
-    top_p = 1 / (
-        1
-        + np.exp(
-            -(
-                a * np.array([q[t] for q, t in zip(held_out[best], top, strict=True)])
-                + c_lead * np.array([lead(q)[t] for q, t in zip(held_out[best], top, strict=True)])
-                + b
-            )
-        )
+    top_p = np.array(
+        [calibration.calibrated(q)[t] for q, t in zip(held_out[best], top, strict=True)]
     )
     top_ok = np.array([y[t] for y, t in zip(ys, top, strict=True)], dtype=float)
     reliability = {}

@@ -24,9 +24,10 @@ debate's speaker and day), or read from a post's signature ("— Donald J. Trump
 
 A linear model over them, trained by ``scripts/train_factcheck_ranker.py`` on the train splits
 of CheckThat! 2020 Task 2 and PolitiFact only (a pairwise logistic regression: to order a
-query's candidates; then Platt-scaled), and shipped as ``data/factcheck_ranker.json`` (weights,
-bias, the candidates it re-ranks, and its card), orders the candidates; the score is its
-probability that the fact-check addresses the statement.
+query's candidates), and shipped as ``data/factcheck_ranker.json`` (weights, bias, the
+candidates it re-ranks, its calibration and its card), orders the candidates; the score is the
+probability that the fact-check addresses the statement, from a candidate's ranking score and
+its lead over the best of the others (`Ranker.calibrated`).
 """
 
 from __future__ import annotations
@@ -109,6 +110,12 @@ def same_claim_key(claim: str, fact_checker: str | None, claimant: str | None) -
     return tuple(
         " ".join(_WORD.findall((t or "").casefold())) for t in (claim, fact_checker, claimant)
     )
+
+
+def copy_order(review_date: str | None, stored_id: int) -> tuple[str, int]:
+    """Sorts copies of one fact-check (`same_claim_key`) original first: the earliest reviewed,
+    else (either undated) the first stored."""
+    return (review_date or "9999-12-31", stored_id)
 
 
 def name_words(name: str | None) -> frozenset[str]:
@@ -195,9 +202,12 @@ class Ranker:
 
     def score(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """The probability that each candidate (the rows of one statement's candidates)
-        addresses the statement: from its score and its lead over the best of the others
-        (`lead`)."""
-        z = self.rank(x)
+        addresses the statement (`calibrated` of their `rank` scores)."""
+        return self.calibrated(self.rank(x))
+
+    def calibrated(self, z: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float32]:
+        """One statement's candidates' ranking scores as probabilities: from each score and its
+        lead over the best of the others (`lead`)."""
         a, c, d = self.calibration
         out: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-(a * z + c * lead(z) + d)))).astype(
             np.float32

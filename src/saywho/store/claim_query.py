@@ -16,7 +16,7 @@ from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import NotFoundError, StoreError
-from ..factchecks.ranking import same_claim_key
+from ..factchecks.ranking import copy_order, same_claim_key
 from .claim_rows import check_encoder, current_claims
 from .claim_spread import UNDATED_FIRST, UNDATED_LAST
 from .engine import _reason
@@ -380,7 +380,7 @@ def claim_story(engine: Engine, cluster_id: int) -> dict[str, Any]:
 def _linked_checks(conn: Any, cluster_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """The current fact-checks linked to each cluster (`saywho.store.factcheck_links`), best
     match first; copies of one fact-check (`saywho.factchecks.ranking.same_claim_key`) are
-    folded into the earliest reviewed, else the first stored, which names them in ``copies``."""
+    folded into the first in `copy_order`, which names them in ``copies``."""
     out: dict[int, list[dict[str, Any]]] = {}
     for start in range(0, len(cluster_ids), 500):
         rows = conn.execute(
@@ -397,7 +397,7 @@ def _linked_checks(conn: Any, cluster_ids: list[int]) -> dict[int, list[dict[str
             key = same_claim_key(r.claim_reviewed, r.fact_checker, r.claimant)
             groups.setdefault((int(r.cluster_id), key), []).append(r)
         for (cluster, _), members in groups.items():  # (in the order of each group's best match)
-            r = min(members, key=lambda m: (m.review_date or "9999-12-31", int(m.id)))
+            r = min(members, key=lambda m: copy_order(m.review_date, int(m.id)))
             out.setdefault(cluster, []).append({
                 "id": int(r.id), "claim_reviewed": r.claim_reviewed, "rating": r.rating, "verdict": r.verdict,
                 "fact_checker": r.fact_checker, "review_date": r.review_date, "url": r.url,

@@ -31,6 +31,7 @@ from ..factchecks.ranking import (
     CheckContext,
     Stated,
     check_context,
+    copy_order,
     features,
     load_ranker,
     name_words,
@@ -356,10 +357,11 @@ def _corpus(engine: Engine) -> _Corpus | None:
 
 def _copies(ids: np.ndarray, rows: Sequence[Any]) -> tuple[np.ndarray, dict[int, tuple[int, ...]]]:
     """Which current fact-checks (rows) are copies of another (`same_claim_key`: one
-    fact-checker, claimant and claim), and each original's copies by store id. The original is the earliest reviewed, else (either
-    undated) the first stored: the lowest first id of its key, whatever versions followed.
-    (CheckThat! 2020 holds 184 such pairs, Snopes reviews stored twice with their quotes
-    changed; 186 of the 189 train tweets stating one name the first stored as theirs.)"""
+    fact-checker, claimant and claim), and each original's copies by store id. The original
+    comes first in `copy_order`, a key counting as stored at its first version's id, whatever
+    versions followed. (CheckThat! 2020 holds 184 such pairs, Snopes reviews stored twice with
+    their quotes changed; 186 of the 189 train tweets stating one name the first stored as
+    theirs.)"""
     groups: dict[tuple[str, ...], list[int]] = {}
     for row, r in enumerate(rows):
         groups.setdefault(same_claim_key(r[0], r[4], r[2]), []).append(row)
@@ -368,7 +370,7 @@ def _copies(ids: np.ndarray, rows: Sequence[Any]) -> tuple[np.ndarray, dict[int,
     for members in groups.values():
         if len(members) < 2:
             continue
-        members.sort(key=lambda row: (rows[row][5] or "9999-12-31", int(rows[row][6])))
+        members.sort(key=lambda row: copy_order(rows[row][5], int(rows[row][6])))
         copy[members[1:]] = True
         copies[int(ids[members[0]])] = tuple(sorted(int(ids[row]) for row in members[1:]))
     return copy, copies
@@ -384,9 +386,14 @@ def ranking_features(engine: Engine, statements: Sequence[str | Stated],
     """For each statement, its first `candidates` fact-checks by text (their row ids, best first)
     and their re-ranking `FEATURES` (one row each): what the ranker scores, and what
     ``scripts/train_factcheck_ranker.py`` learns from."""
+    return _ranking_features(_corpus(engine), statements, candidates)
+
+
+def _ranking_features(corpus: _Corpus | None, statements: Sequence[str | Stated],
+                      candidates: int) -> list[tuple[np.ndarray, np.ndarray]]:  # fmt: skip
+    """`ranking_features` over the fact-checks as read once (`_corpus`)."""
     from ..claims.cluster import dense_vectors
 
-    corpus = _corpus(engine)
     if corpus is None or not statements:
         return [
             (np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES)), dtype=np.float32))
@@ -428,12 +435,13 @@ def match_fact_checks(
     corpus = _corpus(engine)
     copies = corpus.copies if corpus is not None else {}
     ranked: list[list[tuple[int, float]]] = []
-    for ids, x in ranking_features(engine, statements, max(ranker.candidates, top)):
+    for ids, x in _ranking_features(corpus, statements, max(ranker.candidates, top)):
         if not len(ids):
             ranked.append([])
             continue
-        scores = ranker.score(x)
-        order = np.lexsort((ids, -ranker.rank(x)))[:top]  # best first; ties by id
+        z = ranker.rank(x)
+        scores = ranker.calibrated(z)
+        order = np.lexsort((ids, -z))[:top]  # best first; ties by id
         ranked.append([(int(ids[j]), float(scores[j])) for j in order])
     wanted = sorted({i for row in ranked for i, _ in row})
 
