@@ -23,6 +23,11 @@ from saywho.claims.text import states_claims
             id="a hashtag becomes its words and a picture link goes",
         ),
         pytest.param(
+            "Proud of the #OurBoyspic.twitter.com/0eJtwJyS1J",
+            "Proud of the Our Boys",
+            id="a picture link glued to a hashtag goes too",
+        ),
+        pytest.param(
             "Yes, this is really @DarrellIssa on the roof https://t.co/abc",
             "Yes, this is really Darrell Issa on the roof",
             id="a mention becomes the name and a link goes",

@@ -10,7 +10,7 @@ import re
 _SIGNATURE = re.compile(
     r"\s*[\u2014\u2013-]{1,2}\s*[^\u2014\u2013\n]{0,80}?\(@\w{1,30}\)\s+[A-Z][a-z]+\.? \d{1,2}, \d{4}\s*$"
 )
-_LINK = re.compile(r"(?:https?://|www\.)\S+|\bpic\.twitter\.com/\S+|\bt\.co/\S+", re.IGNORECASE)
+_LINK = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S+|\bt\.co/\S+", re.IGNORECASE)
 _TAG = re.compile(r"(?<![\w@#])[#@](\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SPACE = re.compile(r"\s+")
