@@ -54,6 +54,42 @@ def test_checkworthiness_ranks_checkable_facts_over_opinions_and_courtesies() ->
     )
 
 
+def test_checkworthiness_mixes_the_encoder_branch_with_the_regression() -> None:
+    """The score: Platt scaling of the branch's logit mixed with the logistic regression's,
+    both from the one pass of the encoder."""
+    from saywho.analyze.checkworthiness import encoded
+
+    model = load_model()
+    assert model.branch is not None and 0.0 < model.branch.weight <= 1.0
+    texts = WORTHY + UNWORTHY
+    layers = encoded(texts)
+    b = model.branch
+    z = b.platt[0] * (b.weight * b.logits(layers) + (1 - b.weight) * model.linear(texts, layers))
+    assert np.allclose(model.score(texts), 1 / (1 + np.exp(-(z + b.platt[1]))), atol=1e-6)
+    # the branch alone ranks the examples too
+    tuned = b.logits(layers)
+    assert tuned[:3].min() > tuned[3:].max()
+
+
+def test_a_branch_below_a_fine_tuned_layer_is_refused(tmp_path: Path) -> None:
+    """The branch runs over the claim encoder's layers below it, which must be the base
+    model's: a branch from layer 5 would sit on the claim encoder's tuned layers 3 and 4."""
+    import pytest
+    from safetensors.numpy import load_file, save_file
+
+    from saywho.analyze import embed as embed_module
+    from saywho.errors import ConfigError
+
+    base = load_file(str(embed_module.model_dir() / "model.safetensors"))
+    save_file({k: v for k, v in base.items() if k.startswith("encoder.layer.5.")},
+              str(tmp_path / "layer_5.safetensors"))  # fmt: skip
+    encoder = embed_module.Encoder(
+        embed_module.model_dir(), branch=[tmp_path / "layer_5.safetensors"]
+    )
+    with pytest.raises(ConfigError, match="below a fine-tuned layer"):
+        _ = encoder.weights
+
+
 def test_checkworthy_cli_scores_lines_and_jsonl_and_reports_bad_lines(tmp_path: Path) -> None:
     runner = CliRunner()
     lines = tmp_path / "s.txt"

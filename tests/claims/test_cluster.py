@@ -133,12 +133,12 @@ def test_embed_quantised_graph_stays_close_to_the_float_one(
     assert agreement.min() > 0.97 and agreement.mean() > 0.985
     monkeypatch.setattr(embed_module, "cache_dir", lambda: tmp_path)
     first = embed_module.quantized_model(encoder)
-    cached = tmp_path / embed_module._cache_name()
+    cached = tmp_path / embed_module._cache_name(encoder)
     assert cached.read_bytes() == first
     cached.unlink()
     assert embed_module.quantized_model(encoder) == first  # deterministic
     cached.write_bytes(b"not a model")
-    fresh = embed_module.Encoder(encoder.path)
+    fresh = embed_module.Encoder(encoder.path, branch=encoder.branch)
     assert np.allclose(fresh.encode(texts[:2]), encoder.encode(texts[:2]), atol=1e-5)
     assert cached.read_bytes() == first
 
@@ -210,16 +210,33 @@ def test_lexical_vectors_are_unit_rows_and_row_dots_is_their_product() -> None:
 
 
 def test_embed_layers_give_the_last_layer_as_encode_and_unit_means_of_lower_ones() -> None:
-    """`encode_layers` (what check-worthiness reads): the means over `POOLED_LAYERS` and the
-    last layer, each of unit length, from the same pass; its last row is `encode`'s vector."""
+    """`encode_layers` (what check-worthiness reads): the means over `POOLED_LAYERS`, the
+    check-worthiness branch's and the last layer, from the same pass; all but the branch's of
+    unit length; its last row is `encode`'s vector."""
     from saywho.analyze import embed as embed_module
 
     encoder = embed_module.get_encoder()
+    assert encoder.branch and encoder.width == len(embed_module.POOLED_LAYERS) + 2
     texts = [SAME_CLAIM[0], OTHER_CLAIMS[1]]
     layers = encoder.encode_layers(texts)
-    assert layers.shape == (2, len(embed_module.POOLED_LAYERS) + 1, embed_module.DIM)
-    assert np.allclose(np.linalg.norm(layers, axis=2), 1.0, atol=1e-5)
+    assert layers.shape == (2, len(embed_module.POOLED_LAYERS) + 2, embed_module.DIM)
+    unit = [*range(len(embed_module.POOLED_LAYERS)), -1]
+    assert np.allclose(np.linalg.norm(layers[:, unit], axis=2), 1.0, atol=1e-5)
     assert np.allclose(layers[:, -1], encoder.encode(texts), atol=1e-6)
+    # the branch: a plain mean, the numpy forward pass's within int8's rounding
+    branch = layers[:, len(embed_module.POOLED_LAYERS)]
+    reference = encoder.branch_reference(texts)
+    assert np.abs(np.linalg.norm(branch, axis=1) - 1.0).min() > 0.05
+    cosine = (
+        np.sum(branch * reference, axis=1)
+        / np.linalg.norm(branch, axis=1)
+        / np.linalg.norm(reference, axis=1)
+    )
+    assert cosine.min() > 0.99
+    # without the branch the claim vectors are the same
+    plain = embed_module.Encoder(encoder.path).encode_layers(texts)
+    assert plain.shape[1] == len(embed_module.POOLED_LAYERS) + 1
+    assert np.allclose(plain[:, -1], layers[:, -1], atol=1e-6)
     # a lower layer's mean is another vector, though of the same text
     assert float(layers[0, 0] @ layers[0, -1]) < 0.99
     assert float(layers[0, 0] @ layers[1, 0]) < float(layers[0, 0] @ layers[0, 0])

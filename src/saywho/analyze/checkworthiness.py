@@ -10,9 +10,12 @@ digits, a percent or currency sign, a number word, the length) and its words and
 computes it; the vocabulary and its idf ship with the weights, so nothing pickled is loaded),
 trained by ``scripts/train_checkworthiness.py`` on the ClaimBuster crowdsourced sentences
 (check-worthy factual sentences against the rest; debates held out by debate) and shipped as
-``data/checkworthiness.json``. `checkworthiness` is its probability; `check_worthy` compares it
-with the shipped threshold, chosen on the train debates for the best F1 of the check-worthy
-class.
+``data/checkworthiness.json``. Its logit is mixed with that of the encoder's check-worthiness
+`Branch` (layers 3–5 fine-tuned as a classifier, run in the same pass: see
+`saywho.analyze.embed`), and the mix is calibrated by Platt scaling; the share and the
+calibration were chosen on train debates the branch did not learn from. `checkworthiness` is
+that probability; `check_worthy` compares it with the shipped threshold, chosen on the same
+debates for the best F1 of the check-worthy class.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .embed import DIM, POOLED_LAYERS, get_encoder
+from ..errors import ConfigError
+from .embed import BRANCH_DIR, DIM, POOLED_LAYERS, Vectors, get_encoder
 
 MODEL_FILE = "data/checkworthiness.json"
 SURFACE = ("digits", "percent_or_currency", "number_word", "log_words")
@@ -53,15 +57,24 @@ def surface(text: str) -> list[float]:
             float(bool(_NUMBER_WORD.search(text))), math.log1p(words)]  # fmt: skip
 
 
-def features(texts: Sequence[str], threads: int | None = None) -> npt.NDArray[np.float32]:
-    """Each statement's embedding — the encoder's unit-length means over its layers of
-    `saywho.analyze.embed.POOLED_LAYERS` and its last — followed by its `SURFACE` features (one
-    row each). `threads`: the encoder's threads to use (`Encoder.encode_layers`)."""
+def encoded(texts: Sequence[str], threads: int | None = None) -> Vectors:
+    """What the encoder's one pass gives each statement (`Encoder.encode_layers`; `threads`:
+    the encoder's threads to use): the claim's text, as claims embed it
+    (`saywho.claims.dense_vectors`), so one pass a content serves both."""
     from .statement import claim_text
 
-    # the claim's text, as claims embed it (`saywho.claims.dense_vectors`): one pass a content
-    layers = get_encoder().encode_layers([claim_text(t) for t in texts], threads)
-    dense = layers.reshape(len(texts), -1)
+    return get_encoder().encode_layers([claim_text(t) for t in texts], threads)
+
+
+def features(
+    texts: Sequence[str], threads: int | None = None, layers: Vectors | None = None
+) -> npt.NDArray[np.float32]:
+    """Each statement's embedding — the encoder's unit-length means over its layers of
+    `saywho.analyze.embed.POOLED_LAYERS` and its last — followed by its `SURFACE` features (one
+    row each). `layers`: the texts' `encoded` vectors when already computed."""
+    if layers is None:
+        layers = encoded(texts, threads)
+    dense = layers[:, [*range(len(POOLED_LAYERS)), -1]].reshape(len(texts), -1)
     extra = np.asarray([surface(t) for t in texts], dtype=np.float32).reshape(
         len(texts), len(SURFACE)
     )
@@ -100,24 +113,72 @@ class Words:
 
 
 @dataclass(frozen=True)
+class Branch:
+    """The check-worthiness branch of the encoder (`saywho.analyze.embed.BRANCH_DIR`): its
+    head over the mean of its last layer (`head`, `head_bias`: a logit), the share of that
+    logit in the score (`weight`; the logistic regression's logit has the rest) and the
+    calibration of the mix (`platt`: slope and intercept)."""
+
+    head: npt.NDArray[np.float32]
+    head_bias: float
+    weight: float
+    platt: tuple[float, float]
+
+    def logits(self, layers: Vectors) -> npt.NDArray[np.float64]:
+        """The branch's logit of each statement, from its `encoded` vectors."""
+        means = layers[:, len(POOLED_LAYERS)].astype(np.float64)
+        out: npt.NDArray[np.float64] = means @ self.head.astype(np.float64) + self.head_bias
+        return out
+
+
+def load_branch_head() -> tuple[npt.NDArray[np.float32], float]:
+    """The branch's head (``head.safetensors`` beside its layers): weights and bias."""
+    from safetensors.numpy import load_file
+
+    file = BRANCH_DIR / "head.safetensors"
+    try:
+        head = load_file(str(file))
+        weights = head["classifier.weight"].astype(np.float32).reshape(-1)
+        bias = float(head["classifier.bias"].astype(np.float32).reshape(-1)[0])
+    except (OSError, KeyError, ValueError) as exc:
+        raise ConfigError(f"the check-worthiness branch's head is unreadable: {exc}", input=str(file),
+                          remedy="reinstall saywho, or retrain it: scripts/train_checkworthiness_encoder.py") from exc  # fmt: skip
+    if weights.shape != (DIM,):
+        raise ConfigError(f"the check-worthiness branch's head has {weights.shape[0]} weights, not {DIM}",
+                          input=str(file), remedy="retrain it: scripts/train_checkworthiness_encoder.py")  # fmt: skip
+    return weights, bias
+
+
+@dataclass(frozen=True)
 class CheckWorthiness:
     """The shipped model: weights over `features` and over its `Words`, its bias and threshold,
-    and its card."""
+    its card, and the encoder's check-worthiness `Branch` whose logit is mixed with the
+    logistic regression's."""
 
     weights: npt.NDArray[np.float32]
     bias: float
     threshold: float
     card: dict[str, Any]
     words: Words | None = None
+    branch: Branch | None = None
+
+    def linear(self, texts: Sequence[str], layers: Vectors) -> npt.NDArray[np.float64]:
+        """The logistic regression's logit of each statement (its `encoded` vectors given)."""
+        z = (features(texts, layers=layers) @ self.weights).astype(np.float64) + self.bias
+        if self.words is not None:
+            z = z + self.words.score(texts)
+        return z
 
     def score(self, texts: Sequence[str], threads: int | None = None) -> npt.NDArray[np.float32]:
         """The probability that a fact-checker would check each statement (`threads`: the
         encoder's threads to use; the same scores)."""
         if not texts:
             return np.zeros(0, dtype=np.float32)
-        z = features(texts, threads) @ self.weights + self.bias
-        if self.words is not None:
-            z = z + self.words.score(texts)
+        layers = encoded(texts, threads)
+        z = self.linear(texts, layers)
+        if self.branch is not None:
+            b = self.branch
+            z = b.platt[0] * (b.weight * b.logits(layers) + (1.0 - b.weight) * z) + b.platt[1]
         out: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
         return out
 
@@ -136,8 +197,16 @@ def load_model() -> CheckWorthiness:
                       np.asarray(data["words"]["weights"], dtype=np.float64))  # fmt: skip
         if not len(vocabulary) == len(words.idf) == len(words.weights):
             raise ValueError(f"{MODEL_FILE}: its vocabulary, idf and word weights differ in length")
+    branch = None
+    if "branch" in data:
+        if not get_encoder().branch:
+            raise ConfigError(f"{MODEL_FILE} mixes in the encoder's check-worthiness branch, whose layers are missing",
+                              input=str(BRANCH_DIR), remedy="reinstall saywho")  # fmt: skip
+        head, head_bias = load_branch_head()
+        a, c = data["branch"]["platt"]
+        branch = Branch(head, head_bias, float(data["branch"]["weight"]), (float(a), float(c)))
     return CheckWorthiness(
-        weights, float(data["bias"]), float(data["threshold"]), data.get("card", {}), words
+        weights, float(data["bias"]), float(data["threshold"]), data.get("card", {}), words, branch
     )
 
 

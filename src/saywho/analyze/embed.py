@@ -34,6 +34,15 @@ comparable: `saywho db upgrade` embeds them again).
 
 Everything that compares claims (claim clusters, fact-check matching, similar-claim search) uses
 these vectors, so there is one embedding space across the project.
+
+The same pass also runs a *branch* for check-worthiness: ``saywho/data/checkworthiness_branch/``
+holds layers 3–5 trained, over the base model's layers 0–2, as a check-worthiness classifier by
+``scripts/train_checkworthiness_encoder.py`` (float16, 3.6 MB a layer, and the classifier's head).
+The claim encoder leaves layers 0–2 as the base model has them, so the graph runs them once and
+feeds their output both to the claim encoder's layers 3–5 and to the branch's (`onnx_model`'s
+``check`` output): half a pass more a text, not a second pass. `encode_layers` gives the branch's
+plain mean beside the claim vectors; `saywho.analyze.checkworthiness` reads it. The branch does
+not change the claim vectors.
 """
 
 from __future__ import annotations
@@ -88,11 +97,20 @@ Vectors = npt.NDArray[np.float32]
 #: fine-tuned layers laid over the base model's weights when present, one file a layer
 #: (scripts/train_claim_encoder.py)
 OVERLAY_DIR = Path(__file__).resolve().parents[1] / "data" / "claim_encoder"
+#: the check-worthiness branch: layers fine-tuned as a check-worthiness classifier over the base
+#: model's lower layers (scripts/train_checkworthiness_encoder.py), one file a layer, and its
+#: head (read by `saywho.analyze.checkworthiness`)
+BRANCH_DIR = Path(__file__).resolve().parents[1] / "data" / "checkworthiness_branch"
 
 
 def overlay_files() -> list[Path]:
     """The fine-tuned layers' files, in name order (none: the base model alone)."""
     return sorted(OVERLAY_DIR.glob("layer_*.safetensors"))
+
+
+def branch_files() -> list[Path]:
+    """The check-worthiness branch's layer files, in name order (none: no branch)."""
+    return sorted(BRANCH_DIR.glob("layer_*.safetensors"))
 
 
 def model_dir() -> Path:
@@ -135,18 +153,29 @@ class _Weights:
     token_type: Vectors
     norm0: tuple[Vectors, Vectors]
     layers: tuple[_Layer, ...]
+    #: the check-worthiness branch's layers, run over the output of layer ``branch_from - 1``
+    branch: tuple[_Layer, ...] = ()
+    branch_from: int = 0
 
 
 class Encoder:
     """A loaded sentence encoder; `encode` maps texts to unit vectors of `DIM` floats."""
 
-    def __init__(self, path: Path, overlays: Sequence[Path] | None = None) -> None:
+    def __init__(
+        self, path: Path, overlays: Sequence[Path] | None = None, branch: Sequence[Path] = ()
+    ) -> None:
         from tokenizers import Tokenizer
 
         self.path = path
         #: fine-tuned layers laid over the base weights (None: the claim encoder's,
         #: `overlay_files`; the accurate mode's tagger passes its own)
         self.overlays = overlays
+        #: the check-worthiness branch's layer files (`branch_files`; none: no branch): the same
+        #: pass also gives the mean over its last layer (`encode_layers`)
+        self.branch = tuple(branch)
+        #: what `encode_layers` gives a text: the means over `POOLED_LAYERS`, the branch's (when
+        #: there is one) and the last layer's
+        self.width = len(POOLED_LAYERS) + (2 if self.branch else 1)
         config = json.loads((path / "config.json").read_text(encoding="utf-8"))
         self.heads = int(config["num_attention_heads"])
         self.eps = np.float32(config.get("layer_norm_eps", 1e-12))
@@ -170,7 +199,7 @@ class Encoder:
     def weights(self) -> _Weights:
         if self._weights is None:
             overlays = overlay_files() if self.overlays is None else self.overlays
-            self._weights = _read_weights(self.path, self.n_layers, overlays)
+            self._weights = _read_weights(self.path, self.n_layers, overlays, self.branch)
         return self._weights
 
     def encode(self, texts: Sequence[str]) -> Vectors:
@@ -182,12 +211,13 @@ class Encoder:
 
     def encode_layers(self, texts: Sequence[str], threads: int | None = None) -> Vectors:
         """`encode`'s unit-length means over the last layer, after those over the layers of
-        `POOLED_LAYERS`: shape ``(len(texts), len(POOLED_LAYERS) + 1, DIM)`` (what
-        check-worthiness reads: the lower layers say more of how a sentence is put than the
-        last, tuned for claims alike). `threads`: at most this many of the encoder's threads
-        (1: this thread alone, leaving the other cores to work beside it); the vectors are the
-        same."""
-        out = np.zeros((len(texts), len(POOLED_LAYERS) + 1, DIM), dtype=np.float32)
+        `POOLED_LAYERS` and, when the encoder has a check-worthiness branch, the plain mean
+        over the branch's last layer (not scaled: its head reads it as trained): shape
+        ``(len(texts), self.width, DIM)`` (what check-worthiness reads: the lower layers say
+        more of how a sentence is put than the last, tuned for claims alike). `threads`: at
+        most this many of the encoder's threads (1: this thread alone, leaving the other cores
+        to work beside it); the vectors are the same."""
+        out = np.zeros((len(texts), self.width, DIM), dtype=np.float32)
         missing: dict[str, list[int]] = {}
         with self._recent_lock:
             for i, text in enumerate(texts):
@@ -216,7 +246,7 @@ class Encoder:
         own single-threaded session (onnxruntime releases the GIL): each text alone, so the
         vectors are the same."""
         sessions = self.sessions[: max(1, threads)] if threads else self.sessions
-        width = (len(POOLED_LAYERS) + 1, DIM)
+        width = (self.width, DIM)
         if len(texts) < 2 * len(sessions) or len(sessions) == 1:
             return self._batched(texts, functools.partial(self._batch, sessions[0]), 1, width)
         out = np.zeros((len(texts), *width), dtype=np.float32)
@@ -253,12 +283,16 @@ class Encoder:
         return ids, mask
 
     def _batch(self, session: Any, texts: list[str]) -> Vectors:
-        """Each text's means over the layers of `POOLED_LAYERS` and the last, in that order."""
+        """Each text's means over the layers of `POOLED_LAYERS`, the branch's last (plain) and
+        the last, in that order (`encode_layers`)."""
         ids, mask = self._tokens(texts)
-        names = [*(f"hidden{n}" for n in POOLED_LAYERS), "hidden"]
+        names = [*(f"hidden{n}" for n in POOLED_LAYERS), *(["check"] if self.branch else []),
+                 "hidden"]  # fmt: skip
         layers = session.run(names, {"input_ids": ids, "attention_mask": mask})
         real = mask.astype(np.float32)
-        return np.stack([_pooled(np.asarray(h, dtype=np.float32), real) for h in layers], axis=1)
+        return np.stack([_mean(np.asarray(h, dtype=np.float32), real) if name == "check"
+                         else _pooled(np.asarray(h, dtype=np.float32), real)
+                         for name, h in zip(names, layers, strict=True)], axis=1)  # fmt: skip
 
     def encode_float(self, texts: Sequence[str]) -> Vectors:
         """`encode` by the float32 graph, before quantisation (tests compare it with both)."""
@@ -283,7 +317,7 @@ class Encoder:
             model = quantized_model(self)
             first = _session(model, threads=1)
         except Exception:  # an unreadable cached graph: quantised again, once
-            (cache_dir() / _cache_name()).unlink(missing_ok=True)
+            (cache_dir() / _cache_name(self)).unlink(missing_ok=True)
             model = quantized_model(self)
             first = _session(model, threads=1)
         self._weights = None
@@ -301,18 +335,29 @@ class Encoder:
             )
         return self._pool_of[1]
 
-    def _batch_numpy(self, texts: list[str]) -> Vectors:
+    def branch_reference(self, texts: Sequence[str]) -> Vectors:
+        """The branch's plain means (`encode_layers`) computed by the numpy forward pass (tests
+        compare the two)."""
+        return self._batched(texts, functools.partial(self._batch_numpy, branch=True))
+
+    def _batch_numpy(self, texts: list[str], branch: bool = False) -> Vectors:
         ids, mask_ids = self._tokens(texts)
         mask = mask_ids.astype(np.float32)
-        b, t = ids.shape
         w = self.weights
-        x = w.words[ids] + w.positions[:t] + w.token_type
+        x = w.words[ids] + w.positions[: ids.shape[1]] + w.token_type
         x = self._norm(x, w.norm0)
+        if branch:
+            x = self._layers_numpy(x, mask, w.layers[: w.branch_from])
+            return _mean(self._layers_numpy(x, mask, w.branch), mask)
+        return _pooled(self._layers_numpy(x, mask, w.layers), mask)
+
+    def _layers_numpy(self, x: Vectors, mask: Vectors, layers: Sequence[_Layer]) -> Vectors:
+        b, t = mask.shape
         # padded keys get a large negative score, so they take no attention weight
         pad = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         dh = DIM // self.heads
         scale = np.float32(1.0 / np.sqrt(dh))
-        for layer in w.layers:
+        for layer in layers:
             h = x @ layer.qkv + layer.qkv_bias
             q, k, v = (
                 part.reshape(b, t, self.heads, dh).transpose(0, 2, 1, 3)
@@ -325,7 +370,7 @@ class Encoder:
             x = self._norm(context @ layer.out + layer.out_bias + x, layer.norm1)
             inner = _gelu(x @ layer.up + layer.up_bias)
             x = self._norm(inner @ layer.down + layer.down_bias + x, layer.norm2)
-        return _pooled(x, mask)
+        return x
 
     def _norm(self, x: Vectors, weights: tuple[Vectors, Vectors]) -> Vectors:
         mean = x.mean(axis=-1, keepdims=True)
@@ -336,52 +381,76 @@ class Encoder:
         return normed
 
 
-def _read_weights(path: Path, n_layers: int, overlays: Sequence[Path]) -> _Weights:
+def _read_weights(
+    path: Path, n_layers: int, overlays: Sequence[Path], branch: Sequence[Path] = ()
+) -> _Weights:
     """The model's weights as float32 numpy arrays, the projections transposed for ``x @ W``,
-    with the tensors of the `overlays` files in place of the base model's."""
+    with the tensors of the `overlays` files in place of the base model's; the `branch` files'
+    layers (under the base model's names) run beside them from the first of them up, over the
+    base model's layers below it (which the overlays must leave as they are)."""
     from safetensors.numpy import load_file
 
-    w = {
+    base = {
         k: v.astype(np.float32)
         for k, v in load_file(str(path / "model.safetensors")).items()
         if k != "embeddings.position_ids"
     }
-    for file in overlays:
-        overlay = load_file(str(file))
-        if unknown := sorted(set(overlay) - set(w)):
+
+    def laid(files: Sequence[Path]) -> dict[str, Vectors]:
+        w = dict(base)
+        for file in files:
+            overlay = load_file(str(file))
+            if unknown := sorted(set(overlay) - set(base)):
+                raise ConfigError(
+                    f"{file.name} holds tensors the model lacks: {unknown[:3]}",
+                    input=str(file),
+                    remedy="reinstall saywho, or retrain it with the script its card.json names",
+                )
+            w.update({k: v.astype(np.float32) for k, v in overlay.items()})
+        return w
+
+    w = laid(overlays)
+    layers = tuple(_layer(w, i) for i in range(n_layers))
+    first = 0
+    tuned: tuple[_Layer, ...] = ()
+    if branch:
+        b = laid(branch)
+        changed = sorted({int(k.split(".")[2]) for file in branch for k in load_file(str(file))
+                          if k.startswith("encoder.layer.")})  # fmt: skip
+        first = changed[0] if changed else n_layers
+        shared = [
+            k for k in base if k.startswith(tuple(f"encoder.layer.{i}." for i in range(first)))
+        ]
+        if any(not np.array_equal(w[k], base[k]) for k in shared):
             raise ConfigError(
-                f"{file.name} holds tensors the model lacks: {unknown[:3]}",
-                input=str(file),
-                remedy="reinstall saywho, or retrain it with the script its card.json names",
+                f"the check-worthiness branch starts at layer {first}, below a fine-tuned layer",
+                input=str(branch[0]),
+                remedy="retrain it with the script its card.json names",
             )
-        w.update({k: v.astype(np.float32) for k, v in overlay.items()})
-    layers: list[_Layer] = []
-    for i in range(n_layers):
-        p = f"encoder.layer.{i}."
-        names = ("query", "key", "value")
-        layers.append(
-            _Layer(
-                qkv=np.ascontiguousarray(
-                    np.concatenate([w[f"{p}attention.self.{n}.weight"] for n in names]).T
-                ),
-                qkv_bias=np.concatenate([w[f"{p}attention.self.{n}.bias"] for n in names]),
-                out=np.ascontiguousarray(w[f"{p}attention.output.dense.weight"].T),
-                out_bias=w[f"{p}attention.output.dense.bias"],
-                norm1=(
-                    w[f"{p}attention.output.LayerNorm.weight"],
-                    w[f"{p}attention.output.LayerNorm.bias"],
-                ),
-                up=np.ascontiguousarray(w[f"{p}intermediate.dense.weight"].T),
-                up_bias=w[f"{p}intermediate.dense.bias"],
-                down=np.ascontiguousarray(w[f"{p}output.dense.weight"].T),
-                down_bias=w[f"{p}output.dense.bias"],
-                norm2=(w[f"{p}output.LayerNorm.weight"], w[f"{p}output.LayerNorm.bias"]),
-            )
-        )
+        tuned = tuple(_layer(b, i) for i in range(first, n_layers))
     return _Weights(
         words=w["embeddings.word_embeddings.weight"], positions=w["embeddings.position_embeddings.weight"],
         token_type=w["embeddings.token_type_embeddings.weight"][0],
-        norm0=(w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"]), layers=tuple(layers),
+        norm0=(w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"]), layers=layers,
+        branch=tuned, branch_from=first,
+    )  # fmt: skip
+
+
+def _layer(w: dict[str, Vectors], i: int) -> _Layer:
+    """Layer `i` of the weights `w` (the base model's names)."""
+    p = f"encoder.layer.{i}."
+    names = ("query", "key", "value")
+    return _Layer(
+        qkv=np.ascontiguousarray(np.concatenate([w[f"{p}attention.self.{n}.weight"] for n in names]).T),
+        qkv_bias=np.concatenate([w[f"{p}attention.self.{n}.bias"] for n in names]),
+        out=np.ascontiguousarray(w[f"{p}attention.output.dense.weight"].T),
+        out_bias=w[f"{p}attention.output.dense.bias"],
+        norm1=(w[f"{p}attention.output.LayerNorm.weight"], w[f"{p}attention.output.LayerNorm.bias"]),
+        up=np.ascontiguousarray(w[f"{p}intermediate.dense.weight"].T),
+        up_bias=w[f"{p}intermediate.dense.bias"],
+        down=np.ascontiguousarray(w[f"{p}output.dense.weight"].T),
+        down_bias=w[f"{p}output.dense.bias"],
+        norm2=(w[f"{p}output.LayerNorm.weight"], w[f"{p}output.LayerNorm.bias"]),
     )  # fmt: skip
 
 
@@ -414,7 +483,7 @@ def cache_dir() -> Path:
 def quantized_model(encoder: Encoder) -> bytes:
     """`onnx_model` quantised by onnxruntime's dynamic quantisation (int8 weights, one scale per
     output channel), serialised: `quantized` under `_cache_name`."""
-    return quantized(lambda: onnx_model(encoder), _cache_name())
+    return quantized(lambda: onnx_model(encoder), _cache_name(encoder))
 
 
 def quantized(build: Callable[[], Any], name: str) -> bytes:
@@ -448,11 +517,15 @@ def quantized(build: Callable[[], Any], name: str) -> bytes:
     return data
 
 
-def _cache_name() -> str:
+def _cache_name(encoder: Encoder) -> str:
+    """The cached graph's name: the weights (the claim encoder's, `weights_fingerprint`, and the
+    branch's files), the pooled layers and onnxruntime's version."""
     import onnxruntime
 
     layers = "-".join(map(str, POOLED_LAYERS))
-    return f"encoder-{weights_fingerprint()}-pooled{layers}-ort{onnxruntime.__version__}.onnx"
+    branch = f"+check-{overlay_digest(encoder.branch)[:12]}" if encoder.branch else ""
+    return (f"encoder-{weights_fingerprint()}{branch}-pooled{layers}"
+            f"-ort{onnxruntime.__version__}.onnx")  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -482,9 +555,17 @@ def _session(model: bytes, threads: int = 0) -> Any:
     return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
+def _mean(hidden: Vectors, mask: Vectors) -> Vectors:
+    """Mean over the real tokens."""
+    mean: Vectors = (
+        (hidden * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1), 1)[:, None]
+    ).astype(np.float32)
+    return mean
+
+
 def _pooled(hidden: Vectors, mask: Vectors) -> Vectors:
     """Mean over the real tokens, scaled to unit length."""
-    pooled = (hidden * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1), 1)[:, None]
+    pooled = _mean(hidden, mask)
     norms = np.linalg.norm(pooled, axis=1, keepdims=True)
     unit: Vectors = (pooled / np.maximum(norms, np.float32(1e-12))).astype(np.float32)
     return unit
@@ -492,8 +573,10 @@ def _pooled(hidden: Vectors, mask: Vectors) -> Vectors:
 
 def onnx_model(encoder: Encoder) -> Any:
     """The encoder as an ONNX graph (opset 17): inputs ``input_ids`` and ``attention_mask``
-    (int64, batch × tokens), outputs ``hidden`` (the last layer, batch × tokens × `DIM`) and
-    ``hidden3``, ``hidden4`` (those layers', `POOLED_LAYERS`)."""
+    (int64, batch × tokens), outputs ``hidden`` (the last layer, batch × tokens × `DIM`),
+    ``hidden3``, ``hidden4`` (those layers', `POOLED_LAYERS`) and, when the encoder has a
+    check-worthiness branch, ``check`` (the branch's last layer, run over the shared layers
+    below it)."""
     from onnx import TensorProto, helper, numpy_helper
 
     initializers: list[Any] = []
@@ -544,12 +627,8 @@ def onnx_model(encoder: Encoder) -> Any:
         const("half", np.array(0.5, np.float32)),
         const("root2", np.array(1 / np.sqrt(2.0), np.float32)),
     )
-    for n, layer in enumerate(weights.layers):
-        if n - 1 in POOLED_LAYERS:  # the previous layer's output, named as an output too
-            op("Identity", [x])
-            nodes[-1].output[0] = f"hidden{n - 1}"
-            x = f"hidden{n - 1}"
-        p = f"layer{n}"
+
+    def block(x: str, layer: _Layer, p: str) -> str:
         q, k, v = (dense(x, layer.qkv[:, i * DIM : (i + 1) * DIM].copy(), layer.qkv_bias[i * DIM : (i + 1) * DIM].copy(), f"{p}.{name}")
                    for i, name in enumerate(("query", "key", "value")))  # fmt: skip
         q = op("Transpose", [op("Reshape", [q, split])], perm=[0, 2, 1, 3])
@@ -569,17 +648,35 @@ def onnx_model(encoder: Encoder) -> Any:
         inner = dense(x, layer.up, layer.up_bias, f"{p}.up")
         gelu = op("Mul", [op("Mul", [inner, half]), op("Add", [const(f"{p}.one", np.array(1.0, np.float32)),
                                                               op("Erf", [op("Mul", [inner, root2])])])])  # fmt: skip
-        x = norm(
+        return norm(
             op("Add", [dense(gelu, layer.down, layer.down_bias, f"{p}.down"), x]),
             layer.norm2,
             f"{p}.norm2",
         )
-    nodes[-1].output[0] = "hidden"
+
+    def named(x: str, output: str) -> str:
+        """Node output `x` renamed `output` (a graph output)."""
+        for node in nodes:
+            node.input[:] = [output if i == x else i for i in node.input]
+        next(node for node in nodes if x in node.output).output[0] = output
+        return output
+
+    below = x  # the input of the branch's first layer
+    for n, layer in enumerate(weights.layers):
+        if weights.branch and n == weights.branch_from:
+            below = x
+        x = block(x, layer, f"layer{n}")
+        if n in POOLED_LAYERS:  # named as an output too
+            x = named(x, f"hidden{n}")
+    outputs = [*(f"hidden{n}" for n in POOLED_LAYERS), named(x, "hidden")]
+    if weights.branch:
+        for n, layer in enumerate(weights.branch, start=weights.branch_from):
+            below = block(below, layer, f"check{n}")
+        outputs.insert(-1, named(below, "check"))
     graph = helper.make_graph(
         nodes, MODEL_NAME,
         [helper.make_tensor_value_info(name, TensorProto.INT64, ["batch", "tokens"]) for name in ("input_ids", "attention_mask")],
-        [helper.make_tensor_value_info(name, TensorProto.FLOAT, ["batch", "tokens", DIM])
-         for name in (*(f"hidden{n}" for n in POOLED_LAYERS), "hidden")],
+        [helper.make_tensor_value_info(name, TensorProto.FLOAT, ["batch", "tokens", DIM]) for name in outputs],
         initializers,
     )  # fmt: skip
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
@@ -599,8 +696,9 @@ def _gelu(x: Vectors) -> Vectors:
 
 @functools.lru_cache(maxsize=1)
 def get_encoder() -> Encoder:
-    """The cached encoder of this process (loaded on first use, about 0.5 s)."""
-    return Encoder(model_dir())
+    """The cached encoder of this process (loaded on first use, about 0.5 s), with the
+    check-worthiness branch when it ships."""
+    return Encoder(model_dir(), branch=branch_files())
 
 
 def embed(texts: Sequence[str]) -> Vectors:
