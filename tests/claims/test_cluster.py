@@ -132,15 +132,22 @@ def test_embed_quantised_graph_stays_close_to_the_float_one(
     agreement = np.sum(encoder.encode(texts) * encoder.encode_float(texts), axis=1)
     assert agreement.min() > 0.97 and agreement.mean() > 0.985
     monkeypatch.setattr(embed_module, "cache_dir", lambda: tmp_path)
-    first = embed_module.quantized_model(encoder)
-    cached = tmp_path / embed_module._cache_name(encoder)
-    assert cached.read_bytes() == first
-    cached.unlink()
-    assert embed_module.quantized_model(encoder) == first  # deterministic
-    cached.write_bytes(b"not a model")
-    fresh = embed_module.Encoder(encoder.path, branch=encoder.branch)
-    assert np.allclose(fresh.encode(texts[:2]), encoder.encode(texts[:2]), atol=1e-5)
-    assert cached.read_bytes() == first
+    for branch in (True, False):  # the graph with the check-worthiness branch, and without
+        first = embed_module.quantized_model(encoder, branch)
+        cached = tmp_path / embed_module._cache_name(encoder, branch)
+        assert cached.read_bytes() == first
+        cached.unlink()
+        assert embed_module.quantized_model(encoder, branch) == first  # deterministic
+        cached.write_bytes(b"not a model")
+        fresh = embed_module.Encoder(encoder.path, branch=encoder.branch)
+        if branch:
+            assert np.allclose(
+                fresh.encode_layers(texts[:2]), encoder.encode_layers(texts[:2]), atol=1e-5
+            )
+        else:
+            assert np.allclose(fresh.encode(texts[:2]), encoder.encode(texts[:2]), atol=1e-5)
+        assert cached.read_bytes() == first
+    assert len({embed_module._cache_name(encoder, b) for b in (True, False)}) == 2
 
 
 def test_embed_paraphrase_is_nearer_than_another_claim_about_the_same_subject() -> None:
@@ -233,6 +240,14 @@ def test_embed_layers_give_the_last_layer_as_encode_and_unit_means_of_lower_ones
         / np.linalg.norm(reference, axis=1)
     )
     assert cosine.min() > 0.99
+    # `encode` runs the graph without the branch: the same claim vectors, kept without the
+    # branch's mean, which `encode_layers` then computes rather than answer from memory
+    encoder.forget_recent()
+    assert np.array_equal(encoder.encode(texts), layers[:, -1])
+    assert all(np.isnan(encoder._recent[t][len(embed_module.POOLED_LAYERS)]).all() for t in texts)
+    again = encoder.encode_layers(texts)
+    assert not np.isnan(again).any() and np.array_equal(again, layers)
+    assert np.array_equal(encoder.encode(texts), layers[:, -1])  # from memory
     # without the branch the claim vectors are the same
     plain = embed_module.Encoder(encoder.path).encode_layers(texts)
     assert plain.shape[1] == len(embed_module.POOLED_LAYERS) + 1

@@ -42,7 +42,10 @@ The claim encoder leaves layers 0–2 as the base model has them, so the graph r
 feeds their output both to the claim encoder's layers 3–5 and to the branch's (`onnx_model`'s
 ``check`` output): half a pass more a text, not a second pass. `encode_layers` gives the branch's
 plain mean beside the claim vectors; `saywho.analyze.checkworthiness` reads it. The branch does
-not change the claim vectors.
+not change the claim vectors. onnxruntime runs the whole graph whatever outputs are asked
+for (measured: 4.4 ms a sentence with the branch, asked for it or not, 2.8 ms without), so
+`encode`, which needs no branch, runs a second graph without it (`Encoder.claim_sessions`):
+fact-checks, queries and claims not scored first cost what they did.
 """
 
 from __future__ import annotations
@@ -206,8 +209,45 @@ class Encoder:
         """Unit-length embeddings, one row per text, in the order given (onnxruntime). The
         vectors of the last `RECENT` texts are kept, so a text embedded twice in a row (an
         attribution's content: scored for check-worthiness as it is analysed, then stored as a
-        claim) is embedded once; each text's vector is its own, so a kept one is the same."""
-        return self.encode_layers(texts)[:, -1]
+        claim) is embedded once; each text's vector is its own, so a kept one is the same.
+        Texts not kept run through the graph without the check-worthiness branch
+        (`claim_sessions`): onnxruntime runs a whole graph whatever outputs are asked for, and
+        the branch would cost half as much again."""
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        missing = self._kept(texts, out, lambda kept: kept[-1])
+        if missing:
+            fresh = self._encode_layers(list(missing), branch=False)
+            with self._recent_lock:
+                for text, layers in zip(missing, fresh, strict=True):
+                    out[missing[text]] = layers[-1]
+                    if text not in self._recent:  # (a whole row kept meanwhile stays)
+                        self._recent[text] = self._without_branch(layers)
+                while len(self._recent) > RECENT:
+                    self._recent.popitem(last=False)
+        return out
+
+    def _kept(self, texts: Sequence[str], out: Vectors,
+              part: Callable[[Vectors], Vectors | None]) -> dict[str, list[int]]:  # fmt: skip
+        """Fills `out`'s rows with `part` of the kept rows of `texts`; returns the texts with
+        none (or whose `part` is None), with their positions."""
+        missing: dict[str, list[int]] = {}
+        with self._recent_lock:
+            for i, text in enumerate(texts):
+                kept = self._recent.get(text)
+                found = None if kept is None else part(kept)
+                if found is None:
+                    missing.setdefault(text, []).append(i)
+                else:
+                    self._recent.move_to_end(text)
+                    out[i] = found
+        return missing
+
+    def _without_branch(self, layers: Vectors) -> Vectors:
+        """A row of the graph without the branch, as kept: NaN in the branch's place."""
+        if not self.branch:
+            return layers
+        at = len(POOLED_LAYERS)
+        return np.concatenate([layers[:at], np.full((1, DIM), np.nan, np.float32), layers[at:]])
 
     def encode_layers(self, texts: Sequence[str], threads: int | None = None) -> Vectors:
         """`encode`'s unit-length means over the last layer, after those over the layers of
@@ -218,15 +258,8 @@ class Encoder:
         most this many of the encoder's threads (1: this thread alone, leaving the other cores
         to work beside it); the vectors are the same."""
         out = np.zeros((len(texts), self.width, DIM), dtype=np.float32)
-        missing: dict[str, list[int]] = {}
-        with self._recent_lock:
-            for i, text in enumerate(texts):
-                kept = self._recent.get(text)
-                if kept is None:
-                    missing.setdefault(text, []).append(i)
-                else:
-                    self._recent.move_to_end(text)
-                    out[i] = kept
+        at = len(POOLED_LAYERS)
+        missing = self._kept(texts, out, lambda kept: None if np.isnan(kept[at, 0]) else kept)
         if missing:
             fresh = self._encode_layers(list(missing), threads)
             with self._recent_lock:
@@ -238,23 +271,30 @@ class Encoder:
         return out
 
     def _encode(self, texts: Sequence[str]) -> Vectors:
-        """The last layer's vectors of `_encode_layers`."""
-        return self._encode_layers(texts)[:, -1]
+        """The last layer's vectors of `_encode_layers` (the graph without the branch)."""
+        return self._encode_layers(texts, branch=False)[:, -1]
 
-    def _encode_layers(self, texts: Sequence[str], threads: int | None = None) -> Vectors:
+    def _encode_layers(
+        self, texts: Sequence[str], threads: int | None = None, branch: bool = True
+    ) -> Vectors:
         """Several texts are shared out over `THREADS` threads (or `threads`), each running its
         own single-threaded session (onnxruntime releases the GIL): each text alone, so the
-        vectors are the same."""
-        sessions = self.sessions[: max(1, threads)] if threads else self.sessions
-        width = (self.width, DIM)
+        vectors are the same. `branch`: with the check-worthiness branch's mean (when the
+        encoder has one; `encode_layers`' rows), else without (`claim_sessions`)."""
+        branch = branch and bool(self.branch)
+        pool = self.sessions if branch else self.claim_sessions
+        sessions = pool[: max(1, threads)] if threads else pool
+        width = (self.width if branch else len(POOLED_LAYERS) + 1, DIM)
         if len(texts) < 2 * len(sessions) or len(sessions) == 1:
-            return self._batched(texts, functools.partial(self._batch, sessions[0]), 1, width)
+            return self._batched(
+                texts, functools.partial(self._batch, sessions[0], branch=branch), 1, width
+            )
         out = np.zeros((len(texts), *width), dtype=np.float32)
         shares = [list(range(k, len(texts), len(sessions))) for k in range(len(sessions))]
 
         def run(k: int) -> None:
             out[shares[k]] = self._batched([texts[i] for i in shares[k]],
-                                           functools.partial(self._batch, sessions[k]), 1, width)  # fmt: skip
+                                           functools.partial(self._batch, sessions[k], branch=branch), 1, width)  # fmt: skip
 
         for future in [self._pool.submit(run, k) for k in range(len(sessions))]:
             future.result()
@@ -282,12 +322,12 @@ class Encoder:
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         return ids, mask
 
-    def _batch(self, session: Any, texts: list[str]) -> Vectors:
-        """Each text's means over the layers of `POOLED_LAYERS`, the branch's last (plain) and
-        the last, in that order (`encode_layers`)."""
+    def _batch(self, session: Any, texts: list[str], branch: bool = True) -> Vectors:
+        """Each text's means over the layers of `POOLED_LAYERS`, the branch's last (plain; with
+        `branch`, when there is one) and the last, in that order (`encode_layers`)."""
         ids, mask = self._tokens(texts)
-        names = [*(f"hidden{n}" for n in POOLED_LAYERS), *(["check"] if self.branch else []),
-                 "hidden"]  # fmt: skip
+        names = [*(f"hidden{n}" for n in POOLED_LAYERS),
+                 *(["check"] if branch and self.branch else []), "hidden"]  # fmt: skip
         layers = session.run(names, {"input_ids": ids, "attention_mask": mask})
         real = mask.astype(np.float32)
         return np.stack([_mean(np.asarray(h, dtype=np.float32), real) if name == "check"
@@ -306,19 +346,29 @@ class Encoder:
     @functools.cached_property
     def float_session(self) -> Any:
         """An onnxruntime session over `onnx_model` as written (float32)."""
-        return _session(onnx_model(self).SerializeToString())
+        return _session(onnx_model(self, branch=False).SerializeToString())
 
     @functools.cached_property
     def sessions(self) -> list[Any]:
-        """The onnxruntime sessions `encode` runs, `THREADS` of them, one thread each:
-        `onnx_model` with its matrix weights quantised to int8 per channel (`quantized_model`:
-        about 2.5 s the first time, then read from the cache, about 0.2 s)."""
+        """The onnxruntime sessions `encode_layers` runs, `THREADS` of them, one thread each:
+        `onnx_model` (with the check-worthiness branch, when there is one) with its matrix
+        weights quantised to int8 per channel (`quantized_model`: about 2.5 s the first time,
+        then read from the cache, about 0.2 s)."""
+        return self._sessions(branch=True)
+
+    @functools.cached_property
+    def claim_sessions(self) -> list[Any]:
+        """The sessions `encode` runs: `sessions` without the branch (the same when there is
+        none)."""
+        return self._sessions(branch=False) if self.branch else self.sessions
+
+    def _sessions(self, branch: bool) -> list[Any]:
         try:
-            model = quantized_model(self)
+            model = quantized_model(self, branch)
             first = _session(model, threads=1)
         except Exception:  # an unreadable cached graph: quantised again, once
-            (cache_dir() / _cache_name(self)).unlink(missing_ok=True)
-            model = quantized_model(self)
+            (cache_dir() / _cache_name(self, branch)).unlink(missing_ok=True)
+            model = quantized_model(self, branch)
             first = _session(model, threads=1)
         self._weights = None
         return [first, *(_session(model, threads=1) for _ in range(THREADS - 1))]
@@ -480,10 +530,11 @@ def cache_dir() -> Path:
     return Path.home() / ".cache" / "saywho"
 
 
-def quantized_model(encoder: Encoder) -> bytes:
-    """`onnx_model` quantised by onnxruntime's dynamic quantisation (int8 weights, one scale per
-    output channel), serialised: `quantized` under `_cache_name`."""
-    return quantized(lambda: onnx_model(encoder), _cache_name(encoder))
+def quantized_model(encoder: Encoder, branch: bool = True) -> bytes:
+    """`onnx_model` (with the `branch` when the encoder has one) quantised by onnxruntime's
+    dynamic quantisation (int8 weights, one scale per output channel), serialised: `quantized`
+    under `_cache_name`."""
+    return quantized(lambda: onnx_model(encoder, branch), _cache_name(encoder, branch))
 
 
 def quantized(build: Callable[[], Any], name: str) -> bytes:
@@ -517,14 +568,14 @@ def quantized(build: Callable[[], Any], name: str) -> bytes:
     return data
 
 
-def _cache_name(encoder: Encoder) -> str:
+def _cache_name(encoder: Encoder, branch: bool = True) -> str:
     """The cached graph's name: the weights (the claim encoder's, `weights_fingerprint`, and the
-    branch's files), the pooled layers and onnxruntime's version."""
+    branch's files when it has the branch), the pooled layers and onnxruntime's version."""
     import onnxruntime
 
     layers = "-".join(map(str, POOLED_LAYERS))
-    branch = f"+check-{overlay_digest(encoder.branch)[:12]}" if encoder.branch else ""
-    return (f"encoder-{weights_fingerprint()}{branch}-pooled{layers}"
+    tuned = f"+check-{overlay_digest(encoder.branch)[:12]}" if branch and encoder.branch else ""
+    return (f"encoder-{weights_fingerprint()}{tuned}-pooled{layers}"
             f"-ort{onnxruntime.__version__}.onnx")  # fmt: skip
 
 
@@ -571,12 +622,12 @@ def _pooled(hidden: Vectors, mask: Vectors) -> Vectors:
     return unit
 
 
-def onnx_model(encoder: Encoder) -> Any:
+def onnx_model(encoder: Encoder, branch: bool = True) -> Any:
     """The encoder as an ONNX graph (opset 17): inputs ``input_ids`` and ``attention_mask``
     (int64, batch × tokens), outputs ``hidden`` (the last layer, batch × tokens × `DIM`),
-    ``hidden3``, ``hidden4`` (those layers', `POOLED_LAYERS`) and, when the encoder has a
-    check-worthiness branch, ``check`` (the branch's last layer, run over the shared layers
-    below it)."""
+    ``hidden3``, ``hidden4`` (those layers', `POOLED_LAYERS`) and, with `branch` when the
+    encoder has a check-worthiness branch, ``check`` (the branch's last layer, run over the
+    shared layers below it)."""
     from onnx import TensorProto, helper, numpy_helper
 
     initializers: list[Any] = []
@@ -661,16 +712,17 @@ def onnx_model(encoder: Encoder) -> Any:
         next(node for node in nodes if x in node.output).output[0] = output
         return output
 
+    tuned = weights.branch if branch else ()
     below = x  # the input of the branch's first layer
     for n, layer in enumerate(weights.layers):
-        if weights.branch and n == weights.branch_from:
+        if tuned and n == weights.branch_from:
             below = x
         x = block(x, layer, f"layer{n}")
         if n in POOLED_LAYERS:  # named as an output too
             x = named(x, f"hidden{n}")
     outputs = [*(f"hidden{n}" for n in POOLED_LAYERS), named(x, "hidden")]
-    if weights.branch:
-        for n, layer in enumerate(weights.branch, start=weights.branch_from):
+    if tuned:
+        for n, layer in enumerate(tuned, start=weights.branch_from):
             below = block(below, layer, f"check{n}")
         outputs.insert(-1, named(below, "check"))
     graph = helper.make_graph(
