@@ -217,14 +217,21 @@ class Encoder:
         missing = self._kept(texts, out, lambda kept: kept[-1])
         if missing:
             fresh = self._encode_layers(list(missing), branch=False)
-            with self._recent_lock:
-                for text, layers in zip(missing, fresh, strict=True):
-                    out[missing[text]] = layers[-1]
-                    if text not in self._recent:  # (a whole row kept meanwhile stays)
-                        self._recent[text] = self._without_branch(layers)
-                while len(self._recent) > RECENT:
-                    self._recent.popitem(last=False)
+            for text, layers in zip(missing, fresh, strict=True):
+                out[missing[text]] = layers[-1]
+            # (a whole row kept meanwhile stays)
+            self._keep(list(missing), [self._without_branch(layers) for layers in fresh], False)
         return out
+
+    def _keep(self, texts: Sequence[str], rows: Sequence[Vectors], replace: bool) -> None:
+        """Keeps each text's row (`replace`: over a row kept already), the oldest dropped past
+        `RECENT`."""
+        with self._recent_lock:
+            for text, row in zip(texts, rows, strict=True):
+                if replace or text not in self._recent:
+                    self._recent[text] = row
+            while len(self._recent) > RECENT:
+                self._recent.popitem(last=False)
 
     def _kept(self, texts: Sequence[str], out: Vectors,
               part: Callable[[Vectors], Vectors | None]) -> dict[str, list[int]]:  # fmt: skip
@@ -262,12 +269,9 @@ class Encoder:
         missing = self._kept(texts, out, lambda kept: None if np.isnan(kept[at, 0]) else kept)
         if missing:
             fresh = self._encode_layers(list(missing), threads)
-            with self._recent_lock:
-                for text, vector in zip(missing, fresh, strict=True):
-                    out[missing[text]] = vector
-                    self._recent[text] = vector
-                while len(self._recent) > RECENT:
-                    self._recent.popitem(last=False)
+            for text, vector in zip(missing, fresh, strict=True):
+                out[missing[text]] = vector
+            self._keep(list(missing), list(fresh), True)
         return out
 
     def _encode(self, texts: Sequence[str]) -> Vectors:
@@ -465,8 +469,8 @@ def _read_weights(
     tuned: tuple[_Layer, ...] = ()
     if branch:
         b = laid(branch)
-        changed = sorted({int(k.split(".")[2]) for file in branch for k in load_file(str(file))
-                          if k.startswith("encoder.layer.")})  # fmt: skip
+        changed = sorted({int(k.split(".")[2]) for k in b
+                          if k.startswith("encoder.layer.") and b[k] is not base[k]})  # fmt: skip
         first = changed[0] if changed else n_layers
         shared = [
             k for k in base if k.startswith(tuple(f"encoder.layer.{i}." for i in range(first)))
