@@ -103,6 +103,35 @@ def test_factchecks_same_key_twice_in_one_batch_keeps_one_current(engine: Engine
     assert total == 1 and found[0].check.verdict == "mostly_false" and found[0].version == 2
 
 
+def test_factchecks_stored_key_changed_twice_in_one_batch(engine: Engine) -> None:
+    """A stored fact-check given two new versions among new ones in one batch: versions 2 and
+    3 are kept, 3 alone is current, and every other record is stored as itself."""
+    import_fact_checks(engine, [CHECK])
+    others = [dataclasses.replace(CHECK, url=f"https://factcheck.example/o{k}",
+                                  claim_reviewed=f"Claim number {k} about something") for k in range(3)]  # fmt: skip
+    batch = [others[0], dataclasses.replace(CHECK, rating="Mostly false"), others[1],
+             dataclasses.replace(CHECK, rating="Pants on Fire"), others[2]]  # fmt: skip
+    summary = import_fact_checks(engine, batch)
+    assert (summary.stored, summary.updated) == (3, 2)
+    total, found = list_fact_checks(engine)
+    assert total == 4
+    current = next(f for f in found if f.check.url == CHECK.url)
+    assert (current.version, current.check.rating) == (3, "Pants on Fire")
+    _shown, versions = get_fact_check(engine, current.id)
+    assert [v.check.rating for v in versions] == ["False", "Mostly false", "Pants on Fire"]
+    for other in others:  # each row holds its own record and its own claim's vector
+        stored = next(f for f in found if f.check.url == other.url)
+        assert stored.check == other and stored.version == 1
+    with engine.connect() as conn:
+        rows = dict(conn.execute(select(fact_checks.c.url, fact_checks.c.vector)
+                                 .where(fact_checks.c.current.is_(True))).all())  # fmt: skip
+    from saywho.claims.cluster import dense_vectors
+
+    expected = dense_vectors([o.claim_reviewed for o in others]).astype(np.float16)
+    for other, vector in zip(others, expected, strict=True):
+        assert rows[other.url] == vector.tobytes()
+
+
 def test_factchecks_keys_identifier_then_url_then_content() -> None:
     assert fact_check_key(dataclasses.replace(CHECK, identifier="fc-1")) == "id:fc-1"
     assert fact_check_key(CHECK) == f"url:{CHECK.url}"

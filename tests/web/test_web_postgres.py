@@ -105,3 +105,35 @@ def test_postgres_fact_checks_pages_and_health(pg_cluster: Any) -> None:
             "/factchecks/match?q=office+closed",
         ):
             assert client.get(path).status_code == 200, path
+
+
+def test_postgres_factchecks_batch_with_new_versions(pg_cluster: Any) -> None:
+    """One multi-row insert on PostgreSQL too: a stored fact-check given two new versions among
+    new records in one batch keeps the last current, and each row holds its own record."""
+    if isinstance(pg_cluster, str):
+        missing("postgresql", pg_cluster)
+    import dataclasses
+
+    from saywho.model import FactCheck
+    from saywho.store import open_store
+    from saywho.store.factchecks import import_fact_checks, list_fact_checks
+
+    engine = open_store(pg_cluster.new_database())
+    first = FactCheck(
+        claim_reviewed="The bridge will reopen in May.", claimant="The mayor", claim_date=None, rating="True",
+        verdict="true", fact_checker="PG Checks", review_date="2024-07-11", url="https://pg.example/b",
+        language="en", identifier="pg-b", title=None, source="test")  # fmt: skip
+    others = [dataclasses.replace(first, identifier=f"pg-o{k}", url=f"https://pg.example/o{k}",
+                                  claim_reviewed=f"Claim number {k} about the bridge") for k in range(2)]  # fmt: skip
+    import_fact_checks(engine, [first])
+    summary = import_fact_checks(engine, [others[0], dataclasses.replace(first, rating="Mostly true"),
+                                          others[1], dataclasses.replace(first, rating="False")])  # fmt: skip
+    assert (summary.stored, summary.updated) == (2, 2)
+    total, found = list_fact_checks(engine)
+    by_url = {f.check.url: f for f in found}
+    assert total == 3 and (by_url[first.url].version, by_url[first.url].check.rating) == (
+        3,
+        "False",
+    )
+    assert all(by_url[o.url].check == o and by_url[o.url].version == 1 for o in others)
+    engine.dispose()
