@@ -45,6 +45,16 @@ def invoke(*args: str) -> Result:
     return CliRunner().invoke(app, list(args), env={"SAYWHO_DETECT_LANGUAGE": "0"})
 
 
+def ratings(engine: Engine, url: str) -> tuple[int, list[str]]:
+    """The current version of the fact-check at `url` and the ratings of all its versions,
+    oldest first (checking that the current one is shown as the last)."""
+    _total, found = list_fact_checks(engine)
+    current = next(f for f in found if f.check.url == url)
+    shown, versions = get_fact_check(engine, current.id)
+    assert shown.id == current.id and versions[-1].check == current.check
+    return current.version, [v.check.rating for v in versions]
+
+
 def test_factchecks_import_is_idempotent_and_a_change_is_a_new_version(engine: Engine) -> None:
     first = import_fact_checks(
         engine,
@@ -65,12 +75,7 @@ def test_factchecks_import_is_idempotent_and_a_change_is_a_new_version(engine: E
     total, found = list_fact_checks(engine)
     assert total == 2
     current = next(f for f in found if f.check.url == CHECK.url)
-    assert (current.version, current.check.rating) == (2, "Pants on Fire")
-    shown, versions = get_fact_check(engine, current.id)
-    assert [v.check.rating for v in versions] == [
-        "False",
-        "Pants on Fire",
-    ] and shown.id == current.id
+    assert ratings(engine, CHECK.url) == (2, ["False", "Pants on Fire"])
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(fact_checks)) == 3
         blob = conn.scalar(select(fact_checks.c.vector).where(fact_checks.c.id == current.id))
@@ -115,10 +120,7 @@ def test_factchecks_stored_key_changed_twice_in_one_batch(engine: Engine) -> Non
     assert (summary.stored, summary.updated) == (3, 2)
     total, found = list_fact_checks(engine)
     assert total == 4
-    current = next(f for f in found if f.check.url == CHECK.url)
-    assert (current.version, current.check.rating) == (3, "Pants on Fire")
-    _shown, versions = get_fact_check(engine, current.id)
-    assert [v.check.rating for v in versions] == ["False", "Mostly false", "Pants on Fire"]
+    assert ratings(engine, CHECK.url) == (3, ["False", "Mostly false", "Pants on Fire"])
     for other in others:  # each row holds its own record and its own claim's vector
         stored = next(f for f in found if f.check.url == other.url)
         assert stored.check == other and stored.version == 1
