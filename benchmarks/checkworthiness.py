@@ -75,12 +75,8 @@ def figures(prob: np.ndarray, gold: np.ndarray, threshold: float) -> dict[str, f
 
     predicted = prob >= threshold
     p, r, f, _ = precision_recall_fscore_support(gold, predicted, average="binary", zero_division=0)
-    bins = np.minimum((prob * 10).astype(int), 9)
-    ece = sum(
-        abs(prob[bins == b].mean() - gold[bins == b].mean()) * (bins == b).mean()
-        for b in range(10)
-        if (bins == b).any()
-    )
+    ece = sum(abs(mean - rate) * count / len(prob)
+              for _, count, mean, rate in reliability(prob, gold) if count)  # fmt: skip
     # the ranking's head: ties broken by position, as a stable sort leaves them
     order = np.argsort(-prob, kind="stable")
     return {"P": float(p), "R": float(r), "F1": float(f), "AP": float(average_precision_score(gold, prob)),
@@ -96,6 +92,16 @@ def reliability(prob: np.ndarray, gold: np.ndarray) -> list[tuple[str, int, floa
              float(prob[bins == b].mean()) if (bins == b).any() else float("nan"),
              float(gold[bins == b].mean()) if (bins == b).any() else float("nan"))
             for b in range(10)]  # fmt: skip
+
+
+def best_threshold(gold: np.ndarray, prob: np.ndarray) -> tuple[float, float]:
+    """The threshold on `prob` with the best F1 of the check-worthy class, and that F1 (the
+    training scripts choose their thresholds so, on sentences they did not learn from)."""
+    from sklearn.metrics import precision_recall_curve
+
+    precision, recall, thresholds = precision_recall_curve(gold, prob)
+    f1 = 2 * precision[:-1] * recall[:-1] / np.maximum(precision[:-1] + recall[:-1], 1e-9)
+    return float(thresholds[int(np.argmax(f1))]), float(f1.max())
 
 
 def saywho_scores(texts: list[str], folder: Path) -> tuple[np.ndarray, float]:

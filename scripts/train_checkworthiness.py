@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from attribution_data import DEFAULT_DATA  # noqa: E402
-from checkworthiness import label, read_claimbuster, split  # noqa: E402
+from checkworthiness import best_threshold, label, read_claimbuster, split  # noqa: E402
 
 from saywho.analyze.checkworthiness import (  # noqa: E402
     MODEL_FILE,
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn import __version__ as sklearn_version
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import average_precision_score, precision_recall_curve
+    from sklearn.metrics import average_precision_score
     from sklearn.model_selection import GroupKFold
 
     parser = argparse.ArgumentParser(
@@ -95,9 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     best = max(
         C_VALUES, key=lambda c: (round(float(average_precision_score(y, out_of_fold[c])), 3), -c)
     )
-    precision, recall, thresholds = precision_recall_curve(y, out_of_fold[best])
-    f1 = 2 * precision[:-1] * recall[:-1] / np.maximum(precision[:-1] + recall[:-1], 1e-9)
-    threshold = float(thresholds[int(np.argmax(f1))])
+    threshold, f1_best = best_threshold(y, out_of_fold[best])
     model = LogisticRegression(C=best, max_iter=3000).fit(x, y)
     vocabulary = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
     n_dense = dense.shape[1]
@@ -120,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                  "positive": "check-worthy factual sentences (Verdict 1)", "C": best,
                  "cross_validated_average_precision": {str(c): round(float(average_precision_score(y, p)), 4)
                                                        for c, p in out_of_fold.items()},
-                 "cross_validated_f1_at_threshold": round(float(f1.max()), 4), "scikit_learn": sklearn_version,
+                 "cross_validated_f1_at_threshold": round(f1_best, 4), "scikit_learn": sklearn_version,
                  "vocabulary": len(vocabulary), "seconds": round(seconds),
                  "script": "scripts/train_checkworthiness.py"},
     }  # fmt: skip
@@ -129,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         shipped["card"]["branch"] = branch_card  # type: ignore[index]
     args.out.write_text(json.dumps(shipped) + "\n", encoding="utf-8")
     print(f"C={best}, threshold {threshold:.3f} (cross-validated F1 of the regression alone "
-          f"{f1.max():.3f}); {seconds:.0f} s; written to {args.out}")  # fmt: skip
+          f"{f1_best:.3f}); {seconds:.0f} s; written to {args.out}")  # fmt: skip
     return 0
 
 
@@ -142,7 +140,7 @@ def mix(
     best average precision there, Platt scaling of the mixed logit, the threshold with the best
     F1."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import average_precision_score, precision_recall_curve
+    from sklearn.metrics import average_precision_score
 
     card = json.loads((BRANCH_DIR / "card.json").read_text(encoding="utf-8"))
     held = np.isin(groups, card["held_out_debates"])
@@ -160,17 +158,13 @@ def mix(
     weight = max(BRANCH_WEIGHTS, key=lambda w: (round(ap[w], 4), w))
     mixed = (weight * tuned + (1 - weight) * linear)[:, None]
     platt = LogisticRegression(C=1e6).fit(mixed, y[held])
-    precision, recall, thresholds = precision_recall_curve(
-        y[held], platt.predict_proba(mixed)[:, 1]
-    )
-    f1 = 2 * precision[:-1] * recall[:-1] / np.maximum(precision[:-1] + recall[:-1], 1e-9)
-    threshold = float(thresholds[int(np.argmax(f1))])
-    print(f"branch share {weight}; threshold {threshold:.3f} (held-out F1 {f1.max():.3f})")
+    threshold, f1_best = best_threshold(y[held], platt.predict_proba(mixed)[:, 1])
+    print(f"branch share {weight}; threshold {threshold:.3f} (held-out F1 {f1_best:.3f})")
     branch = Branch(head, head_bias, weight, (float(platt.coef_[0, 0]), float(platt.intercept_[0])))
     return branch, threshold, {
         "held_out_debates": card["held_out_debates"], "held_out_sentences": int(held.sum()),
         "average_precision_by_share": {str(w): round(v, 4) for w, v in ap.items()},
-        "weight": weight, "held_out_f1_at_threshold": round(float(f1.max()), 4),
+        "weight": weight, "held_out_f1_at_threshold": round(f1_best, 4),
         "layers": card.get("layers"), "branch_script": card.get("script"),
     }  # fmt: skip
 

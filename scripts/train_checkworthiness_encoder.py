@@ -54,7 +54,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from checkworthiness import figures, label, read_claimbuster, read_ct24, split  # noqa: E402
+from checkworthiness import (  # noqa: E402
+    best_threshold,
+    figures,
+    label,
+    read_claimbuster,
+    read_ct24,
+    split,
+)
 from train_claim_encoder import DIM, default_model_dir  # noqa: E402
 from train_tagger import Tagger, seed_everything  # noqa: E402
 
@@ -139,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from safetensors.torch import load_file, save_file
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import average_precision_score, precision_recall_curve
+    from sklearn.metrics import average_precision_score
     from tokenizers import Tokenizer
 
     settings = Settings(epochs=args.epochs, lr=args.lr, first=args.first)
@@ -213,11 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     val_logit = logits(model, val_items)
     platt = LogisticRegression(C=1e6).fit(val_logit[:, None], val_y)
     val_prob = platt.predict_proba(val_logit[:, None])[:, 1]
-    p, r, t = precision_recall_curve(val_y, val_prob)
-    f1 = 2 * p[:-1] * r[:-1] / np.maximum(p[:-1] + r[:-1], 1e-12)
-    threshold = float(t[int(np.argmax(f1))])
+    threshold, f1_best = best_threshold(val_y, val_prob)
     print(f"epoch {best[1]} kept (held-out AP {best[0]:.4f}); threshold {threshold:.3f} "
-          f"(held-out F1 {f1.max():.3f}); trained in {seconds / 60:.1f} min", flush=True)  # fmt: skip
+          f"(held-out F1 {f1_best:.3f}); trained in {seconds / 60:.1f} min", flush=True)  # fmt: skip
 
     results = {}
     dev_items = encode(tokenizer, [r["Text"] for r in dev_rows])

@@ -167,16 +167,17 @@ def _store_batch(engine: Engine, checks: list[FactCheck]) -> list[tuple[str, Fac
                 # README, Fact-checks); of a key given twice in the batch, only its last version
                 # is current
                 last = {key: n for n, (key, _, _, _) in enumerate(todo)}
+                newest = [last[key] == n for n, (key, _, _, _) in enumerate(todo)]
                 ids = conn.scalars(
                     insert(fact_checks).returning(fact_checks.c.id, sort_by_parameter_order=True),
-                    [{"key": key, "version": version, "current": last[key] == n,
+                    [{"key": key, "version": version, "current": is_newest,
                       "content_hash": digest, "imported_at": now, "vector": vector.tobytes(),
                       **{name: getattr(check, name) for name in (*CONTENT, "source")}}
-                     for n, ((key, digest, check, version), vector) in enumerate(zip(todo, vectors, strict=True))],
+                     for (key, digest, check, version), vector, is_newest in zip(todo, vectors, newest, strict=True)],
                 ).all()  # fmt: skip
                 new_rows = [(int(i), vector.astype(np.float32))
-                            for n, (i, vector) in enumerate(zip(ids, vectors, strict=True))
-                            if last[todo[n][0]] == n]  # fmt: skip
+                            for i, vector, is_newest in zip(ids, vectors, newest, strict=True)
+                            if is_newest]  # fmt: skip
                 # the stored claims these fact-checks address (found through the claim index)
                 link_fact_checks(conn, claim_index(engine), new_rows)
     except SQLAlchemyError as exc:
