@@ -7,12 +7,14 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from saywho.analyze.checkworthiness import (
     SURFACE,
     WIDTH,
     checkworthiness,
+    encoded,
     features,
     load_model,
     surface,
@@ -38,8 +40,28 @@ def test_checkworthiness_surface_features() -> None:
     assert surface("no figures here")[:3] == [0.0, 0.0, 0.0]
     x = features(["one", "two words"])
     assert x.shape == (2, 384 * 3 + len(SURFACE)) == (2, WIDTH) and x.dtype == np.float32
-    # the last layer's mean (the claim's vector) closes the embedding part
-    assert np.allclose(x[:, 2 * 384 : 3 * 384], embed(["one", "two words"]), atol=1e-6)
+    # the branch's means, all of unit length: its last layer's (the head's plain mean, scaled)
+    # closes the embedding part; the claim vectors are other vectors
+    layers = encoded(["one", "two words"])
+    last = layers[:, -1] / np.linalg.norm(layers[:, -1], axis=1, keepdims=True)
+    assert np.allclose(x[:, 2 * 384 : 3 * 384], last, atol=1e-6)
+    assert np.allclose(x[:, :384], layers[:, 0], atol=1e-6)
+    assert np.allclose(np.linalg.norm(x[:, : 3 * 384].reshape(2, 3, 384), axis=2), 1, atol=1e-5)
+    assert np.sum(x[:, 2 * 384 : 3 * 384] * embed(["one", "two words"]), axis=1).max() < 0.99
+
+
+def test_a_model_of_other_layers_is_refused() -> None:
+    """A model file trained on other layers has the same width: its record of them decides."""
+    from importlib import resources
+
+    from saywho.analyze import checkworthiness as module
+
+    data = json.loads(resources.files("saywho").joinpath(module.MODEL_FILE).read_text())
+    assert data["layers"] == module.LAYERS
+    assert module.model_from(data).weights.shape == (WIDTH,)
+    data["layers"] = "claim_encoder:3,4,last"
+    with pytest.raises(ValueError, match="does not fit these features"):
+        module.model_from(data)
 
 
 def test_checkworthiness_ranks_checkable_facts_over_opinions_and_courtesies() -> None:
@@ -124,6 +146,8 @@ def test_analyze_many_scores_beside_the_parse_in_order_and_as_alone() -> None:
     import sys
 
     from saywho.analyze import SCORED_TOGETHER, analyze_many
+    from saywho.analyze.embed import get_encoder
+    from saywho.analyze.statement import claim_text
     from saywho.config import Settings
     from saywho.extract import extract
     from saywho.model import RawDocument
@@ -143,6 +167,13 @@ def test_analyze_many_scores_beside_the_parse_in_order_and_as_alone() -> None:
     assert len(contents) > 3 * SCORED_TOGETHER and None not in got
     alone = [round(float(p), 4) for p in load_model().score(contents, threads=1)]
     assert got == alone
+    # scored for ingest, the same pass keeps the contents' claim vectors: the same scores
+    encoder = get_encoder()
+    encoder.forget_recent()
+    for_ingest = list(analyze_many(articles, settings, batch_size=5, claim_vectors=True))
+    assert [x.checkworthiness for a in for_ingest for x in a.attributions] == got
+    kept = [encoder._recent[claim_text(c)] for c in contents]
+    assert not any(np.isnan(row).any() for row in kept)
     bare = list(analyze_many(articles, Settings(detect_language=False, checkworthiness=False)))
     assert [x.checkworthiness for a in bare for x in a.attributions] == [None] * len(got)
     assert [len(a.attributions) for a in bare] == [len(a.attributions) for a in analysed]

@@ -132,22 +132,26 @@ def test_embed_quantised_graph_stays_close_to_the_float_one(
     agreement = np.sum(encoder.encode(texts) * encoder.encode_float(texts), axis=1)
     assert agreement.min() > 0.97 and agreement.mean() > 0.985
     monkeypatch.setattr(embed_module, "cache_dir", lambda: tmp_path)
-    for branch in (True, False):  # the graph with the check-worthiness branch, and without
-        first = embed_module.quantized_model(encoder, branch)
-        cached = tmp_path / embed_module._cache_name(encoder, branch)
+    for part in embed_module.PARTS:  # claims alone, the check-worthiness branch alone, both
+        first = embed_module.quantized_model(encoder, part)
+        cached = tmp_path / embed_module._cache_name(encoder, part)
         assert cached.read_bytes() == first
         cached.unlink()
-        assert embed_module.quantized_model(encoder, branch) == first  # deterministic
+        assert embed_module.quantized_model(encoder, part) == first  # deterministic
         cached.write_bytes(b"not a model")
         fresh = embed_module.Encoder(encoder.path, branch=encoder.branch)
-        if branch:
-            assert np.allclose(
-                fresh.encode_layers(texts[:2]), encoder.encode_layers(texts[:2]), atol=1e-5
-            )
-        else:
+        if part == "claims":
             assert np.allclose(fresh.encode(texts[:2]), encoder.encode(texts[:2]), atol=1e-5)
+        else:
+            assert np.allclose(fresh.encode_layers(texts[:2], claims=part == "both"),
+                               encoder.encode_layers(texts[:2]), atol=1e-5)  # fmt: skip
         assert cached.read_bytes() == first
-    assert len({embed_module._cache_name(encoder, b) for b in (True, False)}) == 2
+    assert len({embed_module._cache_name(encoder, p) for p in embed_module.PARTS}) == 3
+    # an encoder without the branch has the claims graph alone, whatever is asked
+    plain = embed_module.Encoder(encoder.path)
+    assert {embed_module._cache_name(plain, p) for p in embed_module.PARTS} == {
+        embed_module._cache_name(encoder, "claims")
+    }
 
 
 def test_embed_paraphrase_is_nearer_than_another_claim_about_the_same_subject() -> None:
@@ -216,22 +220,27 @@ def test_lexical_vectors_are_unit_rows_and_row_dots_is_their_product() -> None:
     assert row_dots(lexical_vectors([]), lexical_vectors(["x y z"])).shape == (0,)
 
 
-def test_embed_layers_give_the_last_layer_as_encode_and_unit_means_of_lower_ones() -> None:
-    """`encode_layers` (what check-worthiness reads): the means over `POOLED_LAYERS`, the
-    check-worthiness branch's and the last layer, from the same pass; all but the branch's of
-    unit length; its last row is `encode`'s vector."""
+def test_embed_layers_come_from_the_branchs_graph_or_with_the_claim_vectors() -> None:
+    """`encode_layers` (what check-worthiness reads): the check-worthiness branch's means over
+    `POOLED_LAYERS` (unit length) and its last layer (plain), from the branch's graph alone, or
+    with `claims` from the whole graph, which also keeps the claim vectors `encode` gives;
+    every graph computes the same vectors, and each call finds what another kept."""
     from saywho.analyze import embed as embed_module
+    from saywho.errors import ConfigError
 
     encoder = embed_module.get_encoder()
-    assert encoder.branch and encoder.width == len(embed_module.POOLED_LAYERS) + 2
+    pooled = len(embed_module.POOLED_LAYERS)
+    assert encoder.branch and encoder.width == pooled + 1
     texts = [SAME_CLAIM[0], OTHER_CLAIMS[1]]
+    encoder.forget_recent()
     layers = encoder.encode_layers(texts)
-    assert layers.shape == (2, len(embed_module.POOLED_LAYERS) + 2, embed_module.DIM)
-    unit = [*range(len(embed_module.POOLED_LAYERS)), -1]
-    assert np.allclose(np.linalg.norm(layers[:, unit], axis=2), 1.0, atol=1e-5)
-    assert np.allclose(layers[:, -1], encoder.encode(texts), atol=1e-6)
+    assert layers.shape == (2, pooled + 1, embed_module.DIM)
+    assert np.allclose(np.linalg.norm(layers[:, :pooled], axis=2), 1.0, atol=1e-5)
+    # the branch's graph alone: nothing of the claim encoder kept
+    assert all(np.isnan(encoder._recent[t][-1]).all() for t in texts)
+    assert not any(np.isnan(encoder._recent[t][:-1]).any() for t in texts)
     # the branch: a plain mean, the numpy forward pass's within int8's rounding
-    branch = layers[:, len(embed_module.POOLED_LAYERS)]
+    branch = layers[:, pooled]
     reference = encoder.branch_reference(texts)
     assert np.abs(np.linalg.norm(branch, axis=1) - 1.0).min() > 0.05
     cosine = (
@@ -240,18 +249,28 @@ def test_embed_layers_give_the_last_layer_as_encode_and_unit_means_of_lower_ones
         / np.linalg.norm(reference, axis=1)
     )
     assert cosine.min() > 0.99
-    # `encode` runs the graph without the branch: the same claim vectors, kept without the
-    # branch's mean, which `encode_layers` then computes rather than answer from memory
+    # `encode` then runs the claims graph and adds its vectors to the kept rows
+    claims = encoder.encode(texts)
+    assert not any(np.isnan(encoder._recent[t]).any() for t in texts)
+    assert np.array_equal(encoder.encode_layers(texts), layers)  # from memory
+    # the whole graph gives the same means and the same claim vectors, which `encode` then
+    # answers from memory
     encoder.forget_recent()
-    assert np.array_equal(encoder.encode(texts), layers[:, -1])
-    assert all(np.isnan(encoder._recent[t][len(embed_module.POOLED_LAYERS)]).all() for t in texts)
-    again = encoder.encode_layers(texts)
-    assert not np.isnan(again).any() and np.array_equal(again, layers)
-    assert np.array_equal(encoder.encode(texts), layers[:, -1])  # from memory
-    # without the branch the claim vectors are the same
-    plain = embed_module.Encoder(encoder.path).encode_layers(texts)
-    assert plain.shape[1] == len(embed_module.POOLED_LAYERS) + 1
-    assert np.allclose(plain[:, -1], layers[:, -1], atol=1e-6)
+    assert np.array_equal(encoder.encode_layers(texts, claims=True), layers)
+    assert not any(np.isnan(encoder._recent[t]).any() for t in texts)
+    assert np.array_equal(encoder.encode(texts), claims)
+    encoder.forget_recent()
+    assert np.array_equal(encoder._encode(texts), claims)
+    # `claims` asks for the claim vectors as well: a row kept without them is computed again
+    encoder.forget_recent()
+    encoder.encode_layers(texts)
+    assert np.array_equal(encoder.encode_layers(texts, claims=True), layers)
+    assert not any(np.isnan(encoder._recent[t]).any() for t in texts)
     # a lower layer's mean is another vector, though of the same text
-    assert float(layers[0, 0] @ layers[0, -1]) < 0.99
+    assert float(layers[0, 0] @ layers[0, 1]) < 0.99
     assert float(layers[0, 0] @ layers[1, 0]) < float(layers[0, 0] @ layers[0, 0])
+    # without the branch there is nothing to give
+    with pytest.raises(ConfigError, match="no check-worthiness branch"):
+        embed_module.Encoder(encoder.path).encode_layers(texts)
+    with pytest.raises(ValueError, match="no such graph"):
+        encoder.sessions_for("all")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner, Result
 
+from saywho.analyze.checkworthiness import load_model
 from saywho.cli import app
 from saywho.pipeline.demo import SAMPLE
 
@@ -46,24 +47,25 @@ def test_checkworthiness_stored_filtered_exported_and_served(tmp_path: Path) -> 
     db = str(tmp_path / "cw.db")
     assert invoke("ingest", str(SAMPLE), "--db", db).exit_code == 0
     every = json.loads(
-        invoke("search", "the", "--format", "json", "--limit", "50", "--db", db).stdout
+        invoke("search", "is", "--format", "json", "--limit", "50", "--db", db).stdout
     )
     worthy = json.loads(
         invoke(
-            "search", "the", "--check-worthy", "--format", "json", "--limit", "50", "--db", db
+            "search", "is", "--check-worthy", "--format", "json", "--limit", "50", "--db", db
         ).stdout
     )
     items = every["data"] if isinstance(every, dict) else every
     kept = worthy["data"] if isinstance(worthy, dict) else worthy
     assert 0 < len(kept) < len(items)
-    assert all(c["check_worthy"] and c["checkworthiness"] >= 0.3 for c in kept)
+    threshold = load_model().threshold
+    assert all(c["check_worthy"] and c["checkworthiness"] >= threshold for c in kept)
     exported = invoke("export", "--format", "csv", "--check-worthy", "--db", db)
     rows = list(csv.DictReader(io.StringIO(exported.stdout)))
     assert rows and all(r["check_worthy"] == "True" for r in rows)
     assert {r["id"] for r in rows} >= {str(c["id"]) for c in kept}
     with TestClient(create_app(Settings(detect_language=False), db=db)) as client:
         api = client.get(
-            "/api/v1/search", params={"q": "the", "check_worthy": "true", "limit": 50}
+            "/api/v1/search", params={"q": "is", "check_worthy": "true", "limit": 50}
         ).json()
         assert api["total"] == len(kept) and all(i["check_worthy"] for i in api["items"])
         assert sum(v["count"] for v in api["facets"]["stance"]) == api["total"]
@@ -97,7 +99,7 @@ def test_checkworthiness_of_claims_filters_and_sorts(tmp_path: Path) -> None:
     assert (
         0 < len(worthy) < len(every)
         and scores == sorted(scores, reverse=True)
-        and min(scores) >= 0.3
+        and min(scores) >= load_model().threshold
     )
     assert max(c["checkworthiness"] for c in every) == scores[0]
     assert any("trillion" in c["claim"] for c in worthy)

@@ -55,8 +55,12 @@ def test_store_distributed_dask_stores_what_the_in_process_path_stores(
 ) -> None:
     real = saywho.analyze.analyze_many
 
-    def flaky(articles: Iterable[Article], settings: Settings | None = None) -> Iterator[Analysis]:
-        for analysis in real(articles, settings):  # one article's analysis crashes, on a worker
+    def flaky(
+        articles: Iterable[Article], settings: Settings | None = None, **options: Any
+    ) -> Iterator[Analysis]:
+        for analysis in real(
+            articles, settings, **options
+        ):  # one article's analysis crashes, on a worker
             if analysis.article.source.endswith(Path(demo_corpus()[0][3]).name):
                 raise RuntimeError("boom")
             yield analysis

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -41,8 +42,10 @@ def test_store_pipeline_analysis_crash_is_recorded_and_the_run_goes_on(
 ) -> None:
     real = saywho.analyze.analyze_many
 
-    def flaky(articles: Iterable[Article], settings: Settings | None = None) -> Iterator[Analysis]:
-        for analysis in real(articles, settings):
+    def flaky(
+        articles: Iterable[Article], settings: Settings | None = None, **options: Any
+    ) -> Iterator[Analysis]:
+        for analysis in real(articles, settings, **options):
             if "bridge 1 " in analysis.article.text:
                 raise RuntimeError("boom")
             yield analysis

@@ -86,9 +86,15 @@ def analyze(article: Article, settings: Settings | None = None) -> Analysis:
 
 
 def analyze_many(
-    articles: Iterable[Article], settings: Settings | None = None, batch_size: int = 64
+    articles: Iterable[Article],
+    settings: Settings | None = None,
+    batch_size: int = 64,
+    claim_vectors: bool = False,
 ) -> Iterator[Analysis]:
-    """`analyze` over a stream of articles, parsing them through one `nlp.pipe` stream."""
+    """`analyze` over a stream of articles, parsing them through one `nlp.pipe` stream.
+    `claim_vectors`: the caller will embed the attributions' contents as claims next (ingest),
+    so check-worthiness scores them with the encoder's whole graph, which gives and keeps
+    their claim vectors in the same pass (9 layers a content rather than 6, and none later)."""
     settings = settings or Settings()
     learned, notion = not settings.rules_only, settings.notion
     accurate = learned and settings.accurate
@@ -119,12 +125,12 @@ def analyze_many(
             waiting.append(_analyse_parsed(pending.popleft(), fields, learned, name, counted,
                                            notion, entities, accurate))  # fmt: skip
             if len(waiting) >= SCORED_TOGETHER:
-                flight.append(scorer.submit(_with_checkworthiness, waiting, 1))
+                flight.append(scorer.submit(_with_checkworthiness, waiting, 1, claim_vectors))
                 waiting = []
             while flight and (flight[0].done() or len(flight) > IN_FLIGHT):
                 yield from flight.popleft().result()
         if waiting:
-            flight.append(scorer.submit(_with_checkworthiness, waiting, 1))
+            flight.append(scorer.submit(_with_checkworthiness, waiting, 1, claim_vectors))
         while flight:
             yield from flight.popleft().result()
     finally:
@@ -160,17 +166,20 @@ def _quick_switches(change: int) -> None:
             sys.setswitchinterval(_switch_state["before"])
 
 
-def _with_checkworthiness(analyses: list[Analysis], threads: int | None = None) -> list[Analysis]:
+def _with_checkworthiness(
+    analyses: list[Analysis], threads: int | None = None, claims: bool = False
+) -> list[Analysis]:
     """`analyses` with each attribution's content scored (`checkworthiness`), all in one call:
     the encoder shares a call's texts out over its threads (`threads` of them at most), and
-    one article's few contents would leave them waiting on each other."""
+    one article's few contents would leave them waiting on each other. `claims`: the same
+    encoder pass also gives the contents' claim vectors (`CheckWorthiness.score`)."""
     from .checkworthiness import load_model
 
     contents = [x.content_text(a.article.field_text(x.field))
                 for a in analyses for x in a.attributions]  # fmt: skip
     if not contents:
         return analyses
-    scores = iter(load_model().score(contents, threads))
+    scores = iter(load_model().score(contents, threads, claims))
     return [replace(a, attributions=tuple(replace(x, checkworthiness=round(float(next(scores)), 4))
                                           for x in a.attributions))
             for a in analyses]  # fmt: skip

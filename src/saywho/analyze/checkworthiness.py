@@ -2,17 +2,16 @@
 
 "We're consuming 50 percent of the world's cocaine" deserves a check; "I think we've seen a
 deterioration of values" does not. The score is a logistic regression over the statement's
-sentence embedding (the claim encoder of `saywho.analyze.embed`: one embedding space across the
-project), taken as the means over two of its lower layers beside the last's (one pass gives all
-three: `Encoder.encode_layers`), a few surface signs of a checkable fact (`surface`: a figure in
+means over the layers of the encoder's check-worthiness `Branch` (layers 3–5 of
+`saywho.analyze.embed`'s encoder fine-tuned as a classifier, over its shared layers 0–2: one
+pass gives all three, `Encoder.encode_layers`), a few surface signs of a checkable fact (`surface`: a figure in
 digits, a percent or currency sign, a number word, the length) and its words and word pairs
 (`Words`: TF-IDF as scikit-learn's ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)``
 computes it; the vocabulary and its idf ship with the weights, so nothing pickled is loaded),
 trained by ``scripts/train_checkworthiness.py`` on the ClaimBuster crowdsourced sentences
 (check-worthy factual sentences against the rest; debates held out by debate) and shipped as
-``data/checkworthiness.json``. Its logit is mixed with that of the encoder's check-worthiness
-`Branch` (layers 3–5 fine-tuned as a classifier, run in the same pass: see
-`saywho.analyze.embed`), and the mix is calibrated by Platt scaling; the share and the
+``data/checkworthiness.json``. Its logit is mixed with that of the branch's own head, read
+from the same pass, and the mix is calibrated by Platt scaling; the share and the
 calibration were chosen on train debates the branch did not learn from. `checkworthiness` is
 that probability; `check_worthy` compares it with the shipped threshold, chosen on the same
 debates for the best F1 of the check-worthy class.
@@ -40,6 +39,9 @@ MODEL_FILE = "data/checkworthiness.json"
 SURFACE = ("digits", "percent_or_currency", "number_word", "log_words")
 #: the features' count: a mean of each pooled layer and the last, then `SURFACE`
 WIDTH = DIM * (len(POOLED_LAYERS) + 1) + len(SURFACE)
+#: which layers the model's means are over, as its file records them (a model trained on other
+#: layers has the same `WIDTH`)
+LAYERS = "checkworthiness_branch:" + ",".join(map(str, (*POOLED_LAYERS, "last")))
 
 _DIGIT = re.compile(r"\d")
 _SIGN = re.compile(
@@ -57,24 +59,28 @@ def surface(text: str) -> list[float]:
             float(bool(_NUMBER_WORD.search(text))), math.log1p(words)]  # fmt: skip
 
 
-def encoded(texts: Sequence[str], threads: int | None = None) -> Vectors:
-    """What the encoder's one pass gives each statement (`Encoder.encode_layers`; `threads`:
-    the encoder's threads to use): the claim's text, as claims embed it
-    (`saywho.claims.dense_vectors`), so one pass a content serves both."""
+def encoded(texts: Sequence[str], threads: int | None = None, claims: bool = False) -> Vectors:
+    """What the encoder's branch gives each statement (`Encoder.encode_layers`; `threads`: the
+    encoder's threads to use) of the claim's text, as claims embed it
+    (`saywho.claims.dense_vectors`): with `claims`, the same pass gives and keeps their claim
+    vectors, for a caller that embeds them as claims next."""
     from .statement import claim_text
 
-    return get_encoder().encode_layers([claim_text(t) for t in texts], threads)
+    return get_encoder().encode_layers([claim_text(t) for t in texts], threads, claims)
 
 
 def features(
     texts: Sequence[str], threads: int | None = None, layers: Vectors | None = None
 ) -> npt.NDArray[np.float32]:
-    """Each statement's embedding — the encoder's unit-length means over its layers of
-    `saywho.analyze.embed.POOLED_LAYERS` and its last — followed by its `SURFACE` features (one
-    row each). `layers`: the texts' `encoded` vectors when already computed."""
+    """Each statement's embedding — the check-worthiness branch's unit-length means over its
+    layers of `saywho.analyze.embed.POOLED_LAYERS` and its last — followed by its `SURFACE`
+    features (one row each). `layers`: the texts' `encoded` vectors when already computed."""
     if layers is None:
         layers = encoded(texts, threads)
-    dense = layers[:, [*range(len(POOLED_LAYERS)), -1]].reshape(len(texts), -1)
+    last = layers[:, len(POOLED_LAYERS)]
+    unit = last / np.maximum(np.linalg.norm(last, axis=1, keepdims=True), np.float32(1e-12))
+    dense = np.concatenate([layers[:, : len(POOLED_LAYERS)], unit[:, None]], axis=1)
+    dense = dense.reshape(len(texts), -1)
     extra = np.asarray([surface(t) for t in texts], dtype=np.float32).reshape(
         len(texts), len(SURFACE)
     )
@@ -169,12 +175,15 @@ class CheckWorthiness:
             z = z + self.words.score(texts)
         return z
 
-    def score(self, texts: Sequence[str], threads: int | None = None) -> npt.NDArray[np.float32]:
+    def score(
+        self, texts: Sequence[str], threads: int | None = None, claims: bool = False
+    ) -> npt.NDArray[np.float32]:
         """The probability that a fact-checker would check each statement (`threads`: the
-        encoder's threads to use; the same scores)."""
+        encoder's threads to use; `claims`: the same pass also gives the statements' claim
+        vectors, `encoded`; the same scores either way)."""
         if not texts:
             return np.zeros(0, dtype=np.float32)
-        layers = encoded(texts, threads)
+        layers = encoded(texts, threads, claims)
         z = self.linear(texts, layers)
         if self.branch is not None:
             b = self.branch
@@ -185,10 +194,25 @@ class CheckWorthiness:
 
 @functools.lru_cache(maxsize=1)
 def load_model() -> CheckWorthiness:
+    """The shipped model (`MODEL_FILE`), loaded once."""
     data = json.loads(resources.files("saywho").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+    return model_from(data)
+
+
+def model_from(data: dict[str, Any]) -> CheckWorthiness:
+    """The model a file of `scripts/train_checkworthiness.py` holds; refused (ValueError) where it
+    does not fit these features."""
     weights = np.asarray(data["weights"], dtype=np.float32)
-    if data.get("surface") != list(SURFACE) or weights.shape[0] != WIDTH:
-        raise ValueError(f"{MODEL_FILE} does not fit these features ({weights.shape[0]} weights)")
+    if (
+        data.get("surface") != list(SURFACE)
+        or weights.shape[0] != WIDTH
+        or data.get("layers") != LAYERS
+    ):
+        raise ValueError(f"{MODEL_FILE} does not fit these features ({weights.shape[0]} weights "
+                         f"over {data.get('layers', 'the claim encoder')}; {LAYERS} expected)")  # fmt: skip
+    if not get_encoder().branch:
+        raise ConfigError(f"{MODEL_FILE} reads the encoder's check-worthiness branch, whose layers are missing",
+                          input=str(BRANCH_DIR), remedy="reinstall saywho")  # fmt: skip
     words = None
     if "words" in data:
         vocabulary = data["words"]["vocabulary"]
@@ -199,9 +223,6 @@ def load_model() -> CheckWorthiness:
             raise ValueError(f"{MODEL_FILE}: its vocabulary, idf and word weights differ in length")
     branch = None
     if "branch" in data:
-        if not get_encoder().branch:
-            raise ConfigError(f"{MODEL_FILE} mixes in the encoder's check-worthiness branch, whose layers are missing",
-                              input=str(BRANCH_DIR), remedy="reinstall saywho")  # fmt: skip
         head, head_bias = load_branch_head()
         a, c = data["branch"]["platt"]
         branch = Branch(head, head_bias, float(data["branch"]["weight"]), (float(a), float(c)))

@@ -35,17 +35,20 @@ comparable: `saywho db upgrade` embeds them again).
 Everything that compares claims (claim clusters, fact-check matching, similar-claim search) uses
 these vectors, so there is one embedding space across the project.
 
-The same pass also runs a *branch* for check-worthiness: ``saywho/data/checkworthiness_branch/``
+The encoder also has a *branch* for check-worthiness: ``saywho/data/checkworthiness_branch/``
 holds layers 3–5 trained, over the base model's layers 0–2, as a check-worthiness classifier by
 ``scripts/train_checkworthiness_encoder.py`` (float16, 3.6 MB a layer, and the classifier's head).
-The claim encoder leaves layers 0–2 as the base model has them, so the graph runs them once and
-feeds their output both to the claim encoder's layers 3–5 and to the branch's (`onnx_model`'s
-``check`` output): half a pass more a text, not a second pass. `encode_layers` gives the branch's
-plain mean beside the claim vectors; `saywho.analyze.checkworthiness` reads it. The branch does
-not change the claim vectors. onnxruntime runs the whole graph whatever outputs are asked
-for (measured: 4.4 ms a sentence with the branch, asked for it or not, 2.8 ms without), so
-`encode`, which needs no branch, runs a second graph without it (`Encoder.claim_sessions`):
-fact-checks, queries and claims not scored first cost what they did.
+The claim encoder leaves layers 0–2 as the base model has them, so one graph can run them once
+and feed their output both to the claim encoder's layers 3–5 and to the branch's: half a pass
+more a text, not a second pass. `encode_layers` gives the branch's means over its layers, which
+is all `saywho.analyze.checkworthiness` reads; the branch does not change the claim vectors.
+onnxruntime runs a whole graph whatever outputs are asked for (measured: 4.4 ms a sentence with
+the branch, asked for it or not, 2.8 ms without), so there are three graphs (`PARTS`), each
+run only where its outputs are all needed: the claim encoder alone (`encode`: fact-checks,
+queries, claims not scored first), the branch alone over the shared layers (`encode_layers`:
+scoring in ``saywho analyze`` and ``saywho checkworthy``, six layers a text), and the two
+together (`encode_layers` with ``claims``: ingest, which scores each content and then stores it
+as a claim; nine layers a text, and the claim vectors are kept for `encode`).
 """
 
 from __future__ import annotations
@@ -87,13 +90,22 @@ QUANTIZATION = "int8"
 #: 2-core development machine 1.5 ms a claim against 2.6 ms for one session using both cores
 #: (CheckThat! claims, the same vectors); up to 4, as many as the cores
 THREADS = max(1, min(4, os.cpu_count() or 1))
-#: vectors of this many recent texts kept by `Encoder.encode` (4.5 KiB each: see `POOLED_LAYERS`)
+#: vectors of this many recent texts kept by `Encoder.encode` (`ROWS` of them, 6 KiB a text)
 RECENT = 4096
-#: layers (0-based) whose means over a text's tokens the graph also gives, besides the last's
-#: (`Encoder.encode_layers`): check-worthiness reads them. On the ClaimBuster train debates
-#: (cross-validated by debate, a logistic regression on the means alone) the check-worthy class's
-#: F1 was 0.670 from the last layer, 0.704 from layer 3's, 0.711 from layers 3, 4 and 5 together.
+#: layers (0-based) of the check-worthiness branch whose unit-length means over a text's tokens
+#: its graph also gives, besides the plain mean over its last (`Encoder.encode_layers`):
+#: check-worthiness's logistic regression reads them. On the ClaimBuster train debates the
+#: branch held out (int8, the regression fitted on the other 22), the regression alone reached
+#: average precision 0.7723 from the branch's layers 3, 4 and 5 against 0.7642 from the claim
+#: encoder's, which the branch's graph does not run (`PARTS`).
 POOLED_LAYERS = (3, 4)
+#: what a graph computes (`onnx_model`): ``claims``, the claim encoder's vector alone;
+#: ``branch``, the check-worthiness branch's means alone; ``both``, the two from one pass over the
+#: lower layers they share. ``both`` runs 9 layers, the others 6 each.
+PARTS = ("claims", "branch", "both")
+#: rows kept of a text (`Encoder._keep`): the branch's unit-length means over `POOLED_LAYERS`, its
+#: plain mean over its last layer and the claim vector; NaN where not computed
+ROWS = len(POOLED_LAYERS) + 2
 
 Vectors = npt.NDArray[np.float32]
 
@@ -176,9 +188,8 @@ class Encoder:
         #: the check-worthiness branch's layer files (`branch_files`; none: no branch): the same
         #: pass also gives the mean over its last layer (`encode_layers`)
         self.branch = tuple(branch)
-        #: what `encode_layers` gives a text: the means over `POOLED_LAYERS`, the branch's (when
-        #: there is one) and the last layer's
-        self.width = len(POOLED_LAYERS) + (2 if self.branch else 1)
+        #: what `encode_layers` gives a text: the branch's means over `POOLED_LAYERS` and its last
+        self.width = len(POOLED_LAYERS) + 1
         config = json.loads((path / "config.json").read_text(encoding="utf-8"))
         self.heads = int(config["num_attention_heads"])
         self.eps = np.float32(config.get("layer_norm_eps", 1e-12))
@@ -187,7 +198,8 @@ class Encoder:
         # own copy); read again only for `encode_reference`
         self._weights: _Weights | None = None
         self._pool_of: tuple[int, ThreadPoolExecutor] | None = None  # (its process, the pool)
-        self._recent: OrderedDict[str, Vectors] = OrderedDict()  # text -> vector, newest last
+        self._recent: OrderedDict[str, Vectors] = OrderedDict()  # text -> `ROWS`, newest last
+        self._session_pools: dict[str, list[Any]] = {}  # `sessions_for`
         self._recent_lock = threading.Lock()
         self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
@@ -210,26 +222,28 @@ class Encoder:
         vectors of the last `RECENT` texts are kept, so a text embedded twice in a row (an
         attribution's content: scored for check-worthiness as it is analysed, then stored as a
         claim) is embedded once; each text's vector is its own, so a kept one is the same.
-        Texts not kept run through the graph without the check-worthiness branch
-        (`claim_sessions`): onnxruntime runs a whole graph whatever outputs are asked for, and
-        the branch would cost half as much again."""
+        Texts not kept run through the graph of the claim encoder alone (``claims``, see
+        `PARTS`): onnxruntime runs a whole graph whatever outputs are asked for."""
         out = np.zeros((len(texts), DIM), dtype=np.float32)
-        missing = self._kept(texts, out, lambda kept: kept[-1])
+        missing = self._kept(texts, out, lambda kept: None if np.isnan(kept[-1, 0]) else kept[-1])
         if missing:
-            fresh = self._encode_layers(list(missing), branch=False)
-            for text, layers in zip(missing, fresh, strict=True):
-                out[missing[text]] = layers[-1]
-            # (a whole row kept meanwhile stays)
-            self._keep(list(missing), [self._without_branch(layers) for layers in fresh], False)
+            fresh = self._encode_layers(list(missing), part="claims")
+            for text, rows in zip(missing, fresh, strict=True):
+                out[missing[text]] = rows[-1]
+            self._keep(list(missing), list(fresh))
         return out
 
-    def _keep(self, texts: Sequence[str], rows: Sequence[Vectors], replace: bool) -> None:
-        """Keeps each text's row (`replace`: over a row kept already), the oldest dropped past
+    def _keep(self, texts: Sequence[str], rows: Sequence[Vectors]) -> None:
+        """Keeps each text's rows (`_encode_layers`' layout), over the parts of a row kept
+        already that they have (a part a graph did not compute is NaN), the oldest dropped past
         `RECENT`."""
         with self._recent_lock:
             for text, row in zip(texts, rows, strict=True):
-                if replace or text not in self._recent:
-                    self._recent[text] = row
+                kept = self._recent.get(text)
+                if kept is not None:
+                    row = np.where(np.isnan(row[:, :1]), kept, row)
+                    self._recent.move_to_end(text)
+                self._recent[text] = row
             while len(self._recent) > RECENT:
                 self._recent.popitem(last=False)
 
@@ -249,56 +263,61 @@ class Encoder:
                     out[i] = found
         return missing
 
-    def _without_branch(self, layers: Vectors) -> Vectors:
-        """A row of the graph without the branch, as kept: NaN in the branch's place."""
-        if not self.branch:
-            return layers
-        at = len(POOLED_LAYERS)
-        return np.concatenate([layers[:at], np.full((1, DIM), np.nan, np.float32), layers[at:]])
-
-    def encode_layers(self, texts: Sequence[str], threads: int | None = None) -> Vectors:
-        """`encode`'s unit-length means over the last layer, after those over the layers of
-        `POOLED_LAYERS` and, when the encoder has a check-worthiness branch, the plain mean
-        over the branch's last layer (not scaled: its head reads it as trained): shape
-        ``(len(texts), self.width, DIM)`` (what check-worthiness reads: the lower layers say
-        more of how a sentence is put than the last, tuned for claims alike). `threads`: at
+    def encode_layers(
+        self, texts: Sequence[str], threads: int | None = None, claims: bool = False
+    ) -> Vectors:
+        """What check-worthiness reads of each text, from the check-worthiness branch: its
+        unit-length means over the layers of `POOLED_LAYERS`, then the plain mean over its last
+        layer (not scaled: its head reads it as trained): shape ``(len(texts), self.width,
+        DIM)``. The lower layers say more of how a sentence is put than the last. `threads`: at
         most this many of the encoder's threads (1: this thread alone, leaving the other cores
-        to work beside it); the vectors are the same."""
-        out = np.zeros((len(texts), self.width, DIM), dtype=np.float32)
-        at = len(POOLED_LAYERS)
-        missing = self._kept(texts, out, lambda kept: None if np.isnan(kept[at, 0]) else kept)
+        to work beside it); the vectors are the same. `claims`: the same pass also gives the
+        texts' claim vectors (`encode`'s, kept for it), for callers that will embed the texts
+        as claims next (ingest); else the graph runs the branch alone (``branch``, `PARTS`):
+        six layers, not nine."""
+        if not self.branch:
+            raise ConfigError(
+                "this encoder has no check-worthiness branch", input=str(BRANCH_DIR),
+                remedy="reinstall saywho, or retrain it: scripts/train_checkworthiness_encoder.py",
+            )  # fmt: skip
+        width = self.width
+
+        def found(kept: Vectors) -> Vectors | None:
+            missing = np.isnan(kept[0, 0]) or (claims and np.isnan(kept[-1, 0]))
+            return None if missing else kept[:width]
+
+        out = np.zeros((len(texts), width, DIM), dtype=np.float32)
+        missing = self._kept(texts, out, found)
         if missing:
-            fresh = self._encode_layers(list(missing), threads)
-            for text, vector in zip(missing, fresh, strict=True):
-                out[missing[text]] = vector
-            self._keep(list(missing), list(fresh), True)
+            fresh = self._encode_layers(list(missing), threads, "both" if claims else "branch")
+            for text, rows in zip(missing, fresh, strict=True):
+                out[missing[text]] = rows[:width]
+            self._keep(list(missing), list(fresh))
         return out
 
     def _encode(self, texts: Sequence[str]) -> Vectors:
-        """The last layer's vectors of `_encode_layers` (the graph without the branch)."""
-        return self._encode_layers(texts, branch=False)[:, -1]
+        """The claim vectors of `_encode_layers` (the claim encoder's graph alone)."""
+        return self._encode_layers(texts, part="claims")[:, -1]
 
     def _encode_layers(
-        self, texts: Sequence[str], threads: int | None = None, branch: bool = True
+        self, texts: Sequence[str], threads: int | None = None, part: str = "both"
     ) -> Vectors:
-        """Several texts are shared out over `THREADS` threads (or `threads`), each running its
-        own single-threaded session (onnxruntime releases the GIL): each text alone, so the
-        vectors are the same. `branch`: with the check-worthiness branch's mean (when the
-        encoder has one; `encode_layers`' rows), else without (`claim_sessions`)."""
-        branch = branch and bool(self.branch)
-        pool = self.sessions if branch else self.claim_sessions
+        """Each text's rows as kept (`ROWS`), NaN where the graph of `part` (`PARTS`) does not
+        compute them. Several texts are shared out over `THREADS` threads (or `threads`), each
+        running its own single-threaded session (onnxruntime releases the GIL): each text
+        alone, so the vectors are the same."""
+        pool = self.sessions_for(part)
         sessions = pool[: max(1, threads)] if threads else pool
-        width = (self.width if branch else len(POOLED_LAYERS) + 1, DIM)
+        width = (ROWS, DIM)
+        batch = functools.partial(self._batch, part=self._part(part))
         if len(texts) < 2 * len(sessions) or len(sessions) == 1:
-            return self._batched(
-                texts, functools.partial(self._batch, sessions[0], branch=branch), 1, width
-            )
+            return self._batched(texts, functools.partial(batch, sessions[0]), 1, width)
         out = np.zeros((len(texts), *width), dtype=np.float32)
         shares = [list(range(k, len(texts), len(sessions))) for k in range(len(sessions))]
 
         def run(k: int) -> None:
             out[shares[k]] = self._batched([texts[i] for i in shares[k]],
-                                           functools.partial(self._batch, sessions[k], branch=branch), 1, width)  # fmt: skip
+                                           functools.partial(batch, sessions[k]), 1, width)  # fmt: skip
 
         for future in [self._pool.submit(run, k) for k in range(len(sessions))]:
             future.result()
@@ -326,17 +345,20 @@ class Encoder:
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         return ids, mask
 
-    def _batch(self, session: Any, texts: list[str], branch: bool = True) -> Vectors:
-        """Each text's means over the layers of `POOLED_LAYERS`, the branch's last (plain; with
-        `branch`, when there is one) and the last, in that order (`encode_layers`)."""
+    def _batch(self, session: Any, texts: list[str], part: str = "both") -> Vectors:
+        """Each text's rows as kept (`ROWS`: the branch's unit-length means over the layers of
+        `POOLED_LAYERS`, its plain mean over its last, the claim vector), from the outputs of
+        `part`'s graph; NaN where it has none."""
         ids, mask = self._tokens(texts)
-        names = [*(f"hidden{n}" for n in POOLED_LAYERS),
-                 *(["check"] if branch and self.branch else []), "hidden"]  # fmt: skip
+        names = _outputs(part)
         layers = session.run(names, {"input_ids": ids, "attention_mask": mask})
         real = mask.astype(np.float32)
-        return np.stack([_mean(np.asarray(h, dtype=np.float32), real) if name == "check"
-                         else _pooled(np.asarray(h, dtype=np.float32), real)
-                         for name, h in zip(names, layers, strict=True)], axis=1)  # fmt: skip
+        out = np.full((len(texts), ROWS, DIM), np.nan, dtype=np.float32)
+        rows = _outputs("both")
+        for name, hidden in zip(names, layers, strict=True):
+            h = np.asarray(hidden, dtype=np.float32)
+            out[:, rows.index(name)] = _mean(h, real) if name == "check" else _pooled(h, real)
+        return out
 
     def encode_float(self, texts: Sequence[str]) -> Vectors:
         """`encode` by the float32 graph, before quantisation (tests compare it with both)."""
@@ -350,29 +372,37 @@ class Encoder:
     @functools.cached_property
     def float_session(self) -> Any:
         """An onnxruntime session over `onnx_model` as written (float32)."""
-        return _session(onnx_model(self, branch=False).SerializeToString())
+        return _session(onnx_model(self, "claims").SerializeToString())
 
-    @functools.cached_property
+    def _part(self, part: str) -> str:
+        """`part` (`PARTS`) as this encoder can run it: ``claims`` without a branch."""
+        if part not in PARTS:
+            raise ValueError(f"no such graph: {part!r} (one of {', '.join(PARTS)})")
+        return part if self.branch else "claims"
+
+    @property
     def sessions(self) -> list[Any]:
-        """The onnxruntime sessions `encode_layers` runs, `THREADS` of them, one thread each:
-        `onnx_model` (with the check-worthiness branch, when there is one) with its matrix
-        weights quantised to int8 per channel (`quantized_model`: about 2.5 s the first time,
-        then read from the cache, about 0.2 s)."""
-        return self._sessions(branch=True)
+        """The sessions of the whole graph (`sessions_for` ``both``)."""
+        return self.sessions_for("both")
 
-    @functools.cached_property
-    def claim_sessions(self) -> list[Any]:
-        """The sessions `encode` runs: `sessions` without the branch (the same when there is
-        none)."""
-        return self._sessions(branch=False) if self.branch else self.sessions
+    def sessions_for(self, part: str) -> list[Any]:
+        """The onnxruntime sessions that run `part`'s graph (`PARTS`), `THREADS` of them, one
+        thread each, made on first use: `onnx_model` with its matrix weights quantised to int8
+        per channel (`quantized_model`: about 2.5 s the first time, then read from the cache,
+        about 0.2 s)."""
+        part = self._part(part)
+        pool = self._session_pools.get(part)
+        if pool is None:
+            pool = self._session_pools[part] = self._sessions(part)
+        return pool
 
-    def _sessions(self, branch: bool) -> list[Any]:
+    def _sessions(self, part: str) -> list[Any]:
         try:
-            model = quantized_model(self, branch)
+            model = quantized_model(self, part)
             first = _session(model, threads=1)
         except Exception:  # an unreadable cached graph: quantised again, once
-            (cache_dir() / _cache_name(self, branch)).unlink(missing_ok=True)
-            model = quantized_model(self, branch)
+            (cache_dir() / _cache_name(self, part)).unlink(missing_ok=True)
+            model = quantized_model(self, part)
             first = _session(model, threads=1)
         self._weights = None
         return [first, *(_session(model, threads=1) for _ in range(THREADS - 1))]
@@ -534,11 +564,10 @@ def cache_dir() -> Path:
     return Path.home() / ".cache" / "saywho"
 
 
-def quantized_model(encoder: Encoder, branch: bool = True) -> bytes:
-    """`onnx_model` (with the `branch` when the encoder has one) quantised by onnxruntime's
-    dynamic quantisation (int8 weights, one scale per output channel), serialised: `quantized`
-    under `_cache_name`."""
-    return quantized(lambda: onnx_model(encoder, branch), _cache_name(encoder, branch))
+def quantized_model(encoder: Encoder, part: str = "both") -> bytes:
+    """`onnx_model` of `part` (`PARTS`) quantised by onnxruntime's dynamic quantisation (int8
+    weights, one scale per output channel), serialised: `quantized` under `_cache_name`."""
+    return quantized(lambda: onnx_model(encoder, part), _cache_name(encoder, part))
 
 
 def quantized(build: Callable[[], Any], name: str) -> bytes:
@@ -572,14 +601,16 @@ def quantized(build: Callable[[], Any], name: str) -> bytes:
     return data
 
 
-def _cache_name(encoder: Encoder, branch: bool = True) -> str:
+def _cache_name(encoder: Encoder, part: str = "both") -> str:
     """The cached graph's name: the weights (the claim encoder's, `weights_fingerprint`, and the
-    branch's files when it has the branch), the pooled layers and onnxruntime's version."""
+    branch's files when its graph runs the branch), the part (`PARTS`) with the branch's pooled
+    layers, and onnxruntime's version."""
     import onnxruntime
 
-    layers = "-".join(map(str, POOLED_LAYERS))
-    tuned = f"+check-{overlay_digest(encoder.branch)[:12]}" if branch and encoder.branch else ""
-    return (f"encoder-{weights_fingerprint()}{tuned}-pooled{layers}"
+    part = encoder._part(part)
+    tuned = f"+check-{overlay_digest(encoder.branch)[:12]}" if part != "claims" else ""
+    pooled = "" if part == "claims" else "-pooled" + "-".join(map(str, POOLED_LAYERS))
+    return (f"encoder-{weights_fingerprint()}{tuned}-{part}{pooled}"
             f"-ort{onnxruntime.__version__}.onnx")  # fmt: skip
 
 
@@ -626,12 +657,14 @@ def _pooled(hidden: Vectors, mask: Vectors) -> Vectors:
     return unit
 
 
-def onnx_model(encoder: Encoder, branch: bool = True) -> Any:
+def onnx_model(encoder: Encoder, part: str = "both") -> Any:
     """The encoder as an ONNX graph (opset 17): inputs ``input_ids`` and ``attention_mask``
-    (int64, batch × tokens), outputs ``hidden`` (the last layer, batch × tokens × `DIM`),
-    ``hidden3``, ``hidden4`` (those layers', `POOLED_LAYERS`) and, with `branch` when the
-    encoder has a check-worthiness branch, ``check`` (the branch's last layer, run over the
-    shared layers below it)."""
+    (int64, batch × tokens); outputs (batch × tokens × `DIM`) as `part` (`PARTS`; ``claims``
+    when the encoder has no check-worthiness branch) says: ``hidden``, the claim encoder's last
+    layer (``claims``, ``both``), and ``check3``, ``check4`` (the branch's layers of
+    `POOLED_LAYERS`) and ``check`` (its last), run over the lower layers the two share
+    (``branch``, ``both``; the ``branch`` graph leaves out the claim encoder's layers above
+    them)."""
     from onnx import TensorProto, helper, numpy_helper
 
     initializers: list[Any] = []
@@ -716,19 +749,30 @@ def onnx_model(encoder: Encoder, branch: bool = True) -> Any:
         next(node for node in nodes if x in node.output).output[0] = output
         return output
 
-    tuned = weights.branch if branch else ()
+    part = encoder._part(part)
+    tuned = weights.branch if part != "claims" else ()
+    if tuned and not all(weights.branch_from <= n < encoder.n_layers - 1 for n in POOLED_LAYERS):
+        raise ConfigError(
+            f"the check-worthiness branch starts at layer {weights.branch_from}: it has no layers "
+            f"{POOLED_LAYERS} below its last", input=str(BRANCH_DIR),
+            remedy="retrain it with the script its card.json names",
+        )  # fmt: skip
     below = x  # the input of the branch's first layer
     for n, layer in enumerate(weights.layers):
         if tuned and n == weights.branch_from:
             below = x
+            if part == "branch":  # the claim encoder's layers from here on are not needed
+                break
         x = block(x, layer, f"layer{n}")
+    outputs = []
+    for n, layer in enumerate(tuned, start=weights.branch_from):
+        below = block(below, layer, f"check{n}")
         if n in POOLED_LAYERS:  # named as an output too
-            x = named(x, f"hidden{n}")
-    outputs = [*(f"hidden{n}" for n in POOLED_LAYERS), named(x, "hidden")]
+            below = named(below, f"check{n}")
     if tuned:
-        for n, layer in enumerate(tuned, start=weights.branch_from):
-            below = block(below, layer, f"check{n}")
-        outputs.insert(-1, named(below, "check"))
+        outputs = [*(f"check{n}" for n in POOLED_LAYERS), named(below, "check")]
+    if part != "branch":
+        outputs.append(named(x, "hidden"))
     graph = helper.make_graph(
         nodes, MODEL_NAME,
         [helper.make_tensor_value_info(name, TensorProto.INT64, ["batch", "tokens"]) for name in ("input_ids", "attention_mask")],
@@ -738,6 +782,12 @@ def onnx_model(encoder: Encoder, branch: bool = True) -> Any:
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
     return model
+
+
+def _outputs(part: str) -> list[str]:
+    """The outputs of `part`'s graph (`PARTS`), in `ROWS` order."""
+    branch = [*(f"check{n}" for n in POOLED_LAYERS), "check"]
+    return {"claims": ["hidden"], "branch": branch, "both": [*branch, "hidden"]}[part]
 
 
 def _gelu(x: Vectors) -> Vectors:

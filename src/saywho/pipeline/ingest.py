@@ -110,7 +110,7 @@ def prepare(
     claims = settings is None or settings.claims
     try:
         licences = [licence for _, licence in articles]
-        analyses = list(analyze_many((a for a, _ in articles), settings))
+        analyses = list(analyze_many((a for a, _ in articles), settings, claim_vectors=claims))
         # the chunk's claims are embedded together: one length-sorted batch pads least
         vectors = claim_vectors_many(analyses) if claims else [((), b"")] * len(analyses)
         return [
@@ -121,7 +121,7 @@ def prepare(
         if len(articles) == 1:
             article = articles[0][0]
             try:
-                analysis = next(analyze_many([article], settings))
+                analysis = next(analyze_many([article], settings, claim_vectors=claims))
                 claim = claim_vectors_many([analysis])[0] if claims else ((), b"")
                 return [_prepared(analysis, articles[0][1], claim, claims)]
             except Exception as exc:  # a bug in analysis must not stop a batch run; it is recorded
