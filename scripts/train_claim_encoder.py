@@ -77,9 +77,11 @@ DENSE_WEIGHT = 0.8  # saywho.claims.cluster.DENSE_WEIGHT
 
 @dataclass
 class Settings:
-    layers: int = 2
-    epochs: int = 4
-    lr: float = 5e-5
+    """The training settings; the defaults are the shipped model's (its card.json)."""
+
+    layers: int = 3
+    epochs: int = 2
+    lr: float = 1e-4
     batch: int = 32
     scale: float = 20.0
     hard_negatives: bool = True
@@ -93,9 +95,10 @@ class Settings:
 
 
 def _claim_text():
-    """`saywho.claims.text.claim_text`, loaded from its file (saywho itself is not installed
-    in the training venv; the module needs nothing else at import time)."""
-    path = ROOT / "src" / "saywho" / "claims" / "text.py"
+    """`saywho.claims.text.claim_text`, loaded from the file that defines it,
+    `saywho.analyze.statement` (saywho itself is not installed in the training venv; that module
+    needs nothing else at import time)."""
+    path = ROOT / "src" / "saywho" / "analyze" / "statement.py"
     spec = importlib.util.spec_from_file_location("_saywho_claim_text", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
