@@ -4,8 +4,9 @@
 deterioration of values" does not. The score is a logistic regression over the statement's
 means over the layers of the encoder's check-worthiness `Branch` (layers 3–5 of
 `saywho.analyze.embed`'s encoder fine-tuned as a classifier, over its shared layers 0–2: one
-pass gives all three, `Encoder.encode_layers`), a few surface signs of a checkable fact (`surface`: a figure in
-digits, a percent or currency sign, a number word, the length) and its words and word pairs
+pass gives all three, `Encoder.encode_layers`), a few surface signs of a checkable fact
+(`surface`: a figure in digits, a percent or currency sign, a number word, the length) and its
+words and word pairs
 (`Words`: TF-IDF as scikit-learn's ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)``
 computes it; the vocabulary and its idf ship with the weights, so nothing pickled is loaded),
 trained by ``scripts/train_checkworthiness.py`` on the ClaimBuster crowdsourced sentences

@@ -764,13 +764,11 @@ def onnx_model(encoder: Encoder, part: str = "both") -> Any:
             if part == "branch":  # the claim encoder's layers from here on are not needed
                 break
         x = block(x, layer, f"layer{n}")
-    outputs = []
     for n, layer in enumerate(tuned, start=weights.branch_from):
         below = block(below, layer, f"check{n}")
         if n in POOLED_LAYERS:  # named as an output too
             below = named(below, f"check{n}")
-    if tuned:
-        outputs = [*(f"check{n}" for n in POOLED_LAYERS), named(below, "check")]
+    outputs = [*(f"check{n}" for n in POOLED_LAYERS), named(below, "check")] if tuned else []
     if part != "branch":
         outputs.append(named(x, "hidden"))
     graph = helper.make_graph(
