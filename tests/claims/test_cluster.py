@@ -63,7 +63,7 @@ def test_embed_threads_give_each_text_the_vector_it_has_alone(
     texts = [f"Claim {n}: {t}" for n, t in enumerate([*SAME_CLAIM, *OTHER_CLAIMS] * 3)]
     monkeypatch.setattr(embed_module, "THREADS", 3)
     encoder = embed_module.Encoder(embed_module.get_encoder().path)
-    assert len(encoder.sessions) == 3
+    assert len(encoder.sessions_for("claims")) == 3
     together = encoder._encode(texts)  # (not `encode`: it would answer the texts again from memory)
     alone = np.vstack([encoder._encode([t]) for t in texts])
     assert np.array_equal(together, alone)

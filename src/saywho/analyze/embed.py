@@ -400,11 +400,6 @@ class Encoder:
             raise ValueError(f"no such graph: {part!r} (one of {', '.join(PARTS)})")
         return part if self.branch else "claims"
 
-    @property
-    def sessions(self) -> list[Any]:
-        """The sessions of the whole graph (`sessions_for` ``both``)."""
-        return self.sessions_for("both")
-
     def sessions_for(self, part: str) -> list[Any]:
         """The onnxruntime sessions that run `part`'s graph (`PARTS`), `THREADS` of them, one
         thread each, made on first use: `onnx_model` with its matrix weights quantised to int8
