@@ -87,7 +87,13 @@ def test_the_quantised_graph_agrees_with_the_float_one(tmp_path: Path) -> None:
     float_session = embed._session(t.graph().SerializeToString())
     exact = float_session.run(["probs"], {"input_ids": ids, "attention_mask": np.ones_like(ids)})
     reference = exact[0][0, 1:-1]
-    assert (reference.argmax(1) == probs.argmax(1)).mean() >= 0.9
+    # a random head leaves near-ties, which int8 noise may flip (how often depends on the CPU's
+    # int8 kernels: 1 of 15 words on one machine, 2 on an AVX2-only one); where the float graph
+    # is clear, the int8 one must agree
+    top2 = np.sort(reference, axis=1)[:, -2:]
+    clear = top2[:, 1] - top2[:, 0] > 0.25
+    assert clear.sum() >= 5
+    assert (reference.argmax(1) == probs.argmax(1))[clear].all()
     assert np.abs(reference - probs).mean() < 0.03  # int8 noise, not another computation
 
 
