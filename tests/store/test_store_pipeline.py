@@ -58,53 +58,30 @@ def test_store_pipeline_analysis_crash_is_recorded_and_the_run_goes_on(
     assert reason == "doc1.txt: analysis failed (RuntimeError: boom)"
 
 
-def test_store_pipeline_inline_analyses_one_stream_and_survives_its_failure(
+def test_store_pipeline_a_failing_article_among_many_chunks_costs_only_itself(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Inline, every article goes through one `analyze_many` stream (one parse stream, scoring
-    beside the writes), not one per chunk; when that stream fails, the article that failed is
-    recorded, and the ones it had taken and the ones it had not are still stored."""
+    """An analysis failure in one chunk of many: that article is recorded, every other one of
+    its chunk and of the chunks after it is stored."""
     real = saywho.analyze.analyze_many
-    calls: list[int] = []
 
     def flaky(
         articles: Iterable[Article], settings: Settings | None = None, **options: Any
     ) -> Iterator[Analysis]:
-        calls.append(1)
         for analysis in real(articles, settings, **options):
             if "bridge 20 " in analysis.article.text:
                 raise RuntimeError("boom")
             yield analysis
 
     monkeypatch.setattr(saywho.analyze, "analyze_many", flaky)
-    docs = _docs(100)  # more than a chunk (16) and than the parse takes in one batch
-    summary = ingest(engine, docs, SETTINGS, inputs=["x"])
+    summary = ingest(engine, _docs(100), SETTINGS, inputs=["x"])  # chunks of 16
     assert (summary.stored, summary.errors) == (99, 1)
     assert summary.failures[0].source == "doc20.txt"
-    # the stream, then each article it held alone, then the rest chunk by chunk
-    assert 1 < len(calls) < 100
-    calls.clear()
-    monkeypatch.setattr(saywho.analyze, "analyze_many", real)
-    counted = []
-
-    def counting(*args: Any, **options: Any) -> Iterator[Analysis]:
-        counted.append(1)
-        return real(*args, **options)
-
-    monkeypatch.setattr(saywho.analyze, "analyze_many", counting)
-    again = ingest(engine, [*_docs(40), *(d for d in _more_docs(40))], SETTINGS, inputs=["y"])
-    assert (again.stored, again.skipped, again.errors) == (41, 39, 0)  # doc20 failed before
-    assert len(counted) == 1
 
 
-def _more_docs(n: int) -> list[RawDocument]:
-    return [RawDocument(f"more{i}.txt", f"Other {i}\n\nThe mayor said the tunnel {i} would close on Friday, "
-                        f"aides told reporters at the town hall.".encode()) for i in range(n)]  # fmt: skip
-
-
-def test_store_pipeline_a_failing_input_stops_the_run_inline(engine: Engine) -> None:
+def test_store_pipeline_a_failing_input_stops_the_run(engine: Engine) -> None:
     """A failure of the input itself (not of the analysis) is not recorded as a bad article:
-    it stops the run, inline as with workers."""
+    it stops the run."""
 
     def documents() -> Iterator[RawDocument]:
         yield from _docs(20)

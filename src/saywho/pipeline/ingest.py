@@ -3,11 +3,10 @@
     summary = ingest(engine, read_documents(inputs, settings), settings, inputs=inputs,
                      workers=4, on_event=lambda outcome, source: ...)
 
-Extraction and the "already stored?" check run in the calling process; analysis (the spaCy
-parse, the rules, the entities, the scores and the claims' embeddings) runs inline, as one
-stream (`_streamed`), or, with ``workers > 1``, chunk by chunk (`prepare`) in a process pool that
-gets a bounded window of chunks, so memory stays flat; an `Analyser` runs the same `prepare`
-elsewhere (``pipeline/distributed.py``: Dask workers).
+Extraction and the "already stored?" check run in the calling process; analysis (`prepare`:
+the spaCy parse, the rules, the entities and the claims' embeddings) runs inline or, with
+``workers > 1``, in a process pool that gets a bounded window of chunks, so memory stays flat;
+an `Analyser` runs the same `prepare` elsewhere (``pipeline/distributed.py``: Dask workers).
 Storing always happens here, in the store's one writer (`store.Writer`), one transaction per
 article. A bad document is recorded in ``ingest_errors`` and the run goes on.
 """
@@ -112,7 +111,12 @@ def prepare(
     try:
         licences = [licence for _, licence in articles]
         analyses = list(analyze_many((a for a, _ in articles), settings, claim_vectors=claims))
-        return _stored_form(list(zip(analyses, licences, strict=True)), claims)
+        # the chunk's claims are embedded together: one length-sorted batch pads least
+        vectors = claim_vectors_many(analyses) if claims else [((), b"")] * len(analyses)
+        return [
+            _prepared(analysis, licence, claim, claims)
+            for analysis, licence, claim in zip(analyses, licences, vectors, strict=True)
+        ]
     except Exception:  # narrowed below, article by article, and recorded
         if len(articles) == 1:
             article = articles[0][0]
@@ -124,20 +128,6 @@ def prepare(
                 reason = f"{article.source}: analysis failed ({type(exc).__name__}: {exc})"
                 return [Failure(article.source, " ".join(reason.split())[:500], "E500")]
         return [item for one in articles for item in prepare([one], settings)]
-
-
-def _stored_form(
-    analysed: list[tuple[Analysis, str | None]], claims: bool
-) -> list[Prepared | Failure]:
-    """What the writer stores of analysed articles (with their licences): the claims' vectors
-    and the signatures. The articles' claims are embedded together: one length-sorted batch
-    pads least (with check-worthiness on, the encoder kept them from scoring)."""
-    analyses = [analysis for analysis, _ in analysed]
-    vectors = claim_vectors_many(analyses) if claims else [((), b"")] * len(analyses)
-    return [
-        _prepared(analysis, licence, claim, claims)
-        for (analysis, licence), claim in zip(analysed, vectors, strict=True)
-    ]
 
 
 def ingest(
@@ -230,7 +220,8 @@ def _analysed(
     chunks: Iterator[list[tuple[Article, str | None]]], workers: int, settings: Settings | None
 ) -> Iterator[list[Prepared | Failure]]:
     if workers <= 1:
-        yield from _streamed(chunks, settings)
+        for chunk in chunks:
+            yield prepare(chunk, settings)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         window: deque[Future[list[Prepared | Failure]]] = deque()
@@ -240,77 +231,3 @@ def _analysed(
                 yield window.popleft().result()
         while window:
             yield window.popleft().result()
-
-
-def _streamed(
-    chunks: Iterator[Chunk], settings: Settings | None
-) -> Iterator[list[Prepared | Failure]]:
-    """What `prepare` gives, chunk after chunk, from one `analyze_many` stream over every chunk's
-    articles: one spaCy parse stream, and check-worthiness scoring (in a thread of its own) goes
-    on while this process stores what came out before. Chunk by chunk, the parse stopped at the
-    end of each chunk until its last contents were scored, and the store's writes waited for
-    both (`benchmarks/ingest.py --n 1,3`, one run each on a shared machine: ingest without
-    claims at the margin 1.387 times an analyse chunk by chunk, 1.036 in one stream).
-
-    Should the stream fail, the articles it took and did not give back are prepared one by one
-    (the one that fails becomes a `Failure`), and the rest chunk by chunk. A failure of the
-    input itself (reading, extracting, the "already stored?" check) is not the analysis's: it
-    stops the run, as it would have outside the stream.
-    """
-    from ..analyze import analyze_many
-
-    claims = settings is None or settings.claims
-    taken: deque[tuple[Article, str | None]] = deque()  # given to the stream, not yet back
-    broken: list[BaseException] = []
-
-    def articles() -> Iterator[Article]:
-        while True:
-            try:
-                chunk = next(chunks)
-            except StopIteration:
-                return
-            except BaseException as exc:
-                broken.append(exc)
-                raise
-            for article, licence in chunk:
-                taken.append((article, licence))
-                yield article
-
-    source = articles()
-    analysed: list[tuple[Analysis, str | None]] = []
-    try:
-        for analysis in analyze_many(source, settings, claim_vectors=claims):
-            analysed.append((analysis, taken.popleft()[1]))
-            if len(analysed) >= CHUNK:
-                ready, analysed = analysed, []
-                yield _stored_or_retried(ready, claims, settings)
-    except Exception:
-        if broken:
-            raise
-        failed = list(taken)
-        taken.clear()
-        yield _stored_or_retried(analysed, claims, settings)
-        analysed = []
-        yield [item for one in failed for item in prepare([one], settings)]
-        rest: Chunk = []
-        for _ in source:  # what the stream did not take
-            rest.append(taken.popleft())
-            if len(rest) >= CHUNK:
-                yield prepare(rest, settings)
-                rest = []
-        if rest:
-            yield prepare(rest, settings)
-    if analysed:
-        yield _stored_or_retried(analysed, claims, settings)
-
-
-def _stored_or_retried(
-    analysed: list[tuple[Analysis, str | None]], claims: bool, settings: Settings | None
-) -> list[Prepared | Failure]:
-    """`_stored_form`; should it fail, each article prepared again alone (`prepare`)."""
-    try:
-        return _stored_form(analysed, claims)
-    except Exception:  # narrowed by `prepare`, article by article, and recorded
-        return [
-            item for a, licence in analysed for item in prepare([(a.article, licence)], settings)
-        ]
