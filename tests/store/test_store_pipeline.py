@@ -37,20 +37,25 @@ def test_store_pipeline_counts_and_rerun(engine: Engine) -> None:
     assert stats(engine)["ingest_errors"] == 2
 
 
-def test_store_pipeline_analysis_crash_is_recorded_and_the_run_goes_on(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _failing_on(monkeypatch: pytest.MonkeyPatch, marker: str) -> None:
+    """`analyze_many` fails (RuntimeError "boom") when it reaches the article holding `marker`."""
     real = saywho.analyze.analyze_many
 
     def flaky(
         articles: Iterable[Article], settings: Settings | None = None, **options: Any
     ) -> Iterator[Analysis]:
         for analysis in real(articles, settings, **options):
-            if "bridge 1 " in analysis.article.text:
+            if marker in analysis.article.text:
                 raise RuntimeError("boom")
             yield analysis
 
     monkeypatch.setattr(saywho.analyze, "analyze_many", flaky)
+
+
+def test_store_pipeline_analysis_crash_is_recorded_and_the_run_goes_on(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _failing_on(monkeypatch, "bridge 1 ")
     summary = ingest(engine, _docs(3), SETTINGS, inputs=["x"])
     assert (summary.stored, summary.errors) == (2, 1)
     with engine.connect() as conn:
@@ -63,17 +68,7 @@ def test_store_pipeline_a_failing_article_among_many_chunks_costs_only_itself(
 ) -> None:
     """An analysis failure in one chunk of many: that article is recorded, every other one of
     its chunk and of the chunks after it is stored."""
-    real = saywho.analyze.analyze_many
-
-    def flaky(
-        articles: Iterable[Article], settings: Settings | None = None, **options: Any
-    ) -> Iterator[Analysis]:
-        for analysis in real(articles, settings, **options):
-            if "bridge 20 " in analysis.article.text:
-                raise RuntimeError("boom")
-            yield analysis
-
-    monkeypatch.setattr(saywho.analyze, "analyze_many", flaky)
+    _failing_on(monkeypatch, "bridge 20 ")
     summary = ingest(engine, _docs(100), SETTINGS, inputs=["x"])  # chunks of 16
     assert (summary.stored, summary.errors) == (99, 1)
     assert summary.failures[0].source == "doc20.txt"
