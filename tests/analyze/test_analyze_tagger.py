@@ -88,8 +88,8 @@ def test_the_quantised_graph_agrees_with_the_float_one(tmp_path: Path) -> None:
     exact = float_session.run(["probs"], {"input_ids": ids, "attention_mask": np.ones_like(ids)})
     reference = exact[0][0, 1:-1]
     # a random head leaves near-ties, which int8 noise may flip (how often depends on the CPU's
-    # int8 kernels: 1 of 15 words on one machine, 2 on an AVX2-only one); where the float graph
-    # is clear, the int8 one must agree
+    # int8 kernels: 2 of these 15 words on an AVX2-only machine, where 90 % agreement was asked
+    # for and earlier machines passed); where the float graph is clear, the int8 one must agree
     top2 = np.sort(reference, axis=1)[:, -2:]
     clear = top2[:, 1] - top2[:, 0] > 0.25
     assert clear.sum() >= 5
