@@ -6,10 +6,9 @@ means over the layers of the encoder's check-worthiness `Branch` (layers 3–5 o
 `saywho.analyze.embed`'s encoder fine-tuned as a classifier, over its shared layers 0–2: one
 pass gives all three, `Encoder.encode_layers`), a few surface signs of a checkable fact
 (`surface`: a figure in digits, a percent or currency sign, a number word, the length) and its
-words and word pairs
-(`Words`: TF-IDF as scikit-learn's ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)``
-computes it; the vocabulary and its idf ship with the weights, so nothing pickled is loaded),
-trained by ``scripts/train_checkworthiness.py`` on the ClaimBuster crowdsourced sentences
+words and word pairs (`Words`: TF-IDF as scikit-learn's ``TfidfVectorizer(ngram_range=(1, 2),
+sublinear_tf=True)`` computes it; the vocabulary and its idf ship with the weights, so nothing
+pickled is loaded), trained by ``scripts/train_checkworthiness.py`` on the ClaimBuster crowdsourced sentences
 (check-worthy factual sentences against the rest; debates held out by debate) and shipped as
 ``data/checkworthiness.json``. Its logit is mixed with that of the branch's own head, read
 from the same pass, and the mix is calibrated by Platt scaling; the share and the
