@@ -6,22 +6,22 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from demo_ingest import demo_ingest
 
-from saywho.pipeline import demo_corpus
 from saywho.store import open_store, stats
 from saywho.store.claim_spread import fresh_rows, stored_rows
 from saywho.store.tallies import fresh_counts, stored_counts
 
-KILL_AFTER = 40  # articles committed before the SIGKILL: partway through the 261 of the demo
+N_DEMO = 100  # the demo's first documents, ingested (tests/store/demo_ingest.py)
+KILL_AFTER = 40  # articles committed before the SIGKILL: partway through them
 
 
 def _ingest_cmd(db: Path) -> list[str]:
-    return [sys.executable, "-c", "from saywho.cli import run; run()", "ingest", "--demo", "--db", str(db)]  # fmt: skip
+    return demo_ingest(str(db), N_DEMO)
 
 
 def _articles(db: Path) -> int:
@@ -64,7 +64,7 @@ def test_store_crash_sigkill_during_the_demo_ingest_then_rerun_equals_a_clean_ru
 ) -> None:
     env = {**os.environ, "SAYWHO_DETECT_LANGUAGE": "0"}
     env.pop("SAYWHO_DB", None)
-    n_demo = len(demo_corpus()[0])
+    n_demo = N_DEMO
     clean = tmp_path / "clean.db"
     subprocess.run(_ingest_cmd(clean), check=True, env=env, capture_output=True, timeout=900)
 
