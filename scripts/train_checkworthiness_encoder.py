@@ -113,9 +113,9 @@ _SAYS = re.compile(r"^(?:says|say)\s+", re.IGNORECASE)
 def checked_claims(data: Path, away: set[str]) -> list[str]:
     """The claims PolitiFact fact-checked (``claim-matching/politifact/factchecks.jsonl``), as
     sentences: its "Says ..." paraphrase opening and wrapping quotation marks removed. Left out:
-    the flip-o-meter's rulings on changes of position, claims made in a debate, and claims dated within `NEAR_DAYS` of a debate in `away` (the
-    debates held out or kept for dev, named ``YYYY-MM-DD.txt``), which may restate their
-    sentences."""
+    the flip-o-meter's rulings on changes of position, claims made in a debate, and claims dated
+    within `NEAR_DAYS` of a debate in `away` (the debates held out or kept for dev, named
+    ``YYYY-MM-DD.txt``), which may restate their sentences."""
     from datetime import date
 
     days = [date.fromisoformat(name.removesuffix(".txt")) for name in away]
