@@ -26,13 +26,6 @@ def test_known_limit_pronoun_after_a_fronted_phrase() -> None:
     assert said and names.get(said[0].speaker or "") == "Kevin Allton"
 
 
-@pytest.mark.xfail(strict=True, reason="README, Known limits: ratios come out as two numbers")
-def test_known_limit_a_ratio_is_one_figure() -> None:
-    text = "Seven in 10 Americans back the plan, a Gallup poll found."
-    figures = analyze(_article(text)).figures
-    assert [f.span.text(text) for f in figures] == ["Seven in 10 Americans"]
-
-
 @pytest.mark.xfail(strict=True, reason="README, Known limits: loose paraphrases across outlets stay "
                    "in separate clusters at the news threshold")  # fmt: skip
 def test_known_limit_loose_paraphrases_share_a_cluster() -> None:

@@ -128,6 +128,51 @@ def test_figures_dates_names_and_labels_are_not_figures(sentence: str) -> None:
     assert figures_of(sentence) == []
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param("Seven in 10 Americans back the plan, a Gallup poll found.", ("Seven in 10 Americans", 0.7, None, "share of Americans"), id="in, a people as the whole"),
+        pytest.param("Nearly one in four children lives in poverty.", ("one in four children", 0.25, "Nearly", "share of children"), id="a qualifier kept apart"),
+        pytest.param("Two out of three voters oppose the measure.", ("Two out of three voters", 2 / 3, None, "share of voters"), id="out of"),
+        pytest.param("Nine of 10 doctors recommend it.", ("Nine of 10 doctors", 0.9, None, "share of doctors"), id="of with a number right after it"),
+        pytest.param("About one in every 100 people has the condition.", ("one in every 100 people", 0.01, "About", "share of people"), id="in every"),
+        pytest.param("One in a million people have it.", ("One in a million people", 1e-6, None, "share of people"), id="a scale word as the whole"),
+        pytest.param("One in three visits to the site came from the BBC.", ("One in three visits", 1 / 3, None, "share of visits to the site"), id="the whole's phrase"),
+        pytest.param("One in five adults in the county who smoke will die early.", ("One in five adults", 0.2, None, "share of adults in the county"), id="a clause is no part of the whole"),
+        pytest.param("One in five of the world's children is poor.", ("One in five", 0.2, None, "share of the world's children"), id="the whole after of"),
+    ],
+)  # fmt: skip
+def test_figures_a_ratio_of_two_counts_is_one_fraction(
+    sentence: str, expected: tuple[str, float, str | None, str]
+) -> None:
+    found = figures_of(sentence)
+    assert len(found) == 1, [(f.span.text(sentence), f.value) for f in found]
+    f = found[0]
+    assert (f.span.text(sentence), f.high, f.unit, f.qualifier, f.measure) == (
+        expected[0],
+        None,
+        "fraction",
+        expected[2],
+        expected[3],
+    )
+    assert f.value == pytest.approx(expected[1])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        pytest.param("Ohio was one of six states to postpone its election.", ["six states"], id="one of: a member, not a share"),
+        pytest.param("Three of the five suspects were arrested.", ["Three", "five suspects"], id="of the: a count of a group"),
+        pytest.param("He scored 2 in 10 minutes.", ["2"], id="in a span of time"),
+        pytest.param("The index rose to 4 in 2021.", ["4"], id="in a year"),
+        pytest.param("Output fell 2 in 10%.", ["2", "10%"], id="in a percentage"),
+        pytest.param("They packed 12 in 10 boxes.", ["12", "10 boxes"], id="the first number is not the smaller"),
+    ],
+)  # fmt: skip
+def test_figures_two_numbers_that_are_no_ratio(sentence: str, figures: list[str]) -> None:
+    assert [f.span.text(sentence) for f in figures_of(sentence)] == figures
+
+
 def test_figures_measure_from_the_verb_the_share_and_the_noun() -> None:
     measures = {f.span.text(s): f.measure for s in (
         "The damage was estimated at $5bn.",
@@ -175,6 +220,10 @@ DEMO_FIGURES = [
      11e6, None, "USD", "at least", "prosecutors"),
     ("wikinews-2020-02-15-california-lawyer-michael-avenatti-convicted-of-attempted-ex.txt",
      "15–25 million dollars", 15e6, 25e6, "USD", "about", None),
+    ("wikinews-2019-07-01-charlottesville-virginia-killer-sentenced-to-life-in-prison.txt",
+     "29 out of 30 federal hate crime charges", 29 / 30, None, "fraction", None, None),
+    ("wikinews-2008-01-20-hackers-attack-church-of-scientology-website.txt", "one in three visits",
+     1 / 3, None, "fraction", None, None),
 ]  # fmt: skip
 
 

@@ -14,10 +14,12 @@ disambiguation is used instead). Written by hand, because neither library does i
   metres and bits: rewritten into words before it parses them;
 - the noun a bare count counts ("24.4 million people": unit "people"), from the parse;
 - the qualifier that bounds or hedges a figure ("more than", "around"), from a word list;
+- a ratio written as two counts ("Seven in 10 Americans", "two out of three voters"), which
+  both libraries read as two numbers: one figure, the fraction (0.7) of the whole it names;
 - what the figure measures, when the sentence says so: the subject of a measuring verb ("the
   invasion of Afghanistan cost … $2.1 trillion" -> "cost of the invasion of Afghanistan"), the
-  whole of a share ("75% of the Afghan budget" -> "share of the Afghan budget"), or the noun a
-  figure modifies ("a $5bn aid package" -> "aid package");
+  whole of a share ("75% of the Afghan budget" -> "share of the Afghan budget"; "Seven in 10
+  Americans" -> "share of Americans"), or the noun a figure modifies ("a $5bn aid package" -> "aid package");
 - the link to the attribution whose content holds the figure (the innermost one), or none when
   the article states the figure itself.
 
@@ -60,6 +62,10 @@ _SCALE_NAMES = {word: scale for scale, word in _SCALE_WORDS.items()}
 # the list in figures.toml); the one pattern quantulum3 needs help with
 _SHORTHAND = re.compile(r"(?P<number>\d[\d,]*(?:\.\d+)?)(?P<suffix>[A-Za-z]{1,3})\.?$")
 _DASHED = re.compile(r"^\D{0,4}\d[\d,.]*(\s?[–—-]\s?)\d")  # "15–25", "$15-25"
+#: prepositions whose phrase belongs to a ratio's whole ("adults in the county")
+_WHOLE_PREPS = frozenset({"in", "of", "to", "at", "across", "from", "among", "with"})
+_LINK_STARTS = frozenset({"in", "out", "of"})  # the first words of figures.toml's ratio_links
+_RATIO_SCALES = {"hundred": 1e2, **_SCALE_NAMES}
 _SCALE_NOUNS = frozenset({"dozen", "hundred", "thousand", "million", "billion", "trillion"})
 _PLAIN = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+(\.\d+)?$")
 _HALF_A = re.compile(
@@ -80,6 +86,8 @@ class _Lists:
     vague: dict[str, float]
     date_words: frozenset[str]
     measure_verbs: dict[str, str]
+    ratio_links: tuple[tuple[str, ...], ...]  # longest first
+    ratio_not_before: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -97,6 +105,10 @@ def load_lists() -> _Lists:
         vague={k.lower(): float(v) for k, v in data["vague"].items()},
         date_words=frozenset(w.lower() for w in data["dates"]["words"]),
         measure_verbs=dict(data["measure_verbs"]),
+        ratio_links=tuple(
+            sorted((tuple(w.lower().split()) for w in data["ratio_links"]), key=len, reverse=True)
+        ),
+        ratio_not_before=frozenset(w.lower() for w in data["ratio_not_before"]),
     )
 
 
@@ -201,7 +213,7 @@ def _doc_figures(doc: Doc, text: str, lists: _Lists) -> Iterator[_Found]:
     for start, end, label in seeds:
         if doc[start].idx < end_of_last:
             continue
-        found = _figure(doc, text, start, end, label, lists)
+        found = _ratio(doc, start, end, lists) or _figure(doc, text, start, end, label, lists)
         if found is not None:
             end_of_last = found.end
             yield found
@@ -340,6 +352,85 @@ def _figure(doc: Doc, text: str, start: int, end: int, label: str, lists: _Lists
         qualifier = None
     measure = _measure(doc, _root(doc, begin, figure_end), unit, lists)
     return _Found(text_start, figure_end, value, high, unit, qualifier, measure)
+
+
+def _ratio(doc: Doc, start: int, end: int, lists: _Lists) -> _Found | None:
+    """A ratio written as two counts from token `start` ("Seven in 10 Americans", "one in
+    every five", "two out of three voters"): one figure, the fraction of what the second number
+    counts (0.7, unit "fraction", measure "share of Americans"); None for anything else.
+    Written by hand: quantulum3 and spaCy read the two numbers as two counts."""
+    if not any(t.lower_ in _LINK_STARTS for t in doc[start : end + 1]):
+        return None  # no word that could join two numbers: most figures
+    qualifier, tokens = _qualifier(doc, list(doc[start:end]), lists)
+    if not tokens:
+        return None
+    first = tokens[0]
+    part = _count_value(first)
+    if part is None:
+        return None
+    after = first.i + 1
+    link = next((w for w in lists.ratio_links
+                 if tuple(t.lower_ for t in doc[after : after + len(w)]) == w), None)  # fmt: skip
+    if link is None or after + len(link) >= len(doc) or (link == ("of",) and part < 2):
+        return None  # "one of six states" names a member, not a share
+    second = doc[after + len(link)]
+    whole = _count_value(second)
+    if second.lower_ in ("a", "an") and second.i + 1 < len(doc):  # "one in a million"
+        whole = _RATIO_SCALES.get(doc[second.i + 1].lower_)
+        second = doc[second.i + 1] if whole is not None else second
+    if whole is None or not 0 < part < whole or second.ent_type_ in ("DATE", "TIME"):
+        return None
+    if _is_year(second, whole) and second.ent_type_ != "CARDINAL":
+        return None
+    follows = doc[second.i + 1] if second.i + 1 < len(doc) else None
+    if follows is not None and follows.lower_ in _RATIO_SCALES:  # "one in 10 million people"
+        whole *= _RATIO_SCALES[follows.lower_]
+        second = follows
+        follows = doc[second.i + 1] if second.i + 1 < len(doc) else None
+    if follows is not None and (
+        follows.lower_ in lists.ratio_not_before
+        or (follows.idx == second.idx + len(second) and follows.text[:1].isalpha())  # "10m"
+    ):
+        return None
+    noun = _counted_noun(second)
+    if (
+        noun is None
+        and follows is not None
+        and follows.ent_type_ == "NORP"
+        and second.head == follows
+    ):
+        noun = follows  # "Seven in 10 Americans": a people is a ratio's whole, no name
+    last = noun if noun is not None else second
+    measure: str | None = None
+    if noun is not None:  # "Americans", "adults in the county", "visits to the site"
+        right = noun.i
+        for child in noun.rights:
+            if child.dep_ != "prep" or child.lower_ not in _WHOLE_PREPS:
+                break
+            right = child.right_edge.i
+        if right - second.i > MAX_MEASURE_WORDS:
+            right = noun.i
+        words = doc[second.i + 1 : right + 1]
+        clause = next((t.i for t in words if t.i > noun.i and (t.tag_.startswith("VB")
+                       or t.tag_ in ("WDT", "WP", "WP$"))), None)  # fmt: skip
+        if clause is not None:  # a clause within the phrase ("adults in the county who smoke")
+            words = doc[second.i + 1 : clause]
+        measure = "share of " + str(words.text).rstrip(" ,;:")
+    elif follows is not None and follows.lower_ == "of":  # "one in three of the schools"
+        pobj = _pobj(follows)
+        if pobj is not None and pobj.pos_ not in ("PRON", "DET"):
+            measure = "share of " + _phrase(pobj)
+    return _Found(first.idx, last.idx + len(last), _clean(part / whole), None, "fraction",
+                  qualifier, measure)  # fmt: skip
+
+
+def _count_value(token: Token) -> float | None:
+    """The whole number a token writes in digits or as a number word ("10", "seven"), else None."""
+    word = token.lower_
+    if _PLAIN.match(word) and "." not in word:
+        return float(word.replace(",", ""))
+    value = _number_words().get(word)
+    return value if value is not None and value.is_integer() and value < 100 else None
 
 
 @functools.lru_cache(maxsize=1)
