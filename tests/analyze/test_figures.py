@@ -173,6 +173,18 @@ def test_figures_two_numbers_that_are_no_ratio(sentence: str, figures: list[str]
     assert [f.span.text(sentence) for f in figures_of(sentence)] == figures
 
 
+def test_figures_values_for_people() -> None:
+    from saywho.analyze.figures import human_value
+
+    assert [human_value(v) for v in (2.1e12, 24.4e6, 1426.0, 0.5)] == [
+        "2.1 trillion", "24.4 million", "1,426", "0.5"
+    ]  # fmt: skip
+    assert [human_value(v, "fraction") for v in (0.5, 0.7, 2 / 3, 0.01, 1e-6)] == [
+        "50%", "70%", "66.7%", "1%", "0.0001%"
+    ]  # fmt: skip
+    assert human_value(75.0, "percent") == "75"
+
+
 def test_figures_measure_from_the_verb_the_share_and_the_noun() -> None:
     measures = {f.span.text(s): f.measure for s in (
         "The damage was estimated at $5bn.",

@@ -107,6 +107,8 @@ def test_figures_exported_as_jsonl_and_csv(sample_db: str, tmp_path: Path) -> No
 def test_figures_table_and_bad_input(sample_db: str, tmp_path: Path) -> None:
     table = invoke("figures", "--db", sample_db)
     assert table.exit_code == 0 and "trillion" in table.stdout and "Brown" in table.stdout
+    # "more than half" (0.5, a fraction) is shown as a percentage
+    assert "50%" in table.stdout and "fraction" not in table.stdout
     assert invoke("figures", "--db", sample_db, "--format", "xml").exit_code == 2
     assert invoke("figures", "--db", sample_db, "--min-value", "lots").exit_code == 2
     missing = invoke("figures", "--db", str(tmp_path / "no" / "such.db"))
@@ -145,6 +147,7 @@ def test_figures_served_by_the_api_and_the_article_page(sample_db: str) -> None:
         ]
         assert "$2.1 trillion" in marked and "75%" in marked
         listed = [li.text_content() for li in tree.xpath('//ol[@id="figures"]/li')]
+        assert any("more than half" in t and "50%" in t and "fraction" not in t for t in listed)
         assert any(
             "$2.1 trillion" in t and "Brown University" in t and "cost of the invasion" in t
             for t in listed

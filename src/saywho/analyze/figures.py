@@ -136,9 +136,11 @@ def forget_readings() -> None:
         _quantities().cache_clear()  # type: ignore[attr-defined]  # the lru_cache'd parser
 
 
-def human_value(value: float) -> str:
+def human_value(value: float, unit: str | None = None) -> str:
     """A figure's value for people: 2.1e12 -> "2.1 trillion", 24400000 -> "24.4 million",
-    1426 -> "1,426", 0.5 -> "0.5"."""
+    1426 -> "1,426", 0.5 -> "0.5"; a fraction as a percentage (0.7 -> "70%", 2/3 -> "66.7%")."""
+    if unit == "fraction":
+        return f"{value * 100:.3g}%"
     for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
         if abs(value) >= scale:
             return f"{value / scale:,.4g} {word}"

@@ -170,11 +170,12 @@ def _table(rows: list[dict[str, object]]) -> None:
     for column in ("figure", "value", "measure", "whose", "article"):
         table.add_column(column, overflow="fold")
     for r in rows:
-        value = "—" if r["value"] is None else human_value(float(str(r["value"])))
+        unit = str(r["unit"]) if r["unit"] else None
+        value = "—" if r["value"] is None else human_value(float(str(r["value"])), unit)
         if r["high"] is not None:
-            value += " – " + human_value(float(str(r["high"])))
-        if r["unit"]:
-            value += f" {r['unit']}"
+            value += " – " + human_value(float(str(r["high"])), unit)
+        if unit and (unit != "fraction" or r["value"] is None):  # a fraction reads as a percentage
+            value += f" {unit}"
         qualifier = str(r["qualifier"] or "")
         figure = (
             f"{qualifier} {r['text']}"

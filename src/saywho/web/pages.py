@@ -201,13 +201,14 @@ def figure_title(
     """One line saying what a figure is and whose: "more than 2.1 trillion USD · cost of the
     invasion of Afghanistan · Brown University (estimated)"."""
     value = figure.get("value")
-    amount = "a vague amount" if value is None else human_value(float(value))
+    unit = figure.get("unit")
+    amount = "a vague amount" if value is None else human_value(float(value), unit)
     if figure.get("high") is not None:
-        amount += " to " + human_value(float(figure["high"]))
+        amount += " to " + human_value(float(figure["high"]), unit)
     if figure.get("qualifier") and figure["qualifier"] not in str(figure.get("text", "")):
         amount = f"{figure['qualifier']} {amount}"
-    if figure.get("unit"):
-        amount += f" {figure['unit']}"
+    if unit and (unit != "fraction" or value is None):  # a fraction reads as a percentage
+        amount += f" {unit}"
     parts = [amount]
     if figure.get("measure"):
         parts.append(str(figure["measure"]))
