@@ -250,6 +250,25 @@ CASES = [
         {"source": "Trump's", "cue": "claim", "content": "that the election was rigged"},
         id="a cue noun with a that-clause",
     ),
+    pytest.param(
+        "Seven in 10 Americans support the plan, a Gallup poll found.",
+        {
+            "source": "a Gallup poll",
+            "cue": "found",
+            "content": "Seven in 10 Americans support the plan",
+        },
+        id="a finding verb after its clause",
+    ),
+    pytest.param(
+        "Unemployment rose to 5 percent last year, the report showed.",
+        {
+            "source": "the report",
+            "cue": "showed",
+            "stance": "factive",
+            "content": "Unemployment rose to 5 percent last year",
+        },
+        id="show after its clause",
+    ),
 ]
 
 
@@ -324,6 +343,10 @@ def test_attribution_unbalanced_quotes_stay_local(run: Run, text: str) -> None:
         pytest.param(
             "The talks failed; he said nothing more.", id="said nothing reports no content"
         ),
+        pytest.param(
+            "The tax is unfair to renters, I find.", id="a finding verb with I is a hedge"
+        ),
+        pytest.param("The plan failed, as the study found.", id="as the study found is no report"),
     ],
 )
 def test_attribution_not_found_where_nobody_is_reported(run: Run, text: str) -> None:

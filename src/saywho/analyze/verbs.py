@@ -398,7 +398,9 @@ class VerbRule(SentenceView):
         plan, he said, would …': `_around`) with the cue's complements, less the cue's own
         clause; not when every complement follows the cue ("…, though Fiorina said she
         doubted …": the cue's own clause is the content)."""
-        if "clause" not in frames or (clauses and all(c.i > tok.i for c in clauses)):
+        if clauses and all(c.i > tok.i for c in clauses):
+            return None
+        if "clause" not in frames and not ("complement" in frames and self._finding_after(tok)):
             return None
         around = self._around(tok)
         if around is None:
@@ -407,6 +409,20 @@ class VerbRule(SentenceView):
         for c in clauses:
             first, last = min(first, c.left_edge.i), max(last, c.right_edge.i)
         return Rule.VERB_POSTPOSED, self._without_cue(tok, first, last)
+
+    @staticmethod
+    def _finding_after(tok: Token) -> bool:
+        """A verb of finding or thinking after the clause it reports, its subject a noun ("…, a
+        Gallup poll found.", "…, the study showed."): an attribution. With a pronoun ("…, I
+        find.") it is a hedge, the use the ``complement`` frame keeps out; introduced by a
+        conjunction ("…, as the court found") it is a clause of its own, not a report."""
+        subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        return (
+            subject is not None
+            and subject.pos_ in ("NOUN", "PROPN")
+            and tok.i > tok.head.i
+            and not any(c.dep_ == "mark" for c in tok.children)
+        )
 
     def _clause(self, tok: Token, clauses: list[Token]) -> _Content | None:
         """``verb-clause``: the cue's complement clauses ("X said (that) …", "asked whether …").
