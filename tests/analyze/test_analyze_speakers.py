@@ -194,6 +194,21 @@ def test_speakers_learn_gender_from_first_names(run: Run) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        pytest.param("For Kevin Allton, Warhol was a legend. He said the paintings changed how he saw the city.", "kevin-allton", id="for: the person the sentence speaks for"),
+        pytest.param("To Kevin Allton, Warhol was a legend. He said the paintings changed the city.", "kevin-allton", id="to: the same"),
+        pytest.param("For Gloria Estes, Warhol was a legend. He said the paintings changed the city.", "warhol", id="the gender still decides"),
+        pytest.param("For years, Albert Park led the union. He said the talks went well.", "albert-park", id="for a time: the subject"),
+    ],
+)  # fmt: skip
+def test_speakers_a_pronoun_after_a_sentence_told_for_someone(
+    run: Run, text: str, speaker: str
+) -> None:
+    assert [a["speaker"] for a in run(text)] == [speaker]
+
+
+@pytest.mark.parametrize(
     ("name", "gender"),
     [
         ("Gloria Thomas", "f"),

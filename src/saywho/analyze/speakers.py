@@ -17,8 +17,8 @@ are one speaker. The rules, in the order they are tried for a source phrase:
    or country speaker of the last six sentences; anonymous sources ("a source", "sources")
    otherwise get no speaker;
 6. any other phrase ("the report", "experts") is a speaker of its own, named by its words;
-7. he/she resolve to the nearest earlier person (speakers first, then subjects) whose gender
-   agrees; gender comes from honorifics, gendered nouns and earlier pronouns; it/they to the
+7. he/she resolve to the nearest earlier person (speakers first, then the person a sentence
+   opening "For …," speaks for, then subjects) whose gender agrees; gender comes from honorifics, gendered nouns and earlier pronouns; it/they to the
    nearest organisation or country; I/we inside a quotation to the quoted speaker.
 
 Mentions in `Speaker.mentions` are spans of the article body (`Article.text`) only.
@@ -140,6 +140,9 @@ class _Mention:
     gender: str | None
     speaker: _Candidate | None = None
     source: bool = False
+    #: the person a sentence is told for ("For Kevin Allton, Warhol was a legend."): a pronoun
+    #: in the next sentence stands for them before the subject ("He said …" is Allton)
+    perspective: bool = False
     descriptions: tuple[str, ...] = ()
     #: the head of a plural description ("Scientology officials"), resolved when "they" needs it
     token: Token | None = None
@@ -183,6 +186,7 @@ class _Resolver:
                             gender=_gender_near(ent.doc, ent.start)
                             or (_first_name_gender(name) if kind == "PERSON" else None),
                             descriptions=_appositions(root, name),
+                            perspective=kind == "PERSON" and _fronted_for(root, sent.start),
                         )
                     )
                 for i in plural_subjects:
@@ -590,7 +594,9 @@ class _Resolver:
             by_sentence.setdefault(m.pos[1], []).append(m)
         for s in sorted(by_sentence, reverse=True):
             ranked = sorted(
-                by_sentence[s], key=lambda m: (m.source, m.subject, m.pos), reverse=True
+                by_sentence[s],
+                key=lambda m: (m.source, m.perspective, m.subject, m.pos),
+                reverse=True,
             )
             for m in ranked:
                 if m.type == "PLURAL" and m.token is not None:
@@ -872,6 +878,16 @@ def _person_before_preposition(ent: SpacySpan) -> str | None:
     ):
         return f"{first.text} {last.text}"
     return None
+
+
+def _fronted_for(root: Token, sent_start: int) -> bool:
+    """`root` is the object of the "For …," or "To …," that opens its sentence ("For Kevin
+    Allton, Warhol was a legend"): the person the sentence speaks for."""
+    prep = root.head
+    if root.dep_ != "pobj" or prep.i != sent_start or prep.lower_ not in ("for", "to"):
+        return False
+    after = root.right_edge.i + 1
+    return after < len(root.doc) and root.doc[after].text == ","
 
 
 def _plural_subjects(doc: Doc) -> list[int]:
