@@ -173,6 +173,20 @@ def test_figures_two_numbers_that_are_no_ratio(sentence: str, figures: list[str]
     assert [f.span.text(sentence) for f in figures_of(sentence)] == figures
 
 
+def test_figures_a_period_is_no_bound_and_shares_no_measure() -> None:
+    """ "over ten years" is the period a sum is spent over: "over" is no "more than" there, and
+    the cost is the sum's measure, not the period's; "lasted over ten years" is a bound."""
+    found = {f.span.text(s): f for s in (
+        "The bill costs $1.9tn over ten years.",
+        "The war has lasted over ten years.",
+        "The civil war has been ongoing for seventeen years.",
+    ) for f in figures_of(s)}  # fmt: skip
+    assert (found["$1.9tn"].measure, found["ten years"].qualifier) == ("cost of The bill", "over")
+    spent = [f for f in figures_of("The bill costs $1.9tn over ten years.") if f.unit == "year"]
+    assert [(f.value, f.qualifier, f.measure) for f in spent] == [(10.0, None, None)]
+    assert found["seventeen years"].measure == "The civil war"  # "for": the subject's own time
+
+
 def test_figures_values_for_people() -> None:
     from saywho.analyze.figures import human_value
 

@@ -62,6 +62,11 @@ _SCALE_NAMES = {word: scale for scale, word in _SCALE_WORDS.items()}
 # the list in figures.toml); the one pattern quantulum3 needs help with
 _SHORTHAND = re.compile(r"(?P<number>\d[\d,]*(?:\.\d+)?)(?P<suffix>[A-Za-z]{1,3})\.?$")
 _DASHED = re.compile(r"^\D{0,4}\d[\d,.]*(\s?[–—-]\s?)\d")  # "15–25", "$15-25"
+#: a figure in these units after one of `_PERIOD_PREPS` is a period ("over ten years"); not
+#: after "for", which gives the subject's own duration ("the war has been ongoing for 17 years")
+_TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade",
+                         "century"})  # fmt: skip
+_PERIOD_PREPS = frozenset({"over", "within", "during", "in", "across"})
 #: prepositions whose phrase belongs to a ratio's whole ("adults in the county")
 _WHOLE_PREPS = frozenset({"in", "of", "to", "at", "across", "from", "among", "with"})
 _LINK_STARTS = frozenset({"in", "out", "of"})  # the first words of figures.toml's ratio_links
@@ -352,7 +357,14 @@ def _figure(doc: Doc, text: str, start: int, end: int, label: str, lists: _Lists
             else begin  # fmt: skip
     if ranged:
         qualifier = None
-    measure = _measure(doc, _root(doc, begin, figure_end), unit, lists)
+    root = _root(doc, begin, figure_end)
+    if unit in _TIME_UNITS and root.dep_ == "pobj" and root.head.lower_ in _PERIOD_PREPS:
+        # "$1.9tn over ten years": the period of another figure, which neither bounds ("over" is
+        # no "more than" here) nor shares its measure
+        if qualifier is not None and qualifier.lower() == root.head.lower_:
+            qualifier = None
+        return _Found(text_start, figure_end, value, high, unit, qualifier, None)
+    measure = _measure(doc, root, unit, lists)
     return _Found(text_start, figure_end, value, high, unit, qualifier, measure)
 
 
