@@ -94,6 +94,8 @@ def test_figures_sample_article_json_shape(sample_analysis: Analysis) -> None:
         pytest.param("Police arrested a dozen people.", ("a dozen people", 12.0, None, "people", None), id="a dozen"),
         pytest.param("Nearly a third of voters backed him.", ("Nearly a third", 1 / 3, None, "fraction", "Nearly"), id="a fraction keeps its qualifier"),
         pytest.param("It was worth US$2.6 billion.", ("US$2.6 billion", 2.6e9, None, "USD", None), id="US dollars"),
+        pytest.param("He earned $400,000 a year.", ("$400,000 a year", 4e5, None, "USD per year", None), id="a sum per year"),
+        pytest.param("Nurses make €25 per hour.", ("€25 per hour", 25.0, None, "EUR per hour", None), id="a sum per hour"),
     ],
 )  # fmt: skip
 def test_figures_values_units_ranges_and_qualifiers(

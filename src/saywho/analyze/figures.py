@@ -625,6 +625,11 @@ def _value(quantity: Any) -> tuple[float | None, float | None, str | None]:
     name: str | None = unit.name
     if entity == "currency":
         name = _currency_code(unit)
+    elif len(unit.dimensions) == 2 and [d["power"] for d in unit.dimensions] == [1, -1]:
+        # "$400,000 a year" is "dollar per year" to quantulum3: the currency by its code, as alone
+        money, per = (str(d["base"]) for d in unit.dimensions)
+        code = _currency(f"1 {money}")
+        name = f"{code} per {per}" if code is not None else name
     elif unit.name in ("percentage", "per cent"):
         name = "percent"
     elif entity == "dimensionless" or unit.name == "dimensionless":
