@@ -73,6 +73,12 @@ _LINK_STARTS = frozenset({"in", "out", "of"})  # the first words of figures.toml
 _RATIO_SCALES = {"hundred": 1e2, **_SCALE_NAMES}
 _SCALE_NOUNS = frozenset({"dozen", "hundred", "thousand", "million", "billion", "trillion"})
 _PLAIN = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+(\.\d+)?$")
+# "a"/"an" for "per" right after a number and its unit: "$15 an hour", "2.5m barrels a day"
+_A_TIME = re.compile(r"[^\d]{0,20}?\s(an?)\s(?:hour|day|week|month|year)\b", re.IGNORECASE)
+_A_TIME_AGO = re.compile(
+    r"[^\d]{0,20}?(\s)an?\s(?:hour|day|week|month|year)\s+(?:ago|earlier|later|before)\b",
+    re.IGNORECASE,
+)
 _HALF_A = re.compile(
     r"\bhalf an?(?= (?:hundred|thousand|million|billion|trillion)\b)", re.IGNORECASE
 )
@@ -460,7 +466,7 @@ def _simple(tokens: list[Token], follows: Token | None) -> tuple[float, str | No
     """(value, unit) of a figure too plain to need quantulum3 (about a ms a call): a number in
     digits or one number word, maybe with a scale word ("24.4 million") or a percent sign,
     followed by no word that could be its unit; None for anything else."""
-    if follows is not None and _unit_word(follows):
+    if follows is not None and (_unit_word(follows) or _a_time(follows)):
         return None
     words = [t.lower_ for t in tokens]
     unit: str | None = None
@@ -481,6 +487,16 @@ def _simple(tokens: list[Token], follows: Token | None) -> tuple[float, str | No
     if value is None or value >= 100:  # "hundred", "million" alone: quantulum3's
         return None
     return _clean(value * scale), unit
+
+
+def _a_time(token: Token) -> bool:
+    """ "an hour" right after a number: a rate ("$15 an hour") for quantulum3 to read."""
+    doc = token.doc
+    return (
+        token.lower_ in ("a", "an")
+        and token.i + 1 < len(doc)
+        and bool(_A_TIME.match(" " + doc[token.i : token.i + 2].text))
+    )
 
 
 def _read(
@@ -514,6 +530,13 @@ def _read(
     if edit is not None:
         edits.append(edit)
         seed_end += edit[1]
+    ago = _A_TIME_AGO.match(rewritten, seed_end)
+    if ago is not None:  # "$5 million a year ago": a time, not a rate
+        rewritten = rewritten[: ago.start(1)]
+    rate = _A_TIME.match(rewritten, seed_end)
+    if rate is not None:  # "$15 an hour": quantulum3 reads "$15" and "an hour" apart
+        rewritten = rewritten[: rate.start(1)] + "per" + rewritten[rate.end(1) :]
+        edits.append((rate.start(1) + 3, 3 - (rate.end(1) - rate.start(1))))
     quantity = _pick(_quantities()(rewritten), seed_end)
     if quantity is None:
         return None
