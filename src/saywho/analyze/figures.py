@@ -16,10 +16,14 @@ disambiguation is used instead). Written by hand, because neither library does i
 - the qualifier that bounds or hedges a figure ("more than", "around"), from a word list;
 - a ratio written as two counts ("Seven in 10 Americans", "two out of three voters"), which
   both libraries read as two numbers: one figure, the fraction (0.7) of the whole it names;
+- a rate written with "a" ("$15 an hour", which quantulum3 reads as "$15" and "an hour"), and
+  not with "a year ago"; a period another figure runs over ("$1.9tn over ten years"), whose
+  "over" is no bound;
 - what the figure measures, when the sentence says so: the subject of a measuring verb ("the
   invasion of Afghanistan cost … $2.1 trillion" -> "cost of the invasion of Afghanistan"), the
   whole of a share ("75% of the Afghan budget" -> "share of the Afghan budget"; "Seven in 10
-  Americans" -> "share of Americans"), or the noun a figure modifies ("a $5bn aid package" -> "aid package");
+  Americans" -> "share of Americans"), or the noun a figure modifies ("a $5bn aid package" ->
+  "aid package");
 - the link to the attribution whose content holds the figure (the innermost one), or none when
   the article states the figure itself.
 

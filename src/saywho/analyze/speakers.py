@@ -18,8 +18,9 @@ are one speaker. The rules, in the order they are tried for a source phrase:
    otherwise get no speaker;
 6. any other phrase ("the report", "experts") is a speaker of its own, named by its words;
 7. he/she resolve to the nearest earlier person (speakers first, then the person a sentence
-   opening "For …," speaks for, then subjects) whose gender agrees; gender comes from honorifics, gendered nouns and earlier pronouns; it/they to the
-   nearest organisation or country; I/we inside a quotation to the quoted speaker.
+   opening "For …," speaks for, then subjects) whose gender agrees; gender comes from
+   honorifics, gendered nouns and earlier pronouns; it/they to the nearest organisation or
+   country; I/we inside a quotation to the quoted speaker.
 
 Mentions in `Speaker.mentions` are spans of the article body (`Article.text`) only.
 """
