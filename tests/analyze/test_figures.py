@@ -96,6 +96,7 @@ def test_figures_sample_article_json_shape(sample_analysis: Analysis) -> None:
         pytest.param("It was worth US$2.6 billion.", ("US$2.6 billion", 2.6e9, None, "USD", None), id="US dollars"),
         pytest.param("He earned $400,000 a year.", ("$400,000 a year", 4e5, None, "USD per year", None), id="a sum per year"),
         pytest.param("Nurses make €25 per hour.", ("€25 per hour", 25.0, None, "EUR per hour", None), id="a sum per hour"),
+        pytest.param("His approval rose 3 percentage points.", ("3 percentage points", 3.0, None, "percentage point", None), id="percentage points are no percent"),
         pytest.param("He wants a $15 an hour minimum wage.", ("$15 an hour", 15.0, None, "USD per hour", None), id="an hour is per hour"),
         pytest.param("Some 2.5 million barrels a day were lost.", ("2.5 million barrels a day", 2.5e6, None, "barrel per day", "Some"), id="a day is per day"),
         pytest.param("It cost $5 million a year ago.", ("$5 million", 5e6, None, "USD", None), id="a year ago is no rate"),

@@ -83,6 +83,7 @@ _A_TIME_AGO = re.compile(
     r"[^\d]{0,20}?(\s)an?\s(?:hour|day|week|month|year)\s+(?:ago|earlier|later|before)\b",
     re.IGNORECASE,
 )
+_POINTS = re.compile(r"\s+points?\b", re.IGNORECASE)  # after "percentage"
 _HALF_A = re.compile(
     r"\bhalf an?(?= (?:hundred|thousand|million|billion|trillion)\b)", re.IGNORECASE
 )
@@ -548,6 +549,9 @@ def _read(
     q_end = int(quantity.span[1])
     if unit == "inch" and re.search(r"\bin$", str(quantity.surface)):  # "one in Arkansas"
         unit, q_end = None, seed_end
+    points = _POINTS.match(rewritten, q_end) if unit == "percent" else None
+    if points is not None:  # "3 percentage points": quantulum3 reads "3 percentage", a percent
+        unit, q_end = "percentage point", points.end()
     q_end -= sum(delta for at, delta in edits if q_end >= at)
     return value, high, unit, begin + q_end
 
