@@ -8,12 +8,12 @@ pass gives all three, `Encoder.encode_layers`), a few surface signs of a checkab
 (`surface`: a figure in digits, a percent or currency sign, a number word, the length) and its
 words and word pairs (`Words`: TF-IDF as scikit-learn's ``TfidfVectorizer(ngram_range=(1, 2),
 sublinear_tf=True)`` computes it; the vocabulary and its idf ship with the weights, so nothing
-pickled is loaded), trained by ``scripts/train_checkworthiness.py`` on the ClaimBuster crowdsourced sentences
-(check-worthy factual sentences against the rest; debates held out by debate) and shipped as
-``data/checkworthiness.json``. Its logit is mixed with that of the branch's own head, read
-from the same pass, and the mix is calibrated by Platt scaling; the share and the
-calibration were chosen on train debates the branch did not learn from. `checkworthiness` is
-that probability; `check_worthy` compares it with the shipped threshold, chosen on the same
+pickled is loaded), trained by ``scripts/train_checkworthiness.py`` on the ClaimBuster
+crowdsourced sentences (check-worthy factual sentences against the rest; debates held out by
+debate) and shipped as ``data/checkworthiness.json``. Its logit is mixed with that of the
+branch's own head, read from the same pass, and the mix is calibrated by Platt scaling; the
+share and the calibration were chosen on train debates the branch did not learn from.
+`checkworthiness` is that probability; `check_worthy` compares it with the shipped threshold, chosen on the same
 debates for the best F1 of the check-worthy class.
 """
 

@@ -163,6 +163,25 @@ def human_value(value: float, unit: str | None = None) -> str:
     return f"{int(value):,}" if value.is_integer() else f"{value:,.6g}"
 
 
+def human_amount(
+    value: float | None,
+    high: float | None,
+    unit: str | None,
+    *,
+    to: str = " to ",
+    vague: str = "a vague amount",
+) -> str:
+    """A figure's value, range and unit for people, as tables and tooltips show them: "2.1
+    trillion USD", "3 to 5 soldier", "70%" (a fraction as a percentage, its unit left out),
+    `vague` without a value ("hundreds of people")."""
+    amount = vague if value is None else human_value(float(value), unit)
+    if high is not None:
+        amount += to + human_value(float(high), unit)
+    if unit and (unit != "fraction" or value is None):
+        amount += f" {unit}"
+    return amount
+
+
 def find_figures(
     fields: Sequence[ParsedField], attributions: Sequence[Attribution]
 ) -> tuple[Figure, ...]:

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ..analyze.figures import human_value
+from ..analyze.figures import human_amount
 from ..errors import SaywhoError
 from .common import OutputOpt, _fail, _open_output, app, err, print_licences
 from .store import AboutOpt, DbOpt, OutletOpt, SinceOpt, UntilOpt, _engine
@@ -170,12 +170,13 @@ def _table(rows: list[dict[str, object]]) -> None:
     for column in ("figure", "value", "measure", "whose", "article"):
         table.add_column(column, overflow="fold")
     for r in rows:
-        unit = str(r["unit"]) if r["unit"] else None
-        value = "—" if r["value"] is None else human_value(float(str(r["value"])), unit)
-        if r["high"] is not None:
-            value += " – " + human_value(float(str(r["high"])), unit)
-        if unit and (unit != "fraction" or r["value"] is None):  # a fraction reads as a percentage
-            value += f" {unit}"
+        value = human_amount(
+            None if r["value"] is None else float(str(r["value"])),
+            None if r["high"] is None else float(str(r["high"])),
+            str(r["unit"]) if r["unit"] else None,
+            to=" – ",
+            vague="—",
+        )
         qualifier = str(r["qualifier"] or "")
         figure = (
             f"{qualifier} {r['text']}"

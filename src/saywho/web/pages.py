@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
-from ..analyze.figures import human_value
+from ..analyze.figures import human_amount
 from ..errors import SaywhoError
 from ..factchecks import VERDICTS
 from ..model import Kind, Stance
@@ -200,15 +200,9 @@ def figure_title(
 ) -> str:
     """One line saying what a figure is and whose: "more than 2.1 trillion USD · cost of the
     invasion of Afghanistan · Brown University (estimated)"."""
-    value = figure.get("value")
-    unit = figure.get("unit")
-    amount = "a vague amount" if value is None else human_value(float(value), unit)
-    if figure.get("high") is not None:
-        amount += " to " + human_value(float(figure["high"]), unit)
+    amount = human_amount(figure.get("value"), figure.get("high"), figure.get("unit"))
     if figure.get("qualifier") and figure["qualifier"] not in str(figure.get("text", "")):
         amount = f"{figure['qualifier']} {amount}"
-    if unit and (unit != "fraction" or value is None):  # a fraction reads as a percentage
-        amount += f" {unit}"
     parts = [amount]
     if figure.get("measure"):
         parts.append(str(figure["measure"]))
