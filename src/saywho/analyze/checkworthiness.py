@@ -13,8 +13,8 @@ crowdsourced sentences (check-worthy factual sentences against the rest; debates
 debate) and shipped as ``data/checkworthiness.json``. Its logit is mixed with that of the
 branch's own head, read from the same pass, and the mix is calibrated by Platt scaling; the
 share and the calibration were chosen on train debates the branch did not learn from.
-`checkworthiness` is that probability; `check_worthy` compares it with the shipped threshold, chosen on the same
-debates for the best F1 of the check-worthy class.
+`checkworthiness` is that probability; `check_worthy` compares it with the shipped threshold,
+chosen on the same debates for the best F1 of the check-worthy class.
 """
 
 from __future__ import annotations
