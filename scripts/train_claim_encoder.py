@@ -86,6 +86,7 @@ class Settings:
     scale: float = 20.0
     hard_negatives: bool = True
     tweet_pairs: bool = False
+    title_pairs: int = 0
     warmup: float = 0.1
     weight_decay: float = 0.01
     dropout: float = 0.1
@@ -122,8 +123,11 @@ def _tsv(path: Path) -> list[tuple[str, str]]:
     return [tuple(line.split("\t", 1)) for line in lines if line.strip()]  # type: ignore[misc]
 
 
-def load_data(data: Path) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """Train tweets {qid: text}, their claims {qid: vid}, and all fact-checked claims {vid: text}."""
+def load_data(
+    data: Path,
+) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
+    """Train tweets {qid: text}, their claims {qid: vid}, all fact-checked claims {vid: text} and
+    their fact-checks' headlines {vid: title}."""
     folder = data / "claim-matching"
     tweets = dict(_tsv(folder / "train-queries.tsv"))
     qrels = {}
@@ -133,9 +137,11 @@ def load_data(data: Path) -> tuple[dict[str, str], dict[str, str], dict[str, str
             qrels[parts[0]] = parts[2]
     # claims may hold quoted line breaks: read as CSV (as clusters-dev.jsonl's claim texts were)
     with (folder / "verified_claims.tsv").open(encoding="utf-8", newline="") as f:
-        claims = {row[0]: row[1] for row in list(csv.reader(f, delimiter="\t"))[1:]}
+        rows = list(csv.reader(f, delimiter="\t"))[1:]
+    claims = {row[0]: row[1] for row in rows}
+    titles = {row[0]: row[2] for row in rows if len(row) > 2 and row[2].strip()}
     assert set(qrels) == set(tweets), "train queries and qrels disagree"
-    return tweets, qrels, claims
+    return tweets, qrels, claims, titles
 
 
 # --- the model -----------------------------------------------------------------------------------
@@ -473,7 +479,7 @@ class Experiment:
         seed_everything(seed)
         self.seed, self.log, self.model_dir, self.data = seed, log, model_dir, data
         self.clean = _claim_text()
-        self.tweets, self.qrels, self.claims = load_data(data)
+        self.tweets, self.qrels, self.claims, self.titles = load_data(data)
         self.weights = {
             k: v.float() for k, v in load_file(str(model_dir / "model.safetensors")).items()
         }
@@ -498,7 +504,7 @@ class Experiment:
             start = time.perf_counter()
             cache = Cache(self.model_dir, self.weights, N_LAYERS - n_top)
             texts = [self.clean(t) for t in self.tweets.values()] + [
-                self.clean(c) for c in self.claims.values()
+                self.clean(c) for c in [*self.claims.values(), *self.titles.values()]
             ]
             cache.add(texts)
             self.caches[n_top] = cache
@@ -526,12 +532,33 @@ class Experiment:
             self._negatives[key] = [[self.clean(self.claims[v]) for v in row] for row in ids]
         return self._negatives[key]
 
+    def title_negatives(self, vids: list[str]) -> list[list[str]]:
+        """Mined hard negatives (claim texts) for each fact-check's headline, as for queries."""
+        cache = self.cache(1)
+        base = Top(self.weights, N_LAYERS - 1, 0.0)
+        claim_ids = list(self.claims)
+        if not hasattr(self, "_base_c"):
+            self._base_c = encode(base, cache, [self.clean(self.claims[v]) for v in claim_ids])
+        base_t = encode(base, cache, [self.clean(self.titles[v]) for v in vids])
+        ids = hard_negatives(base_t, self._base_c, claim_ids, vids, set(), self.seed)
+        return [[self.clean(self.claims[v]) for v in row] for row in ids]
+
     def examples(self, qids: list[str], settings: Settings):
         negs = self.negatives(qids)
         out = []
         for q, n in zip(qids, negs, strict=True):
             v = self.qrels[q]
             out.append((v, self.clean(self.tweets[q]), self.clean(self.claims[v]), n))
+        if settings.title_pairs:
+            # a fact-check's headline against its claim: self-supervised pairs from the corpus
+            # itself (no query or qrel), a sample of `title_pairs` of them (all when negative)
+            vids = sorted(self.titles, key=int)
+            if 0 < settings.title_pairs < len(vids):
+                vids = sorted(
+                    random.Random(self.seed + 2).sample(vids, settings.title_pairs), key=int
+                )
+            for v, n in zip(vids, self.title_negatives(vids), strict=True):
+                out.append((v, self.clean(self.titles[v]), self.clean(self.claims[v]), n))
         if settings.tweet_pairs:
             by_claim: dict[str, list[int]] = defaultdict(list)
             for i, q in enumerate(qids):
@@ -657,6 +684,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=defaults.scale)
     parser.add_argument("--no-hard-negatives", action="store_true")
     parser.add_argument("--tweet-pairs", action="store_true")
+    parser.add_argument("--title-pairs", type=int, default=defaults.title_pairs,
+                        help="N fact-check headline/claim pairs too (-1: all)")  # fmt: skip
     parser.add_argument("--no-refit", action="store_true", help="ship the 80%% model")
     args = parser.parse_args(argv)
     settings = Settings(
@@ -666,6 +695,7 @@ def main(argv: list[str] | None = None) -> int:
         scale=args.scale,
         hard_negatives=not args.no_hard_negatives,
         tweet_pairs=args.tweet_pairs,
+        title_pairs=args.title_pairs,
     )
     _EXP = exp = Experiment(args.data, args.model or default_model_dir())
     base = exp.baseline()
