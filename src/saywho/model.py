@@ -209,7 +209,8 @@ class Figure:
     #: ISO currency code ("USD"), "percent", "fraction", a unit of measurement ("square
     #: kilometre") or the noun a count counts ("people"); None: a bare number
     unit: str | None
-    #: the words that bound or hedge it ("more than", "around"), else None
+    #: the words that bound or hedge it ("more than", "around"), or say which end of a change
+    #: it is ("from", "to": "fell from 8.1% to 3.5%"), else None
     qualifier: str | None
     #: what it measures when the sentence says so ("cost of the invasion of Afghanistan")
     measure: str | None

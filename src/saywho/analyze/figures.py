@@ -16,6 +16,8 @@ disambiguation is used instead). Written by hand, because neither library does i
 - the qualifier that bounds or hedges a figure ("more than", "around"), from a word list;
 - a ratio written as two counts ("Seven in 10 Americans", "two out of three voters"), which
   both libraries read as two numbers: one figure, the fraction (0.7) of the whole it names;
+- a change written "from X to Y" after a word of change ("fell from 8.1% to 3.5%"), which
+  quantulum3 reads as a range with its ends sorted: two figures, qualifiers "from" and "to";
 - a rate written with "a" ("$15 an hour", which quantulum3 reads as "$15" and "an hour"), and
   not with "a year ago"; a period another figure runs over ("$1.9tn over ten years"), whose
   "over" is no bound;
@@ -38,7 +40,7 @@ import re
 import tomllib
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +85,8 @@ _A_TIME_AGO = re.compile(
     r"[^\d]{0,20}?(\s)an?\s(?:hour|day|week|month|year)\s+(?:ago|earlier|later|before)\b",
     re.IGNORECASE,
 )
+#: between the two figures of a change written apart: "to", maybe after the first one's year
+_BETWEEN_CHANGE = re.compile(r"\s+(?:in\s+\d{4}\s+)?to\s+", re.IGNORECASE)
 _POINTS = re.compile(r"\s+points?\b", re.IGNORECASE)  # after "percentage"
 _HALF_A = re.compile(
     r"\bhalf an?(?= (?:hundred|thousand|million|billion|trillion)\b)", re.IGNORECASE
@@ -104,6 +108,7 @@ class _Lists:
     measure_verbs: dict[str, str]
     ratio_links: tuple[tuple[str, ...], ...]  # longest first
     ratio_not_before: frozenset[str]
+    change_words: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -125,6 +130,7 @@ def load_lists() -> _Lists:
             sorted((tuple(w.lower().split()) for w in data["ratio_links"]), key=len, reverse=True)
         ),
         ratio_not_before=frozenset(w.lower() for w in data["ratio_not_before"]),
+        change_words=frozenset(w.lower() for w in data["change_words"]),
     )
 
 
@@ -246,12 +252,22 @@ def _doc_figures(doc: Doc, text: str, lists: _Lists) -> Iterator[_Found]:
         if i not in taken and not doc[i].ent_type_:
             seeds.append((i, i + 1, ""))
     seeds.sort()
+    yield from _changes(doc, text, list(_seed_figures(doc, text, seeds, lists)), lists)
+
+
+def _seed_figures(
+    doc: Doc, text: str, seeds: list[tuple[int, int, str]], lists: _Lists
+) -> Iterator[_Found]:
     end_of_last = 0  # characters: a seed inside the previous figure (its unit, its noun) is skipped
     for start, end, label in seeds:
         if doc[start].idx < end_of_last:
             continue
-        found = _ratio(doc, start, end, lists) or _figure(doc, text, start, end, label, lists)
-        if found is not None:
+        ratio = _ratio(doc, start, end, lists)
+        several = (ratio,) if ratio is not None else _from_to(doc, text, start, end, label, lists)
+        if several is None:
+            one = _figure(doc, text, start, end, label, lists)
+            several = (one,) if one is not None else ()
+        for found in several:
             end_of_last = found.end
             yield found
 
@@ -292,7 +308,11 @@ def _is_calendar(ent: SpacySpan, lists: _Lists) -> bool:
     return False
 
 
-def _figure(doc: Doc, text: str, start: int, end: int, label: str, lists: _Lists) -> _Found | None:
+def _figure(
+    doc: Doc, text: str, start: int, end: int, label: str, lists: _Lists, stop: int | None = None
+) -> _Found | None:
+    """The figure tokens `start`–`end` write (a seed: an entity or a number), its unit read from
+    the words after it up to token `stop` at most; None when they write none."""
     tokens = list(doc[start:end])
     qualifier, tokens = _qualifier(doc, tokens, lists)
     if not tokens:
@@ -317,7 +337,7 @@ def _figure(doc: Doc, text: str, start: int, end: int, label: str, lists: _Lists
     last = tokens[-1]
     # the number and what follows it, for quantulum3 to read the unit from
     window_end = last.i + 1
-    while window_end < len(doc) and window_end - last.i <= UNIT_WINDOW:
+    while window_end < (len(doc) if stop is None else stop) and window_end - last.i <= UNIT_WINDOW:
         t = doc[window_end]
         if (
             (t.is_punct and t.text not in "%")
@@ -396,6 +416,99 @@ def _figure(doc: Doc, text: str, start: int, end: int, label: str, lists: _Lists
         return _Found(text_start, figure_end, value, high, unit, qualifier, None)
     measure = _measure(doc, root, unit, lists)
     return _Found(text_start, figure_end, value, high, unit, qualifier, measure)
+
+
+def _from_to(
+    doc: Doc, text: str, start: int, end: int, label: str, lists: _Lists
+) -> tuple[_Found, ...] | None:
+    """A seed written "from X to Y": after a word of change (figures.toml's change_words:
+    "unemployment fell from 8.1% to 3.5%") two figures, the value before (qualifier "from") and
+    the value after ("to"), in the order written; after any other word, one range when the
+    plain reading misses its upper bound ("range from $5 billion to $7 billion"). None for any
+    other seed, and for a range the plain reading gets. Written by hand: quantulum3 reads every
+    "X to Y" as a range and sorts its ends, so a fall reads as a range and its direction is lost."""
+    to = next((i for i in range(start + 1, end - 1) if doc[i].lower_ == "to"), None)
+    if to is None:
+        return None
+    first = next((i for i in range(start, to) if doc[i].like_num or doc[i].is_currency), None)
+    if first is None or first == 0 or doc[first - 1].lower_ != "from":
+        return None
+    after = _figure(doc, text, to + 1, end, label, lists)
+    if after is None or after.value is None or after.high is not None:
+        return None
+    before = _figure(doc, text, first, to, label, lists, stop=to)
+    if before is None or before.value is None:  # "from 10 to 20 percent": "10" has no unit
+        plain = _simple(list(doc[first:to]), None)
+        if plain is None or plain[1] is not None:
+            return None
+        end_char = doc[to - 1].idx + len(doc[to - 1])
+        value = plain[0] * _written_scale(after.value, doc[to + 1 : end])
+        before = _Found(doc[first].idx, end_char, _clean(value), None, after.unit, None,
+                        after.measure)  # fmt: skip
+    elif before.unit is None:  # "from 1.2 to 1.5 million barrels": 1.2 million barrels
+        scaled = any(t.lower_ in _SCALE_NOUNS or t.lower_ in lists.scales for t in doc[first:to])
+        scale = 1.0 if scaled else _written_scale(after.value, doc[to + 1 : end])
+        before = replace(before, value=_clean(before.value * scale), unit=after.unit)
+    if before.value is None or before.high is not None or before.unit != after.unit:
+        return None
+    if _is_change(doc[first - 1], lists):
+        return (
+            replace(before, qualifier=_joined("from", before.qualifier),
+                    measure=before.measure or after.measure),
+            replace(after, qualifier=_joined("to", after.qualifier),
+                    measure=after.measure or before.measure),
+        )  # fmt: skip
+    whole = _figure(doc, text, start, end, label, lists)
+    if whole is None or whole.high is not None:
+        return None  # the plain reading has the range
+    low, high = sorted((before.value, after.value))
+    return (replace(whole, start=before.start, end=after.end, value=low, high=high),)
+
+
+def _changes(doc: Doc, text: str, found: list[_Found], lists: _Lists) -> list[_Found]:
+    """Two figures written "from X to Y" apart ("was slashed from £1.2bn to £900m", "went from
+    45 percent in 2016 to 60 percent") after a word of change: qualifiers "from" and "to", and
+    one takes the other's unit when it names none ("from 10,000 to 8,600 soldiers", "from five
+    people to six")."""
+    for i in range(len(found) - 1):
+        a, b = found[i], found[i + 1]
+        if a.qualifier is not None or b.qualifier is not None:
+            continue
+        if _BETWEEN_CHANGE.fullmatch(text, a.end, b.start) is None:
+            continue
+        prep = _last_token(doc, a.start)
+        if prep.lower_ != "from" or not _is_change(prep, lists):
+            continue
+        found[i] = replace(a, qualifier="from", unit=a.unit if a.unit is not None else b.unit)
+        found[i + 1] = replace(b, qualifier="to", unit=b.unit if b.unit is not None else a.unit)
+    return found
+
+
+def _is_change(prep: Token, lists: _Lists) -> bool:
+    """Whether the "from" of "from X to Y" hangs from a word of change ("fell", "a rise"), or
+    from a particle of one ("went up from")."""
+    head = prep.head
+    for _ in range(2):
+        if head.lemma_.lower() in lists.change_words:
+            return True
+        if head.pos_ in ("VERB", "NOUN") or head.head is head:
+            return False
+        head = head.head
+    return False
+
+
+def _written_scale(value: float, tokens: SpacySpan) -> float:
+    """The scale a figure's value carries over the number it writes ("1.5 million": 1e6), for
+    a bare number before it ("from 1.2 to 1.5 million"); 1 when there is none."""
+    number = next((t for t in tokens if _PLAIN.match(t.text)), None)
+    if number is None or float(number.text.replace(",", "")) == 0:
+        return 1.0
+    scale = value / float(number.text.replace(",", ""))
+    return next((s for s in (1e3, 1e6, 1e9, 1e12) if math.isclose(scale, s, rel_tol=1e-6)), 1.0)
+
+
+def _joined(word: str, qualifier: str | None) -> str:
+    return word if qualifier is None else f"{word} {qualifier}"
 
 
 def _ratio(doc: Doc, start: int, end: int, lists: _Lists) -> _Found | None:

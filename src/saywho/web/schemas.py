@@ -149,7 +149,10 @@ class FigureFields(BaseModel):
         description='ISO currency code ("USD"), "percent", "fraction", a unit '
         '("square kilometre") or what a count counts ("people"); null: a bare number'
     )
-    qualifier: str | None = Field(description='what bounds or hedges it: "more than", "around"')
+    qualifier: str | None = Field(
+        description='what bounds or hedges it: "more than", "around"; or which end of a '
+        'change it is: "from", "to" ("fell from 8.1% to 3.5%")'
+    )
     measure: str | None = Field(
         description='what it measures, when the sentence says so ("cost of '
         'the invasion of Afghanistan")'
