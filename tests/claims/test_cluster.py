@@ -154,6 +154,12 @@ def test_embed_quantised_graph_stays_close_to_the_float_one(
     assert {embed_module._cache_name(plain, p) for p in embed_module.PARTS} == {
         embed_module._cache_name(encoder, "claims")
     }
+    # an encoder of other layers (the base model's alone) has a graph of its own, not the
+    # claim encoder's cached one
+    base = embed_module.Encoder(encoder.path, overlays=[])
+    assert embed_module._cache_name(base, "claims") != embed_module._cache_name(plain, "claims")
+    assert np.sum(base.encode(texts[:1]) * base.encode_float(texts[:1])) > 0.97
+    assert np.sum(base.encode_float(texts[:1]) * encoder.encode_float(texts[:1])) < 0.999
 
 
 def test_embed_paraphrase_is_nearer_than_another_claim_about_the_same_subject() -> None:

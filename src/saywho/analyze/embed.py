@@ -558,9 +558,13 @@ def weights_fingerprint() -> str:
     """The weights in use: ``all-MiniLM-L6-v2-<base sha256[:12]>``, plus ``+claims-<sha256[:12]>``
     of the fine-tuned layers when they are shipped, plus ``+int8`` (`QUANTIZATION`); vectors made
     under another fingerprint are not comparable with new ones."""
+    return _fingerprint(tuple(overlay_files()))
 
+
+@functools.lru_cache(maxsize=4)
+def _fingerprint(files: tuple[Path, ...]) -> str:
+    """`weights_fingerprint` of the base model with `files` laid over it."""
     base = hashlib.sha256((model_dir() / "model.safetensors").read_bytes()).hexdigest()[:12]
-    files = overlay_files()
     tuned = f"+claims-{overlay_digest(files)[:12]}" if files else ""
     return f"{MODEL_NAME}-{base}{tuned}+{QUANTIZATION}"
 
@@ -617,7 +621,7 @@ def quantized(build: Callable[[], Any], name: str) -> bytes:
 
 
 def _cache_name(encoder: Encoder, part: str = "both") -> str:
-    """The cached graph's name: the weights (the claim encoder's, `weights_fingerprint`, and the
+    """The cached graph's name: the weights (the encoder's layers, `weights_fingerprint`, and the
     branch's files when its graph runs the branch), the part (`PARTS`) with the branch's pooled
     layers, and onnxruntime's version."""
     import onnxruntime
@@ -625,7 +629,9 @@ def _cache_name(encoder: Encoder, part: str = "both") -> str:
     part = encoder._part(part)
     tuned = f"+check-{overlay_digest(encoder.branch)[:12]}" if part != "claims" else ""
     pooled = "" if part == "claims" else "-pooled" + "-".join(map(str, POOLED_LAYERS))
-    return (f"encoder-{weights_fingerprint()}{tuned}-{part}{pooled}"
+    layers = (weights_fingerprint() if encoder.overlays is None
+              else _fingerprint(tuple(encoder.overlays)))  # fmt: skip
+    return (f"encoder-{layers}{tuned}-{part}{pooled}"
             f"-ort{onnxruntime.__version__}.onnx")  # fmt: skip
 
 
