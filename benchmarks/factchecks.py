@@ -21,6 +21,11 @@ its dev queries, each given the speaker and day its id names (`debate_context`, 
 claim has its speaker and article date), and again with the text alone; MAP@5 beside BM25 (best
 published about 0.35 on its test split), and the verdicts the import gave its ratings, counted.
 
+Both parts also print how the links between stored claims and fact-checks would fare for the
+dev statements (`link_quality`: each statement linked, as a stored claim is, to every fact-check
+at least the store's threshold cosine-similar): the share of links that are right and of
+statements linked to theirs, at the store's threshold and either side of it.
+
 Part 3, at scale (``--scale``, 100,000 by default): that many fact-checks imported by the command
 (the real ones of both sets, then copies reworded with a prefix), the import timed (target under
 5 minutes, embeddings included), and ``match`` timed one query at a time on the dev queries of
@@ -174,6 +179,62 @@ def print_reliability(name: str, found: dict[str, object]) -> None:
     )
 
 
+def link_quality(store: Path, queries: dict[str, str], qrels: dict[str, set[str]],
+                 thresholds: Sequence[float] = (0.5, 0.55, 0.6)) -> dict[str, dict[str, float]]:  # fmt: skip
+    """How the links between stored claims and fact-checks fare for these statements, at each
+    threshold (the store's is `saywho.store.factcheck_links.THRESHOLD`): each statement embedded
+    as a claim's content is (`claim_text`) and linked as `link_claims` links a stored claim, to
+    its most similar fact-check (with that one's copies: the same claim, fact-checker and
+    claimant, `same_claim_key`; counted once) when at least that similar. Printed: the share of
+    links that name a fact-check the qrels name (or a copy of one), the share of statements
+    linked to theirs, and the share linked at all."""
+    import numpy as np
+    from sqlalchemy import select
+
+    from saywho.analyze.embed import embed
+    from saywho.claims.text import claim_text
+    from saywho.factchecks.ranking import same_claim_key
+    from saywho.store import open_store
+    from saywho.store.factcheck_links import fact_check_vectors
+    from saywho.store.schema import fact_checks
+
+    engine = open_store(str(store), create=False)
+    with engine.connect() as conn:
+        current = fact_check_vectors(conn, engine)
+        rows = conn.execute(select(fact_checks.c.id, fact_checks.c.identifier, fact_checks.c.claim_reviewed,
+                                   fact_checks.c.fact_checker, fact_checks.c.claimant)).all()  # fmt: skip
+    engine.dispose()
+    assert current is not None
+    _, ids, vectors, _ = current
+    key_of = {int(r[0]): same_claim_key(r[2], r[3], r[4]) for r in rows}
+    keys_of_ident: dict[str, set[tuple[str, ...]]] = {}
+    for r in rows:
+        keys_of_ident.setdefault(str(r[1]), set()).add(key_of[int(r[0])])
+    wanted = [q for q in qrels if q in queries]
+    sims = embed([claim_text(queries[q]) for q in wanted]) @ vectors.T
+    best = np.argmax(sims, axis=1)
+    out = {}
+    for threshold in thresholds:
+        links = right = 0
+        for n, q in enumerate(wanted):
+            if sims[n, best[n]] >= threshold:
+                gold = set().union(*(keys_of_ident.get(v, set()) for v in qrels[q]))
+                links, right = links + 1, right + (key_of[int(ids[best[n]])] in gold)
+        out[f"{threshold:.2f}"] = {"precision": right / links if links else 0.0,
+                                   "statements_linked": right / len(wanted),
+                                   "linked_at_all": links / len(wanted)}  # fmt: skip
+    return out
+
+
+def print_links(found: dict[str, dict[str, float]]) -> None:
+    from saywho.store.factcheck_links import THRESHOLD
+
+    print(f"  links of stored claims to fact-checks (the store links at {THRESHOLD}): "
+          + "; ".join(f"at {t}: {v['precision']:.1%} of links right, {v['statements_linked']:.1%} of "
+                      f"statements linked to theirs, {v['linked_at_all']:.1%} linked at all"
+                      for t, v in found.items()))  # fmt: skip
+
+
 def import_reviews(store: Path, reviews: list[dict[str, object]], folder: Path, name: str) -> float:
     path = folder / f"{name}.jsonl"
     path.write_text(
@@ -269,6 +330,8 @@ def checkthat(data: Path, folder: Path, figures: dict[str, object]) -> bool:
                "BM25 (FTS5, claim + headline)": scores(bm25_runs({v: f"{t} {h}" for v, (t, h) in claims.items()}, dev_q), dev_rel)}  # fmt: skip
     table(results)
     figures["checkthat_dev"] = results
+    figures["checkthat_dev_links"] = link_quality(store, dev_q, dev_rel)
+    print_links(figures["checkthat_dev_links"])  # type: ignore[arg-type]
     figures["checkthat_train_sweep"] = sweep
     got = results["saywho factchecks match"]["MAP@5"]
     print(
@@ -307,6 +370,8 @@ def politifact(data: Path, folder: Path, figures: dict[str, object]) -> None:
     print_reliability("the score as a probability", reliability)
     table(results)
     figures["politifact_dev"] = results
+    figures["politifact_dev_links"] = link_quality(store, dev_q, dev_rel)
+    print_links(figures["politifact_dev_links"])  # type: ignore[arg-type]
 
 
 #: targets at scale (the issue's): match p95 per query, and the whole import

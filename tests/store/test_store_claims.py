@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import numpy as np
 import pytest
 from claim_stories import STORIES, MakeFn, article, cluster_ids, partition, with_vectors
 from sqlalchemy import Engine, func, select
@@ -431,3 +432,62 @@ def test_store_claims_linked_to_the_fact_checks_that_address_them(
     assert [r["claim"] for r in claim_clusters(engine, ClaimFilters(fact_checked=True))] == [
         r["claim"] for r in listed
     ]
+
+
+def test_store_claims_linked_to_their_most_similar_fact_check_only(
+    engine: Engine, make: MakeFn
+) -> None:
+    """A claim is linked to the fact-check most similar to it (with that one's copies), not to
+    every fact-check near enough: a nearer one imported later takes the link over, a claim
+    stored later gets the nearer one alone, and when the nearer one's new version reviews
+    another claim the link goes back; a rebuild finds the same links."""
+    from saywho.model import FactCheck
+    from saywho.store.factchecks import import_fact_checks
+    from saywho.store.schema import claim_fact_checks
+    from saywho.store.schema import fact_checks as fact_checks_table
+
+    def linked(content: str) -> set[str]:
+        cluster = cluster_ids(engine)[content]
+        with engine.connect() as conn:
+            return set(conn.scalars(
+                select(fact_checks_table.c.url)
+                .join(claim_fact_checks, claim_fact_checks.c.fact_check_id == fact_checks_table.c.id)
+                .where(claim_fact_checks.c.cluster_id == cluster)))  # fmt: skip
+
+    first, later = STORIES[0][4], STORIES[1][4]
+    writer = Writer(engine)
+    writer.begin_run(["x"])
+    for story in STORIES[:1] + STORIES[2:]:
+        writer.store(article(make, *story))
+    near = FactCheck(
+        claim_reviewed="Russia says America backs terrorists in Afghanistan.", claimant=None,
+        claim_date=None, rating="False", verdict="false", fact_checker="FC", review_date="2023-01-24",
+        url="https://fc.example/near", language="en", identifier="near", title=None, source="test",
+    )  # fmt: skip
+    import_fact_checks(engine, [near])
+    assert linked(first) == {"https://fc.example/near"}  # near enough (cosine about 0.67)
+    nearest = dataclasses.replace(near, identifier="nearest", url="https://fc.example/nearest",
+                                  claim_reviewed=first[0].upper() + first[1:] + ".")  # fmt: skip
+    copy = dataclasses.replace(nearest, identifier="copy", url="https://fc.example/copy",
+                               claim_reviewed=nearest.claim_reviewed.upper())  # fmt: skip
+    import_fact_checks(engine, [nearest, copy])
+    assert linked(first) == {"https://fc.example/nearest", "https://fc.example/copy"}
+    writer.store(article(make, *STORIES[1]))
+    assert linked(later) == {"https://fc.example/nearest", "https://fc.example/copy"}
+    import_fact_checks(engine, [
+        dataclasses.replace(f, claim_reviewed="Drinking hot water kills the coronavirus.")
+        for f in (nearest, copy)])  # fmt: skip
+    assert linked(first) == {"https://fc.example/near"}
+    rebuild(engine)
+    assert linked(first) == linked(later) == {"https://fc.example/near"}
+    # the fact-checks' matrix, refreshed batch by batch, is what a fresh read gives
+    from saywho.store import factcheck_links
+
+    with engine.connect() as conn:
+        kept = factcheck_links.fact_check_vectors(conn, engine)
+        factcheck_links._matrices.clear()
+        fresh = factcheck_links.fact_check_vectors(conn, engine)
+    assert kept is not None and fresh is not None and len(fresh[1]) == 3
+    assert kept[0] == fresh[0] and np.array_equal(kept[1], fresh[1])
+    assert np.array_equal(kept[2], fresh[2])
+    assert len(set(kept[3])) == len(set(fresh[3])) == 2  # the new versions are copies again

@@ -525,7 +525,7 @@ def _rebuild(engine: Engine, batch: int) -> tuple[int, int]:
         _rebuild_unattributed(conn, chosen)
         recount_spread(conn)
         # the fact-checks each cluster states, found again through the rebuilt claims
-        relink_all(conn, claim_index(engine))
+        relink_all(conn, engine, claim_index(engine))
         count = conn.scalar(
             select(func.count()).select_from(claim_clusters).where(claim_clusters.c.size > 0)
         )

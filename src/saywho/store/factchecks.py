@@ -155,11 +155,12 @@ def _store_batch(engine: Engine, checks: list[FactCheck]) -> list[tuple[str, Fac
                 now = datetime.now(UTC)
                 # a new version supersedes the stored one: its links go and it stops being current
                 replaced = sorted({key for key, _, _, _ in todo} & stored_before)
+                relink: set[int] = set()  # the clusters a superseded version was linked to
                 for start in range(0, len(replaced), 500):
                     part = replaced[start : start + 500]
                     found: Any = conn.scalars(select(fact_checks.c.id).where(
                         fact_checks.c.key.in_(part), fact_checks.c.current.is_(True)))  # fmt: skip
-                    unlink_fact_checks(conn, [int(i) for i in found])
+                    relink |= unlink_fact_checks(conn, [int(i) for i in found])
                     conn.execute(
                         update(fact_checks).where(fact_checks.c.key.in_(part)).values(current=False)
                     )
@@ -179,7 +180,7 @@ def _store_batch(engine: Engine, checks: list[FactCheck]) -> list[tuple[str, Fac
                             for i, vector, is_newest in zip(ids, vectors, newest, strict=True)
                             if is_newest]  # fmt: skip
                 # the stored claims these fact-checks address (found through the claim index)
-                link_fact_checks(conn, claim_index(engine), new_rows)
+                link_fact_checks(conn, engine, claim_index(engine), new_rows, relink)
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot store fact-checks ({_reason(exc)})", remedy="check --db; rerun the import: "
                          "what was stored is skipped") from exc  # fmt: skip
@@ -328,7 +329,7 @@ def _corpus(engine: Engine) -> _Corpus | None:
         vectors = fact_check_vectors(conn, engine)  # (the same matrix ingest links claims with)
         if vectors is None:
             return None
-        stamp, ids, dense = vectors
+        stamp, ids, dense, _ = vectors
         cached = _corpora.get(str(engine.url))
         if cached is not None and cached.stamp == stamp:
             return cached
