@@ -137,6 +137,15 @@ def test_figures_a_change_from_to_is_two_figures(
     assert got == [(*before[:2], None, before[2], "from"), (*after[:2], None, after[2], "to")]
 
 
+def test_figures_a_change_written_to_then_from() -> None:
+    sentence = "Unemployment fell to 3.5% from 8.1% last year."
+    got = [(f.span.text(sentence), f.value, f.unit, f.qualifier) for f in figures_of(sentence)]
+    assert got == [("3.5%", 3.5, "percent", "to"), ("8.1%", 8.1, "percent", "from")]
+    # "to" and "from" that are no change: no qualifiers
+    sentence = "He gave $5 to 10 friends from 3 states."
+    assert all(f.qualifier is None for f in figures_of(sentence))
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

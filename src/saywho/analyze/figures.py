@@ -86,7 +86,7 @@ _A_TIME_AGO = re.compile(
     re.IGNORECASE,
 )
 #: between the two figures of a change written apart: "to", maybe after the first one's year
-_BETWEEN_CHANGE = re.compile(r"\s+(?:in\s+\d{4}\s+)?to\s+", re.IGNORECASE)
+_BETWEEN_CHANGE = re.compile(r"\s+(?:in\s+\d{4}\s+)?(to|from)\s+", re.IGNORECASE)
 _POINTS = re.compile(r"\s+points?\b", re.IGNORECASE)  # after "percentage"
 _HALF_A = re.compile(
     r"\bhalf an?(?= (?:hundred|thousand|million|billion|trillion)\b)", re.IGNORECASE
@@ -467,20 +467,23 @@ def _from_to(
 
 def _changes(doc: Doc, text: str, found: list[_Found], lists: _Lists) -> list[_Found]:
     """Two figures written "from X to Y" apart ("was slashed from £1.2bn to £900m", "went from
-    45 percent in 2016 to 60 percent") after a word of change: qualifiers "from" and "to", and
-    one takes the other's unit when it names none ("from 10,000 to 8,600 soldiers", "from five
-    people to six")."""
+    45 percent in 2016 to 60 percent"), or "to Y from X" ("rose to 20 percent from 10 percent"),
+    after a word of change: qualifiers "from" and "to", and one takes the other's unit when it
+    names none ("from 10,000 to 8,600 soldiers", "from five people to six")."""
     for i in range(len(found) - 1):
         a, b = found[i], found[i + 1]
         if a.qualifier is not None or b.qualifier is not None:
             continue
-        if _BETWEEN_CHANGE.fullmatch(text, a.end, b.start) is None:
+        between = _BETWEEN_CHANGE.fullmatch(text, a.end, b.start)
+        if between is None:
             continue
+        second = between.group(1).lower()
+        first = "from" if second == "to" else "to"
         prep = _last_token(doc, a.start)
-        if prep.lower_ != "from" or not _is_change(prep, lists):
+        if prep.lower_ != first or not _is_change(prep, lists):
             continue
-        found[i] = replace(a, qualifier="from", unit=a.unit if a.unit is not None else b.unit)
-        found[i + 1] = replace(b, qualifier="to", unit=b.unit if b.unit is not None else a.unit)
+        found[i] = replace(a, qualifier=first, unit=a.unit if a.unit is not None else b.unit)
+        found[i + 1] = replace(b, qualifier=second, unit=b.unit if b.unit is not None else a.unit)
     return found
 
 
