@@ -491,3 +491,41 @@ def test_store_claims_linked_to_their_most_similar_fact_check_only(
     assert kept[0] == fresh[0] and np.array_equal(kept[1], fresh[1])
     assert np.array_equal(kept[2], fresh[2])
     assert len(set(kept[3])) == len(set(fresh[3])) == 2  # the new versions are copies again
+
+
+def test_store_fact_check_matrix_forgets_a_rolled_back_import(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fact-checks' matrix kept per store, read inside an import that then fails, does not
+    keep the rows that were never stored (SQLite gives their ids out again)."""
+    from sqlalchemy.exc import OperationalError
+
+    from saywho.model import FactCheck
+    from saywho.store import factcheck_links
+    from saywho.store import factchecks as store_factchecks
+
+    def check(n: int, claim: str) -> FactCheck:
+        return FactCheck(claim_reviewed=claim, claimant=None, claim_date=None, rating="False",
+                         verdict="false", fact_checker="FC", review_date="2023-01-24",
+                         url=f"https://fc.example/{n}", language="en", identifier=str(n), title=None,
+                         source="test")  # fmt: skip
+
+    store_factchecks.import_fact_checks(engine, [check(1, "The moon is made of cheese.")])
+    real = factcheck_links.link_fact_checks
+
+    def failing(conn: Any, engine_: Engine, *args: Any) -> int:
+        real(conn, engine_, *args)
+        factcheck_links.fact_check_vectors(conn, engine_)  # read with the batch's rows in it
+        raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(store_factchecks, "link_fact_checks", failing)
+    with pytest.raises(StoreError, match="cannot store fact-checks"):
+        store_factchecks.import_fact_checks(engine, [check(2, "Vaccines contain microchips.")])
+    monkeypatch.setattr(store_factchecks, "link_fact_checks", real)
+    store_factchecks.import_fact_checks(engine, [check(3, "The earth is flat.")])
+    with engine.connect() as conn:
+        kept = factcheck_links.fact_check_vectors(conn, engine)
+        factcheck_links.forget_fact_check_vectors(engine)
+        fresh = factcheck_links.fact_check_vectors(conn, engine)
+    assert kept is not None and fresh is not None and len(fresh[1]) == 2
+    assert np.array_equal(kept[1], fresh[1]) and np.array_equal(kept[2], fresh[2])

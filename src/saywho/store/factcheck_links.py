@@ -197,6 +197,13 @@ def _save(conn: Connection, best: dict[tuple[int, int], float]) -> int:
     return len(new)
 
 
+def forget_fact_check_vectors(engine: Engine) -> None:
+    """Drop the matrix kept for this store: after a transaction that read it and rolled back,
+    it may hold rows that were never stored (and whose ids SQLite gives out again)."""
+    _matrices.pop(str(engine.url), None)
+    _group_keys.pop(str(engine.url), None)
+
+
 def fact_check_vectors(conn: Connection, engine: Engine) -> _Current | None:
     """The current fact-checks' (stamp, ids, unit vectors, copy groups: one number for each
     fact-check, the same for copies), the stamp naming their state (how many, the newest id):

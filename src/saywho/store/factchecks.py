@@ -42,7 +42,12 @@ from ..factchecks.ranking import (
 )
 from ..model import FactCheck
 from .engine import _reason
-from .factcheck_links import fact_check_vectors, link_fact_checks, unlink_fact_checks
+from .factcheck_links import (
+    fact_check_vectors,
+    forget_fact_check_vectors,
+    link_fact_checks,
+    unlink_fact_checks,
+)
 from .query import run_read
 from .schema import fact_checks
 from .vector_index import claim_index
@@ -123,6 +128,7 @@ def _store_batch(engine: Engine, checks: list[FactCheck]) -> list[tuple[str, Fac
     if not checks:
         return []
     keyed = [(fact_check_key(c), content_hash(c), c) for c in checks]
+    stored = False
     try:
         with engine.begin() as conn:
             known: dict[
@@ -181,9 +187,13 @@ def _store_batch(engine: Engine, checks: list[FactCheck]) -> list[tuple[str, Fac
                             if is_newest]  # fmt: skip
                 # the stored claims these fact-checks address (found through the claim index)
                 link_fact_checks(conn, engine, claim_index(engine), new_rows, relink)
+        stored = True
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot store fact-checks ({_reason(exc)})", remedy="check --db; rerun the import: "
                          "what was stored is skipped") from exc  # fmt: skip
+    finally:
+        if not stored:  # the kept matrix may hold this batch's rolled-back rows
+            forget_fact_check_vectors(engine)
     return outcomes
 
 
