@@ -179,23 +179,24 @@ def print_reliability(name: str, found: dict[str, object]) -> None:
     )
 
 
-def link_quality(store: Path, queries: dict[str, str], qrels: dict[str, set[str]],
+def link_quality(store: Path, queries: dict[str, str], qrels: dict[str, set[str]], debate: bool = False,
                  thresholds: Sequence[float] = (0.5, 0.55, 0.6)) -> dict[str, dict[str, float]]:  # fmt: skip
     """How the links between stored claims and fact-checks fare for these statements, at each
     threshold (the store's is `saywho.store.factcheck_links.THRESHOLD`): each statement embedded
-    as a claim's content is (`claim_text`) and linked as `link_claims` links a stored claim, to
-    its most similar fact-check (with that one's copies: the same claim, fact-checker and
-    claimant, `same_claim_key`; counted once) when at least that similar. Printed: the share of
-    links that name a fact-check the qrels name (or a copy of one), the share of statements
-    linked to theirs, and the share linked at all."""
-    import numpy as np
+    as a claim's content is (`claim_text`) and given its day as a stored claim has its article's
+    (the debate's for PolitiFact, the signature's for a tweet), then linked by the store's own
+    rule (`saywho.store.factcheck_links.choose`); a fact-check and its copies count once.
+    Printed: the share of links that name a fact-check the qrels name (or a copy of one), the
+    share of statements linked to theirs, and the share linked at all."""
+    from datetime import date
+
     from sqlalchemy import select
 
     from saywho.analyze.embed import embed
     from saywho.claims.text import claim_text
-    from saywho.factchecks.ranking import same_claim_key
+    from saywho.factchecks.ranking import same_claim_key, with_context
     from saywho.store import open_store
-    from saywho.store.factcheck_links import fact_check_vectors
+    from saywho.store.factcheck_links import choose, fact_check_vectors
     from saywho.store.schema import fact_checks
 
     engine = open_store(str(store), create=False)
@@ -205,21 +206,23 @@ def link_quality(store: Path, queries: dict[str, str], qrels: dict[str, set[str]
                                    fact_checks.c.fact_checker, fact_checks.c.claimant)).all()  # fmt: skip
     engine.dispose()
     assert current is not None
-    _, ids, vectors, _ = current
     key_of = {int(r[0]): same_claim_key(r[2], r[3], r[4]) for r in rows}
     keys_of_ident: dict[str, set[tuple[str, ...]]] = {}
     for r in rows:
         keys_of_ident.setdefault(str(r[1]), set()).add(key_of[int(r[0])])
     wanted = [q for q in qrels if q in queries]
-    sims = embed([claim_text(queries[q]) for q in wanted]) @ vectors.T
-    best = np.argmax(sims, axis=1)
+    days: list[date | None] = []
+    for q in wanted:
+        said = debate_context(q)[1] if debate else None
+        days.append(date.fromisoformat(said) if said else with_context(queries[q]).day)
+    sims = embed([claim_text(queries[q]) for q in wanted]) @ current.vectors.T
     out = {}
     for threshold in thresholds:
         links = right = 0
-        for n, q in enumerate(wanted):
-            if sims[n, best[n]] >= threshold:
+        for q, chosen in zip(wanted, choose(sims, days, current, threshold), strict=True):
+            if chosen:
                 gold = set().union(*(keys_of_ident.get(v, set()) for v in qrels[q]))
-                links, right = links + 1, right + (key_of[int(ids[best[n]])] in gold)
+                links, right = links + 1, right + (key_of[int(current.ids[chosen[0]])] in gold)
         out[f"{threshold:.2f}"] = {"precision": right / links if links else 0.0,
                                    "statements_linked": right / len(wanted),
                                    "linked_at_all": links / len(wanted)}  # fmt: skip
@@ -370,7 +373,7 @@ def politifact(data: Path, folder: Path, figures: dict[str, object]) -> None:
     print_reliability("the score as a probability", reliability)
     table(results)
     figures["politifact_dev"] = results
-    figures["politifact_dev_links"] = link_quality(store, dev_q, dev_rel)
+    figures["politifact_dev_links"] = link_quality(store, dev_q, dev_rel, debate=True)
     print_links(figures["politifact_dev_links"])  # type: ignore[arg-type]
 
 

@@ -487,10 +487,49 @@ def test_store_claims_linked_to_their_most_similar_fact_check_only(
         kept = factcheck_links.fact_check_vectors(conn, engine)
         factcheck_links._matrices.clear()
         fresh = factcheck_links.fact_check_vectors(conn, engine)
-    assert kept is not None and fresh is not None and len(fresh[1]) == 3
-    assert kept[0] == fresh[0] and np.array_equal(kept[1], fresh[1])
-    assert np.array_equal(kept[2], fresh[2])
-    assert len(set(kept[3])) == len(set(fresh[3])) == 2  # the new versions are copies again
+    assert kept is not None and fresh is not None and len(fresh.ids) == 3
+    assert kept.stamp == fresh.stamp and np.array_equal(kept.ids, fresh.ids)
+    assert np.array_equal(kept.vectors, fresh.vectors) and np.array_equal(kept.days, fresh.days)
+    assert len(set(kept.groups)) == len(set(fresh.groups)) == 2  # the new versions are copies again
+
+
+def test_store_claims_linked_to_a_fact_check_of_their_time_first(
+    engine: Engine, make: MakeFn
+) -> None:
+    """Of the fact-checks near enough to a claim, one whose claim is dated within 30 days of the
+    claim's article is preferred to a nearer one dated years before; with none so dated, the
+    nearest."""
+    from saywho.model import FactCheck
+    from saywho.store.factchecks import import_fact_checks
+    from saywho.store.schema import claim_fact_checks
+    from saywho.store.schema import fact_checks as fact_checks_table
+
+    def linked() -> set[str]:
+        cluster = cluster_ids(engine)[STORIES[0][4]]
+        with engine.connect() as conn:
+            return set(conn.scalars(
+                select(fact_checks_table.c.url)
+                .join(claim_fact_checks, claim_fact_checks.c.fact_check_id == fact_checks_table.c.id)
+                .where(claim_fact_checks.c.cluster_id == cluster)))  # fmt: skip
+
+    writer = Writer(engine)
+    writer.begin_run(["x"])
+    writer.store(article(make, *STORIES[0]))  # published 2023-01-20
+    old = FactCheck(
+        claim_reviewed=STORIES[0][4][0].upper() + STORIES[0][4][1:] + ".", claimant=None,
+        claim_date="2017-05-01", rating="False", verdict="false", fact_checker="FC",
+        review_date="2017-05-03", url="https://fc.example/old", language="en", identifier="old",
+        title=None, source="test",
+    )  # fmt: skip
+    import_fact_checks(engine, [old])
+    assert linked() == {"https://fc.example/old"}
+    recent = dataclasses.replace(old, identifier="recent", url="https://fc.example/recent",
+                                 claim_reviewed="Russia says America backs terrorists in Afghanistan.",
+                                 claim_date="2023-01-22", review_date="2023-01-25")  # fmt: skip
+    import_fact_checks(engine, [recent])
+    assert linked() == {"https://fc.example/recent"}
+    rebuild(engine)
+    assert linked() == {"https://fc.example/recent"}
 
 
 def test_store_fact_check_matrix_forgets_a_rolled_back_import(
@@ -527,5 +566,5 @@ def test_store_fact_check_matrix_forgets_a_rolled_back_import(
         kept = factcheck_links.fact_check_vectors(conn, engine)
         factcheck_links.forget_fact_check_vectors(engine)
         fresh = factcheck_links.fact_check_vectors(conn, engine)
-    assert kept is not None and fresh is not None and len(fresh[1]) == 2
-    assert np.array_equal(kept[1], fresh[1]) and np.array_equal(kept[2], fresh[2])
+    assert kept is not None and fresh is not None and len(fresh.ids) == 2
+    assert np.array_equal(kept.ids, fresh.ids) and np.array_equal(kept.vectors, fresh.vectors)

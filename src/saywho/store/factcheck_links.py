@@ -31,7 +31,9 @@ tweets linked to theirs; PolitiFact train: 58.1 % and 44.3 %.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 
 import numpy as np
@@ -40,7 +42,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from ..analyze.embed import DIM
 from ..factchecks.ranking import same_claim_key
 from .claim_rows import current_claims
-from .schema import claim_fact_checks, claims, fact_checks
+from .schema import article_versions, claim_fact_checks, claims, fact_checks
 from .vector_index import NearestClaims
 
 THRESHOLD = 0.55
@@ -48,9 +50,23 @@ THRESHOLD = 0.55
 NEIGHBOURS = 32
 CHUNK = 500
 
-#: per store: (stamp, ids, unit vectors, copy groups) of the current fact-checks
-_Current = tuple[tuple[int, int], np.ndarray, np.ndarray, np.ndarray]
-_matrices: dict[str, _Current] = {}
+#: a fact-check dated this many days or fewer from a claim's article is preferred to a nearer
+#: one dated further (`choose`)
+DATE_WINDOW = 30
+
+
+@dataclass(frozen=True)
+class FactCheckMatrix:
+    """The current fact-checks of a store, as linking and matching read them."""
+
+    stamp: tuple[int, int]  # how many, the newest id: the state they were read in
+    ids: np.ndarray  # row ids, ascending
+    vectors: np.ndarray  # unit vectors, one row each
+    groups: np.ndarray  # copy groups: one number a fact-check, the same for copies
+    days: np.ndarray  # the claim's date as a day ordinal, -1 when unknown
+
+
+_matrices: dict[str, FactCheckMatrix] = {}
 #: per store: the copy group of each claim key seen (`same_claim_key`)
 _group_keys: dict[str, dict[tuple[str, ...], int]] = {}
 
@@ -106,36 +122,73 @@ def relink_clusters(conn: Connection, engine: Engine, cluster_ids: list[int]) ->
     for start in range(0, len(cluster_ids), CHUNK):
         part = cluster_ids[start : start + CHUNK]
         conn.execute(delete(claim_fact_checks).where(claim_fact_checks.c.cluster_id.in_(part)))
-        result: Any = conn.execute(current_claims(select(claims.c.cluster_id, claims.c.vector))
-                                   .where(claims.c.cluster_id.in_(part)))  # fmt: skip
+        result: Any = conn.execute(
+            current_claims(select(claims.c.cluster_id, claims.c.vector, article_versions.c.published_date))
+            .where(claims.c.cluster_id.in_(part))
+        ).all()  # fmt: skip
         rows = [(int(cid), np.frombuffer(bytes(blob), dtype=np.float16).astype(np.float32))
-                for cid, blob in result]  # fmt: skip
-        made += link_claims(conn, engine, rows)
+                for cid, blob, _ in result]  # fmt: skip
+        made += link_claims(conn, engine, rows, [day for _, _, day in result])
     return made
 
 
-def link_claims(conn: Connection, engine: Engine, rows: list[tuple[int, np.ndarray]]) -> int:
-    """Link new claims (cluster id, unit vector) to the current fact-check each states (its
-    most similar, with that one's copies, at `THRESHOLD` or above); returns the links made
-    (nothing to do, and one query, while the store has no fact-checks)."""
+def link_claims(
+    conn: Connection,
+    engine: Engine,
+    rows: list[tuple[int, np.ndarray]],
+    days: Sequence[date | None] | None = None,
+) -> int:
+    """Link new claims (cluster id, unit vector; `days`: each one's article date) to the current
+    fact-check each states (`choose`); returns the links made (nothing to do, and one query,
+    while the store has no fact-checks)."""
     if not rows:
         return 0
     current = fact_check_vectors(conn, engine)
     if current is None:
         return 0
-    _, ids, vectors, groups = current
     best: dict[tuple[int, int], float] = {}
     for start in range(0, len(rows), CHUNK):
         part = rows[start : start + CHUNK]
-        scores = np.stack([v for _, v in part]).astype(np.float32) @ vectors.T
-        top = np.argmax(scores, axis=1)
-        for n, j in enumerate(top):
-            if scores[n, j] < THRESHOLD:
-                continue
-            for k in np.flatnonzero((groups == groups[j]) & (scores[n] >= THRESHOLD)):
-                key = (part[n][0], int(ids[k]))
+        scores = np.stack([v for _, v in part]).astype(np.float32) @ current.vectors.T
+        part_days = days[start : start + CHUNK] if days is not None else [None] * len(part)
+        for n, chosen in enumerate(choose(scores, part_days, current)):
+            for k in chosen:
+                key = (part[n][0], int(current.ids[k]))
                 best[key] = max(best.get(key, -1.0), float(scores[n, k]))
     return _save(conn, best)
+
+
+def choose(
+    scores: np.ndarray,
+    days: Sequence[date | None],
+    current: FactCheckMatrix,
+    threshold: float = THRESHOLD,
+) -> list[list[int]]:
+    """For each claim (a row of `scores` against `current`'s fact-checks, and its article's
+    date), the fact-checks it is linked to (indices into `current`): of those at least
+    `threshold` similar, the most similar among the ones whose claim is dated within
+    `DATE_WINDOW` days of the article, else the most similar of all; with its copies (its copy
+    group at `threshold` or above). Why the date: a politician's like claims are checked many
+    times over; on PolitiFact's train debate sentences (at 0.55) it took the links that name
+    the qrels' fact-check from 58.1 % to 62.2 %, and 44.3 % of the sentences linked to theirs
+    to 47.5 % (README, Fact-checks)."""
+    out: list[list[int]] = []
+    for row, day in zip(scores, days, strict=True):
+        ok = row >= threshold
+        if not ok.any():
+            out.append([])
+            continue
+        if day is not None:
+            dated = (
+                ok & (current.days >= 0) & (np.abs(current.days - day.toordinal()) <= DATE_WINDOW)
+            )
+            if dated.any():
+                ok = dated
+        j = int(np.flatnonzero(ok)[np.argmax(row[ok])])
+        out.append(
+            np.flatnonzero((current.groups == current.groups[j]) & (row >= threshold)).tolist()
+        )
+    return out
 
 
 def unlink_fact_checks(conn: Connection, fact_check_ids: list[int]) -> set[int]:
@@ -204,11 +257,10 @@ def forget_fact_check_vectors(engine: Engine) -> None:
     _group_keys.pop(str(engine.url), None)
 
 
-def fact_check_vectors(conn: Connection, engine: Engine) -> _Current | None:
-    """The current fact-checks' (stamp, ids, unit vectors, copy groups: one number for each
-    fact-check, the same for copies), the stamp naming their state (how many, the newest id):
-    kept per process and store, and when the state changes (an import batch) only the rows not
-    kept yet are read; None while there are none."""
+def fact_check_vectors(conn: Connection, engine: Engine) -> FactCheckMatrix | None:
+    """The current fact-checks (`FactCheckMatrix`), kept per process and store; when their
+    state changes (an import batch) only the rows not kept yet are read; None while there are
+    none."""
     current = fact_checks.c.current.is_(True)
     row = conn.execute(select(func.count(), func.max(fact_checks.c.id)).where(current)).first()
     stamp = (int(cast(Any, row)[0] or 0), int(cast(Any, row)[1] or 0))
@@ -216,36 +268,43 @@ def fact_check_vectors(conn: Connection, engine: Engine) -> _Current | None:
         return None
     url = str(engine.url)
     cached = _matrices.get(url)
-    if cached is not None and cached[0] == stamp:
+    if cached is not None and cached.stamp == stamp:
         return cached
     now = np.array(conn.scalars(select(fact_checks.c.id).where(current)).all(), dtype=np.int64)
-    now.sort()
     group_of = _group_keys.setdefault(url, {})
     if cached is None:
         group_of.clear()
-        kept_ids, kept = (
-            np.zeros(0, np.int64),
-            (np.zeros((0, DIM), np.float32), np.zeros(0, np.int64)),
-        )
-    else:
-        keep = np.isin(cached[1], now)
-        kept_ids, kept = cached[1][keep], (cached[2][keep], cached[3][keep])
-    todo = now[~np.isin(now, kept_ids)].tolist()
-    new_ids, new_vectors, new_groups = [], [], []
+        cached = FactCheckMatrix(stamp, np.zeros(0, np.int64), np.zeros((0, DIM), np.float32),
+                                 np.zeros(0, np.int64), np.zeros(0, np.int64))  # fmt: skip
+    keep = np.isin(cached.ids, now)
+    todo = np.setdiff1d(now, cached.ids[keep]).tolist()
+    new_ids, new_vectors, new_groups, new_days = [], [], [], []
     for start in range(0, len(todo), CHUNK):
         rows: Any = conn.execute(
             select(fact_checks.c.id, fact_checks.c.vector, fact_checks.c.claim_reviewed,
-                   fact_checks.c.fact_checker, fact_checks.c.claimant)
+                   fact_checks.c.fact_checker, fact_checks.c.claimant, fact_checks.c.claim_date)
             .where(fact_checks.c.id.in_(todo[start : start + CHUNK]))
         ).all()  # fmt: skip
         for r in rows:
             new_ids.append(int(r[0]))
             new_vectors.append(np.frombuffer(bytes(r[1]), dtype=np.float16))
-            key = same_claim_key(r[2], r[3], r[4])
-            new_groups.append(group_of.setdefault(key, len(group_of)))
-    ids = np.concatenate([kept_ids, np.array(new_ids, dtype=np.int64)])
-    vectors = np.concatenate([kept[0], np.array(new_vectors, dtype=np.float32).reshape(-1, DIM)])
-    groups = np.concatenate([kept[1], np.array(new_groups, dtype=np.int64)])
+            new_groups.append(group_of.setdefault(same_claim_key(r[2], r[3], r[4]), len(group_of)))
+            new_days.append(_ordinal(r[5]))
+    ids = np.concatenate([cached.ids[keep], np.array(new_ids, dtype=np.int64)])
     order = np.argsort(ids, kind="stable")
-    _matrices[url] = (stamp, ids[order], vectors[order], groups[order])
+    _matrices[url] = FactCheckMatrix(
+        stamp,
+        ids[order],
+        np.concatenate([cached.vectors[keep], np.array(new_vectors, dtype=np.float32).reshape(-1, DIM)])[order],
+        np.concatenate([cached.groups[keep], np.array(new_groups, dtype=np.int64)])[order],
+        np.concatenate([cached.days[keep], np.array(new_days, dtype=np.int64)])[order],
+    )  # fmt: skip
     return _matrices[url]
+
+
+def _ordinal(day: str | None) -> int:
+    """A claim date's day ordinal ("2023-01-20"), -1 when there is none or it is no date."""
+    try:
+        return date.fromisoformat((day or "")[:10]).toordinal()
+    except ValueError:
+        return -1

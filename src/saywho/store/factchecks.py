@@ -339,7 +339,7 @@ def _corpus(engine: Engine) -> _Corpus | None:
         vectors = fact_check_vectors(conn, engine)  # (the same matrix ingest links claims with)
         if vectors is None:
             return None
-        stamp, ids, dense, _ = vectors
+        stamp, ids, dense = vectors.stamp, vectors.ids, vectors.vectors
         cached = _corpora.get(str(engine.url))
         if cached is not None and cached.stamp == stamp:
             return cached

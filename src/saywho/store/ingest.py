@@ -226,7 +226,13 @@ class Writer:
             assigned = assign_claims(
                 conn, self.candidates, prepared.analysis, ids, prepared.claim_vectors
             )
-            link_claims(conn, self.engine, assigned)  # the fact-checks its claims state
+            # the fact-checks its claims state (those dated near the article's day first)
+            link_claims(
+                conn,
+                self.engine,
+                assigned,
+                [_day(prepared.analysis.article.published)] * len(assigned),
+            )
             spread.refresh(conn, [*left, *(cluster for cluster, _ in assigned)])
             if prepared.claim_words:
                 index_claim_words(
@@ -246,11 +252,10 @@ class Writer:
     ) -> int:
         a = prepared.analysis.article
         published = iso_published(a.published)
-        day = a.published.date() if isinstance(a.published, datetime) else a.published
         result = conn.execute(insert(article_versions).values(
             article_id=article_id, version=version, body_hash=a.id, source=a.source, url=a.url,
             title=a.title, standfirst=a.standfirst, published=published,
-            published_date=day if isinstance(day, date) else None,
+            published_date=_day(a.published),
             authors=json.dumps(list(a.authors), ensure_ascii=False), language=a.language,
             text=a.text, paragraphs=json.dumps([[p.start, p.end] for p in a.paragraphs]),
             sentences=json.dumps([[t.start, t.end] for t in prepared.analysis.sentences]),
@@ -394,3 +399,9 @@ def _outlet_id(conn: Connection, name: str) -> int:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _day(published: object) -> date | None:
+    """An article's publication day (a datetime's date), None when it has none."""
+    day = published.date() if isinstance(published, datetime) else published
+    return day if isinstance(day, date) else None
