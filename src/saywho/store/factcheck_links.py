@@ -1,10 +1,11 @@
 """Which stored claims a fact-check addresses: claim clusters linked to fact-checks.
 
-A stored claim is linked to the current fact-check most similar to it (cosine in the claim
-encoder's space), with that fact-check's copies (the same claim, fact-checker and claimant:
-`saywho.factchecks.ranking.same_claim_key`), when the similarity is at least `THRESHOLD`; a
-claim cluster is linked to the fact-checks of its current claims (each link keeps its best
-claim's score). Links are found
+A stored claim is linked to one current fact-check, with that fact-check's copies (the same
+claim, fact-checker and claimant: `saywho.factchecks.ranking.same_claim_key`): of those at
+least `THRESHOLD` similar to it (cosine in the claim encoder's space), the most similar among
+the ones whose claim is dated within `DATE_WINDOW` days of the claim's article, else the most
+similar of all (`choose`); a claim cluster is linked to the fact-checks of its current claims
+(each link keeps its best claim's score). Links are found
 
 - for new claims when an article is stored: against every current fact-check's vector (a matrix
   kept per process until the fact-checks change);
