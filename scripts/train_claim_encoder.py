@@ -519,29 +519,28 @@ class Experiment:
         fact-checked claims; held-out validation claims are never used as negatives."""
         key = tuple(qids)
         if key not in self._negatives:
-            cache = self.cache(1)
-            base = Top(self.weights, N_LAYERS - 1, 0.0)
-            claim_ids = list(self.claims)
-            if not hasattr(self, "_base_c"):
-                self._base_c = encode(base, cache, [self.clean(self.claims[v]) for v in claim_ids])
-            base_q = encode(base, cache, [self.clean(self.tweets[q]) for q in qids])
+            base_q = self._base([self.clean(self.tweets[q]) for q in qids])
             banned = set() if set(qids) == set(self.qrels) else self.held
-            ids = hard_negatives(
-                base_q, self._base_c, claim_ids, [self.qrels[q] for q in qids], banned, self.seed
-            )
+            ids = hard_negatives(base_q, self._base_claims(), list(self.claims),
+                                 [self.qrels[q] for q in qids], banned, self.seed)  # fmt: skip
             self._negatives[key] = [[self.clean(self.claims[v]) for v in row] for row in ids]
         return self._negatives[key]
 
     def title_negatives(self, vids: list[str]) -> list[list[str]]:
         """Mined hard negatives (claim texts) for each fact-check's headline, as for queries."""
-        cache = self.cache(1)
-        base = Top(self.weights, N_LAYERS - 1, 0.0)
-        claim_ids = list(self.claims)
-        if not hasattr(self, "_base_c"):
-            self._base_c = encode(base, cache, [self.clean(self.claims[v]) for v in claim_ids])
-        base_t = encode(base, cache, [self.clean(self.titles[v]) for v in vids])
-        ids = hard_negatives(base_t, self._base_c, claim_ids, vids, set(), self.seed)
+        base_t = self._base([self.clean(self.titles[v]) for v in vids])
+        ids = hard_negatives(base_t, self._base_claims(), list(self.claims), vids, set(), self.seed)
         return [[self.clean(self.claims[v]) for v in row] for row in ids]
+
+    def _base(self, texts: list[str]) -> np.ndarray:
+        """The base model's vectors of `texts`."""
+        return encode(Top(self.weights, N_LAYERS - 1, 0.0), self.cache(1), texts)
+
+    def _base_claims(self) -> np.ndarray:
+        """The base model's vectors of all fact-checked claims (in `self.claims`' order), once."""
+        if not hasattr(self, "_base_c"):
+            self._base_c = self._base([self.clean(c) for c in self.claims.values()])
+        return self._base_c
 
     def examples(self, qids: list[str], settings: Settings):
         negs = self.negatives(qids)
