@@ -123,8 +123,9 @@ def relink_clusters(conn: Connection, engine: Engine, cluster_ids: list[int]) ->
     for start in range(0, len(cluster_ids), CHUNK):
         part = cluster_ids[start : start + CHUNK]
         conn.execute(delete(claim_fact_checks).where(claim_fact_checks.c.cluster_id.in_(part)))
+        day = article_versions.c.published_date
         result: Any = conn.execute(
-            current_claims(select(claims.c.cluster_id, claims.c.vector, article_versions.c.published_date))
+            current_claims(select(claims.c.cluster_id, claims.c.vector, day))
             .where(claims.c.cluster_id.in_(part))
         ).all()  # fmt: skip
         rows = [(int(cid), np.frombuffer(bytes(blob), dtype=np.float16).astype(np.float32))
@@ -294,10 +295,11 @@ def fact_check_vectors(conn: Connection, engine: Engine) -> FactCheckMatrix | No
             new_days.append(_ordinal(r[5]))
     ids = np.concatenate([cached.ids[keep], np.array(new_ids, dtype=np.int64)])
     order = np.argsort(ids, kind="stable")
+    vectors = np.array(new_vectors, dtype=np.float32).reshape(-1, DIM)
     _matrices[url] = FactCheckMatrix(
         stamp,
         ids[order],
-        np.concatenate([cached.vectors[keep], np.array(new_vectors, dtype=np.float32).reshape(-1, DIM)])[order],
+        np.concatenate([cached.vectors[keep], vectors])[order],
         np.concatenate([cached.groups[keep], np.array(new_groups, dtype=np.int64)])[order],
         np.concatenate([cached.days[keep], np.array(new_days, dtype=np.int64)])[order],
     )  # fmt: skip
