@@ -281,13 +281,14 @@ def fact_check_vectors(conn: Connection, engine: Engine) -> FactCheckMatrix | No
                                  np.zeros(0, np.int64), np.zeros(0, np.int64))  # fmt: skip
     keep = np.isin(cached.ids, now)
     todo = np.setdiff1d(now, cached.ids[keep]).tolist()
+    query = select(fact_checks.c.id, fact_checks.c.vector, fact_checks.c.claim_reviewed,
+                   fact_checks.c.fact_checker, fact_checks.c.claimant, fact_checks.c.claim_date)  # fmt: skip
+    # nothing kept: one scan; else the rows not kept, by id
+    reads = ([query.where(current)] if not keep.any() else
+             [query.where(fact_checks.c.id.in_(todo[s : s + CHUNK])) for s in range(0, len(todo), CHUNK)])  # fmt: skip
     new_ids, new_vectors, new_groups, new_days = [], [], [], []
-    for start in range(0, len(todo), CHUNK):
-        rows: Any = conn.execute(
-            select(fact_checks.c.id, fact_checks.c.vector, fact_checks.c.claim_reviewed,
-                   fact_checks.c.fact_checker, fact_checks.c.claimant, fact_checks.c.claim_date)
-            .where(fact_checks.c.id.in_(todo[start : start + CHUNK]))
-        ).all()  # fmt: skip
+    for read in reads:
+        rows: Any = conn.execute(read).all()
         for r in rows:
             new_ids.append(int(r[0]))
             new_vectors.append(np.frombuffer(bytes(r[1]), dtype=np.float16))
