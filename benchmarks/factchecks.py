@@ -194,7 +194,7 @@ def link_quality(store: Path, queries: dict[str, str], qrels: dict[str, set[str]
 
     from saywho.analyze.embed import embed
     from saywho.claims.text import claim_text
-    from saywho.factchecks.ranking import same_claim_key, with_context
+    from saywho.factchecks.ranking import with_context
     from saywho.store import open_store
     from saywho.store.factcheck_links import choose, fact_check_vectors
     from saywho.store.schema import fact_checks
@@ -202,14 +202,15 @@ def link_quality(store: Path, queries: dict[str, str], qrels: dict[str, set[str]
     engine = open_store(str(store), create=False)
     with engine.connect() as conn:
         current = fact_check_vectors(conn, engine)
-        rows = conn.execute(select(fact_checks.c.id, fact_checks.c.identifier, fact_checks.c.claim_reviewed,
-                                   fact_checks.c.fact_checker, fact_checks.c.claimant)).all()  # fmt: skip
+        rows = conn.execute(select(fact_checks.c.id, fact_checks.c.identifier)
+                            .where(fact_checks.c.current.is_(True))).all()  # fmt: skip
     engine.dispose()
     assert current is not None
-    key_of = {int(r[0]): same_claim_key(r[2], r[3], r[4]) for r in rows}
-    keys_of_ident: dict[str, set[tuple[str, ...]]] = {}
+    # the store's copy groups (`same_claim_key`) of the fact-checks each identifier names
+    group_of = dict(zip(current.ids.tolist(), current.groups.tolist(), strict=True))
+    groups_of_ident: dict[str, set[int]] = {}
     for r in rows:
-        keys_of_ident.setdefault(str(r[1]), set()).add(key_of[int(r[0])])
+        groups_of_ident.setdefault(str(r[1]), set()).add(group_of[int(r[0])])
     wanted = [q for q in qrels if q in queries]
     days: list[date | None] = []
     for q in wanted:
@@ -221,8 +222,8 @@ def link_quality(store: Path, queries: dict[str, str], qrels: dict[str, set[str]
         links = right = 0
         for q, chosen in zip(wanted, choose(sims, days, current, threshold), strict=True):
             if chosen:
-                gold = set().union(*(keys_of_ident.get(v, set()) for v in qrels[q]))
-                links, right = links + 1, right + (key_of[int(current.ids[chosen[0]])] in gold)
+                gold = set().union(*(groups_of_ident.get(v, set()) for v in qrels[q]))
+                links, right = links + 1, right + (int(current.groups[chosen[0]]) in gold)
         out[f"{threshold:.2f}"] = {"precision": right / links if links else 0.0,
                                    "statements_linked": right / len(wanted),
                                    "linked_at_all": links / len(wanted)}  # fmt: skip
