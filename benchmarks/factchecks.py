@@ -10,7 +10,7 @@ claims are written as ClaimReview JSON Lines (``identifier`` the claim's id, ``c
 --file Q.jsonl --top 5 --format jsonl`` (both commands run as child processes and timed).
 Printed: MAP@1, MAP@3, MAP@5 and recall@5 of saywho, beside the baseline measured here: SQLite
 FTS5 BM25 over claim + headline, the query's words OR-ed (the README gives MAP@5 0.743 on dev).
-The train tweets chose `saywho.store.factchecks.LEXICAL_WEIGHT` (printed: MAP@5 on train for
+The train tweets chose `saywho.store.factcheck_corpus.LEXICAL_WEIGHT` (printed: MAP@5 on train for
 each weight tried, in process) and, with PolitiFact's train queries, trained the re-ranker
 (``scripts/train_factcheck_ranker.py``); the dev tweets are only scored. A tweet's signature gives
 the re-ranker its speaker and date. Target: MAP@5 ≥ 0.93 on dev.
@@ -22,9 +22,10 @@ claim has its speaker and article date), and again with the text alone; MAP@5 be
 published about 0.35 on its test split), and the verdicts the import gave its ratings, counted.
 
 Both parts also print how the links between stored claims and fact-checks would fare for the
-dev statements (`link_quality`: each statement linked, as a stored claim is, to every fact-check
-at least the store's threshold cosine-similar): the share of links that are right and of
-statements linked to theirs, at the store's threshold and either side of it.
+dev statements (`link_quality`: each statement linked, as a stored claim is, to the fact-check
+ranked first for it when its probability reaches the store's threshold): the share of links
+that are right, of statements linked to theirs and of statements linked at all, at the store's
+threshold and either side of it.
 
 Part 3, at scale (``--scale``, 100,000 by default): that many fact-checks imported by the command
 (the real ones of both sets, then copies reworded with a prefix), the import timed (target under
@@ -180,50 +181,64 @@ def print_reliability(name: str, found: dict[str, object]) -> None:
 
 
 def link_quality(store: Path, queries: dict[str, str], qrels: dict[str, set[str]], debate: bool = False,
-                 thresholds: Sequence[float] = (0.5, 0.55, 0.6)) -> dict[str, dict[str, float]]:  # fmt: skip
+                 thresholds: Sequence[float] = (0.5, 0.6, 0.7, 0.8)) -> dict[str, dict[str, float]]:  # fmt: skip
     """How the links between stored claims and fact-checks fare for these statements, at each
-    threshold (the store's is `saywho.store.factcheck_links.THRESHOLD`): each statement embedded
-    as a claim's content is (`claim_text`) and given its day as a stored claim has its article's
-    (the debate's for PolitiFact, the signature's for a tweet), then linked by the store's own
-    rule (`saywho.store.factcheck_links.choose`); a fact-check and its copies count once.
-    Printed: the share of links that name a fact-check the qrels name (or a copy of one), the
-    share of statements linked to theirs, and the share linked at all."""
+    probability threshold (the store's is `saywho.store.factcheck_links.LINK_PROBABILITY`):
+    each statement embedded as a claim's content is (`dense_vectors`, kept as float16 as the
+    store keeps it) and given its speaker and day as a stored claim has its attribution's
+    speaker and article's date (the debate's for PolitiFact, the signature's for a tweet), then
+    ranked by the store's own rule (`saywho.store.factcheck_corpus.rank`, as `link_claims`
+    does) and linked to its first result when that one's probability reaches the threshold and
+    its cosine the store's `NEAR`; a
+    fact-check and its copies count once. Printed: the share of links that name a fact-check
+    the qrels name (or a copy of one), the share of statements linked to theirs, and the share
+    linked at all."""
     from datetime import date
 
     from sqlalchemy import select
 
-    from saywho.analyze.embed import embed
-    from saywho.claims.text import claim_text
-    from saywho.factchecks.ranking import with_context
+    from saywho.claims.cluster import dense_vectors
+    from saywho.factchecks.ranking import Stated, with_context
     from saywho.store import open_store
-    from saywho.store.factcheck_links import choose, fact_check_vectors
+    from saywho.store.factcheck_corpus import corpus_in, rank
+    from saywho.store.factcheck_links import NEAR
     from saywho.store.schema import fact_checks
 
     engine = open_store(str(store), create=False)
     with engine.connect() as conn:
-        current = fact_check_vectors(conn, engine)
+        corpus = corpus_in(conn, engine)
         rows = conn.execute(select(fact_checks.c.id, fact_checks.c.identifier)
                             .where(fact_checks.c.current.is_(True))).all()  # fmt: skip
     engine.dispose()
-    assert current is not None
-    # the store's copy groups (`same_claim_key`) of the fact-checks each identifier names
-    group_of = dict(zip(current.ids.tolist(), current.groups.tolist(), strict=True))
-    groups_of_ident: dict[str, set[int]] = {}
+    assert corpus is not None
+    # a fact-check's copies are folded into their original: the qrels' identifiers, as originals
+    original = {int(c): o for o, cs in corpus.copies.items() for c in cs}
+    wanted_of_ident: dict[str, set[int]] = {}
     for r in rows:
-        groups_of_ident.setdefault(str(r[1]), set()).add(group_of[int(r[0])])
+        wanted_of_ident.setdefault(str(r[1]), set()).add(original.get(int(r[0]), int(r[0])))
     wanted = [q for q in qrels if q in queries]
-    days: list[date | None] = []
+    statements = []
     for q in wanted:
-        said = debate_context(q)[1] if debate else None
-        days.append(date.fromisoformat(said) if said else with_context(queries[q]).day)
-    sims = embed([claim_text(queries[q]) for q in wanted]) @ current.vectors.T
+        if debate:
+            speaker, said = debate_context(q)
+            statements.append(
+                Stated(queries[q], speaker, date.fromisoformat(said) if said else None)
+            )
+        else:
+            statements.append(with_context(queries[q]))
+    vectors = dense_vectors([s.text for s in statements]).astype("float16").astype("float32")
+    firsts = rank(corpus, statements, 1, vectors)
     out = {}
     for threshold in thresholds:
         links = right = 0
-        for q, chosen in zip(wanted, choose(sims, days, current, threshold), strict=True):
-            if chosen:
-                gold = set().union(*(groups_of_ident.get(v, set()) for v in qrels[q]))
-                links, right = links + 1, right + (int(current.groups[chosen[0]]) in gold)
+        for q, first, vector in zip(wanted, firsts, vectors, strict=True):
+            if (
+                first
+                and first[0][1] >= threshold
+                and corpus.similarity(vector, first[0][0]) >= NEAR
+            ):
+                gold = set().union(*(wanted_of_ident.get(v, set()) for v in qrels[q]))
+                links, right = links + 1, right + (first[0][0] in gold)
         out[f"{threshold:.2f}"] = {"precision": right / links if links else 0.0,
                                    "statements_linked": right / len(wanted),
                                    "linked_at_all": links / len(wanted)}  # fmt: skip
@@ -231,9 +246,10 @@ def link_quality(store: Path, queries: dict[str, str], qrels: dict[str, set[str]
 
 
 def print_links(found: dict[str, dict[str, float]]) -> None:
-    from saywho.store.factcheck_links import THRESHOLD
+    from saywho.store.factcheck_links import LINK_PROBABILITY, NEAR
 
-    print(f"  links of stored claims to fact-checks (the store links at {THRESHOLD}): "
+    print(f"  links of stored claims to fact-checks (the store links at a probability of {LINK_PROBABILITY} and a "
+          f"cosine of {NEAR}; each threshold below with that cosine): "
           + "; ".join(f"at {t}: {v['precision']:.1%} of links right, {v['statements_linked']:.1%} of "
                       f"statements linked to theirs, {v['linked_at_all']:.1%} linked at all"
                       for t, v in found.items()))  # fmt: skip
@@ -292,8 +308,8 @@ def politifact_reviews(checks: list[dict[str, Any]]) -> list[dict[str, object]]:
 
 
 def checkthat(data: Path, folder: Path, figures: dict[str, object]) -> bool:
+    from saywho.store import factcheck_corpus, open_store
     from saywho.store import factchecks as store_factchecks
-    from saywho.store import open_store
 
     base = data / "claim-matching"
     claims = checkthat_claims(base)
@@ -308,17 +324,17 @@ def checkthat(data: Path, folder: Path, figures: dict[str, object]) -> bool:
     )
     engine = open_store(str(store), create=False)
     texts = [train_q[q] for q in train_rel]
-    shipped = store_factchecks.LEXICAL_WEIGHT
+    shipped = factcheck_corpus.LEXICAL_WEIGHT
     sweep = {}
     for weight in (0.0, 0.1, 0.2, 0.3, 0.4):
-        store_factchecks.LEXICAL_WEIGHT = weight
+        factcheck_corpus.LEXICAL_WEIGHT = weight
         found = store_factchecks.match_fact_checks(engine, texts, 5)
         runs = {
             q: [m.fact_check.check.identifier or "" for m in ms]
             for q, ms in zip(train_rel, found, strict=True)
         }
         sweep[weight] = scores(runs, train_rel)["MAP@5"]
-    store_factchecks.LEXICAL_WEIGHT = shipped
+    factcheck_corpus.LEXICAL_WEIGHT = shipped
     engine.dispose()
     print("  train queries, MAP@5 by lexical weight: "
           + ", ".join(f"{w}: {m:.3f}" for w, m in sweep.items()) + f" (shipped: {shipped})")  # fmt: skip

@@ -87,13 +87,15 @@ def test_ranking_shipped_model_is_a_probability_that_grows_with_similarity() -> 
     p = ranker.score(np.vstack([low, high]))
     assert 0.0 < p[0] < p[1] < 1.0
     # the calibration reads the lead over the others: far ahead, a candidate is surer than
-    # tied with another (a lone one leads by nothing, as in a tie)
+    # tied with another; a lone one leads a fact-check sharing nothing with the statement
     a, c, _ = ranker.calibration
     assert a > 0 and c > 0
     alone = ranker.score(high)[0]
     tied = ranker.score(np.vstack([high, high]))
-    assert tied[0] == tied[1] == pytest.approx(alone)
-    assert alone < ranker.score(np.vstack([high, low]))[0]
+    assert tied[0] == tied[1] < ranker.score(np.vstack([high, low]))[0] < alone
+    nothing = np.zeros((1, len(FEATURES)), np.float32)
+    assert ranker.score(np.vstack([high, nothing]))[0] == pytest.approx(alone)
+    assert alone > 0.9 and ranker.score(low)[0] < alone
 
 
 def test_ranking_lead_is_each_score_over_the_best_of_the_others() -> None:
@@ -103,6 +105,10 @@ def test_ranking_lead_is_each_score_over_the_best_of_the_others() -> None:
     assert lead(np.array([2.0, 2.0])).tolist() == [0.0, 0.0]
     assert lead(np.array([5.0])).tolist() == [0.0]
     assert lead(np.zeros(0)).tolist() == []
+    # the others count at least as `floor`
+    assert lead(np.array([5.0]), floor=2.0).tolist() == [3.0]
+    assert lead(np.array([1.0, 3.0, 2.0]), floor=2.5).tolist() == [-2.0, 0.5, -1.0]
+    assert lead(np.array([1.0, 0.5]), floor=2.0).tolist() == [-1.0, -1.5]
 
 
 def test_ranking_refuses_a_model_of_other_features(monkeypatch: pytest.MonkeyPatch) -> None:

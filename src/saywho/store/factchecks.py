@@ -26,28 +26,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import NotFoundError, StoreError
 from ..factchecks import BadRecord
-from ..factchecks.ranking import (
-    FEATURES,
-    CheckContext,
-    Stated,
-    check_context,
-    copy_order,
-    features,
-    load_ranker,
-    name_words,
-    pair_text,
-    query_text,
-    same_claim_key,
-    with_context,
-)
+from ..factchecks.ranking import Stated
 from ..model import FactCheck
 from .engine import _reason
-from .factcheck_links import (
-    fact_check_vectors,
+from .factcheck_corpus import (
+    candidate_features,
+    corpus_in,
     forget_fact_check_vectors,
-    link_fact_checks,
-    unlink_fact_checks,
+    rank,
 )
+from .factcheck_links import link_fact_checks, relink_pending, unlink_fact_checks
 from .query import run_read
 from .schema import fact_checks
 from .vector_index import claim_index
@@ -106,6 +94,12 @@ def import_fact_checks(
         for outcome, check in _store_batch(engine, checks):
             setattr(summary, outcome, getattr(summary, outcome) + 1)
             hook(outcome, check.source)
+    # the stored claims these fact-checks address: their clusters' links found again, once
+    try:
+        relink_pending(engine)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot link the stored claims to the fact-checks ({_reason(exc)})",
+                         remedy="rerun the import, or run saywho claims rebuild") from exc  # fmt: skip
     return summary
 
 
@@ -185,7 +179,8 @@ def _store_batch(engine: Engine, checks: list[FactCheck]) -> list[tuple[str, Fac
                 new_rows = [(int(i), vector.astype(np.float32))
                             for i, vector, is_newest in zip(ids, vectors, newest, strict=True)
                             if is_newest]  # fmt: skip
-                # the stored claims these fact-checks address (found through the claim index)
+                # the clusters whose claims may address these fact-checks (found through the
+                # claim index), noted for `relink_pending`
                 link_fact_checks(conn, engine, claim_index(engine), new_rows, relink)
         stored = True
     except SQLAlchemyError as exc:
@@ -270,12 +265,6 @@ def get_fact_check(
     return result
 
 
-#: the first stage's score: the cosine of the texts' embeddings (the claims' space) weighted
-#: with the cosine of word TF-IDF vectors of the claim reviewed and the fact-check's headline,
-#: fitted on the stored fact-checks. The weight was chosen on the CheckThat! 2020 train queries
-#: (benchmarks/factchecks.py; 0.0–0.4 tried): train MAP@5 0.908 with the embeddings alone,
-#: 0.910 with 0.1–0.3 of TF-IDF. Its best candidates are re-ranked (`saywho.factchecks.ranking`).
-LEXICAL_WEIGHT = 0.1
 #: what a match's score is, in words (pages and the API's schema say it)
 SCORE_MEANS = ("the probability that the fact-check addresses the statement (from the texts' similarity, the "
                "speaker and date when known, and its lead over the other candidates)")  # fmt: skip
@@ -297,148 +286,16 @@ class FactCheckMatch:
                 "review_date": c.review_date, "score": round(self.score, 4), "copies": list(self.copies)}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class _Corpus:
-    """The current fact-checks' vectors, TF-IDF matrix and what the re-ranker reads of them
-    (claim, headline, claimant, claim date), kept per process until the store's fact-checks
-    change."""
-
-    stamp: tuple[int, int]
-    ids: np.ndarray
-    dense: np.ndarray
-    vectorizer: Any
-    lexical: Any
-    fields: list[tuple[str, str | None, str | None, str | None]]
-    #: rows that are copies of another current fact-check (`same_claim_key`): never ranked
-    copy: np.ndarray
-    #: each original's copies, by store id
-    copies: dict[int, tuple[int, ...]]
-    #: the rows of each word of the claimants' names (`name_words`)
-    claimants: dict[str, np.ndarray]
-    contexts: dict[int, CheckContext] = field(default_factory=dict)
-
-    def claimed_by(self, speaker: str | None) -> np.ndarray:
-        """The rows whose claimant's name shares a word with `speaker`'s."""
-        found = [self.claimants[w] for w in name_words(speaker) if w in self.claimants]
-        return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
-
-    def context(self, row: int) -> CheckContext:
-        found = self.contexts.get(row)
-        if found is None:
-            found = self.contexts[row] = check_context(*self.fields[row])
-        return found
-
-
-_corpora: dict[str, _Corpus] = {}
-
-
-def _corpus(engine: Engine) -> _Corpus | None:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    def work(conn: Any) -> _Corpus | None:
-        vectors = fact_check_vectors(conn, engine)  # (the same matrix ingest links claims with)
-        if vectors is None:
-            return None
-        stamp, ids, dense = vectors.stamp, vectors.ids, vectors.vectors
-        cached = _corpora.get(str(engine.url))
-        if cached is not None and cached.stamp == stamp:
-            return cached
-        key, first_id = fact_checks.c.key, func.min(fact_checks.c.id).label("first")
-        first = select(key, first_id).group_by(key).subquery()  # a key's first version's id
-        rows = conn.execute(select(fact_checks.c.claim_reviewed, fact_checks.c.title, fact_checks.c.claimant,
-                                   fact_checks.c.claim_date, fact_checks.c.fact_checker, fact_checks.c.review_date,
-                                   first.c.first)
-                            .join(first, first.c.key == fact_checks.c.key)
-                            .where(fact_checks.c.current.is_(True)).order_by(fact_checks.c.id)).all()  # fmt: skip
-        copy, copies = _copies(ids, rows)
-        texts = [pair_text(r[0], r[1]) for r in rows]
-        vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32)
-        try:
-            lexical = vectorizer.fit_transform(texts)
-        except ValueError:  # no word left (every text stop words or empty): embeddings alone
-            vectorizer, lexical = None, None
-        fields = [(r[0], r[1], r[2], r[3]) for r in rows]
-        named: dict[str, list[int]] = {}
-        for row, r in enumerate(rows):
-            for word in name_words(r[2]):
-                named.setdefault(word, []).append(row)
-        claimants = {w: np.asarray(found, dtype=np.int64) for w, found in named.items()}
-        corpus = _Corpus(stamp, ids, dense, vectorizer, lexical, fields, copy, copies, claimants)
-        _corpora[str(engine.url)] = corpus
-        return corpus
-
-    result: _Corpus | None = run_read(engine, "read the fact-checks", work)
-    return result
-
-
-def _copies(ids: np.ndarray, rows: Sequence[Any]) -> tuple[np.ndarray, dict[int, tuple[int, ...]]]:
-    """Which current fact-checks (rows) are copies of another (`same_claim_key`: one
-    fact-checker, claimant and claim), and each original's copies by store id. The original
-    comes first in `copy_order`, a key counting as stored at its first version's id, whatever
-    versions followed. (CheckThat! 2020 holds 184 such pairs, Snopes reviews stored twice with
-    their quotes changed; 186 of the 189 train tweets stating one name the first stored as
-    theirs.)"""
-    groups: dict[tuple[str, ...], list[int]] = {}
-    for row, r in enumerate(rows):
-        groups.setdefault(same_claim_key(r[0], r[4], r[2]), []).append(row)
-    copy = np.zeros(len(rows), dtype=bool)
-    copies: dict[int, tuple[int, ...]] = {}
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        members.sort(key=lambda row: copy_order(rows[row][5], int(rows[row][6])))
-        copy[members[1:]] = True
-        copies[int(ids[members[0]])] = tuple(sorted(int(ids[row]) for row in members[1:]))
-    return copy, copies
-
-
-#: candidates added from the fact-checks of the statement's speaker (their claimant shares a
-#: name word with the speaker), best by text, when the speaker is known
-BY_SPEAKER = 30
+def _corpus(engine: Engine) -> Any:
+    """The current fact-checks as the re-ranker reads them (`corpus_in`), read on their own."""
+    return run_read(engine, "read the fact-checks", lambda conn: corpus_in(conn, engine))
 
 
 def ranking_features(engine: Engine, statements: Sequence[str | Stated],
                      candidates: int) -> list[tuple[np.ndarray, np.ndarray]]:  # fmt: skip
-    """For each statement, its first `candidates` fact-checks by text (their row ids, best first)
-    and their re-ranking `FEATURES` (one row each): what the ranker scores, and what
+    """`candidate_features` of the store's current fact-checks: what the ranker scores, and what
     ``scripts/train_factcheck_ranker.py`` learns from."""
-    return _ranking_features(_corpus(engine), statements, candidates)
-
-
-def _ranking_features(corpus: _Corpus | None, statements: Sequence[str | Stated],
-                      candidates: int) -> list[tuple[np.ndarray, np.ndarray]]:  # fmt: skip
-    """`ranking_features` over the fact-checks as read once (`_corpus`)."""
-    from ..claims.cluster import dense_vectors
-
-    if corpus is None or not statements:
-        return [
-            (np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES)), dtype=np.float32))
-            for _ in statements
-        ]
-    given = [s if isinstance(s, Stated) else with_context(s) for s in statements]
-    dense = dense_vectors([s.text for s in given]) @ corpus.dense.T
-    lexical = np.zeros_like(dense)
-    if corpus.vectorizer is not None:
-        queries = corpus.vectorizer.transform([query_text(s.text) for s in given])
-        lexical = (queries @ corpus.lexical.T).toarray()
-    first = (1 - LEXICAL_WEIGHT) * dense + LEXICAL_WEIGHT * lexical
-    first[:, corpus.copy] = -np.inf  # a copy is ranked as its original
-    count = min(candidates, first.shape[1] - int(corpus.copy.sum()))
-    out = []
-    for i, statement in enumerate(given):
-        row = np.argpartition(-first[i], count - 1)[:count]
-        claimed = corpus.claimed_by(statement.speaker)
-        claimed = claimed[~corpus.copy[claimed]]
-        if len(claimed):  # and the best of the speaker's own fact-checks, found by text
-            more = min(BY_SPEAKER, len(claimed))
-            best = claimed[np.argpartition(-first[i, claimed], more - 1)[:more]]
-            row = np.union1d(row, best)
-        row = row[np.lexsort((corpus.ids[row], -first[i, row]))]  # best first; ties by id
-        x = features(
-            statement, dense[i, row], lexical[i, row], [corpus.context(int(j)) for j in row]
-        )
-        out.append((corpus.ids[row].astype(np.int64), x))
-    return out
+    return candidate_features(_corpus(engine), statements, candidates)
 
 
 def match_fact_checks(
@@ -447,18 +304,9 @@ def match_fact_checks(
     """The `top` current fact-checks most likely to address each statement, best first: the
     first stage's candidates by text, re-ranked (`saywho.factchecks.ranking`). A plain string's
     speaker and day are read from a post signature it ends with, if any."""
-    ranker = load_ranker()
     corpus = _corpus(engine)
     copies = corpus.copies if corpus is not None else {}
-    ranked: list[list[tuple[int, float]]] = []
-    for ids, x in _ranking_features(corpus, statements, max(ranker.candidates, top)):
-        if not len(ids):
-            ranked.append([])
-            continue
-        z = ranker.rank(x)
-        scores = ranker.calibrated(z)
-        order = np.lexsort((ids, -z))[:top]  # best first; ties by id
-        ranked.append([(int(ids[j]), float(scores[j])) for j in order])
+    ranked = rank(corpus, statements, top)
     wanted = sorted({i for row in ranked for i, _ in row})
 
     def work(conn: Any) -> dict[int, StoredFactCheck]:

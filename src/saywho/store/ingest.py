@@ -226,13 +226,10 @@ class Writer:
             assigned = assign_claims(
                 conn, self.candidates, prepared.analysis, ids, prepared.claim_vectors
             )
-            # the fact-checks its claims state (those dated near the article's day first)
-            link_claims(
-                conn,
-                self.engine,
-                assigned,
-                [_day(prepared.analysis.article.published)] * len(assigned),
-            )
+            # the fact-checks its claims state (ranked as `saywho factchecks match` ranks them)
+            link_claims(conn, self.engine, [
+                (cluster, ids[i], vector)
+                for (cluster, vector), i in zip(assigned, prepared.claim_vectors[0], strict=True)])  # fmt: skip
             spread.refresh(conn, [*left, *(cluster for cluster, _ in assigned)])
             if prepared.claim_words:
                 index_claim_words(

@@ -311,9 +311,9 @@ fact_checks = Table(
     UniqueConstraint("key", "version", name="uq_fact_checks_key_version"),
 )
 
-#: claim clusters matched to fact-checks: the fact-check (or a copy of it) is the one most similar
-#: to a member claim, at least `saywho.store.factcheck_links.THRESHOLD` cosine-similar (`score`:
-#: the best member's).
+#: claim clusters matched to fact-checks: the fact-check (or a copy of it) is the one ranked first
+#: for a member claim, with a probability of at least `saywho.store.factcheck_links.LINK_PROBABILITY`
+#: that it addresses it (`score`: the best member's probability).
 #: Found for new fact-checks when they are imported, for new claims when they are stored, and
 #: for all at a rebuild
 claim_fact_checks = Table(

@@ -390,7 +390,8 @@ class UnattributedAppearance(BaseModel):
 
 
 class LinkedFactCheck(BaseModel):
-    """A fact-check addressing a claim: a member claim and it are ≥ 0.6 cosine-similar."""
+    """A fact-check addressing a claim: ranked first for a member claim (its content, speaker and
+    article day), with a probability of at least 0.7 that it addresses it."""
 
     id: int
     claim_reviewed: str
@@ -399,7 +400,9 @@ class LinkedFactCheck(BaseModel):
     fact_checker: str | None
     review_date: str | None
     url: str | None
-    score: float = Field(description="the cosine similarity of the best member claim")
+    score: float = Field(
+        description="the probability that the fact-check addresses the best member claim"
+    )
     copies: list[int] = Field(
         description="ids of linked copies of this fact-check (the same claim, claimant and "
         "fact-checker under another identifier), folded into it"
@@ -466,11 +469,14 @@ class FactCheckPage(Paged):
 
 
 class CheckedClaim(BaseModel):
-    """A claim cluster a fact-check addresses: a member claim and it are ≥ 0.6 cosine-similar."""
+    """A claim cluster a fact-check addresses: ranked first for a member claim (its content,
+    speaker and article day), with a probability of at least 0.7 that it addresses it."""
 
     id: int = Field(description="the claim cluster's id (/claims/{id})")
     claim: str = Field(description="the claim as it first appeared")
-    score: float = Field(description="the cosine similarity of the best member claim")
+    score: float = Field(
+        description="the probability that the fact-check addresses the best member claim"
+    )
     articles: int
     first: Appearance
 
