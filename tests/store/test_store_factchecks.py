@@ -243,6 +243,33 @@ def test_factchecks_match_ranks_the_fact_check_of_a_paraphrase_first(engine: Eng
     assert match_fact_checks(engine, [], top=3) == []
 
 
+def test_factchecks_match_many_statements_in_blocks_as_one_by_one(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many statements are scored against the fact-checks a block at a time (memory bounded
+    however long a --file is), each ranked as it would be alone."""
+    from saywho.store import factcheck_corpus
+    from saywho.store.factchecks import match_fact_checks
+
+    import_fact_checks(engine, [
+        dataclasses.replace(CHECK, url=f"https://b.example/{n}", claim_reviewed=claim)
+        for n, claim in enumerate(["The US is secretly funding ISIS.", "Drinking hot water kills the coronavirus.",
+                                   "The war in Afghanistan cost two trillion dollars.", "Vaccines contain microchips."])
+    ])  # fmt: skip
+    texts = ["Washington funds Islamic State", "hot drinks cure covid", "vaccines track you",
+             "Afghanistan war costs", "ISIS gets American money"]  # fmt: skip
+    alone = [match_fact_checks(engine, [t], top=3)[0] for t in texts]
+    monkeypatch.setattr(factcheck_corpus, "BLOCK", 2)
+    together = match_fact_checks(engine, texts, top=3)
+    # (the same order; scores alike but for the last bits a matrix product of other shapes gives)
+    assert [[m.fact_check.id for m in ms] for ms in together] == [
+        [m.fact_check.id for m in ms] for ms in alone
+    ]
+    assert [m.score for ms in together for m in ms] == pytest.approx(
+        [m.score for ms in alone for m in ms], rel=1e-5, abs=1e-6
+    )
+
+
 def test_factchecks_cli_match_jsonl_file_and_bad_lines(tmp_path: Path) -> None:
     db = str(tmp_path / "fc.db")
     feed = tmp_path / "feed.jsonl"

@@ -228,6 +228,20 @@ def candidate_features(
     given = [s if isinstance(s, Stated) else with_context(s) for s in statements]
     if vectors is None:
         vectors = dense_vectors([s.text for s in given])
+    out = []
+    for start in range(0, len(given), BLOCK):
+        out += _block_features(corpus, given[start : start + BLOCK],
+                               vectors[start : start + BLOCK], candidates)  # fmt: skip
+    return out
+
+
+#: statements scored against every fact-check at once: three matrices of this many rows by the
+#: fact-checks (about 120 MB at 100,000 fact-checks), however many statements are matched
+BLOCK = 100
+
+
+def _block_features(corpus: _Corpus, given: list[Stated], vectors: np.ndarray,
+                    candidates: int) -> list[tuple[np.ndarray, np.ndarray]]:  # fmt: skip
     dense = vectors.astype(np.float32) @ corpus.dense.T
     lexical = np.zeros_like(dense)
     if corpus.vectorizer is not None:
