@@ -406,7 +406,7 @@ def test_store_claims_linked_to_the_fact_checks_that_address_them(
         review_date="2023-01-24", url="https://fc.example/us-isis", language="en", identifier=None, title=None,
         source="test",
     )  # fmt: skip
-    import_fact_checks(engine, [check])
+    assert import_fact_checks(engine, [check]).linked == 1  # the import says so
     assert links() == {("the United States is", "https://fc.example/us-isis")}
     # a claim stored after the fact-check: linked as it is stored
     writer.store(article(make, *STORIES[1]))

@@ -176,6 +176,9 @@ def test_factchecks_cli_import_list_show_and_bad_inputs(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "3 fact-checks stored" in result.stderr and "3 bad records" in result.stderr
     assert (
+        "; 0 stored claim clusters near them linked to a fact-check" in result.stderr
+    )  # none stored
+    assert (
         f"{table}#row 3: no claim" in result.stderr
         and "missing.json: no such file" in result.stderr
     )

@@ -233,12 +233,18 @@ def test_web_factchecks_post_imports_behind_the_token(writer: Any) -> None:
     done = writer.post("/api/v1/factchecks", content=json.dumps(FEED), headers=auth)
     assert done.status_code == 201, done.text
     body = done.json()
-    assert (body["stored"], body["updated"], body["skipped"], body["errors"]) == (1, 0, 0, 1)
+    assert (body["stored"], body["updated"], body["skipped"], body["errors"], body["linked"]) == (
+        1,
+        0,
+        0,
+        1,
+        1,
+    )
     assert "claimReviewed" in body["bad"][0]["reason"] and body["bad"][0]["position"].startswith(
         "POST /api/v1/factchecks"
     )
     again = writer.post("/api/v1/factchecks", content=json.dumps(FEED), headers=auth)
-    assert again.status_code == 200 and again.json()["skipped"] == 1
+    assert again.status_code == 200 and again.json()["skipped"] == 1 and again.json()["linked"] == 0
     # the import linked the stored claim: its page shows the check, but never a javascript: link
     cid = writer.get("/api/v1/claims?fact_checked=true").json()["items"][0]["id"]
     page = html.fromstring(writer.get(f"/claims/{cid}").text)

@@ -149,7 +149,9 @@ def import_command(
     for bad in summary.bad:
         err.print(f"saywho: skipped: {bad.position}: {bad.reason}", markup=False, highlight=False)
     err.print(f"saywho: {summary.stored} fact-checks stored, {summary.updated} updated (new versions), "
-              f"{summary.skipped} already stored, {summary.errors} bad records", markup=False, highlight=False)  # fmt: skip
+              f"{summary.skipped} already stored, {summary.errors} bad records; {summary.linked} stored claim "
+              "clusters near them linked to a fact-check (saywho claims --fact-checked)", markup=False,
+              highlight=False)  # fmt: skip
     if summary.errors and not (summary.stored or summary.updated or summary.skipped):
         raise typer.Exit(1)
 

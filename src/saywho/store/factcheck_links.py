@@ -48,7 +48,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from ..factchecks.ranking import Stated
 from .claim_rows import current_claims
@@ -111,13 +111,23 @@ def _pending(conn: Connection) -> set[int]:
 
 def relink_pending(engine: Engine) -> int:
     """Find the links of the clusters import batches noted (`link_fact_checks`), in one
-    transaction; returns the links made."""
+    transaction; returns how many of them are linked to a fact-check now."""
     with engine.begin() as conn:
         if conn.scalar(select(store_meta.c.key).where(store_meta.c.key == PENDING_KEY)) is None:
             return 0
-        made = relink_clusters(conn, engine, sorted(_pending(conn)))
+        noted = sorted(_pending(conn))
+        relink_clusters(conn, engine, noted)
         conn.execute(delete(store_meta).where(store_meta.c.key == PENDING_KEY))
-    return made
+        linked = 0
+        for start in range(0, len(noted), CHUNK):
+            where = claim_fact_checks.c.cluster_id.in_(noted[start : start + CHUNK])
+            linked += int(
+                conn.scalar(
+                    select(func.count(func.distinct(claim_fact_checks.c.cluster_id))).where(where)
+                )
+                or 0
+            )
+    return linked
 
 
 def _near_clusters(

@@ -54,6 +54,9 @@ class ImportSummary:
     skipped: int = 0
     errors: int = 0
     bad: list[BadRecord] = field(default_factory=list)
+    #: claim clusters near the imported fact-checks (or linked to a version they replace) that
+    #: are linked to a fact-check once the import has found their links again
+    linked: int = 0
 
 
 def fact_check_key(check: FactCheck) -> str:
@@ -96,7 +99,7 @@ def import_fact_checks(
             hook(outcome, check.source)
     # the stored claims these fact-checks address: their clusters' links found again, once
     try:
-        relink_pending(engine)
+        summary.linked = relink_pending(engine)
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot link the stored claims to the fact-checks ({_reason(exc)})",
                          remedy="rerun the import, or run saywho claims rebuild") from exc  # fmt: skip

@@ -500,7 +500,8 @@ async def import_factchecks(
                             f"{first.reason})")  # fmt: skip
     response.status_code = 201 if summary.stored or summary.updated else 200
     return {"stored": summary.stored, "updated": summary.updated, "skipped": summary.skipped,
-            "errors": summary.errors, "bad": [{"position": b.position, "reason": b.reason} for b in summary.bad]}  # fmt: skip
+            "errors": summary.errors, "bad": [{"position": b.position, "reason": b.reason} for b in summary.bad],
+            "linked": summary.linked}  # fmt: skip
 
 
 @router.post("/analyze", response_model=schemas.Analysis,

@@ -501,6 +501,8 @@ class FactCheckImportOut(BaseModel):
     skipped: int
     errors: int
     bad: list[BadRecordOut]
+    linked: int = Field(description="stored claim clusters near the imported fact-checks (or linked to a version "
+                        "they replace) that are linked to a fact-check after the import")  # fmt: skip
 
 
 class FactCheckMatch(BaseModel):
