@@ -603,21 +603,28 @@ def test_store_fact_check_matrix_forgets_a_rolled_back_import(
                          source="test")  # fmt: skip
 
     store_factchecks.import_fact_checks(engine, [check(1, "The moon is made of cheese.")])
-    real = factcheck_links.link_fact_checks
+    real = factcheck_links.note_fact_checks
 
-    def failing(conn: Any, engine_: Engine, *args: Any) -> int:
-        real(conn, engine_, *args)
-        factcheck_corpus.fact_check_vectors(conn, engine_)  # read with the batch's rows in it
+    def failing(conn: Any, *args: Any) -> int:
+        real(conn, *args)
+        factcheck_corpus.corpus_in(conn, engine)  # the matrix and corpus read with the batch's rows
         raise OperationalError("INSERT", {}, Exception("disk I/O error"))
 
-    monkeypatch.setattr(store_factchecks, "link_fact_checks", failing)
+    monkeypatch.setattr(store_factchecks, "note_fact_checks", failing)
     with pytest.raises(StoreError, match="cannot store fact-checks"):
         store_factchecks.import_fact_checks(engine, [check(2, "Vaccines contain microchips.")])
-    monkeypatch.setattr(store_factchecks, "link_fact_checks", real)
+    monkeypatch.setattr(store_factchecks, "note_fact_checks", real)
     store_factchecks.import_fact_checks(engine, [check(3, "The earth is flat.")])
     with engine.connect() as conn:
         kept = factcheck_corpus.fact_check_vectors(conn, engine)
-        factcheck_corpus.forget_fact_check_vectors(engine)
+        kept_corpus = factcheck_corpus.corpus_in(conn, engine)
+        factcheck_corpus._matrices.clear()  # what a new process reads
+        factcheck_corpus._corpora.clear()
         fresh = factcheck_corpus.fact_check_vectors(conn, engine)
+        fresh_corpus = factcheck_corpus.corpus_in(conn, engine)
     assert kept is not None and fresh is not None and len(fresh.ids) == 2
     assert np.array_equal(kept.ids, fresh.ids) and np.array_equal(kept.vectors, fresh.vectors)
+    assert kept_corpus is not None and fresh_corpus is not None
+    assert kept_corpus.fields == fresh_corpus.fields and np.array_equal(
+        kept_corpus.ids, fresh_corpus.ids
+    )

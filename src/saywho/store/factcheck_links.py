@@ -2,8 +2,8 @@
 
 A stored claim is linked to the fact-check that ``saywho factchecks match`` ranks first for it,
 when the probability that this fact-check addresses the claim is at least `LINK_PROBABILITY`
-and the two are at least `NEAR` cosine-similar (with that fact-check's copies: the same claim, fact-checker and claimant,
-`saywho.factchecks.ranking.same_claim_key`). The claim is ranked as `match` ranks a statement:
+and the two are at least `NEAR` cosine-similar (with that fact-check's copies: the same claim,
+fact-checker and claimant, `saywho.factchecks.ranking.same_claim_key`). The claim is ranked as `match` ranks a statement:
 its content, its speaker and its article's day (`saywho.store.factcheck_corpus.rank`: the
 embeddings' and the words' similarity first, then the re-ranker, which weighs who said it and
 when); its stored vector stands for the embedding. A claim cluster is linked to the fact-checks
@@ -78,9 +78,8 @@ CHUNK = 500
 PENDING_KEY = "fact_check_links_pending"
 
 
-def link_fact_checks(
+def note_fact_checks(
     conn: Connection,
-    engine: Engine,
     index: NearestClaims | None,
     rows: list[tuple[int, np.ndarray]],
     also: Iterable[int] = (),
@@ -110,7 +109,7 @@ def _pending(conn: Connection) -> set[int]:
 
 
 def relink_pending(engine: Engine) -> int:
-    """Find the links of the clusters import batches noted (`link_fact_checks`), in one
+    """Find the links of the clusters import batches noted (`note_fact_checks`), in one
     transaction; returns how many of them are linked to a fact-check now."""
     with engine.begin() as conn:
         if conn.scalar(select(store_meta.c.key).where(store_meta.c.key == PENDING_KEY)) is None:
@@ -219,7 +218,7 @@ def _statements(conn: Connection, attribution_ids: list[int]) -> dict[int, State
 
 def unlink_fact_checks(conn: Connection, fact_check_ids: list[int]) -> set[int]:
     """Drop the links of fact-checks that are no longer current; returns the clusters they
-    were linked to (whose links `link_fact_checks` finds again)."""
+    were linked to (whose links the import finds again: `note_fact_checks`)."""
     clusters: set[int] = set()
     for start in range(0, len(fact_check_ids), CHUNK):
         part = fact_check_ids[start : start + CHUNK]

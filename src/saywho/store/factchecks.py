@@ -35,7 +35,7 @@ from .factcheck_corpus import (
     forget_fact_check_vectors,
     rank,
 )
-from .factcheck_links import link_fact_checks, relink_pending, unlink_fact_checks
+from .factcheck_links import note_fact_checks, relink_pending, unlink_fact_checks
 from .query import run_read
 from .schema import fact_checks
 from .vector_index import claim_index
@@ -184,7 +184,7 @@ def _store_batch(engine: Engine, checks: list[FactCheck]) -> list[tuple[str, Fac
                             if is_newest]  # fmt: skip
                 # the clusters whose claims may address these fact-checks (found through the
                 # claim index), noted for `relink_pending`
-                link_fact_checks(conn, engine, claim_index(engine), new_rows, relink)
+                note_fact_checks(conn, claim_index(engine), new_rows, relink)
         stored = True
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot store fact-checks ({_reason(exc)})", remedy="check --db; rerun the import: "
