@@ -104,7 +104,7 @@ def _pending(conn: Connection) -> set[int]:
     value = conn.scalar(select(store_meta.c.value).where(store_meta.c.key == PENDING_KEY))
     try:
         return {int(c) for c in json.loads(value)} if value else set()
-    except (ValueError, TypeError):  # not ours to read: every cluster near a fact-check instead
+    except (ValueError, TypeError):  # unreadable: nothing noted (`claims rebuild` relinks all)
         return set()
 
 
