@@ -230,10 +230,11 @@ def lead(
         return np.zeros_like(z)
     order = np.argsort(-z, kind="stable")
     best = z[order[0]]
-    second = z[order[1]] if len(z) > 1 else (best if floor is None else floor)
+    second = z[order[1]] if len(z) > 1 else best  # a lone one: tied with itself, or the floor
     if floor is not None:
-        second = max(second, floor)
-    out: npt.NDArray[np.floating[Any]] = z - max(best, second) if len(z) > 1 else np.zeros_like(z)
+        second = max(second, floor) if len(z) > 1 else floor
+    # every candidate but the first: minus the best of its others (the first, or the floor)
+    out: npt.NDArray[np.floating[Any]] = z - max(best, second)
     out[order[0]] = best - second
     return out
 

@@ -52,13 +52,12 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from ..factchecks.ranking import Stated
 from .claim_rows import current_claims
-from .factcheck_corpus import corpus_in, rank
+from .factcheck_corpus import corpus_in, fact_check_vectors, rank
 from .schema import (
     article_versions,
     attributions,
     claim_fact_checks,
     claims,
-    fact_checks,
     speakers,
     store_meta,
 )
@@ -83,27 +82,29 @@ def note_fact_checks(
     index: NearestClaims | None,
     rows: list[tuple[int, np.ndarray]],
     also: Iterable[int] = (),
-) -> int:
+) -> None:
     """Note, in this import batch's transaction, the clusters whose links new fact-checks (id,
     unit vector) may change: those with a claim at least `NEAR` similar to one of them (a link
     needs that much), and those `also` names (a superseded version's); `relink_pending` finds
-    their links when the import ends. Returns how many clusters are noted in all."""
+    their links when the import ends."""
     clusters = set(also) | _near_clusters(conn, index, rows)
     if not clusters:
-        return len(_pending(conn))
-    noted = _pending(conn) | clusters
-    value = json.dumps(sorted(noted))
-    if conn.scalar(select(store_meta.c.key).where(store_meta.c.key == PENDING_KEY)) is None:
+        return
+    noted = _pending(conn)
+    value = json.dumps(sorted(clusters | (noted or set())))
+    if noted is None:
         conn.execute(insert(store_meta).values(key=PENDING_KEY, value=value))
     else:
         conn.execute(update(store_meta).where(store_meta.c.key == PENDING_KEY).values(value=value))
-    return len(noted)
 
 
-def _pending(conn: Connection) -> set[int]:
+def _pending(conn: Connection) -> set[int] | None:
+    """The clusters noted for `relink_pending`; None when nothing is noted."""
     value = conn.scalar(select(store_meta.c.value).where(store_meta.c.key == PENDING_KEY))
+    if value is None:
+        return None
     try:
-        return {int(c) for c in json.loads(value)} if value else set()
+        return {int(c) for c in json.loads(value)}
     except (ValueError, TypeError):  # unreadable: nothing noted (`claims rebuild` relinks all)
         return set()
 
@@ -112,9 +113,10 @@ def relink_pending(engine: Engine) -> int:
     """Find the links of the clusters import batches noted (`note_fact_checks`), in one
     transaction; returns how many of them are linked to a fact-check now."""
     with engine.begin() as conn:
-        if conn.scalar(select(store_meta.c.key).where(store_meta.c.key == PENDING_KEY)) is None:
+        pending = _pending(conn)
+        if pending is None:
             return 0
-        noted = sorted(_pending(conn))
+        noted = sorted(pending)
         relink_clusters(conn, engine, noted)
         conn.execute(delete(store_meta).where(store_meta.c.key == PENDING_KEY))
         linked = 0
@@ -234,16 +236,15 @@ def relink_all(conn: Connection, engine: Engine, index: NearestClaims | None) ->
     any current fact-check, each once; what an unfinished import noted is done with it."""
     conn.execute(delete(claim_fact_checks))
     conn.execute(delete(store_meta).where(store_meta.c.key == PENDING_KEY))
+    # (the fact-checks' matrix the links rank with, read once, rather than their vectors again)
+    current = fact_check_vectors(conn, engine)
+    if current is None:
+        return 0
+    rows = list(zip(current.ids.tolist(), current.vectors, strict=True))
     near: set[int] = set()
-    last = 0
-    while True:
-        part: Any = conn.execute(select(fact_checks.c.id, fact_checks.c.vector)
-                            .where(fact_checks.c.current.is_(True), fact_checks.c.id > last)
-                            .order_by(fact_checks.c.id).limit(CHUNK)).all()  # fmt: skip
-        if not part:
-            return relink_clusters(conn, engine, sorted(near))
-        last = int(part[-1][0])
-        near |= _near_clusters(conn, index, [(int(fid), _vector(blob)) for fid, blob in part])
+    for start in range(0, len(rows), CHUNK):
+        near |= _near_clusters(conn, index, rows[start : start + CHUNK])
+    return relink_clusters(conn, engine, sorted(near))
 
 
 def _save(conn: Connection, best: dict[tuple[int, int], float]) -> int:
