@@ -24,8 +24,11 @@ disambiguation is used instead). Written by hand, because neither library does i
 - what the figure measures, when the sentence says so: the subject of a measuring verb ("the
   invasion of Afghanistan cost … $2.1 trillion" -> "cost of the invasion of Afghanistan"), the
   whole of a share ("75% of the Afghan budget" -> "share of the Afghan budget"; "Seven in 10
-  Americans" -> "share of Americans"), or the noun a figure modifies ("a $5bn aid package" ->
-  "aid package");
+  Americans" -> "share of Americans"), the noun a figure modifies ("a $5bn aid package" ->
+  "aid package"), or, for a count that is its verb's subject, the counted noun with what its
+  clause says of it ("24.4 million people … are in need of humanitarian assistance" -> "people
+  in need of humanitarian assistance", "2,000 workers lost their jobs" -> "workers who lost
+  their jobs");
 - the link to the attribution whose content holds the figure (the innermost one), or none when
   the article states the figure itself.
 
@@ -96,6 +99,12 @@ _YEAR = re.compile(r"^(1[0-9]|20)\d\d$|^'?\d0s$|^\d{4}s$")
 _PATH_DEPS = frozenset({"dobj", "attr", "npadvmod", "pobj", "prep", "advmod", "oprd", "dative",
                         "quantmod", "nummod", "compound", "appos", "nmod", "amod"})  # fmt: skip
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+#: what of a counted subject's clause its measure keeps (`_counted_subject`): before the verb,
+#: its auxiliaries, negation and adverbs; after it, its complements up to the first word of
+#: another kind (a comma, "and", a clause of its own)
+_BEFORE_VERB = frozenset({"aux", "auxpass", "neg", "advmod"})
+_AFTER_VERB = frozenset({"dobj", "prep", "acomp", "attr", "oprd", "prt", "xcomp", "agent",
+                         "dative", "advmod", "npadvmod", "neg"})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +118,7 @@ class _Lists:
     ratio_links: tuple[tuple[str, ...], ...]  # longest first
     ratio_not_before: frozenset[str]
     change_words: frozenset[str]
+    counted_who: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -131,6 +141,7 @@ def load_lists() -> _Lists:
         ),
         ratio_not_before=frozenset(w.lower() for w in data["ratio_not_before"]),
         change_words=frozenset(w.lower() for w in data["change_words"]),
+        counted_who=frozenset(w.lower() for w in data["counted_subjects"]["who"]),
     )
 
 
@@ -931,6 +942,16 @@ def _measure(doc: Doc, root: Token, unit: str | None, lists: _Lists) -> str | No
         and unit.isupper()
     ):  # "a $50 million aid package": "aid package"
         return str(doc[root.i + 1 : root.head.i + 1].text)  # fmt: skip
+    if (
+        root.dep_ in ("nsubj", "nsubjpass")
+        and unit is not None
+        and not unit.isupper()
+        and not share
+        and unit not in _TIME_UNITS
+    ):  # a count, "24.4 million people … are in need of aid"
+        counted = _of_noun(root) if root.lower_ in lists.vague else root  # "hundreds of people"
+        if counted is not None and counted.lemma_.lower() == unit:
+            return _counted_subject(root, counted, lists)
     verb = _verb(root)
     if verb is None:
         return None
@@ -958,6 +979,99 @@ def _measure(doc: Doc, root: Token, unit: str | None, lists: _Lists) -> str | No
     if target is not None and "spending" in template:
         measure += " on " + _phrase(target)
     return measure
+
+
+def _counted_subject(subject: Token, noun: Token, lists: _Lists) -> str | None:
+    """What a count that is its verb's subject measures: the counted noun (with the words
+    between the number and it, and a phrase right after it: "American troops in Iraq") and the
+    predicate as written, passive and "be" as the noun's phrase, other verbs as a relative clause
+    (``figures.toml``'s ``[counted_subjects]``). `subject`: the figure's head, the verb's subject
+    (`noun` itself, or "hundreds" of "hundreds of people"). The predicate ends at its first
+    comma, bracket, dash or conjunction, and leaves out "according to"; None for a clause that
+    reports speech (a ``ccomp``: "5,000 people said that …"), nothing after "be", or more than
+    `MAX_MEASURE_WORDS` words."""
+    verb = subject.head
+    if verb.pos_ not in ("VERB", "AUX") or verb.i < noun.i:
+        return None
+    if any(child.dep_ == "ccomp" for child in verb.children):
+        return None
+    after: list[Token] = []
+    for child in verb.rights:
+        if child.dep_ not in _AFTER_VERB:
+            break
+        if not (child.dep_ == "prep" and child.lower_ == "according"):
+            after.append(child)
+    before = [c for c in verb.lefts if c.i > noun.i and c.dep_ in _BEFORE_VERB]
+    copula = verb.lemma_ == "be" and subject.dep_ == "nsubj"
+    if not after and (copula or verb.pos_ == "AUX" or verb.lemma_ in ("have", "do")):
+        return None  # "eight federal judges have": the verb stands for one said before
+    # "people in need of aid", "people killed in the attack" (a headline's "Three children
+    # injured", "protesters wearing masks" too): the noun's own phrase; "be" with a noun after it
+    # ("were victims") and other verbs read as a clause
+    participle = verb.tag_ in ("VBN", "VBG") and not any(
+        c.dep_ in ("aux", "auxpass") for c in before
+    )
+    reduced = subject.dep_ == "nsubjpass" or participle or (copula and after[0].dep_ != "attr")
+    kept = [c for c in before if c.dep_ in ("neg", "advmod")] if reduced else before
+    words = [t for c in kept for t in c.subtree]
+    if not (copula and reduced):
+        words.append(verb)
+    for child in after:
+        clause = _clause_words(child)
+        if child.dep_ == "prep" and clause[-1].i == child.i < child.right_edge.i:
+            # "focused on" before a quotation: the preposition's object was cut off
+            break
+        words += clause
+        if len(clause) < len(list(child.subtree)):
+            break  # the phrase broke off: what follows is another clause's
+    numbers = [c.i for c in noun.lefts if c.dep_ in ("nummod", "quantmod")]
+    named = [c for c in noun.lefts if c.dep_ in ("amod", "compound", "nmod")
+             and c.i > max(numbers, default=-1) and not c.like_num]  # fmt: skip
+    phrase = [t for c in named for t in c.subtree] + [noun]
+    phrase += [t for c in noun.rights if c.dep_ == "prep" and c.i == noun.i + 1
+               for t in _clause_words(c)]  # fmt: skip
+    pronoun = ""
+    if not reduced:
+        who = (noun.lemma_.lower() in lists.counted_who or noun.ent_type_ == "NORP"
+               or noun.tag_ == "NNPS")  # fmt: skip
+        pronoun = "who" if who else "that"
+    predicate = _written(words)
+    if not predicate:
+        return None
+    text = " ".join(part for part in (_written(phrase), pronoun, predicate) if part)
+    return None if len(text.split()) > MAX_MEASURE_WORDS else text
+
+
+def _clause_words(head: Token) -> list[Token]:
+    """`head`'s phrase up to its first comma, bracket, dash, quotation mark or conjunction (a
+    hyphen inside a word, "25-year-old", is no break)."""
+    words: list[Token] = []
+    for t in head.subtree:
+        if t.i < head.i:
+            words.append(t)
+            continue
+        breaks = (
+            t.dep_ in ("cc", "conj", "appos")
+            or (t.is_punct and t.text not in ("-", "'", ".", "%"))
+            or (t.text == "-" and (t.whitespace_ or t.doc[t.i - 1].whitespace_))
+        )
+        if breaks:
+            break
+        words.append(t)
+    return words
+
+
+def _written(tokens: list[Token]) -> str:
+    """`tokens` in their order, spaced as written where they follow each other and by one space
+    where words between them are left out."""
+    out: list[str] = []
+    last = -2
+    for t in sorted(set(tokens), key=lambda t: t.i):
+        if out and t.i != last + 1 and not out[-1].endswith(" "):
+            out.append(" ")
+        out.append(t.text_with_ws)
+        last = t.i
+    return "".join(out).strip()
 
 
 def _verb(root: Token) -> Token | None:
