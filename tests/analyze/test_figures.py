@@ -271,6 +271,10 @@ def test_figures_measure_from_the_verb_the_share_and_the_noun() -> None:
         ("At least 50 people died, officials said.", "50 people", "people who died"),
         ("Sixty-six people were injured, according to officials.", "Sixty-six people",
          "people injured"),
+        ("Over 345 pilgrims have been killed in a stampede.", "345 pilgrims",
+         "pilgrims killed in a stampede"),
+        ("There were reportedly four people on board.", "four people", "people on board"),
+        ("There are 300 people.", "300 people", None),
         # what the counted said is no measure of them; nor a verb standing for one said before
         ("Some 5,000 people said that they would vote.", "5,000 people", None),
         ("No president has been removed, but eight federal judges have.", "eight federal judges",

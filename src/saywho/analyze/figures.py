@@ -942,16 +942,21 @@ def _measure(doc: Doc, root: Token, unit: str | None, lists: _Lists) -> str | No
         and unit.isupper()
     ):  # "a $50 million aid package": "aid package"
         return str(doc[root.i + 1 : root.head.i + 1].text)  # fmt: skip
-    if (
-        root.dep_ in ("nsubj", "nsubjpass")
-        and unit is not None
-        and not unit.isupper()
-        and not share
-        and unit not in _TIME_UNITS
-    ):  # a count, "24.4 million people … are in need of aid"
+    if unit is not None and not unit.isupper() and not share and unit not in _TIME_UNITS:
         counted = _of_noun(root) if root.lower_ in lists.vague else root  # "hundreds of people"
-        if counted is not None and counted.lemma_.lower() == unit:
-            return _counted_subject(root, counted, lists)
+        if counted is not None and counted.lemma_.lower() == unit:  # a count
+            head = root
+            if root.dep_ == "pobj" and (root.head.lower_,) in lists.qualifiers:
+                head = root.head  # "over 345 pilgrims have been killed", "over" its subject
+            if head.dep_ in ("nsubj", "nsubjpass"):  # "24.4 million people … are in need"
+                return _counted_subject(head, counted, lists)
+            if (
+                root.dep_ == "attr"
+                and root.head.lemma_ == "be"
+                and any(c.dep_ == "expl" for c in root.head.children)
+            ):  # "there were four people on board": what follows the noun
+                tokens = _counted_phrase(counted, ("prep", "acl"))
+                return _written(tokens) if tokens[-1].i > counted.i else None
     verb = _verb(root)
     if verb is None:
         return None
@@ -1024,12 +1029,7 @@ def _counted_subject(subject: Token, noun: Token, lists: _Lists) -> str | None:
         words += clause
         if len(clause) < len(list(child.subtree)):
             break  # the phrase broke off: what follows is another clause's
-    numbers = [c.i for c in noun.lefts if c.dep_ in ("nummod", "quantmod")]
-    named = [c for c in noun.lefts if c.dep_ in ("amod", "compound", "nmod")
-             and c.i > max(numbers, default=-1) and not c.like_num]  # fmt: skip
-    phrase = [t for c in named for t in c.subtree] + [noun]
-    phrase += [t for c in noun.rights if c.dep_ == "prep" and c.i == noun.i + 1
-               for t in _clause_words(c)]  # fmt: skip
+    phrase = _counted_phrase(noun, ("prep",))
     pronoun = ""
     if not reduced:
         who = (noun.lemma_.lower() in lists.counted_who or noun.ent_type_ == "NORP"
@@ -1040,6 +1040,20 @@ def _counted_subject(subject: Token, noun: Token, lists: _Lists) -> str | None:
         return None
     text = " ".join(part for part in (_written(phrase), pronoun, predicate) if part)
     return None if len(text.split()) > MAX_MEASURE_WORDS else text
+
+
+def _counted_phrase(noun: Token, right: tuple[str, ...]) -> list[Token]:
+    """A counted noun's phrase without its number: the words between the number and it
+    ("American troops") and the phrase right after it whose relation is one of `right` ("in
+    Iraq"), up to its first comma or conjunction (`_clause_words`)."""
+    numbers = [c.i for c in noun.lefts if c.dep_ in ("nummod", "quantmod")]
+    named = [c for c in noun.lefts if c.dep_ in ("amod", "compound", "nmod")
+             and c.i > max(numbers, default=-1) and not c.like_num]  # fmt: skip
+    phrase = [t for c in named for t in c.subtree] + [noun]
+    follows = next(iter(noun.rights), None)
+    if follows is not None and follows.dep_ in right and follows.i == noun.i + 1:
+        phrase += _clause_words(follows)
+    return phrase
 
 
 def _clause_words(head: Token) -> list[Token]:
