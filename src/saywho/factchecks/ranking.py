@@ -229,10 +229,10 @@ def lead(
     if len(z) == 0:
         return np.zeros_like(z)
     order = np.argsort(-z, kind="stable")
-    best = float(z[order[0]])
+    best = z[order[0]]
     # the best of the first's others: the second, or the floor when higher; a lone candidate
     # without a floor is tied with itself
-    others = [float(z[order[1]])] if len(z) > 1 else []
+    others = [z[order[1]]] if len(z) > 1 else []
     second = max([*others, floor] if floor is not None else others, default=best)
     # every candidate but the first: minus the best of its others (the first, or the floor)
     out: npt.NDArray[np.floating[Any]] = z - max(best, second)
