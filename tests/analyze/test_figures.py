@@ -3,6 +3,7 @@ attributions, and real sentences from the Wikinews demo corpus."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -286,6 +287,20 @@ def test_figures_a_counted_subject_measures_what_its_clause_says(
 ) -> None:
     found = {f.span.text(sentence): f.measure for f in figures_of(sentence)}
     assert found[figure] == measure, found
+
+
+def test_figures_a_headline_past_tense_without_an_object_reads_as_a_passive() -> None:
+    # the demo corpus's title; the tagger reads "rescued" as a past tense, as it would in a body
+    title = "Over 900 asylum seekers rescued off Indonesian coast"
+    body = "Over 900 asylum seekers rescued a stranded fisherman."
+    article = replace(build_article(body), title=title)
+    analysis = analyze(article)
+    measures = {(f.field, written(analysis, f)): f.measure for f in analysis.figures}
+    assert measures == {
+        ("title", "900 asylum seekers"): "asylum seekers rescued off Indonesian coast",
+        # in a body, and with an object, the past tense is the counted's own deed
+        ("text", "900 asylum seekers"): "asylum seekers who rescued a stranded fisherman",
+    }
 
 
 def test_figures_link_to_the_innermost_attribution_and_vague_counts() -> None:

@@ -105,6 +105,8 @@ _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _BEFORE_VERB = frozenset({"aux", "auxpass", "neg", "advmod"})
 _AFTER_VERB = frozenset({"dobj", "prep", "acomp", "attr", "oprd", "prt", "xcomp", "agent",
                          "dative", "advmod", "npadvmod", "neg"})  # fmt: skip
+#: a verb's objects: a headline's past tense without one reads as a passive (`_counted_subject`)
+_OBJECTS = frozenset({"dobj", "dative", "attr", "oprd", "ccomp", "xcomp"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +212,8 @@ def find_figures(
         for chunk in parsed.chunks:
             last = chunk.doc[-1] if len(chunk.doc) else None
             end = chunk.offset + (last.idx + len(last.text_with_ws) if last is not None else 0)
-            for found in _doc_figures(chunk.doc, parsed.text[chunk.offset : end], lists):
+            text = parsed.text[chunk.offset : end]
+            for found in _doc_figures(chunk.doc, text, lists, parsed.name == "title"):
                 span = Span(chunk.offset + found.start, chunk.offset + found.end)
                 out.append(Figure(
                     span=span, field=parsed.name, value=found.value, high=found.high,
@@ -241,9 +244,10 @@ class _Found:
     measure: str | None
 
 
-def _doc_figures(doc: Doc, text: str, lists: _Lists) -> Iterator[_Found]:
+def _doc_figures(doc: Doc, text: str, lists: _Lists, headline: bool = False) -> Iterator[_Found]:
     """The figures of one parsed stretch of text (`text` is the doc's text: building it from
-    the tokens, as ``doc.text`` does, costs more than finding the figures)."""
+    the tokens, as ``doc.text`` does, costs more than finding the figures; `headline`: the
+    article's title, see `_counted_subject`)."""
     numbers = _numberish_tokens(doc, text, lists)
     ents = doc.ents
     if not numbers and not any(e.label_ in NUMERIC for e in ents):
@@ -263,20 +267,22 @@ def _doc_figures(doc: Doc, text: str, lists: _Lists) -> Iterator[_Found]:
         if i not in taken and not doc[i].ent_type_:
             seeds.append((i, i + 1, ""))
     seeds.sort()
-    yield from _changes(doc, text, list(_seed_figures(doc, text, seeds, lists)), lists)
+    found = list(_seed_figures(doc, text, seeds, lists, headline))
+    yield from _changes(doc, text, found, lists)
 
 
 def _seed_figures(
-    doc: Doc, text: str, seeds: list[tuple[int, int, str]], lists: _Lists
+    doc: Doc, text: str, seeds: list[tuple[int, int, str]], lists: _Lists, headline: bool = False
 ) -> Iterator[_Found]:
     end_of_last = 0  # characters: a seed inside the previous figure (its unit, its noun) is skipped
     for start, end, label in seeds:
         if doc[start].idx < end_of_last:
             continue
         ratio = _ratio(doc, start, end, lists)
-        several = (ratio,) if ratio is not None else _from_to(doc, text, start, end, label, lists)
+        several = (ratio,) if ratio is not None else _from_to(doc, text, start, end, label, lists,
+                                                               headline)  # fmt: skip
         if several is None:
-            one = _figure(doc, text, start, end, label, lists)
+            one = _figure(doc, text, start, end, label, lists, headline=headline)
             several = (one,) if one is not None else ()
         for found in several:
             end_of_last = found.end
@@ -320,10 +326,18 @@ def _is_calendar(ent: SpacySpan, lists: _Lists) -> bool:
 
 
 def _figure(
-    doc: Doc, text: str, start: int, end: int, label: str, lists: _Lists, stop: int | None = None
+    doc: Doc,
+    text: str,
+    start: int,
+    end: int,
+    label: str,
+    lists: _Lists,
+    stop: int | None = None,
+    headline: bool = False,
 ) -> _Found | None:
     """The figure tokens `start`–`end` write (a seed: an entity or a number), its unit read from
-    the words after it up to token `stop` at most; None when they write none."""
+    the words after it up to token `stop` at most; None when they write none. `headline`: the
+    doc is the article's title (`_counted_subject`)."""
     tokens = list(doc[start:end])
     qualifier, tokens = _qualifier(doc, tokens, lists)
     if not tokens:
@@ -425,12 +439,12 @@ def _figure(
         if qualifier is not None and qualifier.lower() == root.head.lower_:
             qualifier = None
         return _Found(text_start, figure_end, value, high, unit, qualifier, None)
-    measure = _measure(doc, root, unit, lists)
+    measure = _measure(doc, root, unit, lists, headline)
     return _Found(text_start, figure_end, value, high, unit, qualifier, measure)
 
 
 def _from_to(
-    doc: Doc, text: str, start: int, end: int, label: str, lists: _Lists
+    doc: Doc, text: str, start: int, end: int, label: str, lists: _Lists, headline: bool = False
 ) -> tuple[_Found, ...] | None:
     """A seed written "from X to Y": after a word of change (figures.toml's change_words:
     "unemployment fell from 8.1% to 3.5%") two figures, the value before (qualifier "from") and
@@ -444,10 +458,10 @@ def _from_to(
     first = next((i for i in range(start, to) if doc[i].like_num or doc[i].is_currency), None)
     if first is None or first == 0 or doc[first - 1].lower_ != "from":
         return None
-    after = _figure(doc, text, to + 1, end, label, lists)
+    after = _figure(doc, text, to + 1, end, label, lists, headline=headline)
     if after is None or after.value is None or after.high is not None:
         return None
-    before = _figure(doc, text, first, to, label, lists, stop=to)
+    before = _figure(doc, text, first, to, label, lists, stop=to, headline=headline)
     if before is None or before.value is None:  # "from 10 to 20 percent": "10" has no unit
         plain = _simple(list(doc[first:to]), None)
         if plain is None or plain[1] is not None:
@@ -469,7 +483,7 @@ def _from_to(
             replace(after, qualifier=_joined("to", after.qualifier),
                     measure=after.measure or before.measure),
         )  # fmt: skip
-    whole = _figure(doc, text, start, end, label, lists)
+    whole = _figure(doc, text, start, end, label, lists, headline=headline)
     if whole is None or whole.high is not None:
         return None  # the plain reading has the range
     low, high = sorted((before.value, after.value))
@@ -908,8 +922,11 @@ def _root(doc: Doc, start: int, end: int) -> Token:
     return tokens[-1]
 
 
-def _measure(doc: Doc, root: Token, unit: str | None, lists: _Lists) -> str | None:
-    """What the figure measures, when the sentence says so (see the module docstring)."""
+def _measure(
+    doc: Doc, root: Token, unit: str | None, lists: _Lists, headline: bool = False
+) -> str | None:
+    """What the figure measures, when the sentence says so (see the module docstring;
+    `headline`: the doc is the article's title, `_counted_subject`)."""
     share = unit in ("percent", "fraction")
     for holder in (root, root.head if root.dep_ in ("nummod", "quantmod", "compound") else None):
         if holder is None:
@@ -949,7 +966,7 @@ def _measure(doc: Doc, root: Token, unit: str | None, lists: _Lists) -> str | No
             if root.dep_ == "pobj" and (root.head.lower_,) in lists.qualifiers:
                 head = root.head  # "over 345 pilgrims have been killed", "over" its subject
             if head.dep_ in ("nsubj", "nsubjpass"):  # "24.4 million people … are in need"
-                return _counted_subject(head, counted, lists)
+                return _counted_subject(head, counted, lists, headline)
             if (
                 root.dep_ == "attr"
                 and root.head.lemma_ == "be"
@@ -986,7 +1003,9 @@ def _measure(doc: Doc, root: Token, unit: str | None, lists: _Lists) -> str | No
     return measure
 
 
-def _counted_subject(subject: Token, noun: Token, lists: _Lists) -> str | None:
+def _counted_subject(
+    subject: Token, noun: Token, lists: _Lists, headline: bool = False
+) -> str | None:
     """What a count that is its verb's subject measures: the counted noun (with the words
     between the number and it, and a phrase right after it: "American troops in Iraq") and the
     predicate as written, passive and "be" as the noun's phrase, other verbs as a relative clause
@@ -994,7 +1013,10 @@ def _counted_subject(subject: Token, noun: Token, lists: _Lists) -> str | None:
     (`noun` itself, or "hundreds" of "hundreds of people"). The predicate ends at its first
     comma, bracket, dash or conjunction, and leaves out "according to"; None for a clause that
     reports speech (a ``ccomp``: "5,000 people said that …"), nothing after "be", or more than
-    `MAX_MEASURE_WORDS` words."""
+    `MAX_MEASURE_WORDS` words. In a `headline` a past tense with no object and no auxiliary is
+    read as the participle headlines write for the passive ("900 asylum seekers rescued off
+    Indonesian coast", which the tagger reads as a past tense): headlines tell of the past in
+    the present ("Fire kills nine")."""
     verb = subject.head
     if verb.pos_ not in ("VERB", "AUX") or verb.i < noun.i:
         return None
@@ -1013,7 +1035,10 @@ def _counted_subject(subject: Token, noun: Token, lists: _Lists) -> str | None:
     # "people in need of aid", "people killed in the attack" (a headline's "Three children
     # injured", "protesters wearing masks" too): the noun's own phrase; "be" with a noun after it
     # ("were victims") and other verbs read as a clause
-    participle = verb.tag_ in ("VBN", "VBG") and not any(
+    headline_passive = (
+        headline and verb.tag_ == "VBD" and not any(c.dep_ in _OBJECTS for c in verb.children)
+    )
+    participle = (verb.tag_ in ("VBN", "VBG") or headline_passive) and not any(
         c.dep_ in ("aux", "auxpass") for c in before
     )
     reduced = subject.dep_ == "nsubjpass" or participle or (copula and after[0].dep_ != "attr")
