@@ -281,7 +281,9 @@ def test_factchecks_cli_match_jsonl_file_and_bad_lines(tmp_path: Path) -> None:
     )
     assert invoke("factchecks", "import", str(feed), "--db", db).exit_code == 0
     queries = tmp_path / "q.jsonl"
-    queries.write_text('{"id": "q1", "text": "claim number 2 about Afghanistan"}\n{"id": "q2"}\n')
+    # a broken line among JSON objects is reported, not read as a statement (nor the others)
+    queries.write_text('{"id": "q1", "text": "claim number 2 about Afghanistan"}\n{"id": "q2"}\n'
+                       'not json\n{"id": "q4", "text": "x", "date": "03/10/2012"}\n')  # fmt: skip
     result = invoke(
         "factchecks", "match", "--file", str(queries), "--top", "2", "--format", "jsonl", "--db", db
     )
@@ -291,7 +293,9 @@ def test_factchecks_cli_match_jsonl_file_and_bad_lines(tmp_path: Path) -> None:
     assert set(row["matches"][0]) == {"id", "identifier", "url", "claim_reviewed", "claimant", "rating", "verdict",
                                       "fact_checker", "review_date", "score", "copies"}  # fmt: skip
     assert row["matches"][0]["identifier"].startswith("fc-")
-    assert f"{queries}#line 2: not a JSON object with a text" in result.stderr
+    assert f'{queries}#2: no "text" string in the object' in result.stderr
+    assert f"{queries}#3: not JSON" in result.stderr
+    assert f"{queries}#4: date '03/10/2012' is not YYYY-MM-DD" in result.stderr
     assert invoke("factchecks", "match", "x", "--file", str(queries), "--db", db).exit_code == 2
     assert invoke("factchecks", "match", "--db", db).exit_code == 2
     table = invoke("factchecks", "match", "claim number 3", "--db", db)

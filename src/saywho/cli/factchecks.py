@@ -21,8 +21,8 @@ from ..config import Settings
 from ..errors import SaywhoError
 from ..factchecks import VERDICTS, BadRecord, from_bytes, from_jsonl
 from ..factchecks.ranking import Stated, with_context
-from ..model import FactCheck
-from .common import _fail, app, err, load_settings
+from ..model import FactCheck, Failure
+from .common import _fail, _report, app, err, load_settings
 from .store import DbOpt, _checked, _engine
 
 factchecks_app = typer.Typer(help="Fact-checks (schema.org ClaimReview): import, list, show.",
@@ -240,41 +240,27 @@ def show_command(
 def _queries(texts: list[str], file: str | None, speaker: str | None = None,
              day: date | None = None) -> list[tuple[str, Stated]]:  # fmt: skip
     """(id, statement) of the texts to match: the arguments (ids 1, 2, …, with --speaker and
-    --date) or `file` (one text a line, or JSONL with ``id``, ``text`` and optionally
-    ``speaker`` and ``date``; - for stdin). Without a speaker or date, those of a post signature
-    ending the text are used."""
+    --date) or `file` (`read_statements`: one text a line, or JSONL with ``id``, ``text`` and
+    optionally ``speaker`` and ``date``; - for stdin; bad lines reported and skipped). Without a
+    speaker or date, those of a post signature ending the text are used."""
     if texts and file:
         _fail("give texts or --file, not both", 2)
     if not file:
         if not texts or not any(t.strip() for t in texts):
             _fail("nothing to match: give texts or --file", 2)
         return [(str(n), with_context(t, speaker, day)) for n, t in enumerate(texts, 1)]
-    try:
-        raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        _fail(f"{file}: cannot read ({getattr(exc, 'strerror', None) or exc})", 2)
-        raise  # unreachable
-    lines = [line for line in raw.splitlines() if line.strip()]
-    as_json = bool(lines) and all(line.lstrip().startswith("{") for line in lines)
+    from ..sources.statements import read_statements
+
     out: list[tuple[str, Stated]] = []
-    for number, line in enumerate(lines, 1):
-        if not as_json:
-            out.append((str(number), with_context(line.strip(), speaker, day)))
-            continue
-        try:
-            record = json.loads(line)
-            text, who, when = record["text"], record.get("speaker"), record.get("date")
-            if (
-                not isinstance(text, str)
-                or not isinstance(who, str | None)
-                or not isinstance(when, str | None)
-            ):
-                raise TypeError("text, speaker or date is not a string")
-            out.append((str(record.get("id", number)),
-                        with_context(text, who or speaker, date.fromisoformat(when[:10]) if when else day)))  # fmt: skip
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            err.print(f"saywho: skipped: {file}#line {number}: not a JSON object with a text ({exc})",
-                      markup=False, highlight=False)  # fmt: skip
+    try:
+        for item in read_statements(file):
+            if isinstance(item, Failure):
+                _report(item)
+            else:
+                out.append((item.id, with_context(item.text, item.speaker or speaker,
+                                                  item.day or day)))  # fmt: skip
+    except SaywhoError as exc:
+        _fail(str(exc), 2)
     if not out:
         _fail(f"{file}: no text to match", 2)
     return out

@@ -1,9 +1,11 @@
 """Lists of statements, for the commands that take an analyst's own list (`saywho cluster`).
 
 A list is either plain text, one statement per line (its id is the line number), or JSON Lines
-with ``{"id", "text"}`` per line. The format is decided by the first non-blank line: a JSON object
-there means JSONL. Blank lines are skipped; a bad JSONL line (not JSON, no text, a text that is not
-a string) becomes a `Failure` naming ``path#line``, and reading goes on.
+with ``{"id", "text"}`` per line, and optionally who said it and when (``"speaker"``, ``"date"``,
+ISO 8601: `saywho factchecks match` weighs them). The format is decided by the first non-blank
+line: a JSON object there means JSONL, so a list of JSON objects with a broken line is still read
+as JSONL, never as text. Blank lines are skipped; a bad JSONL line (not JSON, no text, a text,
+speaker or date of the wrong kind) becomes a `Failure` naming ``path#line``, and reading goes on.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from ..errors import InputError
@@ -23,10 +26,13 @@ MAX_BYTES = 512 * 1024 * 1024
 
 @dataclass(frozen=True, slots=True)
 class Statement:
-    """One statement of a list: its id (given, or the line number) and its text."""
+    """One statement of a list: its id (given, or the line number), its text, and who made it
+    and on which day when a JSONL line says so."""
 
     id: str
     text: str
+    speaker: str | None = None
+    day: date | None = None
 
 
 def read_statements(name: str) -> Iterator[Statement | Failure]:
@@ -69,7 +75,16 @@ def read_statements(name: str) -> Iterator[Statement | Failure]:
         if not isinstance(ident, str | int) or isinstance(ident, bool):
             yield Failure(where, f'{where}: "id" must be a string or a number', InputError.code)
             continue
-        yield Statement(str(ident), obj["text"].strip())
+        speaker, when = obj.get("speaker"), obj.get("date")
+        if not isinstance(speaker, str | None) or not isinstance(when, str | None):
+            yield Failure(where, f'{where}: "speaker" and "date" must be strings', InputError.code)
+            continue
+        try:
+            day = date.fromisoformat(when[:10]) if when else None
+        except ValueError:
+            yield Failure(where, f"{where}: date {when!r} is not YYYY-MM-DD", InputError.code)
+            continue
+        yield Statement(str(ident), obj["text"].strip(), speaker or None, day)
 
 
 def _read(name: str) -> bytes:
