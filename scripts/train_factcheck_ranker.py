@@ -13,7 +13,8 @@ CheckThat!, the speaker and day its id names for PolitiFact (`benchmarks/factche
 first; its regularisation C is chosen by MAP@5 in 5-fold cross-validation over train queries
 (folds by query, seed 0). Its scores of the queries each fold held out then fit the
 calibration (a logistic regression over a candidate's score and its lead over the best of its
-query's others): the probability that a candidate is one the qrels name, which is what a user
+query's others, which count at least as the floor: the best other that 99 % of the train queries
+met, so that a candidate alone in a small store is not read as certain): the probability that a candidate is one the qrels name, which is what a user
 reads beside the first result. The dev splits are never read: the benchmark
 scores them. Takes about two minutes on two cores (mostly the embeddings of the imports).
 """
@@ -61,6 +62,9 @@ from saywho.factchecks.ranking import (  # noqa: E402
 CANDIDATES = 100
 C_VALUES = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
 SEED = 0
+#: the calibration's floor for the best of a candidate's others: this percentile of the train
+#: queries' best other (out-of-fold) score
+FLOOR_PERCENTILE = 1
 
 
 def examples(store: Path, reviews: list[dict[str, object]], queries: dict[str, str], qrels: dict[str, set[str]],
@@ -195,14 +199,18 @@ def main(argv: list[str] | None = None) -> int:
     best = max(C_VALUES, key=lambda c: (round(cv[c], 3), -c))
     model = pairwise_model(best, xs, ys)
     # the calibration, fitted on the out-of-fold scores (the scores of queries the model did not
-    # learn from): a candidate's score and its lead over the best of its query's others
+    # learn from): a candidate's score and its lead over the best of its query's others, which
+    # count at least as the floor: the best other that 99 % of the train queries met (a lone
+    # candidate in a small store leads that, not nothing)
+    seconds_best = [np.sort(q)[-2] for q in held_out[best] if len(q) > 1]
+    floor = float(np.percentile(seconds_best, FLOOR_PERCENTILE))
     z = np.concatenate(held_out[best])
-    leads = np.concatenate([lead(q) for q in held_out[best]])
+    leads = np.concatenate([lead(q, floor=floor) for q in held_out[best]])
     calibrator = LogisticRegression(C=1e6, solver="liblinear", random_state=SEED)
     calibrator.fit(np.column_stack([z, leads]), np.concatenate(ys))
     a, c_lead = (float(v) for v in calibrator.coef_[0])
     b = float(calibrator.intercept_[0])
-    calibration = Ranker(np.zeros(0, np.float32), 0.0, args.candidates, {}, (a, c_lead, b))
+    calibration = Ranker(np.zeros(0, np.float32), 0.0, args.candidates, {}, (a, c_lead, b), floor)
     top = [int(np.argmax(q)) for q in held_out[best]]
     top_p = np.array(
         [calibration.calibrated(q)[t] for q, t in zip(held_out[best], top, strict=True)]
@@ -225,10 +233,13 @@ def main(argv: list[str] | None = None) -> int:
     ranker = {
         "features": list(FEATURES), "weights": weights, "bias": 0.0, "candidates": args.candidates,
         "calibration": {"score": round(a, 5), "lead": round(c_lead, 5), "bias": round(b, 5)},
+        "floor": round(floor, 4),
         "card": {"trained_on": {k: f"{v} train queries" for k, v in sizes.items()}, "C": best,
                  "method": "pairwise logistic regression (a candidate the qrels name against each one they do "
                            "not, of the same query); its score calibrated, with the candidate's lead over the "
-                           "best of the others, by a logistic regression on the out-of-fold scores",
+                           "best of the others, by a logistic regression on the out-of-fold scores; the "
+                           f"others count at least as the floor, percentile {FLOOR_PERCENTILE} of the train "
+                           "queries' best other out-of-fold score",
                  "cross_validated_map5": {str(c): round(v, 4) for c, v in cv.items()},
                  "first_candidates_out_of_fold": reliability,
                  "train_map5": round(map5(model, xs, ys, counts), 4), "scikit_learn": sklearn_version,

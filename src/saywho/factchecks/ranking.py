@@ -194,6 +194,9 @@ class Ranker:
     card: dict[str, Any]
     #: (score, lead, bias) of the calibration
     calibration: tuple[float, float, float] = (1.0, 0.0, 0.0)
+    #: the least the best of a candidate's others counts as in the calibration (`calibrated`);
+    #: None: `bias`, the score of a fact-check sharing nothing with the statement
+    floor: float | None = None
 
     def rank(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Each candidate's score: higher ranks first."""
@@ -207,13 +210,15 @@ class Ranker:
 
     def calibrated(self, z: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float32]:
         """One statement's candidates' ranking scores as probabilities: from each score and its
-        lead over the best of the others (`lead`), the others counting at least as a fact-check
-        that shares nothing with the statement (a row of zeros, scored `bias`): so a lone
-        candidate, in a store of one fact-check, is as sure as one far ahead of unrelated
-        others, not as one tied with another. (Among the train and dev queries' candidates of
-        both sets, the best other always scored above that, by 6.9 or more.)"""
+        lead over the best of the others (`lead`), the others counting at least as `floor`: the
+        best other that 99 % of the train queries met among their candidates (a store of
+        thousands always holds a fact-check near a statement). So a candidate alone or among a
+        few, in a small store, is as sure as one ahead of the weakest competition a large store
+        gives, not as one tied with another, nor as one ahead of nothing: with a floor of a
+        fact-check sharing nothing with the statement (`bias`, as the model had before), a
+        lone fact-check on the statement's subject but of another claim read as certain."""
         a, c, d = self.calibration
-        ahead = lead(z, floor=self.bias)
+        ahead = lead(z, floor=self.bias if self.floor is None else max(self.floor, self.bias))
         out: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-(a * z + c * ahead + d)))).astype(
             np.float32
         )
@@ -250,5 +255,7 @@ def load_ranker() -> Ranker:
         )
     weights = np.asarray([data["weights"][name] for name in FEATURES], dtype=np.float32)
     calibration = data.get("calibration", {"score": 1.0, "lead": 0.0, "bias": 0.0})
+    floor = data.get("floor")
     return Ranker(weights, float(data["bias"]), int(data["candidates"]), data.get("card", {}),
-                  (float(calibration["score"]), float(calibration["lead"]), float(calibration["bias"])))  # fmt: skip
+                  (float(calibration["score"]), float(calibration["lead"]), float(calibration["bias"])),
+                  None if floor is None else float(floor))  # fmt: skip
