@@ -103,6 +103,14 @@ def test_checkworthiness_of_claims_filters_and_sorts(tmp_path: Path) -> None:
     )
     assert max(c["checkworthiness"] for c in every) == scores[0]
     assert any("trillion" in c["claim"] for c in worthy)
+    # the table, 80 columns wide (CliRunner's): whole words of the claim, its score, and every
+    # line inside the table's frame (eight columns once folded the claim a few letters a line)
+    table = invoke("claims", "--check-worthy", "--sort", "checkworthiness", "--db", db)
+    lines = table.stdout.splitlines()
+    assert table.exit_code == 0 and all(len(line) <= 80 for line in lines)
+    assert all(line.rstrip()[-1] in "┓┃┩│┤┘" for line in lines[1:]), table.stdout
+    assert f"worth checking {scores[0]:.2f}" in table.stdout
+    assert "trillion" in table.stdout and "Afghanistan" in table.stdout
 
 
 def test_checkworthiness_sorts_search_in_cli_api_and_page(tmp_path: Path) -> None:

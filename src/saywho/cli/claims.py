@@ -329,6 +329,10 @@ def _flat_cluster(r: dict[str, object]) -> dict[str, object]:
     }  # fmt: skip
 
 
+def _plural(count: object, word: str) -> str:
+    return word if count == 1 else word + "s"
+
+
 def _claims_table(rows: list[dict[str, object]]) -> None:
     from rich.markup import escape
     from rich.table import Table
@@ -338,24 +342,25 @@ def _claims_table(rows: list[dict[str, object]]) -> None:
         out.print("no matching claims (ingest articles first, or loosen the filters)", style="dim")
         return
     table = Table(title="claims", title_justify="left", show_lines=True)
-    for column in (
-        "id",
-        "claim",
-        "articles",
-        "outlets",
-        "speakers",
-        "unattributed",
-        "first",
-        "last seen",
-    ):
-        table.add_column(column, overflow="fold")
+    # four columns, so that the claim stays readable in an 80-column pipe (with eight, it was
+    # folded a few letters a line): its spread and check-worthiness in one cell, when, where and
+    # by whom first seen in another (at most 30 wide: a wide terminal gives the rest to the claim)
+    table.add_column("id", no_wrap=True)
+    table.add_column("claim", overflow="fold")
+    table.add_column("spread", overflow="fold")
+    table.add_column("seen", overflow="fold", max_width=30)
     for r in rows:
-        first = " · ".join(
-            str(x) for x in (r["first_seen"], r["first_outlet"], r["first_speaker"]) if x
-        )
-        table.add_row(str(r["id"]), escape(str(r["claim"])), str(r["articles"]), str(r["outlets"]),
-                      str(r["speakers"]), str(r["unattributed"]), escape(first),
-                      str(r["last_seen"] or "—"))  # fmt: skip
+        counts = [f"{r['articles']} {_plural(r['articles'], 'article')}",
+                  f"{r['outlets']} {_plural(r['outlets'], 'outlet')}",
+                  f"{r['speakers']} {_plural(r['speakers'], 'speaker')}",
+                  f"{r['unattributed']} unattributed"]  # fmt: skip
+        score = r.get("checkworthiness")
+        if score is not None:
+            counts.append(f"worth checking {float(str(score)):.2f}")
+        first = [f"first {r['first_seen'] or '—'}", *(str(x) for x in (r["first_outlet"], r["first_speaker"]) if x),
+                 f"last {r['last_seen'] or '—'}"]  # fmt: skip
+        table.add_row(str(r["id"]), escape(str(r["claim"])), "\n".join(counts),
+                      escape("\n".join(first)))  # fmt: skip
     out.print(table)
 
 
