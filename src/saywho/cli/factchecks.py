@@ -317,8 +317,9 @@ def match_command(
     out = Console(soft_wrap=False)
     for row in rows:
         table = Table(title=f"{row['id']}: {escape(str(row['text']))}", title_justify="left")
-        for column in ("score", "claim reviewed", "claimant", "verdict", "fact-checker", "url"):
+        for column in ("score", "claim reviewed", "claimant", "verdict", "fact-checker"):
             table.add_column(column)
+        table.add_column("url", overflow="fold")  # whole, folded: the link is what a reader follows
         for m in row["matches"]:
             copies = (
                 f" (also stored as {', '.join(f'#{c}' for c in m['copies'])})"
