@@ -26,7 +26,9 @@ Both parts also print how the links between stored claims and fact-checks would 
 dev statements (`link_quality`: each statement linked, as a stored claim is, to the fact-check
 ranked first for it when its probability reaches the store's threshold): the share of links
 that are right, of statements linked to theirs and of statements linked at all, at the store's
-threshold and either side of it.
+threshold and either side of it. The CheckThat! part also prints how sure ``match`` is in a store
+of a single fact-check (`small_stores`): the tweet's own, another claim's on its subject, one at
+random.
 
 Part 3, at scale (``--scale``, 100,000 by default): that many fact-checks imported by the command
 (the real ones of both sets, then copies reworded with a prefix), the import timed (target under
@@ -369,11 +371,84 @@ def checkthat(data: Path, folder: Path, figures: dict[str, object]) -> bool:
     figures["checkthat_dev_links"] = link_quality(store, dev_q, dev_rel)
     print_links(figures["checkthat_dev_links"])  # type: ignore[arg-type]
     figures["checkthat_train_sweep"] = sweep
+    figures["checkthat_small_stores"] = small_stores(corpus, named, dev_q, dev_rel)
     got = results["saywho factchecks match"]["MAP@5"]
     print(
         f"  CheckThat! dev MAP@5 {got:.3f} (target ≥ {TARGET_MAP5}): {'PASS' if got >= TARGET_MAP5 else 'FAIL'}"
     )
     return got >= TARGET_MAP5
+
+
+#: the small stores' nearest other claim: a fact-check at most this similar to the statement's own
+#: (more is the same claim reworded, which the copies' rule does not fold)
+OTHER_CLAIM = 0.95
+
+
+def small_stores(
+    corpus: Any, named: dict[int, str], dev_q: dict[str, str], dev_rel: dict[str, set[str]]
+) -> dict[str, dict[str, float]]:
+    """How sure `match` is in a store of one fact-check (in process, the functions the command
+    runs: each store's word statistics fitted on its own fact-check): the dev tweet's own; the
+    fact-check nearest the tweet (by the embeddings) of another claim, on its subject; one at
+    random (seeded). Printed per kind: the first result's mean probability, the share of
+    tweets at `LINK_PROBABILITY` or more, and the share a store would link (that, and `NEAR`
+    cosine-similar). A large store always holds a fact-check near a statement; a small one may
+    hold only the wrong one."""
+    import random
+
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from saywho.claims.cluster import dense_vectors
+    from saywho.factchecks.ranking import pair_text, with_context
+    from saywho.store.factcheck_corpus import rank
+    from saywho.store.factcheck_links import LINK_PROBABILITY, NEAR
+
+    row_of = {ident: row for row, ident in enumerate(named[int(i)] for i in corpus.ids)}
+    wanted = [q for q in dev_rel if q in dev_q and any(v in row_of for v in dev_rel[q])]
+    stated = [with_context(dev_q[q]) for q in wanted]
+    vectors = dense_vectors([s.text for s in stated])
+    rng = random.Random(0)
+
+    def alone(row: int, statement: Any, vector: np.ndarray) -> tuple[float, float]:
+        claim, title = corpus.fields[row][:2]
+        words = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32)
+        try:
+            lexical = words.fit_transform([pair_text(claim, title)])
+        except ValueError:
+            words, lexical = None, None
+        one = type(corpus)((0, 0), corpus.ids[row : row + 1], corpus.dense[row : row + 1], words, lexical,
+                           [corpus.fields[row]], np.zeros(1, dtype=bool), {}, {})  # fmt: skip
+        ((first,),) = rank(one, [statement], 1, vector[None, :])
+        probability = first[1]
+        return probability, float(corpus.dense[row] @ vector)
+
+    found: dict[str, list[tuple[float, float]]] = {
+        "its own": [],
+        "another claim on its subject": [],
+        "one at random": [],
+    }
+    for statement, vector, q in zip(stated, vectors, wanted, strict=True):
+        own = [row_of[v] for v in sorted(dev_rel[q]) if v in row_of]
+        similar = corpus.dense @ vector
+        same = (corpus.dense[own] @ corpus.dense.T).max(axis=0) > OTHER_CLAIM
+        same[own] = True
+        other = int(np.argmax(np.where(same, -np.inf, similar)))
+        chance = next(r for r in iter(lambda: rng.randrange(len(corpus.ids)), None) if not same[r])
+        for kind, row in zip(found, (own[0], other, chance), strict=True):
+            found[kind].append(alone(row, statement, vector))
+    out = {}
+    parts = []
+    for kind, pairs in found.items():
+        p = np.array([x[0] for x in pairs])
+        near = np.array([x[1] for x in pairs])
+        out[kind] = {"mean": float(p.mean()), "sure": float((p >= LINK_PROBABILITY).mean()),
+                     "linked": float(((p >= LINK_PROBABILITY) & (near >= NEAR)).mean())}  # fmt: skip
+        parts.append(f"{kind}: {out[kind]['mean']:.3f} / {100 * out[kind]['sure']:.1f}% / "
+                     f"{100 * out[kind]['linked']:.1f}%")  # fmt: skip
+    print(f"  stores of one fact-check ({len(wanted)} dev tweets; first result's mean probability / "
+          f"at {LINK_PROBABILITY} or more / linked): " + "; ".join(parts))  # fmt: skip
+    return out
 
 
 def politifact(data: Path, folder: Path, figures: dict[str, object]) -> None:
