@@ -13,10 +13,10 @@ CheckThat!, the speaker and day its id names for PolitiFact (`benchmarks/factche
 first; its regularisation C is chosen by MAP@5 in 5-fold cross-validation over train queries
 (folds by query, seed 0). Its scores of the queries each fold held out then fit the
 calibration (a logistic regression over a candidate's score and its lead over the best of its
-query's others, which count at least as the floor: the best other that 99 % of the train queries
-met, so that a candidate alone in a small store is not read as certain): the probability that a candidate is one the qrels name, which is what a user
-reads beside the first result. The dev splits are never read: the benchmark
-scores them. Takes about two minutes on two cores (mostly the embeddings of the imports).
+query's others, which count at least as the floor: the best other that 99 % of the train
+queries met, so that a candidate alone in a small store is not read as certain): the
+probability that a candidate is one the qrels name, which is what a user reads beside the first
+result. The dev splits are never read: the benchmark scores them. Takes about two minutes on two cores (mostly the embeddings of the imports).
 """
 
 from __future__ import annotations
