@@ -111,6 +111,9 @@ def test_web_factchecks_on_the_claim_page_and_story(client: Any) -> None:
         and "Pants on Fire!" in item.text_content()
     )
     assert item.xpath('.//a[@class="fact-check-link"]/@href') == ["https://fc.example/1"]
+    # how sure saywho is that the fact-check addresses the claim: the link's score
+    score = story["fact_checks"][0]["score"]
+    assert 0.7 <= score <= 1.0 and f"probability {score:.2f}" in item.text_content()
     other = client.get("/api/v1/claims?verdict=true").json()["items"]
     assert other == []
     unlinked = next(c for c in client.get("/api/v1/claims").json()["items"] if c["id"] != cid)
@@ -181,6 +184,8 @@ def test_web_article_page_shows_the_fact_check_of_a_claim(client: Any) -> None:
         and "Pants on Fire!" in line.text_content()
     )
     assert line.xpath('.//a[@class="fact-check-link"]/@href') == ["https://fc.example/1"]
+    score = client.get(f"/api/v1/claims/{cid}").json()["fact_checks"][0]["score"]
+    assert line.xpath('string(.//span[@class="match-score"])') == f"· probability {score:.2f}"
     other = next(a for a in client.get("/api/v1/articles").json()["items"] if a["id"] != article_id)
     assert not html.fromstring(client.get(f"/articles/{other['id']}").text).xpath(
         '//span[contains(@class, "fact-check")]'
