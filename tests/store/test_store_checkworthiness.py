@@ -90,6 +90,12 @@ def test_checkworthiness_of_claims_filters_and_sorts(tmp_path: Path) -> None:
         "claims"
     ]
     assert len(every) >= 9 and all(c["outlets"] == 0 for c in every)
+    # a claim reads without the "that" of the indirect speech it was first stated in; its
+    # appearance keeps the content as written
+    kiev = next(c for c in every if "$26.7 billion" in c["claim"])
+    assert kiev["claim"].startswith("military aid provided to Kiev")
+    assert kiev["first"]["content"] == "that " + kiev["claim"]
+    assert not any(c["claim"].lower().startswith("that ") for c in every)
     result = invoke(
         "claims", "--check-worthy", "--sort", "checkworthiness", "--format", "json", "--db", db
     )
@@ -109,7 +115,7 @@ def test_checkworthiness_of_claims_filters_and_sorts(tmp_path: Path) -> None:
     lines = table.stdout.splitlines()
     assert table.exit_code == 0 and all(len(line) <= 80 for line in lines)
     assert all(line.rstrip()[-1] in "┓┃┩│┤┘" for line in lines[1:]), table.stdout
-    assert f"worth checking {scores[0]:.2f}" in table.stdout
+    assert f"check-worthiness {scores[0]:.2f}" in table.stdout
     assert "trillion" in table.stdout and "Afghanistan" in table.stdout
 
 

@@ -356,7 +356,7 @@ def _claims_table(rows: list[dict[str, object]]) -> None:
                   f"{r['unattributed']} unattributed"]  # fmt: skip
         score = r.get("checkworthiness")
         if score is not None:
-            counts.append(f"worth checking {float(str(score)):.2f}")
+            counts.append(f"check-worthiness {float(str(score)):.2f}")
         first = [f"first {r['first_seen'] or '—'}", *(str(x) for x in (r["first_outlet"], r["first_speaker"]) if x),
                  f"last {r['last_seen'] or '—'}"]  # fmt: skip
         table.add_row(str(r["id"]), escape(str(r["claim"])), "\n".join(counts),

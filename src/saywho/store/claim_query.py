@@ -175,7 +175,7 @@ def claim_cluster_page(
         return [
             {
                 "id": int(r["cluster_id"]),
-                "claim": firsts[int(r["cluster_id"])]["content"],
+                "claim": _stated(firsts[int(r["cluster_id"])]),
                 "articles": int(r["articles"]),
                 "copies": int(r["copies"]),
                 "outlets": int(r["outlets"]),
@@ -294,6 +294,20 @@ def _in_date_order(stmt: Select[Any]) -> Select[Any]:
     return stmt.order_by(*_DATE_ORDER, attributions.c.id)
 
 
+def _stated(first: dict[str, Any]) -> str:
+    """A claim's text: its first appearance's content, without the "that" an indirect (or
+    mixed: partly quoted) attribution's content opens with ("said that military aid … has surpassed $26.7 billion":
+    "military aid … has surpassed $26.7 billion"); the appearance keeps its content as written."""
+    content = str(first["content"])
+    if (
+        first.get("kind") in ("indirect", "mixed")
+        and content[:5].lower() == "that "
+        and len(content.split()) > 3
+    ):
+        return content[5:].lstrip()
+    return content
+
+
 def _first_appearances(conn: Any, ids: list[int]) -> dict[int, dict[str, Any]]:
     """The earliest appearance of each cluster (by publication date, then storage order)."""
     inner = _appearance_select().where(claims.c.cluster_id.in_(ids)).add_columns(
@@ -359,7 +373,7 @@ def claim_story(engine: Engine, cluster_id: int) -> dict[str, Any]:
             day[key] = day.get(key, 0) + 1
     return {
         "id": cluster_id,
-        "claim": first["content"],
+        "claim": _stated(first),
         "first": first,
         "articles": len({a["copy_of"] or a["article_id"] for a in appearances}),
         "copies": len({a["article_id"] for a in appearances if a["copy_of"]}),
@@ -441,7 +455,7 @@ def checked_claims(engine: Engine, fact_check_id: int, limit: int = 100) -> list
         spread = {int(r[0]): int(r[1]) for r in conn.execute(
             select(claim_spread.c.cluster_id, claim_spread.c.articles)
             .where(claim_spread.c.cluster_id.in_(ids)))}  # fmt: skip
-        return [{"id": cid, "claim": firsts[cid]["content"], "score": round(float(r.score), 4),
+        return [{"id": cid, "claim": _stated(firsts[cid]), "score": round(float(r.score), 4),
                  "articles": spread.get(cid, 0), "first": firsts[cid]}
                 for cid, r in zip(ids, links, strict=True) if cid in firsts]  # fmt: skip
 
