@@ -397,11 +397,10 @@ def small_stores(
     import random
 
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
     from saywho.claims.cluster import dense_vectors
     from saywho.factchecks.ranking import pair_text, with_context
-    from saywho.store.factcheck_corpus import rank
+    from saywho.store.factcheck_corpus import fit_words, rank
     from saywho.store.factcheck_links import LINK_PROBABILITY, NEAR
 
     row_of = {ident: row for row, ident in enumerate(named[int(i)] for i in corpus.ids)}
@@ -411,16 +410,10 @@ def small_stores(
     rng = random.Random(0)
 
     def alone(row: int, statement: Any, vector: np.ndarray) -> tuple[float, float]:
-        claim, title = corpus.fields[row][:2]
-        words = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32)
-        try:
-            lexical = words.fit_transform([pair_text(claim, title)])
-        except ValueError:
-            words, lexical = None, None
+        words, lexical = fit_words([pair_text(*corpus.fields[row][:2])])
         one = type(corpus)((0, 0), corpus.ids[row : row + 1], corpus.dense[row : row + 1], words, lexical,
                            [corpus.fields[row]], np.zeros(1, dtype=bool), {}, {})  # fmt: skip
-        ((first,),) = rank(one, [statement], 1, vector[None, :])
-        probability = first[1]
+        (((_, probability),),) = rank(one, [statement], 1, vector[None, :])
         return probability, float(corpus.dense[row] @ vector)
 
     found: dict[str, list[tuple[float, float]]] = {

@@ -202,8 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     # learn from): a candidate's score and its lead over the best of its query's others, which
     # count at least as the floor: the best other that 99 % of the train queries met (a lone
     # candidate in a small store leads that, not nothing)
-    seconds_best = [np.sort(q)[-2] for q in held_out[best] if len(q) > 1]
-    floor = float(np.percentile(seconds_best, FLOOR_PERCENTILE))
+    second_best = [np.sort(q)[-2] for q in held_out[best] if len(q) > 1]
+    floor = float(np.percentile(second_best, FLOOR_PERCENTILE))
     z = np.concatenate(held_out[best])
     leads = np.concatenate([lead(q, floor=floor) for q in held_out[best]])
     calibrator = LogisticRegression(C=1e6, solver="liblinear", random_state=SEED)

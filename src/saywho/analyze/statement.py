@@ -28,7 +28,11 @@ def claim_text(text: str) -> str:
     text = _SIGNATURE.sub("", text)
     text = _LINK.sub(" ", text)
     text = _TAG.sub(lambda m: _CAMEL.sub(" ", m.group(1)), text)
-    text = _SPACE.sub(" ", text).strip()
-    # an attribution's content often starts with the complementiser of its cue ("said *that* the
-    # US …"); it is the cue's, not the claim's, and two claims sharing it look more alike
+    return without_complementiser(_SPACE.sub(" ", text).strip())
+
+
+def without_complementiser(text: str) -> str:
+    """`text` without the "that" it opens with: an attribution's content often starts with the
+    complementiser of its cue ("said *that* the US …"); it is the cue's, not the claim's, and two
+    claims sharing it look more alike (a capital "That" opens a sentence of its own: kept)."""
     return _THAT.sub("", text)

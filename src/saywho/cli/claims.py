@@ -329,10 +329,6 @@ def _flat_cluster(r: dict[str, object]) -> dict[str, object]:
     }  # fmt: skip
 
 
-def _plural(count: object, word: str) -> str:
-    return word if count == 1 else word + "s"
-
-
 def _claims_table(rows: list[dict[str, object]]) -> None:
     from rich.markup import escape
     from rich.table import Table
@@ -350,9 +346,7 @@ def _claims_table(rows: list[dict[str, object]]) -> None:
     table.add_column("spread", overflow="fold")
     table.add_column("seen", overflow="fold", max_width=30)
     for r in rows:
-        counts = [f"{r['articles']} {_plural(r['articles'], 'article')}",
-                  f"{r['outlets']} {_plural(r['outlets'], 'outlet')}",
-                  f"{r['speakers']} {_plural(r['speakers'], 'speaker')}",
+        counts = [*(_counted(int(str(r[key])), key[:-1]) for key in ("articles", "outlets", "speakers")),
                   f"{r['unattributed']} unattributed"]  # fmt: skip
         score = r.get("checkworthiness")
         if score is not None:

@@ -15,6 +15,7 @@ import numpy as np
 from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..analyze.statement import without_complementiser
 from ..errors import NotFoundError, StoreError
 from ..factchecks.ranking import copy_order, same_claim_key
 from .claim_rows import check_encoder, current_claims
@@ -295,16 +296,14 @@ def _in_date_order(stmt: Select[Any]) -> Select[Any]:
 
 
 def _stated(first: dict[str, Any]) -> str:
-    """A claim's text: its first appearance's content, without the "that" an indirect (or
-    mixed: partly quoted) attribution's content opens with ("said that military aid … has surpassed $26.7 billion":
-    "military aid … has surpassed $26.7 billion"); the appearance keeps its content as written."""
+    """A claim's text: its first appearance's content, without the "that" an indirect (or mixed:
+    partly quoted) attribution's content opens with (`without_complementiser`: "said that
+    military aid … has surpassed $26.7 billion" reads "military aid … has surpassed $26.7
+    billion"; a content of three words or fewer is kept whole); the appearance keeps its content
+    as written."""
     content = str(first["content"])
-    if (
-        first.get("kind") in ("indirect", "mixed")
-        and content[:5].lower() == "that "
-        and len(content.split()) > 3
-    ):
-        return content[5:].lstrip()
+    if first.get("kind") in ("indirect", "mixed") and len(content.split()) > 3:
+        return without_complementiser(content)
     return content
 
 

@@ -151,7 +151,6 @@ _corpora: dict[str, _Corpus] = {}
 def corpus_in(conn: Connection, engine: Engine) -> _Corpus | None:
     """The current fact-checks as the re-ranker reads them (`_Corpus`), as `conn` sees them;
     kept per process and store until they change; None while there are none."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectors = fact_check_vectors(conn, engine)  # (the same matrix ingest links claims with)
     if vectors is None:
@@ -168,12 +167,7 @@ def corpus_in(conn: Connection, engine: Engine) -> _Corpus | None:
                         .join(first, first.c.key == fact_checks.c.key)
                         .where(fact_checks.c.current.is_(True)).order_by(fact_checks.c.id)).all()  # fmt: skip
     copy, copies = _copies(ids, rows)
-    texts = [pair_text(r[0], r[1]) for r in rows]
-    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32)
-    try:
-        lexical = vectorizer.fit_transform(texts)
-    except ValueError:  # no word left (every text stop words or empty): embeddings alone
-        vectorizer, lexical = None, None
+    vectorizer, lexical = fit_words([pair_text(r[0], r[1]) for r in rows])
     fields = [(r[0], r[1], r[2], r[3]) for r in rows]
     named: dict[str, list[int]] = {}
     for row, r in enumerate(rows):
@@ -183,6 +177,19 @@ def corpus_in(conn: Connection, engine: Engine) -> _Corpus | None:
     corpus = _Corpus(stamp, ids, dense, vectorizer, lexical, fields, copy, copies, claimants)
     _corpora[str(engine.url)] = corpus
     return corpus
+
+
+def fit_words(texts: Sequence[str]) -> tuple[Any, Any]:
+    """The word statistics the first stage's lexical part reads (TF-IDF over the fact-checks'
+    claims and headlines, `pair_text`): (the fitted vectorizer, the texts' matrix), or (None,
+    None) when no word is left (every text stop words or empty: the embeddings alone rank)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32)
+    try:
+        return vectorizer, vectorizer.fit_transform(texts)
+    except ValueError:
+        return None, None
 
 
 def _copies(ids: np.ndarray, rows: Sequence[Any]) -> tuple[np.ndarray, dict[int, tuple[int, ...]]]:
