@@ -164,10 +164,24 @@ def test_figures_a_change_written_to_then_from() -> None:
         pytest.param("Microsoft's Internet Explorer 6 is old.", id="a version number"),
         pytest.param("The 9/11 attacks changed everything.", id="a date written with a slash"),
         pytest.param("They printed it in 3D.", id="3D"),
+        pytest.param("Flight 370 disappeared.", id="a number after a noun names"),
+        pytest.param("Shells hit the area near police posts 542 and 543.", id="and the number coordinated with it"),
     ],
 )  # fmt: skip
 def test_figures_dates_names_and_labels_are_not_figures(sentence: str) -> None:
     assert figures_of(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        pytest.param("Organizers reported this year 908 of the 2240 attendees.", ["908", "2240 attendees"], id="after a time"),
+        pytest.param("The meeting in room 101 drew 40 delegates.", ["40 delegates"], id="before what it counts"),
+        pytest.param("Sales fell to 15,000 units.", ["15,000 units"], id="written as an amount"),
+    ],
+)  # fmt: skip
+def test_figures_numbers_after_a_noun_that_still_count(sentence: str, figures: list[str]) -> None:
+    assert [f.span.text(sentence) for f in figures_of(sentence)] == figures
 
 
 @pytest.mark.parametrize(

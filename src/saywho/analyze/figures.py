@@ -4,7 +4,8 @@
 
 Which numbers are figures comes from spaCy's entities over the parse the analysis already made
 (MONEY, PERCENT, QUANTITY and CARDINAL; a DATE only when it is a duration, "a two-decade
-intervention", never a calendar date; numbers inside names, ordinals and times are left out).
+intervention", never a calendar date; numbers inside names, ordinals and times are left out, and
+bare numbers written after a noun as a name's, "Flight 370", `_is_identifier`).
 Their value, scale and unit come from `quantulum3` ("$2.1 trillion" -> 2.1e12 USD, "40,000 sq km"
 -> 4e4 square kilometre), run on the few words around each number with its unit classifier off
 (the shipped scikit-learn pickle does not load across scikit-learn versions; the rule-based
@@ -374,11 +375,15 @@ def _figure(
         window_end += 1
     begin = tokens[0].idx
     follows = doc[last.i + 1] if last.i + 1 < len(doc) else None
-    if _is_label(tokens) or (
-        follows is not None
-        and follows.idx == last.idx + len(last)
-        and follows.text.isalpha()
-        and follows.text.isupper()
+    if (
+        _is_label(tokens)
+        or _is_identifier(tokens)
+        or (
+            follows is not None
+            and follows.idx == last.idx + len(last)
+            and follows.text.isalpha()
+            and follows.text.isupper()
+        )
     ):  # "3D", "4G"
         return None
     value: float | None = None
@@ -896,6 +901,28 @@ def _is_label(tokens: list[Token]) -> bool:
         if match and match.group(2).lower() not in load_lists().scales:
             return True
     return False
+
+
+def _is_identifier(tokens: list[Token]) -> bool:
+    """A number written after a noun, as a name's: "Flight 370", "police posts 542 and 543",
+    "room 101" (a count comes before what it counts: "239 people"), with those it is coordinated
+    with ("and 543"). Only bare digits read so: "15,000", "1.5" and "five" are written as
+    amounts; a number whose parse head is a noun after it counts it ("Sunday 5 people"), and
+    one after a party, people or place is a score ("Labour 45, National 30"), after a time a
+    count ("this year 908 of the attendees")."""
+    if len(tokens) != 1 or not tokens[0].text.isdigit():
+        return False
+    number = tokens[0]
+    while number.dep_ == "conj" and number.head.i < number.i and number.head.text.isdigit():
+        number = number.head  # "543" in "posts 542 and 543"
+    if number.i == 0 or (number.head.i > number.i and number.head.pos_ in ("NOUN", "PROPN")):
+        return False
+    before = number.doc[number.i - 1]
+    # not after a party, people or place ("Labour 45, National 30" are seats), nor after a
+    # time ("reported this year 908 of the 2240 attendees")
+    return (before.pos_ in ("NOUN", "PROPN") and before.text.isalpha()
+            and before.ent_type_ not in ("ORG", "NORP", "PERSON", "GPE")
+            and before.lemma_.lower() not in _TIME_UNITS)  # fmt: skip
 
 
 def _currency(text: str) -> str | None:
