@@ -289,6 +289,9 @@ def test_figures_measure_from_the_verb_the_share_and_the_noun() -> None:
         ("Over 345 pilgrims have been killed in a stampede.", "345 pilgrims",
          "pilgrims killed in a stampede"),
         ("There were reportedly four people on board.", "four people", "people on board"),
+        # a conjunction of two numbers is no break; one of two clauses is
+        ("15 shells fell near posts 250 and 251 and more followed.", "15 shells",
+         "shells that fell near posts 250 and 251"),
         ("There are 300 people.", "300 people", None),
         # what the counted said is no measure of them; nor a verb standing for one said before
         ("Some 5,000 people said that they would vote.", "5,000 people", None),

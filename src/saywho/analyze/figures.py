@@ -1110,14 +1110,21 @@ def _counted_phrase(noun: Token, right: tuple[str, ...]) -> list[Token]:
 
 def _clause_words(head: Token) -> list[Token]:
     """`head`'s phrase up to its first comma, bracket, dash, quotation mark or conjunction (a
-    hyphen inside a word, "25-year-old", is no break)."""
+    hyphen inside a word, "25-year-old", is no break; nor is a conjunction of two numbers, "posts
+    250 and 251")."""
     words: list[Token] = []
     for t in head.subtree:
         if t.i < head.i:
             words.append(t)
             continue
+        following = t.nbor() if t.i + 1 < len(t.doc) else None
+        numbers = t.head.like_num and (
+            (t.dep_ == "conj" and t.like_num)
+            or (t.dep_ == "cc" and following is not None and following.dep_ == "conj"
+                and following.like_num and following.head == t.head)
+        )  # fmt: skip
         breaks = (
-            t.dep_ in ("cc", "conj", "appos")
+            (t.dep_ in ("cc", "conj", "appos") and not numbers)
             or (t.is_punct and t.text not in ("-", "'", ".", "%"))
             or (t.text == "-" and (t.whitespace_ or t.doc[t.i - 1].whitespace_))
         )
