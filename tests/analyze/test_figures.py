@@ -275,6 +275,29 @@ def test_figures_measure_from_the_verb_the_share_and_the_noun() -> None:
 @pytest.mark.parametrize(
     ("sentence", "figure", "measure"),
     [
+        # the subject's phrase ends at its first comma, but not inside a list
+        ("Some estimated death tolls, provided anonymously by officials to journalists, were "
+         "above 100.", "100", "Some estimated death tolls"),
+        ("The cut-off for a category 4 hurricane, the next stronger classification, is 130 mph.",
+         "130 mph", "The cut-off for a category 4 hurricane"),
+        ("Income from Sudan, Iran, and Yemen, which were covered, fell to $5 million.",
+         "$5 million", "Income from Sudan, Iran, and Yemen"),
+        # a name is what it is, not what a figure measures; nor is a number
+        ("As of Tuesday, Ohio was one of six states that had decided to postpone its election.",
+         "six states", None),
+        ("Of the 40 passengers, 22 were Cuban.", "40 passengers", None),
+    ],
+)  # fmt: skip
+def test_figures_measure_is_the_subject_s_own_phrase(
+    sentence: str, figure: str, measure: str | None
+) -> None:
+    found = {f.span.text(sentence): f.measure for f in figures_of(sentence)}
+    assert found[figure] == measure, found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "measure"),
+    [
         ("300 people were killed in the attack.", "300 people", "people killed in the attack"),
         ("Two suspects are in custody.", "Two suspects", "suspects in custody"),
         ("Three people have not been found.", "Three people", "people not found"),

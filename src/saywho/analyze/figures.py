@@ -1012,8 +1012,10 @@ def _measure(
         return None
     if subject.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
         text = _phrase(verb.head, left_only=True)
-    elif subject.pos_ == "PRON":
-        return None
+    elif subject.pos_ == "PRON" or not any(t.is_alpha for t in subject.subtree):
+        return None  # "of the 40 passengers, 22 were Cuban": no measure of the 40
+    elif template == "{subject}" and (subject.pos_ == "PROPN" or subject.ent_type_ in NOT_FIGURES):
+        return None  # "Ohio was one of six states": a name is what it is, not what is measured
     else:
         text = _phrase(subject)
     measure = template.format(subject=text)
@@ -1108,10 +1110,11 @@ def _counted_phrase(noun: Token, right: tuple[str, ...]) -> list[Token]:
     return phrase
 
 
-def _clause_words(head: Token) -> list[Token]:
+def _clause_words(head: Token, conjunctions: bool = True) -> list[Token]:
     """`head`'s phrase up to its first comma, bracket, dash, quotation mark or conjunction (a
     hyphen inside a word, "25-year-old", is no break; nor is a conjunction of two numbers, "posts
-    250 and 251")."""
+    250 and 251"; nor any conjunction or apposition, or a list's comma, unless `conjunctions`: a
+    noun's phrase, "Puerto Rico's private homes and businesses", "Joe Biden")."""
     words: list[Token] = []
     for t in head.subtree:
         if t.i < head.i:
@@ -1123,14 +1126,24 @@ def _clause_words(head: Token) -> list[Token]:
             or (t.dep_ == "cc" and following is not None and following.dep_ == "conj"
                 and following.like_num and following.head == t.head)
         )  # fmt: skip
+        listed = (  # the comma of a list: "from Sudan, Iran, Libya, and Yemen"
+            not conjunctions and t.text == "," and following is not None
+            and following.dep_ in ("conj", "cc")
+        )  # fmt: skip
         breaks = (
-            (t.dep_ in ("cc", "conj", "appos") and not numbers)
-            or (t.is_punct and t.text not in ("-", "'", ".", "%"))
+            (t.dep_ in ("cc", "conj", "appos") and conjunctions and not numbers)
+            or (t.is_punct and t.text not in ("-", "'", ".", "%") and not listed)
             or (t.text == "-" and (t.whitespace_ or t.doc[t.i - 1].whitespace_))
         )
         if breaks:
             break
         words.append(t)
+    while (
+        len(words) > 1
+        and words[-1].i > head.i
+        and (words[-1].dep_ == "cc" or words[-1].text == ",")
+    ):
+        words.pop()  # a list's comma or conjunction with nothing after it in the phrase
     return words
 
 
@@ -1166,11 +1179,12 @@ def _pobj(prep: Token) -> Token | None:
 
 
 def _phrase(token: Token, left_only: bool = False) -> str:
-    """The words of `token`'s phrase as written (its left modifiers only, or when the phrase is
-    too long)."""
+    """The words of `token`'s phrase as written, up to its first comma, bracket or dash after it
+    (`_clause_words`: "Some estimated death tolls, provided anonymously by officials …" -> "Some
+    estimated death tolls"); its left modifiers only, or when the phrase is too long."""
     doc = token.doc
     if not left_only:
-        tokens = list(token.subtree)
+        tokens = _clause_words(token, conjunctions=False)
         if len(tokens) <= MAX_MEASURE_WORDS:
             return str(doc[tokens[0].i : tokens[-1].i + 1].text)
     left = [
