@@ -105,6 +105,9 @@ def test_figures_sample_article_json_shape(sample_analysis: Analysis) -> None:
         pytest.param("He wants a $15 an hour minimum wage.", ("$15 an hour", 15.0, None, "USD per hour", None), id="an hour is per hour"),
         pytest.param("Some 2.5 million barrels a day were lost.", ("2.5 million barrels a day", 2.5e6, None, "barrel per day", "Some"), id="a day is per day"),
         pytest.param("It cost $5 million a year ago.", ("$5 million", 5e6, None, "USD", None), id="a year ago is no rate"),
+        pytest.param("Bombs kill at least 20 at cathedral.", ("20", 20.0, None, None, "at least"), id="at is no ampere-turn"),
+        pytest.param("They played before a crowd of a hundred thousand at a free concert.", ("a hundred thousand", 1e5, None, None, None), id="nor after a scale"),
+        pytest.param("A third of the homes were lost.", ("A third", 1 / 3, None, "fraction", None), id="a third the entities call an ordinal"),
     ],
 )  # fmt: skip
 def test_figures_values_units_ranges_and_qualifiers(
@@ -165,6 +168,10 @@ def test_figures_a_change_written_to_then_from() -> None:
         pytest.param("The 9/11 attacks changed everything.", id="a date written with a slash"),
         pytest.param("They printed it in 3D.", id="3D"),
         pytest.param("Flight 370 disappeared.", id="a number after a noun names"),
+        pytest.param("The fire started at about 19:00 local time.", id="a clock time the entities miss"),
+        pytest.param("Wait until the fourth or fifth day of the festival.", id="ordinals the entities miss"),
+        pytest.param("Profits fell in the first quarter.", id="a quarter of the year"),
+        pytest.param("Neither side scored in the first half.", id="a half of a match"),
         pytest.param("Shells hit the area near police posts 542 and 543.", id="and the number coordinated with it"),
     ],
 )  # fmt: skip

@@ -5,7 +5,8 @@
 Which numbers are figures comes from spaCy's entities over the parse the analysis already made
 (MONEY, PERCENT, QUANTITY and CARDINAL; a DATE only when it is a duration, "a two-decade
 intervention", never a calendar date; numbers inside names, ordinals and times are left out, and
-bare numbers written after a noun as a name's, "Flight 370", `_is_identifier`).
+bare numbers written after a noun as a name's, "Flight 370", `_is_identifier`; clock times
+and ordinals the entities miss; a DATE with an ordinal, "the first quarter", is a period).
 Their value, scale and unit come from `quantulum3` ("$2.1 trillion" -> 2.1e12 USD, "40,000 sq km"
 -> 4e4 square kilometre), run on the few words around each number with its unit classifier off
 (the shipped scikit-learn pickle does not load across scikit-learn versions; the rule-based
@@ -72,6 +73,7 @@ _SCALE_NAMES = {word: scale for scale, word in _SCALE_WORDS.items()}
 # the list in figures.toml); the one pattern quantulum3 needs help with
 _SHORTHAND = re.compile(r"(?P<number>\d[\d,]*(?:\.\d+)?)(?P<suffix>[A-Za-z]{1,3})\.?$")
 _DASHED = re.compile(r"^\D{0,4}\d[\d,.]*(\s?[–—-]\s?)\d")  # "15–25", "$15-25"
+_CLOCK = re.compile(r"^\d{1,2}:\d{2}$")  # "13:40"
 #: a figure in these units after one of `_PERIOD_PREPS` is a period ("over ten years"); not
 #: after "for", which gives the subject's own duration ("the war has been ongoing for 17 years")
 _TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade",
@@ -79,6 +81,8 @@ _TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "ye
 _PERIOD_PREPS = frozenset({"over", "within", "during", "in", "across"})
 #: prepositions whose phrase belongs to a ratio's whole ("adults in the county")
 _WHOLE_PREPS = frozenset({"in", "of", "to", "at", "across", "from", "among", "with"})
+#: a unit quantulum3 reads from one of these words after a number is the word, not a unit
+_FUNCTION_WORD_UNIT = r"\s(in|at|a|an|as|or|on|to|by|of)$"
 _LINK_STARTS = frozenset({"in", "out", "of"})  # the first words of figures.toml's ratio_links
 _RATIO_SCALES = {"hundred": 1e2, **_SCALE_NAMES}
 _SCALE_NOUNS = frozenset({"dozen", "hundred", "thousand", "million", "billion", "trillion"})
@@ -257,7 +261,10 @@ def _doc_figures(doc: Doc, text: str, lists: _Lists, headline: bool = False) -> 
     seeds: list[tuple[int, int, str]] = []
     for ent in ents:
         calendar = ent.label_ == "DATE" and _is_calendar(ent, lists)
-        if ent.label_ in NOT_FIGURES or calendar:
+        if _fraction_as_ordinal(doc, ent, lists):  # "A third of the homes"
+            seeds.append((ent.start - 1, ent.end, "CARDINAL"))
+            taken.update(range(ent.start - 1, ent.end))
+        elif ent.label_ in NOT_FIGURES or calendar:
             taken.update(range(ent.start, ent.end))
         elif ent.label_ in NUMERIC or (
             ent.label_ == "DATE" and any(_numberish(t, lists) for t in ent)
@@ -270,6 +277,15 @@ def _doc_figures(doc: Doc, text: str, lists: _Lists, headline: bool = False) -> 
     seeds.sort()
     found = list(_seed_figures(doc, text, seeds, lists, headline))
     yield from _changes(doc, text, found, lists)
+
+
+def _fraction_as_ordinal(doc: Doc, ent: SpacySpan, lists: _Lists) -> bool:
+    """An ORDINAL entity that is a fraction written with "a" or "one": "a third of the homes"
+    (the tagger reads "third" as a noun there, as it does not in "the third day")."""
+    word = ent[0]
+    return (ent.label_ == "ORDINAL" and len(ent) == 1 and word.lower_ in lists.fractions
+            and word.tag_ in ("NN", "NNS") and ent.start > 0
+            and doc[ent.start - 1].lower_ in ("a", "an", "one"))  # fmt: skip
 
 
 def _seed_figures(
@@ -313,17 +329,28 @@ def _wordish() -> re.Pattern[str]:
 
 def _numberish(token: Token, lists: _Lists) -> bool:
     text = token.lower_
+    if _is_ordinal(token):
+        return False  # an ordinal the entities did not name, "the fourth or fifth day" (like_num)
     return bool(token.like_num or text == "dozen" or text in lists.vague
                 or (text in lists.fractions and token.ent_type_) or _SHORTHAND.match(token.text))  # fmt: skip
 
 
+def _is_ordinal(token: Token) -> bool:
+    """An ordinal written as a word and tagged as an adjective ("first", "fourth"; a fraction's
+    word is a noun: "a fourth of voters")."""
+    return token.tag_ == "JJ" and token.is_alpha and token.lower_.endswith(("st", "nd", "rd", "th"))
+
+
 def _is_calendar(ent: SpacySpan, lists: _Lists) -> bool:
-    """A DATE entity naming a day, month, year or period rather than a duration."""
+    """A DATE entity naming a day, month, year or period rather than a duration: one with an
+    ordinal names a period ("the first quarter", "the second half", not a fraction)."""
     for t in ent:
         text = t.lower_.strip(".")
         if text in lists.date_words or _YEAR.match(text) or "/" in text or ":" in text:
             return True
-    return False
+    # an ordinal and no other number ("the first 100 days" is a duration)
+    ordinal = [t.like_num and _is_ordinal(t) for t in ent]
+    return any(ordinal) and not any(t.like_num and not o for t, o in zip(ent, ordinal, strict=True))
 
 
 def _figure(
@@ -712,8 +739,15 @@ def _read(
         return None
     value, high, unit = _value(quantity)
     q_end = int(quantity.span[1])
-    if unit == "inch" and re.search(r"\bin$", str(quantity.surface)):  # "one in Arkansas"
-        unit, q_end = None, seed_end
+    word = re.search(_FUNCTION_WORD_UNIT, str(quantity.surface)) if unit is not None else None
+    if word is not None:  # "one in Arkansas" (inch), "20 at cathedral" (ampere-turn)
+        cut = int(quantity.span[1]) - (len(str(quantity.surface)) - word.start())
+        again = _pick(_quantities()(rewritten[:cut]), seed_end)  # "20 years in" -> "20 years"
+        if again is not None and float(again.value) == value:
+            value, high, unit = _value(again)
+            q_end = int(again.span[1])
+        else:
+            unit, q_end = None, seed_end
     points = _POINTS.match(rewritten, q_end) if unit == "percent" else None
     if points is not None:  # "3 percentage points": quantulum3 reads "3 percentage", a percent
         unit, q_end = "percentage point", points.end()
@@ -891,8 +925,10 @@ def _is_bare_number(token: Token) -> bool:
 
 
 def _is_label(tokens: list[Token]) -> bool:
-    """A number that names rather than counts: "9/11", "3D", "G7", "5G"."""
+    """A number that names rather than counts: "9/11", "3D", "G7", "5G", or a clock's "13:40"."""
     for t in tokens:
+        if _CLOCK.match(t.text):
+            return True  # "13:40": a clock time the entities did not name
         if t.text.count("/") == 1:
             left, right = t.text.split("/")
             if not (left.isdigit() and right.isdigit() and int(left) < int(right) <= 10):
