@@ -293,6 +293,10 @@ def test_figures_measure_from_the_verb_the_share_and_the_noun() -> None:
         ("As of Tuesday, Ohio was one of six states that had decided to postpone its election.",
          "six states", None),
         ("Of the 40 passengers, 22 were Cuban.", "40 passengers", None),
+        # nor is a count of its own
+        ("CNN reported that over the last century, only 21 hurricanes reached within 100 miles "
+         "of the islands.", "100 miles", None),
+        ("The 1973 building was home to over 1,000 people.", "1,000 people", None),
     ],
 )  # fmt: skip
 def test_figures_measure_is_the_subject_s_own_phrase(

@@ -1050,8 +1050,13 @@ def _measure(
         text = _phrase(verb.head, left_only=True)
     elif subject.pos_ == "PRON" or not any(t.is_alpha for t in subject.subtree):
         return None  # "of the 40 passengers, 22 were Cuban": no measure of the 40
-    elif template == "{subject}" and (subject.pos_ == "PROPN" or subject.ent_type_ in NOT_FIGURES):
-        return None  # "Ohio was one of six states": a name is what it is, not what is measured
+    elif template == "{subject}" and (
+        subject.pos_ == "PROPN" or subject.ent_type_ in NOT_FIGURES or subject.like_num
+        or any(c.dep_ == "nummod" and c.like_num for c in subject.children)
+    ):  # fmt: skip
+        # "Ohio was one of six states": a name is what it is, not what is measured; "only 21
+        # hurricanes reached within 100 miles": a count is a figure of its own
+        return None
     else:
         text = _phrase(subject)
     measure = template.format(subject=text)
