@@ -296,7 +296,7 @@ def test_figures_measure_from_the_verb_the_share_and_the_noun() -> None:
         # nor is a count of its own
         ("CNN reported that over the last century, only 21 hurricanes reached within 100 miles "
          "of the islands.", "100 miles", None),
-        ("The 1973 building was home to over 1,000 people.", "1,000 people", None),
+        ("The 2019 budget reached $5 billion.", "$5 billion", "The 2019 budget"),
     ],
 )  # fmt: skip
 def test_figures_measure_is_the_subject_s_own_phrase(

@@ -1052,10 +1052,11 @@ def _measure(
         return None  # "of the 40 passengers, 22 were Cuban": no measure of the 40
     elif template == "{subject}" and (
         subject.pos_ == "PROPN" or subject.ent_type_ in NOT_FIGURES or subject.like_num
-        or any(c.dep_ == "nummod" and c.like_num for c in subject.children)
+        or any(c.dep_ == "nummod" and c.like_num and c.ent_type_ != "DATE" for c in subject.children)
     ):  # fmt: skip
         # "Ohio was one of six states": a name is what it is, not what is measured; "only 21
-        # hurricanes reached within 100 miles": a count is a figure of its own
+        # hurricanes reached within 100 miles": a count is a figure of its own ("the 2019
+        # budget", a year, is not)
         return None
     else:
         text = _phrase(subject)
