@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -166,7 +167,10 @@ def test_web_factchecks_pages_list_filter_and_match(client: Any) -> None:
         client.get("/factchecks/match", params={"q": "Washington secretly funds ISIS"}).text
     )
     first = found.xpath('//ol[@id="match-list"]/li')[0]
-    assert "sponsoring Islamic State" in first.text_content() and "score" in first.text_content()
+    assert "sponsoring Islamic State" in first.text_content()
+    # the probability, worded as on the claim and article pages
+    (probability,) = first.xpath('.//span[@class="match-score"]/text()')
+    assert re.fullmatch(r"probability [01]\.\d\d", probability), probability
     assert first.xpath('.//a[starts-with(text(), "#")]/@href') == [
         f"/factchecks/{_ids(client)['fc-1b']}"
     ]
