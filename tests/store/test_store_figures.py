@@ -107,6 +107,15 @@ def test_figures_exported_as_jsonl_and_csv(sample_db: str, tmp_path: Path) -> No
 def test_figures_table_and_bad_input(sample_db: str, tmp_path: Path) -> None:
     table = invoke("figures", "--db", sample_db)
     assert table.exit_code == 0 and "trillion" in table.stdout and "Brown" in table.stdout
+    # 80 columns wide (CliRunner's): every line inside the table's frame, and the article's
+    # title in whole words (five columns once folded it a few letters a line)
+    lines = table.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert all(
+        line.rstrip()[-1] in "┓┃┩│┤┘"
+        for line in lines[1 : lines.index("") if "" in lines else None]
+    )
+    assert "Afghanistan" in table.stdout and "= 2.1 trillion USD" in table.stdout
     # "more than half" (0.5, a fraction) is shown as a percentage
     assert "50%" in table.stdout and "fraction" not in table.stdout
     assert invoke("figures", "--db", sample_db, "--format", "xml").exit_code == 2

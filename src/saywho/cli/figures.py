@@ -167,8 +167,12 @@ def _table(rows: list[dict[str, object]]) -> None:
         out.print("no matching figures", style="dim")
         return
     table = Table(title="figures", title_justify="left", show_lines=True)
-    for column in ("figure", "value", "measure", "whose", "article"):
-        table.add_column(column, overflow="fold")
+    # three columns, so that an 80-column pipe reads words (with five, an article's title was
+    # folded a few letters a line): the figure with its value, what it measures, and whose it
+    # is with the article (at most 30 wide: a wide terminal gives the rest to the others)
+    table.add_column("figure", overflow="fold")
+    table.add_column("measure", overflow="fold")
+    table.add_column("whose", overflow="fold", max_width=30)
     for r in rows:
         value = human_amount(
             None if r["value"] is None else float(str(r["value"])),
@@ -189,13 +193,12 @@ def _table(rows: list[dict[str, object]]) -> None:
             else "the article"
         )
         day = str(r.get("published") or "")[:10]
-        article = " · ".join(str(x) for x in (r.get("title"), r.get("outlet"), day) if x)
+        where = " · ".join(str(x) for x in (day, r.get("outlet")) if x)
+        article = "\n".join(str(x) for x in (where, r.get("title")) if x)
         table.add_row(
-            escape(figure),
-            escape(value),
+            escape(f"{figure}\n= {value}" if value != figure else figure),
             escape(str(r["measure"] or "")),
-            escape(whose),
-            escape(article),
+            escape(f"{whose}\n{article}" if article else whose),
         )
     out.print(table)
     print_licences(out, rows)
