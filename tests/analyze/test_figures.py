@@ -108,6 +108,7 @@ def test_figures_sample_article_json_shape(sample_analysis: Analysis) -> None:
         pytest.param("Bombs kill at least 20 at cathedral.", ("20", 20.0, None, None, "at least"), id="at is no ampere-turn"),
         pytest.param("They played before a crowd of a hundred thousand at a free concert.", ("a hundred thousand", 1e5, None, None, None), id="nor after a scale"),
         pytest.param("A third of the homes were lost.", ("A third", 1 / 3, None, "fraction", None), id="a third the entities call an ordinal"),
+        pytest.param("Most prorogations have been for at most two weeks.", ("two weeks", 2.0, None, "week", "at most"), id="a qualifier the entity starts inside"),
     ],
 )  # fmt: skip
 def test_figures_values_units_ranges_and_qualifiers(

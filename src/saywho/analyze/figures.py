@@ -775,6 +775,17 @@ def _unit_word(token: Token) -> bool:
 def _qualifier(doc: Doc, tokens: list[Token], lists: _Lists) -> tuple[str | None, list[Token]]:
     """The qualifier at the start of the entity, or just before it, and the tokens after it."""
     found: str | None = None
+    first = tokens[0].i
+    words = [t.lower_ for t in tokens]
+    for q in lists.qualifiers:  # one the entity starts inside: "at" + "most two weeks"
+        for k in range(1, len(q)):
+            if (tuple(words[: len(q) - k]) == q[k:] and len(words) > len(q) - k and first >= k
+                    and tuple(t.lower_ for t in doc[first - k : first]) == q[:k]):  # fmt: skip
+                found = " ".join(t.text for t in doc[first - k : first + len(q) - k])
+                tokens = tokens[len(q) - k :]
+                break
+        if found is not None:
+            break
     stripped = True
     while stripped:  # stacked ones ("took over about a third"): the one nearest the number
         stripped = False
