@@ -302,8 +302,17 @@ def test_factchecks_cli_match_jsonl_file_and_bad_lines(tmp_path: Path) -> None:
     assert (
         table.exit_code == 0 and "1: claim number 3" in table.stdout and "verdict" in table.stdout
     )
-    # in 80 columns the url is folded whole, not cut with an ellipsis
-    assert "…" not in table.stdout
+    # in 80 columns the url is folded whole, not cut with an ellipsis, and every line stays in
+    # the frame; so in the list, whose claims read as words (seven columns once folded them a
+    # word a line)
+    assert "…" not in table.stdout and "probability" in table.stdout
+    listing = invoke("factchecks", "list", "--db", db)
+    for shown in (table, listing):
+        lines = shown.stdout.splitlines()
+        assert all(len(line) <= 80 for line in lines)
+        assert all(line.rstrip()[-1] in "┓┃┩│┤┘" for line in lines[1:]), shown.stdout
+    assert "checked by Example Fact Check" in listing.stdout
+    assert "Claim number 3 about the war" in listing.stdout
 
 
 def test_claims_cli_fact_checked_filters_and_a_bad_verdict(tmp_path: Path) -> None:

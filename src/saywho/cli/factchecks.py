@@ -156,6 +156,20 @@ def import_command(
         raise typer.Exit(1)
 
 
+def _verdict(verdict: str, rating: str | None) -> str:
+    """A table's verdict cell: the normalised verdict, and the rating as written when it says
+    more ("false" / "Pants on Fire")."""
+    if rating and rating.strip().lower() != verdict.replace("_", " "):
+        return f"{verdict}\n{escape(rating)}"
+    return verdict
+
+
+def _checked_by(claimant: str | None, fact_checker: str | None, reviewed: object) -> str:
+    """A table's cell of who claimed it and who checked it when."""
+    checked = " ".join(str(x) for x in (fact_checker or "an unnamed fact-checker", reviewed) if x)
+    return f"claimed by {claimant}\nchecked by {checked}" if claimant else f"checked by {checked}"
+
+
 @factchecks_app.command("list")
 def list_command(
     verdict: Annotated[
@@ -188,21 +202,18 @@ def list_command(
         for f in found:
             typer.echo(json.dumps(f.to_dict(), ensure_ascii=False))
         return
-    table = Table(title=f"fact-checks: {total} (showing {len(found)})", title_justify="left")
-    for column in (
-        "id",
-        "claim reviewed",
-        "claimant",
-        "verdict",
-        "rating",
-        "fact-checker",
-        "reviewed",
-    ):
-        table.add_column(column)
+    table = Table(title=f"fact-checks: {total} (showing {len(found)})", title_justify="left",
+                  show_lines=True)  # fmt: skip
+    # four columns, so that the claim reads as words in an 80-column pipe (with seven, it was
+    # folded a word a line): who claimed it and who checked it when share one, at most 30 wide
+    table.add_column("id", no_wrap=True)
+    table.add_column("claim reviewed", overflow="fold")
+    table.add_column("verdict", overflow="fold", max_width=16)
+    table.add_column("claimed, checked", overflow="fold", max_width=30)
     for f in found:
         c = f.check
-        table.add_row(str(f.id), escape(c.claim_reviewed), escape(c.claimant or "—"), c.verdict,
-                      escape(c.rating or "—"), escape(c.fact_checker or "—"), c.review_date or "—")  # fmt: skip
+        table.add_row(str(f.id), escape(c.claim_reviewed), _verdict(c.verdict, c.rating),
+                      escape(_checked_by(c.claimant, c.fact_checker, c.review_date)))  # fmt: skip
     Console(soft_wrap=False).print(table)
 
 
@@ -316,16 +327,21 @@ def match_command(
         return
     out = Console(soft_wrap=False)
     for row in rows:
-        table = Table(title=f"{row['id']}: {escape(str(row['text']))}", title_justify="left")
-        for column in ("score", "claim reviewed", "claimant", "verdict", "fact-checker"):
-            table.add_column(column)
-        table.add_column("url", overflow="fold")  # whole, folded: the link is what a reader follows
+        table = Table(title=f"{row['id']}: {escape(str(row['text']))}", title_justify="left",
+                      show_lines=True)  # fmt: skip
+        # four columns, as `list`'s; the url under the claim, whole and folded: the link is what
+        # a reader follows
+        table.add_column("probability", no_wrap=True)
+        table.add_column("claim reviewed", overflow="fold")
+        table.add_column("verdict", overflow="fold", max_width=16)
+        table.add_column("claimed, checked", overflow="fold", max_width=30)
         for m in row["matches"]:
             copies = (
                 f" (also stored as {', '.join(f'#{c}' for c in m['copies'])})"
                 if m["copies"]
                 else ""
             )
-            table.add_row(f"{m['score']:.3f}", escape(m["claim_reviewed"] + copies), escape(m["claimant"] or "—"),
-                          m["verdict"], escape(m["fact_checker"] or "—"), escape(m["url"] or "—"))  # fmt: skip
+            claim = m["claim_reviewed"] + copies + (f"\n{m['url']}" if m["url"] else "")
+            table.add_row(f"{m['score']:.3f}", escape(claim), _verdict(m["verdict"], m["rating"]),
+                          escape(_checked_by(m["claimant"], m["fact_checker"], m.get("review_date"))))  # fmt: skip
         out.print(table)
