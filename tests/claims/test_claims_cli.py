@@ -78,6 +78,15 @@ def test_claims_cli_story_similar_and_rebuild(db: str) -> None:
     assert len(body["attribution_forms"]) == 2
     table = saywho("claim", str(top["id"]), "--db", db)
     assert "as it spread:" in table.stdout and "first:" in table.stdout
+    # the appearances and similar claims in 80 columns: the dates whole, every table line in
+    # its frame (seven columns once folded "2023-01-2" / "0")
+    shown = saywho("similar", "the US funds ISIS in Afghanistan", "--db", db, "-k", "2")
+    for out in (table.stdout, shown.stdout):
+        lines = out.splitlines()
+        framed = lines[next(i for i, line in enumerate(lines) if line.startswith("┏")) :]
+        framed = framed[: next(i for i, line in enumerate(framed) if line.startswith("└")) + 1]
+        assert all(len(line) <= 80 and line.rstrip()[-1] in "┓┃┩│┤┘" for line in framed), out
+    assert "2023-01-20" in table.stdout and f"claim {top['id']}" in shown.stdout
     similar = saywho(
         "similar", "the US funds ISIS in Afghanistan", "--db", db, "-k", "1", "-f", "json"
     )

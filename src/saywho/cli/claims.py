@@ -417,12 +417,15 @@ def claim_command(
         out.print(escape(f"fact-checked by {fc['fact_checker'] or 'a fact-checker'} — {fc['rating'] or fc['verdict']}"
                          f" ({fc['review_date'] or 'undated'}) {fc['url'] or ''}").rstrip())  # fmt: skip
     table = Table(title="appearances", title_justify="left", show_lines=True)
-    for column in ("date", "outlet", "speaker", "cue", "stance", "content", "article"):
-        table.add_column(column, overflow="fold")
+    # three columns, so that an 80-column pipe reads the content as words (with seven, it and
+    # the dates were folded a few letters a line): who said it how, where, at most 30 wide
+    table.add_column("date", no_wrap=True)
+    table.add_column("content", overflow="fold")
+    table.add_column("said", overflow="fold", max_width=30)
     for a in story["appearances"]:
-        table.add_row(a["date"] or "—", escape(a["outlet"] or "—"),
-                      escape(a["speaker"] or a["source_text"] or "—"), escape(a["cue"]), a["stance"],
-                      escape(a["content"]), escape(a["title"] or a["source"]))  # fmt: skip
+        said = (f"{a['speaker'] or a['source_text'] or '(unnamed)'} {a['cue']}\nstance {a['stance']}\n"
+                f"{a['outlet'] or 'unknown outlet'}: {a['title'] or a['source']}")  # fmt: skip
+        table.add_row(a["date"] or "—", escape(a["content"]), escape(said))
     out.print(table)
     if story["unattributed"]:
         out.print("stated as fact, crediting no one:")
@@ -454,13 +457,16 @@ def similar_command(
             out.print("no claims stored", style="dim")
             return
         table = Table(title=f"similar: {text}", title_justify="left", show_lines=True)
-        for column in ("score", "claim", "speaker", "cue", "article", "cluster"):
-            table.add_column(column, overflow="fold")
+        # three columns, as `saywho claim`'s: who said it, where and its claim's id share one
+        table.add_column("score", no_wrap=True)
+        table.add_column("claim", overflow="fold")
+        table.add_column("said", overflow="fold", max_width=30)
         for r in rows:
-            article = " · ".join(str(x) for x in (r["title"], r["outlet"], r["date"]) if x)
-            table.add_row(f"{r['score']:.3f}", escape(r["content"]),
-                          escape(r["speaker"] or r["source_text"] or "—"), escape(r["cue"]),
-                          escape(article), str(r["cluster_id"]))  # fmt: skip
+            where = " · ".join(str(x) for x in (r["date"], r["outlet"]) if x)
+            said = (f"{r['speaker'] or r['source_text'] or '(unnamed)'} {r['cue']}\n"
+                    + "\n".join(str(x) for x in (where, r["title"]) if x)
+                    + f"\nclaim {r['cluster_id']}")  # fmt: skip
+            table.add_row(f"{r['score']:.3f}", escape(r["content"]), escape(said))
         out.print(table)
 
 
