@@ -113,3 +113,29 @@ def test_claims_cli_errors_are_one_line(db: str, tmp_path: Path) -> None:
     assert bad_sort.exit_code == 2
     nowhere = saywho("claims", "--db", str(tmp_path / "none.db"))
     assert nowhere.exit_code == 2 and "Traceback" not in nowhere.output
+
+
+def test_claims_cli_shows_the_fact_checks_of_each_claim(db: str, tmp_path: Path) -> None:
+    """`saywho claims --fact-checked` shows which fact-check addresses each claim, its rating
+    and fact-checker (and the review's URL in CSV), not only that one does."""
+    import sqlite3
+
+    path = str(tmp_path / "store.db")
+    with sqlite3.connect(db) as source, sqlite3.connect(path) as copy:
+        source.backup(copy)  # (the module's store stays as it is; its WAL goes with it)
+    review = {"@type": "ClaimReview", "claimReviewed": "The US is covertly sponsoring Islamic State "
+              "militants in Afghanistan.", "url": "https://fc.example/isis",
+              "reviewRating": {"alternateName": "Pants on Fire!"},
+              "author": {"@type": "Organization", "name": "Example Fact Check"},
+              "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "Zamir Kabulov"},
+                               "datePublished": "2023-01-20"},
+              "datePublished": "2023-01-24"}  # fmt: skip
+    feed = tmp_path / "checks.jsonl"
+    feed.write_text(json.dumps(review) + "\n", encoding="utf-8")
+    assert saywho("factchecks", "import", str(feed), "--db", path).exit_code == 0
+    checked = _listed(path, "--fact-checked")
+    assert checked and checked[0]["fact_checks"][0]["url"] == "https://fc.example/isis"  # type: ignore[index]
+    table = saywho("claims", "--fact-checked", "--db", path)
+    assert "fact-checked: Pants on" in table.stdout and "Example Fact" in table.stdout
+    csv = saywho("claims", "--fact-checked", "--db", path, "-f", "csv")
+    assert "Pants on Fire! (Example Fact Check, https://fc.example/isis)" in csv.stdout

@@ -423,7 +423,10 @@ def test_store_claims_linked_to_the_fact_checks_that_address_them(
     assert claim_clusters(engine, ClaimFilters(verdict="true")) == []
     # a new version of the fact-check: the old one's links go, the new one's are made
     import_fact_checks(engine, [dataclasses.replace(check, rating="Pants on Fire")])
-    assert claim_clusters(engine, ClaimFilters(verdict="false")) == listed
+    relisted = claim_clusters(engine, ClaimFilters(verdict="false"))
+    assert [r["id"] for r in relisted] == [r["id"] for r in listed]
+    # each listed with the fact-check that addresses it, now the new version
+    assert {fc["rating"] for r in relisted for fc in r["fact_checks"]} == {"Pants on Fire"}
     with engine.connect() as conn:
         current = conn.scalar(
             select(fact_checks_table.c.id).where(fact_checks_table.c.current.is_(True))

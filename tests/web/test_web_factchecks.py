@@ -196,6 +196,28 @@ def test_web_article_page_shows_the_fact_check_of_a_claim(client: Any) -> None:
     )
 
 
+def test_web_claims_list_shows_and_filters_the_fact_checked(client: Any) -> None:
+    """The claims list (API and page) carries each claim's fact-checks, as its page does, and
+    the page's form filters by them ("fact-checked only", a verdict)."""
+    from lxml import html
+
+    listed = client.get("/api/v1/claims?fact_checked=true").json()["items"]
+    assert listed and all(c["fact_checks"] for c in listed)
+    story = client.get(f"/api/v1/claims/{listed[0]['id']}").json()
+    assert listed[0]["fact_checks"] == story["fact_checks"]
+    every = client.get("/api/v1/claims?limit=100").json()["items"]
+    assert any(not c["fact_checks"] for c in every)
+    page = html.fromstring(client.get("/claims", params={"fact_checked": "true"}).text)
+    assert page.xpath('//input[@name="fact_checked"][@checked]')
+    assert page.xpath('//select[@name="verdict"]/option[@value="false"]')
+    items = page.xpath('//ol[@id="claim-list"]/li[@data-claim]')
+    assert len(items) == len(listed)
+    line = items[0].xpath('.//span[contains(@class, "fact-check")]')[0].text_content()
+    assert "Fact-checked by Example Fact Check" in line and "probability" in line
+    wrong = html.fromstring(client.get("/claims", params={"verdict": "true"}).text)
+    assert not wrong.xpath('//ol[@id="claim-list"]/li[@data-claim]')
+
+
 FEED = {"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": [{"item": [
     {"@type": "ClaimReview", "identifier": "feed-1", "claimReviewed": "The US covertly funds ISIS in Afghanistan.",
      "url": "javascript:alert(1)", "author": {"@type": "Organization", "name": "Feed Checks"},

@@ -326,6 +326,10 @@ def _flat_cluster(r: dict[str, object]) -> dict[str, object]:
         "first_seen": r["first_seen"],
         "first_outlet": first["outlet"], "first_speaker": first["speaker"] or first["source_text"],
         "first_article": first["title"], "last_seen": r["last_seen"],
+        # the fact-checks that address it: "False (PolitiFact, https://…)", best match first
+        "fact_checks": "; ".join(
+            f"{fc['rating'] or fc['verdict']} ({', '.join(str(x) for x in (fc['fact_checker'], fc['url']) if x)})"
+            for fc in checks) if isinstance(checks := r.get("fact_checks"), list) else "",
     }  # fmt: skip
 
 
@@ -351,6 +355,8 @@ def _claims_table(rows: list[dict[str, object]]) -> None:
         score = r.get("checkworthiness")
         if score is not None:
             counts.append(f"check-worthiness {float(str(score)):.2f}")
+        if r.get("fact_checks"):
+            counts.append(escape(f"fact-checked: {r['fact_checks']}"))
         first = [f"first {r['first_seen'] or '—'}", *(str(x) for x in (r["first_outlet"], r["first_speaker"]) if x),
                  f"last {r['last_seen'] or '—'}"]  # fmt: skip
         table.add_row(str(r["id"]), escape(str(r["claim"])), "\n".join(counts),

@@ -173,6 +173,7 @@ def claim_cluster_page(
         ids = [int(r["cluster_id"]) for r in rows]
         firsts = _first_appearances(conn, ids)
         unattributed = _unattributed_counts(conn, ids)
+        checks = _linked_checks(conn, ids)
         return [
             {
                 "id": int(r["cluster_id"]),
@@ -190,6 +191,7 @@ def claim_cluster_page(
                 if r["checkworthiness"] < 0
                 else round(float(r["checkworthiness"]), 4),
                 "first": firsts[int(r["cluster_id"])],
+                "fact_checks": checks.get(int(r["cluster_id"]), []),
             }
             for r in rows
         ], total

@@ -127,7 +127,7 @@ class SearchParams:
         outlet: Annotated[str | None, Query(max_length=300, description="only this outlet")] = None,
         since: Annotated[str | None, Query(pattern=DAY, description="published on or after (YYYY-MM-DD)")] = None,
         until: Annotated[str | None, Query(pattern=DAY, description="published on or before (YYYY-MM-DD)")] = None,
-        check_worthy: Annotated[bool, Query(description="only check-worthy attributions (checkworthiness ≥ 0.32)")] = False,
+        check_worthy: Annotated[bool, Query(description="only check-worthy attributions (checkworthiness ≥ the shipped threshold)")] = False,
         sort: Annotated[Literal["relevance", "checkworthiness"], Query(description="relevance: best match first (newest first without q); checkworthiness: most check-worthy first")] = "relevance",
     ) -> None:  # fmt: skip
         self.q = (q or "").strip() or None

@@ -77,7 +77,8 @@ class Attribution(BaseModel):
         description="the probability that a fact-checker would check the content (null: not scored)",
     )
     check_worthy: bool | None = Field(
-        None, description="checkworthiness ≥ the documented threshold (0.32)"
+        None,
+        description="checkworthiness ≥ the shipped threshold (its figure: README, Check-worthiness)",
     )
 
 
@@ -259,7 +260,8 @@ class Claim(BaseModel):
     method: str | None = Field(description='what found it: "rules" or "crf" (see Attribution)')
     checkworthiness: float | None = Field(None, description="see Attribution (null: not scored)")
     check_worthy: bool | None = Field(
-        None, description="checkworthiness ≥ the documented threshold (0.32)"
+        None,
+        description="checkworthiness ≥ the shipped threshold (its figure: README, Check-worthiness)",
     )
     title: str | None
     url: str | None
@@ -348,6 +350,9 @@ class ClaimCluster(BaseModel):
     )
     first: Appearance = Field(
         description="the first appearance (publication date, then storage order)"
+    )
+    fact_checks: list[LinkedFactCheck] = Field(
+        default_factory=list, description="the fact-checks that address it, best match first"
     )
 
 
