@@ -330,15 +330,16 @@ def _wordish() -> re.Pattern[str]:
 def _numberish(token: Token, lists: _Lists) -> bool:
     text = token.lower_
     if _is_ordinal(token):
-        return False  # an ordinal the entities did not name, "the fourth or fifth day" (like_num)
+        return False  # an ordinal the entities did not name, "the fourth or fifth day"
     return bool(token.like_num or text == "dozen" or text in lists.vague
                 or (text in lists.fractions and token.ent_type_) or _SHORTHAND.match(token.text))  # fmt: skip
 
 
 def _is_ordinal(token: Token) -> bool:
-    """An ordinal written as a word and tagged as an adjective ("first", "fourth"; a fraction's
-    word is a noun: "a fourth of voters")."""
-    return token.tag_ == "JJ" and token.is_alpha and token.lower_.endswith(("st", "nd", "rd", "th"))
+    """An ordinal written as a word (spaCy's like_num takes it) and tagged as an adjective
+    ("first", "fourth"; a fraction's word is a noun: "a fourth of voters")."""
+    return (token.like_num and token.tag_ == "JJ" and token.is_alpha
+            and token.lower_.endswith(("st", "nd", "rd", "th")))  # fmt: skip
 
 
 def _is_calendar(ent: SpacySpan, lists: _Lists) -> bool:
@@ -349,7 +350,7 @@ def _is_calendar(ent: SpacySpan, lists: _Lists) -> bool:
         if text in lists.date_words or _YEAR.match(text) or "/" in text or ":" in text:
             return True
     # an ordinal and no other number ("the first 100 days" is a duration)
-    ordinal = [t.like_num and _is_ordinal(t) for t in ent]
+    ordinal = [_is_ordinal(t) for t in ent]
     return any(ordinal) and not any(t.like_num and not o for t, o in zip(ent, ordinal, strict=True))
 
 
