@@ -216,6 +216,11 @@ def test_web_claims_list_shows_and_filters_the_fact_checked(client: Any) -> None
     assert "Fact-checked by Example Fact Check" in line and "probability" in line
     wrong = html.fromstring(client.get("/claims", params={"verdict": "true"}).text)
     assert not wrong.xpath('//ol[@id="claim-list"]/li[@data-claim]')
+    # the form's "any" verdict is sent empty: every claim, not an error
+    anything = client.get("/claims", params={"verdict": "", "limit": 100})
+    assert anything.status_code == 200
+    shown = html.fromstring(anything.text).xpath('//ol[@id="claim-list"]/li[@data-claim]')
+    assert len(shown) == len(every)
 
 
 FEED = {"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": [{"item": [

@@ -351,10 +351,14 @@ class ClaimParams:
         min_articles: Annotated[int, Query(ge=1, le=1_000_000, description="ran in at least this many articles")] = 1,
         sort: Annotated[Literal["spread", "first", "recent", "checkworthiness"], Query(description="spread: most outlets; first: earliest; recent: latest; checkworthiness: most check-worthy")] = "spread",
         fact_checked: Annotated[bool, Query(description="only claims an imported fact-check addresses")] = False,
-        verdict: Annotated[schemas.Verdict | None, Query(description="only claims a fact-check with this verdict addresses")] = None,
+        verdict: Annotated[schemas.Verdict | Literal[""] | None, Query(description="only claims a fact-check with this verdict addresses (empty: any, as the page's form sends it)")] = None,
         check_worthy: Annotated[bool, Query(description="only claims with a check-worthy appearance")] = False,
     ) -> None:  # fmt: skip
-        self.fact_checked, self.verdict, self.check_worthy = fact_checked, verdict, check_worthy
+        self.fact_checked, self.verdict, self.check_worthy = (
+            fact_checked,
+            verdict or None,
+            check_worthy,
+        )
         self.outlet = (outlet or "").strip() or None
         self.speaker = (speaker or "").strip() or None
         self.about = (about or "").strip() or None
