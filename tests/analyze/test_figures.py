@@ -27,6 +27,11 @@ def figures_of(text: str) -> list[Figure]:
     return list(analyze(build_article(text)).figures)
 
 
+def assert_measure(sentence: str, figure: str, measure: str | None) -> None:
+    found = {f.span.text(sentence): f.measure for f in figures_of(sentence)}
+    assert found[figure] == measure, found
+
+
 def written(analysis: Analysis, figure: Figure) -> str:
     return figure.span.text(analysis.article.field_text(figure.field))
 
@@ -303,8 +308,7 @@ def test_figures_measure_from_the_verb_the_share_and_the_noun() -> None:
 def test_figures_measure_is_the_subject_s_own_phrase(
     sentence: str, figure: str, measure: str | None
 ) -> None:
-    found = {f.span.text(sentence): f.measure for f in figures_of(sentence)}
-    assert found[figure] == measure, found
+    assert_measure(sentence, figure, measure)
 
 
 @pytest.mark.parametrize(
@@ -337,8 +341,7 @@ def test_figures_measure_is_the_subject_s_own_phrase(
 def test_figures_a_counted_subject_measures_what_its_clause_says(
     sentence: str, figure: str, measure: str | None
 ) -> None:
-    found = {f.span.text(sentence): f.measure for f in figures_of(sentence)}
-    assert found[figure] == measure, found
+    assert_measure(sentence, figure, measure)
 
 
 def test_figures_a_headline_past_tense_without_an_object_reads_as_a_passive() -> None:

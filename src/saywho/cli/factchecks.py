@@ -156,6 +156,18 @@ def import_command(
         raise typer.Exit(1)
 
 
+def _table(title: str, first: str) -> Table:
+    """A table of fact-checks in four columns (`first`, the claim reviewed, the verdict, who
+    claimed it and who checked it when, at most 30 wide), so that the claim reads as words in
+    an 80-column pipe (with seven, it was folded a word a line)."""
+    table = Table(title=title, title_justify="left", show_lines=True)
+    table.add_column(first, no_wrap=True)
+    table.add_column("claim reviewed", overflow="fold")
+    table.add_column("verdict", overflow="fold", max_width=16)
+    table.add_column("claimed, checked", overflow="fold", max_width=30)
+    return table
+
+
 def _verdict(verdict: str, rating: str | None) -> str:
     """A table's verdict cell: the normalised verdict, and the rating as written when it says
     more ("false" / "Pants on Fire")."""
@@ -202,14 +214,7 @@ def list_command(
         for f in found:
             typer.echo(json.dumps(f.to_dict(), ensure_ascii=False))
         return
-    table = Table(title=f"fact-checks: {total} (showing {len(found)})", title_justify="left",
-                  show_lines=True)  # fmt: skip
-    # four columns, so that the claim reads as words in an 80-column pipe (with seven, it was
-    # folded a word a line): who claimed it and who checked it when share one, at most 30 wide
-    table.add_column("id", no_wrap=True)
-    table.add_column("claim reviewed", overflow="fold")
-    table.add_column("verdict", overflow="fold", max_width=16)
-    table.add_column("claimed, checked", overflow="fold", max_width=30)
+    table = _table(f"fact-checks: {total} (showing {len(found)})", "id")
     for f in found:
         c = f.check
         table.add_row(str(f.id), escape(c.claim_reviewed), _verdict(c.verdict, c.rating),
@@ -327,14 +332,8 @@ def match_command(
         return
     out = Console(soft_wrap=False)
     for row in rows:
-        table = Table(title=f"{row['id']}: {escape(str(row['text']))}", title_justify="left",
-                      show_lines=True)  # fmt: skip
-        # four columns, as `list`'s; the url under the claim, whole and folded: the link is what
-        # a reader follows
-        table.add_column("probability", no_wrap=True)
-        table.add_column("claim reviewed", overflow="fold")
-        table.add_column("verdict", overflow="fold", max_width=16)
-        table.add_column("claimed, checked", overflow="fold", max_width=30)
+        # the url under the claim, whole and folded: the link is what a reader follows
+        table = _table(f"{row['id']}: {escape(str(row['text']))}", "probability")
         for m in row["matches"]:
             copies = (
                 f" (also stored as {', '.join(f'#{c}' for c in m['copies'])})"
