@@ -139,3 +139,24 @@ def test_claims_cli_shows_the_fact_checks_of_each_claim(db: str, tmp_path: Path)
     assert "fact-checked: Pants on" in table.stdout and "Example Fact" in table.stdout
     csv = saywho("claims", "--fact-checked", "--db", path, "-f", "csv")
     assert "Pants on Fire! (Example Fact Check, https://fc.example/isis)" in csv.stdout
+    # so does the export of attributions: each with its claim's id and that claim's fact-checks
+    rows = [json.loads(line) for line in saywho("export", "--db", path).stdout.splitlines()]
+    by_claim = {r["claim_id"]: r["fact_checks"] for r in rows}
+    assert by_claim[checked[0]["id"]][0]["url"] == "https://fc.example/isis"
+    assert any(r["fact_checks"] == [] for r in rows)  # the claims no fact-check addresses
+    import csv as csv_module
+    import io
+
+    exported = list(
+        csv_module.DictReader(io.StringIO(saywho("export", "-f", "csv", "--db", path).stdout))
+    )
+    assert {r["fact_checks"] for r in exported} == {
+        "",
+        "Pants on Fire! (Example Fact Check, https://fc.example/isis)",
+    }
+    parquet = tmp_path / "out.parquet"
+    assert saywho("export", "-f", "parquet", "-o", str(parquet), "--db", path).exit_code == 0
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    table = pq.read_table(parquet).to_pylist()
+    assert {r["claim_id"] for r in table} == {r["claim_id"] for r in rows}

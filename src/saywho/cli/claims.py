@@ -317,6 +317,8 @@ def _machine_output(format: ClaimsFormat, whole: object, items: list[dict[str, o
 
 
 def _flat_cluster(r: dict[str, object]) -> dict[str, object]:
+    from ..store.claim_query import fact_check_summary
+
     first = r["first"]
     assert isinstance(first, dict)
     return {
@@ -327,9 +329,7 @@ def _flat_cluster(r: dict[str, object]) -> dict[str, object]:
         "first_outlet": first["outlet"], "first_speaker": first["speaker"] or first["source_text"],
         "first_article": first["title"], "last_seen": r["last_seen"],
         # the fact-checks that address it: "False (PolitiFact, https://…)", best match first
-        "fact_checks": "; ".join(
-            f"{fc['rating'] or fc['verdict']} ({', '.join(str(x) for x in (fc['fact_checker'], fc['url']) if x)})"
-            for fc in checks) if isinstance(checks := r.get("fact_checks"), list) else "",
+        "fact_checks": fact_check_summary(checks) if isinstance(checks := r.get("fact_checks"), list) else "",
     }  # fmt: skip
 
 

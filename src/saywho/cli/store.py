@@ -518,7 +518,10 @@ def export_command(
     """Export every matching claim (current article versions), streamed and complete.
 
     Columns: id, speaker, source, cue, cue_lemma, stance, kind, content, confidence, method,
-    checkworthiness, check_worthy, title, url, outlet, published, article_source, licence. The row count is printed on stderr.
+    checkworthiness, check_worthy, title, url, outlet, published, article_source, licence,
+    claim_id (the claim across articles it states: saywho claim ID), fact_checks (those that
+    address that claim: a list in JSON lines, one cell in CSV and Parquet). The row count is
+    printed on stderr.
     """
     from ..store import export
 

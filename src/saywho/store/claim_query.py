@@ -422,6 +422,29 @@ def _linked_checks(conn: Any, cluster_ids: list[int]) -> dict[int, list[dict[str
     return out
 
 
+def fact_check_summary(checks: list[dict[str, Any]]) -> str:
+    """Linked fact-checks (`_linked_checks`) in one cell: "Pants on Fire! (PolitiFact,
+    https://…)", best match first, "; " between them; empty for none."""
+    return "; ".join(
+        f"{fc['rating'] or fc['verdict']} ({', '.join(str(x) for x in (fc['fact_checker'], fc['url']) if x)})"
+        for fc in checks
+    )
+
+
+def linked_claims(
+    conn: Any, attribution_ids: list[int]
+) -> tuple[dict[int, int], dict[int, list[dict[str, Any]]]]:
+    """Each attribution's claim (cluster id; none for an attribution stored without one) and
+    each of those claims' linked fact-checks (`_linked_checks`)."""
+    clusters: dict[int, int] = {}
+    for start in range(0, len(attribution_ids), 500):
+        part = attribution_ids[start : start + 500]
+        for aid, cid in conn.execute(select(claims.c.attribution_id, claims.c.cluster_id)
+                                     .where(claims.c.attribution_id.in_(part))):  # fmt: skip
+            clusters[int(aid)] = int(cid)
+    return clusters, _linked_checks(conn, sorted(set(clusters.values())))
+
+
 def fact_checks_for(engine: Engine, attribution_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """For attributions on an article page: the fact-checks linked to each one's claim cluster
     (attributions without any are left out)."""

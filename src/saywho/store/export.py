@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from typing import IO, Any
 
@@ -16,18 +17,48 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
+from .claim_query import fact_check_summary, linked_claims
 from .engine import _reason
 from .query import Claim, Filters, iter_claims
 
-#: a claim's fields, with check_worthy (its checkworthiness against the threshold) after its score
-COLUMNS = [name for f in fields(Claim) if f.name not in {"snippet", "rank"}
-           for name in ((f.name, "check_worthy") if f.name == "checkworthiness" else (f.name,))]  # fmt: skip
+#: a claim's fields, with check_worthy (its checkworthiness against the threshold) after its
+#: score; then the claim across articles it states (`claim_id`, as ``saywho claim ID`` and
+#: ``/claims/{id}`` name it) and the fact-checks that address that claim (JSON lines: a list of
+#: them; CSV and Parquet: one cell, "Pants on Fire! (PolitiFact, https://…)")
+LINKED = ("claim_id", "fact_checks")
+COLUMNS = [*(name for f in fields(Claim) if f.name not in {"snippet", "rank"}
+             for name in ((f.name, "check_worthy") if f.name == "checkworthiness" else (f.name,))),
+           *LINKED]  # fmt: skip
 FORMATS = ("jsonl", "csv", "parquet")
 
 
-def _row(claim: Claim) -> dict[str, Any]:
-    data = claim.to_dict()
-    return {k: data[k] for k in COLUMNS}
+def _rows(
+    engine: Engine, claims: Iterable[Claim], batch: int, flat: bool
+) -> Iterator[dict[str, Any]]:
+    """Each claim's row, its claim id and fact-checks looked up a batch at a time (on a
+    connection of their own: the claims stream on theirs)."""
+    for part in _batches(claims, batch):
+        with engine.connect() as conn:
+            clusters, checks = linked_claims(conn, [c.id for c in part])
+        for claim in part:
+            data = claim.to_dict()
+            cluster = clusters.get(claim.id)
+            linked = checks.get(cluster, []) if cluster is not None else []
+            data.update(
+                claim_id=cluster, fact_checks=fact_check_summary(linked) if flat else linked
+            )
+            yield {k: data[k] for k in COLUMNS}
+
+
+def _batches(items: Iterable[Claim], size: int) -> Iterator[list[Claim]]:
+    part: list[Claim] = []
+    for item in items:
+        part.append(item)
+        if len(part) >= size:
+            yield part
+            part = []
+    if part:
+        yield part
 
 
 def export(engine: Engine, f: Filters, format: str, out: IO[Any], batch: int = 1000) -> int:
@@ -37,26 +68,26 @@ def export(engine: Engine, f: Filters, format: str, out: IO[Any], batch: int = 1
     written = 0
     try:
         with engine.connect() as conn:
-            claims = iter_claims(conn, f, batch=batch)
+            rows = _rows(engine, iter_claims(conn, f, batch=batch), batch, flat=format != "jsonl")
             if format == "jsonl":
-                for claim in claims:
-                    out.write(json.dumps(_row(claim), ensure_ascii=False) + "\n")
+                for row in rows:
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
                     written += 1
             elif format == "csv":
                 writer = csv.DictWriter(out, fieldnames=COLUMNS)
                 writer.writeheader()
-                for claim in claims:
-                    writer.writerow(_row(claim))
+                for row in rows:
+                    writer.writerow(row)
                     written += 1
             else:
-                written = _parquet(claims, out, batch)
+                written = _parquet(rows, out, batch)
     except SQLAlchemyError as exc:
         raise StoreError(f"export failed after {written} rows ({_reason(exc)})",
                          remedy="the output is incomplete; rerun the export") from exc  # fmt: skip
     return written
 
 
-def _parquet(claims: Any, out: IO[bytes], batch: int) -> int:
+def _parquet(claims: Iterator[dict[str, Any]], out: IO[bytes], batch: int) -> int:
     import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no type information
     import pyarrow.parquet as pq  # type: ignore[import-untyped]  # idem
 
@@ -66,13 +97,14 @@ def _parquet(claims: Any, out: IO[bytes], batch: int) -> int:
         ("content", pa.string()), ("confidence", pa.float64()), ("method", pa.string()),
         ("checkworthiness", pa.float64()), ("check_worthy", pa.bool_()), ("title", pa.string()),
         ("url", pa.string()), ("outlet", pa.string()), ("published", pa.string()),
-        ("article_source", pa.string()), ("licence", pa.string()),
+        ("article_source", pa.string()), ("licence", pa.string()), ("claim_id", pa.int64()),
+        ("fact_checks", pa.string()),
     ])  # fmt: skip
     written = 0
     with pq.ParquetWriter(out, schema) as writer:
         rows: list[dict[str, Any]] = []
-        for claim in claims:
-            rows.append(_row(claim))
+        for row in claims:
+            rows.append(row)
             if len(rows) >= batch:
                 writer.write_table(pa.Table.from_pylist(rows, schema=schema))
                 written += len(rows)
