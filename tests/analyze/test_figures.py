@@ -178,6 +178,8 @@ def test_figures_a_change_written_to_then_from() -> None:
         pytest.param("Wait until the fourth or fifth day of the festival.", id="ordinals the entities miss"),
         pytest.param("Profits fell in the first quarter.", id="a quarter of the year"),
         pytest.param("Neither side scored in the first half.", id="a half of a match"),
+        pytest.param("The Lost 52 Project located the wreck.", id="a number between a name's words"),
+        pytest.param("It was common from the twenty-sixth dynasty on.", id="a hyphenated ordinal"),
         pytest.param("Shells hit the area near police posts 542 and 543.", id="and the number coordinated with it"),
     ],
 )  # fmt: skip

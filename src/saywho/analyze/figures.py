@@ -349,8 +349,9 @@ def _is_calendar(ent: SpacySpan, lists: _Lists) -> bool:
         text = t.lower_.strip(".")
         if text in lists.date_words or _YEAR.match(text) or "/" in text or ":" in text:
             return True
-    # an ordinal and no other number ("the first 100 days" is a duration)
-    ordinal = [_is_ordinal(t) for t in ent]
+    # an ordinal and no other number ("the first 100 days" is a duration); "twenty-sixth" is one
+    ordinal = [_is_ordinal(t) or (t.i + 2 < len(t.doc) and t.nbor().text == "-" and _is_ordinal(t.nbor(2)))
+               for t in ent]  # fmt: skip
     return any(ordinal) and not any(t.like_num and not o for t, o in zip(ent, ordinal, strict=True))
 
 
@@ -963,9 +964,14 @@ def _is_identifier(tokens: list[Token]) -> bool:
     number = tokens[0]
     while number.dep_ == "conj" and number.head.i < number.i and number.head.text.isdigit():
         number = number.head  # "543" in "posts 542 and 543"
-    if number.i == 0 or (number.head.i > number.i and number.head.pos_ in ("NOUN", "PROPN")):
+    if number.i == 0:
         return False
     before = number.doc[number.i - 1]
+    if number.head.i > number.i and number.head.pos_ in ("NOUN", "PROPN"):
+        # it counts that noun, unless both sides are a name's words: "The Lost 52 Project",
+        # "the Boeing 737 Max"
+        return (before.pos_ == "PROPN" and number.head.pos_ == "PROPN" and before.is_title
+                and number.head.is_title and number.head.i == number.i + 1)  # fmt: skip
     # not after a party, people or place ("Labour 45, National 30" are seats), nor after a
     # time ("reported this year 908 of the 2240 attendees")
     return (before.pos_ in ("NOUN", "PROPN") and before.text.isalpha()
