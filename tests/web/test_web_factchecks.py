@@ -223,6 +223,27 @@ def test_web_claims_list_shows_and_filters_the_fact_checked(client: Any) -> None
     assert len(shown) == len(every)
 
 
+def test_web_search_hits_show_their_fact_checks(client: Any) -> None:
+    """A search hit whose claim a fact-check addresses says so, as the article page does; the
+    other hits do not."""
+    from lxml import html
+
+    cid = client.get("/api/v1/claims?fact_checked=true").json()["items"][0]["id"]
+    checked = {
+        a["attribution_id"] for a in client.get(f"/api/v1/claims/{cid}").json()["appearances"]
+    }
+    page = html.fromstring(client.get("/search", params={"limit": 100}).text)
+    hits = page.xpath('//ol[@id="results"]/li[@data-attribution]')
+    shown = {
+        int(h.get("data-attribution"))
+        for h in hits
+        if h.xpath('.//span[contains(@class, "fact-check")]')
+    }
+    assert shown and shown == checked & {int(h.get("data-attribution")) for h in hits}
+    line = next(h for h in hits if int(h.get("data-attribution")) in shown)
+    assert "Fact-checked by Example Fact Check" in line.text_content()
+
+
 FEED = {"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": [{"item": [
     {"@type": "ClaimReview", "identifier": "feed-1", "claimReviewed": "The US covertly funds ISIS in Afghanistan.",
      "url": "javascript:alert(1)", "author": {"@type": "Organization", "name": "Feed Checks"},

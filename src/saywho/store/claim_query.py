@@ -446,16 +446,13 @@ def linked_claims(
 
 
 def fact_checks_for(engine: Engine, attribution_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """For attributions on an article page: the fact-checks linked to each one's claim cluster
-    (attributions without any are left out)."""
+    """For attributions on an article or search page: the fact-checks linked to each one's claim
+    cluster (attributions without any are left out)."""
     if not attribution_ids:
         return {}
 
     def work(conn: Any) -> dict[int, list[dict[str, Any]]]:
-        mine = {int(r[0]): int(r[1]) for start in range(0, len(attribution_ids), 500)
-                for r in conn.execute(select(claims.c.attribution_id, claims.c.cluster_id)
-                                      .where(claims.c.attribution_id.in_(attribution_ids[start : start + 500])))}  # fmt: skip
-        linked = _linked_checks(conn, sorted(set(mine.values())))
+        mine, linked = linked_claims(conn, attribution_ids)
         return {aid: linked[cid] for aid, cid in mine.items() if cid in linked}
 
     result: dict[int, list[dict[str, Any]]] = run_read(engine, "read the claims' fact-checks", work)

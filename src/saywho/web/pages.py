@@ -271,8 +271,10 @@ def search(request: Request, engine: EngineDep, params: SearchDep,
         name: [(v, _with(request, **{name: v.value})) for v in values]
         for name, values in facet_counts.items()
     }
+    # each hit's fact-checks (those of the claim it states), as the article page shows them
+    checked = fact_checks_for(engine, [c.id for c in page.items]) if page.items else {}
     return _page(request, "search.html", {
-        "page": page, "form": form, "facets": facet_links, "sampled": sampled,
+        "page": page, "form": form, "facets": facet_links, "sampled": sampled, "checked": checked,
         **_paging(request, page),
     })  # fmt: skip
 
