@@ -776,18 +776,7 @@ def _unit_word(token: Token) -> bool:
 
 def _qualifier(doc: Doc, tokens: list[Token], lists: _Lists) -> tuple[str | None, list[Token]]:
     """The qualifier at the start of the entity, or just before it, and the tokens after it."""
-    found: str | None = None
-    first = tokens[0].i
-    words = [t.lower_ for t in tokens]
-    for q in lists.qualifiers:  # one the entity starts inside: "at" + "most two weeks"
-        for k in range(1, len(q)):
-            if (tuple(words[: len(q) - k]) == q[k:] and len(words) > len(q) - k and first >= k
-                    and tuple(t.lower_ for t in doc[first - k : first]) == q[:k]):  # fmt: skip
-                found = " ".join(t.text for t in doc[first - k : first + len(q) - k])
-                tokens = tokens[len(q) - k :]
-                break
-        if found is not None:
-            break
+    found, tokens = _qualifier_straddled(doc, tokens, lists)
     stripped = True
     while stripped:  # stacked ones ("took over about a third"): the one nearest the number
         stripped = False
@@ -808,6 +797,22 @@ def _qualifier(doc: Doc, tokens: list[Token], lists: _Lists) -> tuple[str | None
     for q in lists.qualifiers:
         if len(q) <= len(before) and before[len(before) - len(q) :] == q:
             return " ".join(t.text for t in doc[first - len(q) : first]), tokens
+    return None, tokens
+
+
+def _qualifier_straddled(
+    doc: Doc, tokens: list[Token], lists: _Lists
+) -> tuple[str | None, list[Token]]:
+    """A qualifier the entity starts inside ("at" + "most two weeks"), and the tokens after it;
+    else None and the tokens as given."""
+    first = tokens[0].i
+    words = tuple(t.lower_ for t in tokens)
+    for q in lists.qualifiers:
+        for k in range(1, min(len(q), first + 1)):  # k of its words before the entity
+            inside = len(q) - k
+            if (words[:inside] == q[k:] and len(words) > inside
+                    and tuple(t.lower_ for t in doc[first - k : first]) == q[:k]):  # fmt: skip
+                return " ".join(t.text for t in doc[first - k : first + inside]), tokens[inside:]
     return None, tokens
 
 

@@ -11,6 +11,7 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
+from itertools import islice
 from typing import IO, Any
 
 from sqlalchemy import Engine
@@ -37,7 +38,8 @@ def _rows(
 ) -> Iterator[dict[str, Any]]:
     """Each claim's row, its claim id and fact-checks looked up a batch at a time (on a
     connection of their own: the claims stream on theirs)."""
-    for part in _batches(claims, batch):
+    remaining = iter(claims)
+    while part := list(islice(remaining, batch)):
         with engine.connect() as conn:
             clusters, checks = linked_claims(conn, [c.id for c in part])
         for claim in part:
@@ -48,17 +50,6 @@ def _rows(
                 claim_id=cluster, fact_checks=fact_check_summary(linked) if flat else linked
             )
             yield {k: data[k] for k in COLUMNS}
-
-
-def _batches(items: Iterable[Claim], size: int) -> Iterator[list[Claim]]:
-    part: list[Claim] = []
-    for item in items:
-        part.append(item)
-        if len(part) >= size:
-            yield part
-            part = []
-    if part:
-        yield part
 
 
 def export(engine: Engine, f: Filters, format: str, out: IO[Any], batch: int = 1000) -> int:
@@ -87,7 +78,7 @@ def export(engine: Engine, f: Filters, format: str, out: IO[Any], batch: int = 1
     return written
 
 
-def _parquet(claims: Iterator[dict[str, Any]], out: IO[bytes], batch: int) -> int:
+def _parquet(items: Iterator[dict[str, Any]], out: IO[bytes], batch: int) -> int:
     import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no type information
     import pyarrow.parquet as pq  # type: ignore[import-untyped]  # idem
 
@@ -103,7 +94,7 @@ def _parquet(claims: Iterator[dict[str, Any]], out: IO[bytes], batch: int) -> in
     written = 0
     with pq.ParquetWriter(out, schema) as writer:
         rows: list[dict[str, Any]] = []
-        for row in claims:
+        for row in items:
             rows.append(row)
             if len(rows) >= batch:
                 writer.write_table(pa.Table.from_pylist(rows, schema=schema))
