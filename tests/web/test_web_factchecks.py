@@ -244,6 +244,36 @@ def test_web_search_hits_show_their_fact_checks(client: Any) -> None:
     assert "Fact-checked by Example Fact Check" in line.text_content()
 
 
+def test_web_api_attributions_carry_their_claim_and_fact_checks(client: Any) -> None:
+    """Every attribution the API gives (search, the attributions list, an article, a speaker's
+    and an entity's latest claims) names its claim across articles and that claim's
+    fact-checks, as the pages show them; the speaker page shows them too."""
+    from lxml import html
+
+    cid = client.get("/api/v1/claims?fact_checked=true").json()["items"][0]["id"]
+    story = client.get(f"/api/v1/claims/{cid}").json()
+    checked = {a["attribution_id"] for a in story["appearances"]}
+    for path in ("/api/v1/search", "/api/v1/attributions"):
+        items = client.get(path, params={"limit": 100}).json()["items"]
+        assert {a["id"] for a in items if a["fact_checks"]} == checked, path
+        mine = next(a for a in items if a["id"] in checked)
+        assert mine["claim_id"] == cid and mine["fact_checks"] == story["fact_checks"]
+        other = next(a for a in items if a["id"] not in checked)
+        assert other["claim_id"] not in (None, cid) and other["fact_checks"] == []
+    aid = next(iter(checked))
+    article_id = next(a["article_id"] for a in story["appearances"] if a["attribution_id"] == aid)
+    doc = client.get(f"/api/v1/articles/{article_id}").json()
+    stated = next(a for a in doc["attributions"] if a["id"] == aid)
+    assert stated["claim_id"] == cid and stated["fact_checks"] == story["fact_checks"]
+    hits = client.get("/api/v1/search", params={"speaker": "Zamir Kabulov"}).json()["items"]
+    speaker_id = hits[0]["speaker_id"]
+    latest = client.get(f"/api/v1/speakers/{speaker_id}").json()["latest"]
+    assert [a["fact_checks"] == story["fact_checks"] for a in latest] == [True]
+    page = html.fromstring(client.get(f"/speakers/{speaker_id}").text)
+    line = page.xpath('//ol[@id="claims"]/li//span[contains(@class, "fact-check")]')
+    assert line and "Fact-checked by Example Fact Check" in line[0].text_content()
+
+
 FEED = {"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": [{"item": [
     {"@type": "ClaimReview", "identifier": "feed-1", "claimReviewed": "The US covertly funds ISIS in Afghanistan.",
      "url": "javascript:alert(1)", "author": {"@type": "Organization", "name": "Feed Checks"},

@@ -448,14 +448,23 @@ def linked_claims(
 def fact_checks_for(engine: Engine, attribution_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """For attributions on an article or search page: the fact-checks linked to each one's claim
     cluster (attributions without any are left out)."""
+    return {aid: link["fact_checks"] for aid, link in claim_links(engine, attribution_ids).items()
+            if link["fact_checks"]}  # fmt: skip
+
+
+def claim_links(engine: Engine, attribution_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each attribution's claim across articles, as the API gives it with the attribution:
+    ``{"claim_id", "fact_checks"}`` (`linked_claims`; attributions stored without a claim are
+    left out)."""
     if not attribution_ids:
         return {}
 
-    def work(conn: Any) -> dict[int, list[dict[str, Any]]]:
+    def work(conn: Any) -> dict[int, dict[str, Any]]:
         mine, linked = linked_claims(conn, attribution_ids)
-        return {aid: linked[cid] for aid, cid in mine.items() if cid in linked}
+        return {aid: {"claim_id": cid, "fact_checks": linked.get(cid, [])}
+                for aid, cid in mine.items()}  # fmt: skip
 
-    result: dict[int, list[dict[str, Any]]] = run_read(engine, "read the claims' fact-checks", work)
+    result: dict[int, dict[str, Any]] = run_read(engine, "read the claims' fact-checks", work)
     return result
 
 

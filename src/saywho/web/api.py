@@ -27,6 +27,7 @@ from ..store.claim_query import (
     ClaimFilters,
     checked_claims,
     claim_cluster_page,
+    claim_links,
     claim_story,
     similar,
 )
@@ -177,6 +178,15 @@ def paged(request: Request, page: browse.Page[Any]) -> dict[str, Any]:
             "next": next_url}  # fmt: skip
 
 
+def with_claims(engine: Engine, attributions: list[dict[str, Any]]) -> None:
+    """Gives each stored attribution (a dict, changed in place) its claim across articles and the
+    fact-checks that address it (`claim_id`, `fact_checks`), as the article and search pages
+    show them."""
+    links = claim_links(engine, [int(a["id"]) for a in attributions])
+    for a in attributions:
+        a.update(links.get(int(a["id"]), {"claim_id": None, "fact_checks": []}))
+
+
 def more(page: browse.Page[Any]) -> bool:
     """Whether a page follows `page`: its total says so, or, the total being an estimate, the
     page is full."""
@@ -230,7 +240,9 @@ def articles(
 @router.get("/articles/{article_id}", response_model=schemas.Article,
             summary="One article with its attributions and speakers")  # fmt: skip
 def article(article_id: ArticleId, engine: EngineDep) -> dict[str, Any]:
-    return asdict(browse.article_detail(engine, article_id))
+    doc = asdict(browse.article_detail(engine, article_id))
+    with_claims(engine, doc["attributions"])
+    return doc
 
 
 @router.get("/attributions", response_model=schemas.ClaimPage,
@@ -238,7 +250,9 @@ def article(article_id: ArticleId, engine: EngineDep) -> dict[str, Any]:
 def attributions(
     request: Request, engine: EngineDep, params: SearchDep, limit: Limit = 20, offset: Offset = 0
 ) -> dict[str, Any]:
-    return paged(request, browse.attribution_list(engine, params.filters, limit, offset))
+    found = paged(request, browse.attribution_list(engine, params.filters, limit, offset))
+    with_claims(engine, found["items"])
+    return found
 
 
 @router.get("/search", response_model=schemas.SearchPage,
@@ -248,8 +262,9 @@ def search(
 ) -> dict[str, Any]:
     # without words it lists every claim passing the filters, newest first, as the page does
     page, facets, sampled = browse.search_page(engine, params.filters, limit, offset)
-    return {**paged(request, page), "query": params.q, "facets": plain(facets),
-            "facets_counted": sampled}  # fmt: skip
+    found = paged(request, page)
+    with_claims(engine, found["items"])
+    return {**found, "query": params.q, "facets": plain(facets), "facets_counted": sampled}
 
 
 @router.get("/speakers", response_model=schemas.SpeakerPage, summary="Speakers, most quoted first")
@@ -269,7 +284,9 @@ def speakers(
 @router.get("/speakers/{speaker_id}", response_model=schemas.Speaker,
             summary="One speaker: names, roles, stances, timeline, entities, latest claims")  # fmt: skip
 def speaker(speaker_id: SpeakerId, engine: EngineDep) -> dict[str, Any]:
-    return asdict(browse.speaker_detail(engine, speaker_id))
+    data = asdict(browse.speaker_detail(engine, speaker_id))
+    with_claims(engine, data["latest"])
+    return data
 
 
 @router.get("/entities", response_model=schemas.EntityPage,
@@ -285,7 +302,9 @@ def entities(
 def entity(entity_id: str, engine: EngineDep) -> dict[str, Any]:
     if not entity_id.strip() or len(entity_id) > 500:
         raise ApiError(404, "no such entity (see /api/v1/entities for the ids)")
-    return asdict(browse.entity_detail(engine, entity_id))
+    data = asdict(browse.entity_detail(engine, entity_id))
+    with_claims(engine, data["latest"])
+    return data
 
 
 class FigureParams:

@@ -298,7 +298,9 @@ def speaker(request: Request, speaker_id: SpeakerId, engine: EngineDep) -> HTMLR
     chart = timeline_svg(asdict(data.timeline), f"Attributions per {data.timeline.unit} by stance")
     # the speaker's claims that ran in other articles too, most spread first
     repeated = claim_clusters(engine, ClaimFilters(speaker_id=speaker_id, min_articles=2, limit=20))
-    return _page(request, "speaker.html", {"data": data, "chart": chart, "repeated": repeated})
+    checked = fact_checks_for(engine, [c.id for c in data.latest])
+    return _page(request, "speaker.html",
+                 {"data": data, "chart": chart, "repeated": repeated, "checked": checked})  # fmt: skip
 
 
 @router.get("/claims", response_class=HTMLResponse)
@@ -378,7 +380,8 @@ def entities(
 def entity(request: Request, entity_id: str, engine: EngineDep) -> HTMLResponse:
     data = browse.entity_detail(engine, entity_id)
     chart = timeline_svg(asdict(data.timeline), f"Claims per {data.timeline.unit} by stance")
-    return _page(request, "entity.html", {"data": data, "chart": chart})
+    checked = fact_checks_for(engine, [c.id for c in data.latest])
+    return _page(request, "entity.html", {"data": data, "chart": chart, "checked": checked})
 
 
 @router.get("/analyze", response_class=HTMLResponse)

@@ -94,8 +94,15 @@ class AnalysedAttribution(Attribution):
     )
 
 
+#: a stored attribution's claim across articles and the fact-checks that address it
+CLAIM_ID = "the claim across articles it states (/claims/{id}); null: none stored"
+FACT_CHECKS = "the imported fact-checks that address that claim, best match first"
+
+
 class StoredAttribution(Attribution):
     speaker: int | None = Field(None, description="the resolved speaker's id (/speakers/{id})")
+    claim_id: int | None = Field(None, description=CLAIM_ID)
+    fact_checks: list[LinkedFactCheck] = Field(default_factory=list, description=FACT_CHECKS)
 
 
 class ArticleSpeaker(BaseModel):
@@ -268,6 +275,8 @@ class Claim(BaseModel):
     outlet: str | None
     published: str | None
     licence: str | None
+    claim_id: int | None = Field(None, description=CLAIM_ID)
+    fact_checks: list[LinkedFactCheck] = Field(default_factory=list, description=FACT_CHECKS)
     snippet: str | None = Field(description="the matching words between « and » (search only)")
     rank: float | None
 

@@ -93,6 +93,26 @@ def test_web_browser_claims_fact_check_line_links_to_the_fact_check(
     assert not console.errors
 
 
+def test_web_browser_speaker_page_shows_the_fact_checks_of_their_claims(
+    page: Any, browser_store: BrowserStore, console: Console
+) -> None:
+    """The speaker of the fact-checked claim: their page's claims say it has been checked, with
+    the fact-check's details one click away."""
+    claim = api(page, "/api/v1/claims?fact_checked=true")["items"][0]
+    story = api(page, f"/api/v1/claims/{claim['id']}")
+    speaker = next(a for a in api(page, "/api/v1/search?limit=100")["items"]
+                   if a["claim_id"] == claim["id"] and a["speaker_id"])  # fmt: skip
+    page.goto(f"/speakers/{speaker['speaker_id']}")
+    line = page.locator(f'#claims li[data-attribution="{speaker["id"]}"] span.fact-check')
+    expect(line).to_contain_text("Fact-checked by Example Fact Check")
+    expect(line).to_contain_text("Unproven")
+    screenshot(page, "speaker-fact-checked")
+    line.locator("a.fact-check-detail").click()
+    expect(page.locator("#fact-check-line")).to_contain_text("Unproven")
+    assert story["fact_checks"][0]["id"] == int(page.url.rsplit("/", 1)[1])
+    assert not console.errors
+
+
 def test_web_browser_fact_checks_on_the_article_list_and_detail_pages(
     page: Any, browser_store: BrowserStore, console: Console
 ) -> None:
