@@ -188,6 +188,28 @@ CASES = [
         id="according to at the end of the sentence",
     ),
     pytest.param(
+        "According to Connecticut Senator Richard Blumenthal, the airplane is one of eighteen "
+        "B-17s still flying.",
+        {
+            "source": "Connecticut Senator Richard Blumenthal",
+            "speaker": "richard-blumenthal",
+            "content": "the airplane is one of eighteen B-17s still flying",
+            "cue": "According to",
+        },
+        id="according to a name the parser cut after its first word",
+    ),
+    pytest.param(
+        "The museum saw attendance reach 11,000 visitors in 2010, according to curator Elaine "
+        "Gustafon.",
+        {
+            "source": "curator Elaine Gustafon",
+            "speaker": "elaine-gustafon",
+            "content": "The museum saw attendance reach 11,000 visitors in 2010",
+            "cue": "according to",
+        },
+        id="according to a title and a name at the end of the sentence",
+    ),
+    pytest.param(
         "Zamir Kabulov, Russia’s presidential envoy for Afghanistan, has said the US is funding ISIS.",
         {
             "source": "Zamir Kabulov, Russia’s presidential envoy for Afghanistan,",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from .spans import RULE_CONFIDENCE, Found, Rule, SentenceView, overlaps
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 
 # what may stand before a sentence-initial "according to": "But, according to …"
@@ -61,8 +61,12 @@ class PhraseRule(SentenceView):
             return None
         obj = objs[0] if objs else names[0]
         name_first = min([obj.i] + [c.i for c in obj.lefts if c.dep_ == "compound"])
+        first_of = obj.left_edge.i if objs else name_first
         last_of = obj.right_edge.i if objs else obj.i
-        source = self.clean_span(obj.left_edge.i if objs else name_first, last_of)
+        if objs and _name_run(doc, last_of, self.sent.end) > last_of:
+            last_of = _name_run(doc, last_of, self.sent.end)
+            obj = doc[last_of]  # a name's last word heads it
+        source = self.clean_span(first_of, last_of)
         phrase_first = tok.i
         phrase_last = max(last_of, to.i)
         sent_first, sent_last = self.sent.start, self.sent.end - 1
@@ -133,3 +137,17 @@ class PhraseRule(SentenceView):
             Rule.NOUN_CLAUSE, source_tok, source, cue_span, cue, content,
             RULE_CONFIDENCE[Rule.NOUN_CLAUSE], False,
         )  # fmt: skip
+
+
+def _name_run(doc: Doc, last: int, end: int) -> int:
+    """The last token of an "according to" object that ends at `last`, taken on over the
+    proper nouns that follow it up to a comma or the sentence's end: a name is not cut in two
+    where the parser made its first word the object ("According to Connecticut Senator Richard
+    Blumenthal, …": object "Connecticut"). Without the comma the words may start the content
+    ("According to Reuters Ukraine has …"), so they are left."""
+    run = last
+    while run + 1 < end and doc[run + 1].pos_ == "PROPN" and doc[run + 1].text[:1].isupper():
+        run += 1
+    rest = doc[run + 1 : end]
+    ends = rest and (rest[0].text == "," or all(t.is_punct for t in rest))
+    return run if run > last and (ends or not rest) else last
