@@ -158,6 +158,26 @@ def speakers_by_cue(attributions: list[dict[str, object]]) -> dict[str, object]:
             {"claimed": "pentagon"},
             id="they after officials of an organisation is the organisation",
         ),
+        pytest.param(
+            "Governor of Washington Chris Gregoire said the museum had worked hard.",
+            {"said": "chris-gregoire"},
+            id="a title of a place before a name is the named person's",
+        ),
+        pytest.param(
+            "The Vice President, Mike Pence, said the border was in crisis.",
+            {"said": "mike-pence"},
+            id="a title with the name in apposition is the named person's",
+        ),
+        pytest.param(
+            "CEO of the Refugee Council Enver Solomon said the plan was cruel.",
+            {"said": "enver-solomon"},
+            id="a first name the entities leave out stays in the name",
+        ),
+        pytest.param(
+            "A spokesman for President Joe Biden said the talks were over.",
+            {"said": "spokesman-for-president-joe-biden"},
+            id="a name after for is whom the source speaks for, not the source",
+        ),
     ],
 )
 def test_speakers_resolve_every_form_to_one_id(
@@ -165,6 +185,15 @@ def test_speakers_resolve_every_form_to_one_id(
 ) -> None:
     found = speakers_by_cue(run(text))
     assert {cue: found.get(cue) for cue in expected} == expected
+
+
+def test_speakers_title_before_a_name_describes_the_person() -> None:
+    """The title that heads a source phrase ending in a name becomes the person's role."""
+    doc = extract(RawDocument("t.txt", b"Talks\n\nAfghan Ambassador to the United States Hamdullah "
+                              b"Mohib said the talks were over."))  # fmt: skip
+    (speaker,) = analyze(doc).speakers
+    assert (speaker.name, speaker.type) == ("Hamdullah Mohib", "PERSON")
+    assert speaker.descriptions == ("Afghan Ambassador to the United States",)
 
 
 def test_speakers_sample_kabulov_is_one_speaker_under_every_name(sample_analysis: Analysis) -> None:

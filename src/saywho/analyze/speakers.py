@@ -289,6 +289,13 @@ class _Resolver:
             # a parse that made the source a clause ("coach" a verb with a subject and object)
             tok = _nominal_head(tok.doc, f.source[0] - f.offset, f.source[1] - f.offset) or tok
         pos = (_FIELD_ORDER.get(f.field, 3), f.sentence, f.source[0])
+        titled = _titled_person(tok, f.source[0] - f.offset, f.source[1] - f.offset)
+        if titled is not None:
+            person, title = titled
+            gender = _gender_near(tok.doc, tok.left_edge.i, person.end - 1)
+            cand = self.speaker_for_name(_clean_name(list(person)), "PERSON", pos, gender)
+            cand.add_description(title)
+            return cand
         return self.resolve_token(tok, pos, depth=0)
 
     def resolve_token(self, tok: Token, pos: tuple[int, int, int], depth: int) -> _Candidate | None:
@@ -1013,6 +1020,46 @@ def _tail_of(name: str, longer: str) -> bool:
     """
     short = name.lower()
     return len(short.split()) >= 2 and longer.lower().endswith(" " + short)
+
+
+def _titled_person(head: Token, start: int, end: int) -> tuple[SpacySpan, str] | None:
+    """A source phrase (characters `start`–`end` of its doc) headed by a title and ending in a
+    person's name: the name, and the title with what it is of ("Governor of Washington Chris
+    Gregoire": Chris Gregoire, "Governor of Washington"; "The Vice President, Mike Pence,":
+    Mike Pence, "Vice President"). The parser hangs such names on the title's preposition, or
+    calls the title the head. Not a name after a preposition or a title of its own ("a
+    spokesman for President Joe Biden"): that is whom the head speaks for."""
+    doc = head.doc
+    if head.ent_type_ == "PERSON" or not (
+        head.lemma_.lower() in _PERSON_NOUNS or (head.pos_ == "PROPN" and not head.ent_type_)
+    ):
+        return None
+    words = [t for t in doc if start <= t.idx and t.idx + len(t) <= end and not t.is_punct]
+    if not words:
+        return None
+    person = _entity_at(words[-1])
+    if person is None or person.label_ != "PERSON" or person.end - 1 != words[-1].i:
+        return None
+    first = person.start  # with a first name the entities left out ("Enver Solomon")
+    while first - 1 > head.i and _untitled_name_word(doc[first - 1]):
+        first -= 1
+    if first <= head.i:
+        return None
+    person, before = doc[first : person.end], doc[first - 1]
+    if not (before.text == "," or (before.pos_ == "PROPN" and before.ent_type_ != "PERSON"
+                                   and before.lower_ not in _PERSON_NOUNS
+                                   and before.lower_ not in _HONORIFICS)):  # fmt: skip
+        return None
+    title = [t for t in doc[words[0].i : person.start]
+             if not t.is_punct and t.lower_ not in _DETERMINERS]  # fmt: skip
+    return (person, doc[title[0].i : title[-1].i + 1].text) if title else None
+
+
+def _untitled_name_word(tok: Token) -> bool:
+    """A proper noun of no entity that is not a title or honorific."""
+    lower = tok.lower_
+    return (tok.pos_ == "PROPN" and not tok.ent_type_ and lower not in _PERSON_NOUNS
+            and lower not in _HONORIFICS)  # fmt: skip
 
 
 def _nominal_head(doc: Doc, start: int, end: int) -> Token | None:
