@@ -210,6 +210,27 @@ CASES = [
         id="according to a title and a name at the end of the sentence",
     ),
     pytest.param(
+        'The proclamation said "the outbreak constitutes a national emergency" and announced '
+        "that the emergency began on March 1.",
+        {
+            "source": "The proclamation",
+            "cue": "announced",
+            "content": "that the emergency began on March 1",
+        },
+        id="a verb the parser joined to a quotation shares the subject outside it",
+    ),
+    pytest.param(
+        'Whitmore said that on October 6 Montalvo "walked into the station and turned himself '
+        'in", and told the police everything.',
+        {
+            "source": "Whitmore",
+            "cue": "said",
+            "content": 'that on October 6 Montalvo "walked into the station and turned himself '
+            'in", and told the police everything',
+        },
+        id="a reported clause that quotes some words keeps the verbs joined to it",
+    ),
+    pytest.param(
         "Zamir Kabulov, Russia’s presidential envoy for Afghanistan, has said the US is funding ISIS.",
         {
             "source": "Zamir Kabulov, Russia’s presidential envoy for Afghanistan,",
@@ -300,6 +321,17 @@ def test_attribution_finds_source_cue_content(
 ) -> None:
     found = by_cue(run(text), str(expected["cue"]))
     assert {k: found[k] for k in expected} == expected
+
+
+def test_attribution_quotation_ends_where_the_sources_next_verb_begins(run: Run) -> None:
+    """The parser hangs a second "said" on the quoted clause: the quotation is the first
+    content, and the second verb has the same source, not the quotation's subject."""
+    found = run('The proclamation said "the outbreak constitutes a national emergency" and said '
+                "the emergency began on March 1.")  # fmt: skip
+    assert [(a["source"], a["content"]) for a in found] == [
+        ("The proclamation", '"the outbreak constitutes a national emergency"'),
+        ("The proclamation", "the emergency began on March 1"),
+    ]
 
 
 def test_attribution_nested_indirect_speech_has_its_parent(run: Run) -> None:

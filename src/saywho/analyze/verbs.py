@@ -304,8 +304,31 @@ class VerbRule(SentenceView):
             tok.dep_ in {"advcl", "xcomp", "pcomp"} and (tok.tag_ == "VBG" or tok.dep_ == "xcomp")
         )
         if depth < 3 and shares and tok.head.i != tok.i:
-            return self.source_of(tok.head, depth + 1)
+            head = tok.head
+            if (
+                tok.dep_ == "conj"
+                and not self._inside_quote(self.s(tok))
+                and self._quoted(head, True)
+            ):
+                # 'The proclamation said "the outbreak constitutes …" and said …': the parser
+                # hung the second verb on the quotation's; it shares the verb outside it
+                while self._inside_quote(self.s(head)) and head.head.i != head.i:
+                    head = head.head
+                if self._inside_quote(self.s(head)):
+                    return None, None, False
+            return self.source_of(head, depth + 1)
         return None, None, False
+
+    def _quoted(self, clause: Token, subject: bool = False) -> bool:
+        """The clause `clause` heads is quoted from its first word ('said "the outbreak
+        constitutes …"'), not a clause of the reporter's that quotes some of it ('that, back
+        from Florida, Montalvo "walked in …"'); with `subject`, it is enough that its subject is
+        quoted ('reported that, with the limit in place, "many stores are selling out"')."""
+        subjects = [c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if subject and subjects:
+            return self._inside_quote(self.s(subjects[0]))
+        words = [t for t in clause.subtree if not t.is_punct]
+        return bool(words) and self._inside_quote(self.s(words[0]))
 
     def np_span(self, head: Token, verb: Token) -> tuple[int, int] | None:
         """The whole noun phrase of `head`, appositions included, never reaching the verb."""
@@ -440,6 +463,16 @@ class VerbRule(SentenceView):
             clauses = [c for c in clauses if c.i > tok.i]
         first = min(c.left_edge.i for c in clauses)
         last = max(c.right_edge.i for c in clauses)
+        for c in clauses:
+            # 'said "the outbreak constitutes …" and said …': a verb outside the quotation
+            # that the parser joined to the quoted clause is the source's next act, not content
+            if self._quoted(c):
+                joined = [k.i for k in c.children if k.dep_ == "conj" and k.i > c.i
+                          and not self._inside_quote(self.s(k))]  # fmt: skip
+                ties = [k.i for k in c.children if k.dep_ == "cc" and joined and k.i < min(joined)
+                        and not self._inside_quote(self.s(k))]  # fmt: skip
+                if ties:
+                    last = min(last, max(ties) - 1)
         return Rule.VERB_CLAUSE, self._without_cue(tok, first, last)
 
     def _quote_beside(
