@@ -23,6 +23,8 @@ BODY = "The talks have collapsed."
                      id="colon before a quotation"),
         pytest.param("EXCLUSIVE – Roger Stone: Don’t trust the voting machines", "Roger Stone", ":",
                      "Don’t trust the voting machines", id="a label before the source is not part of it"),
+        pytest.param("Pentagon officials: talks with Iran have failed", "Pentagon officials", ":",
+                     "talks with Iran have failed", id="a group of people before a colon speaks"),
     ],
 )  # fmt: skip
 def test_headline_attribution_found_in_title(
@@ -41,6 +43,10 @@ def test_headline_attribution_found_in_title(
         pytest.param("Biden - a profile of the president", id="a dash before a description"),
         pytest.param("Editor’s note: this story was updated", id="editor's note"),
         pytest.param("Hillary Clinton: 1,769", id="a tally after a name"),
+        pytest.param(
+            "Lion Air disaster: Crashed jet's voice recorder recovered from Java Sea",
+            id="a named event before a colon is the topic",
+        ),
     ],
 )
 def test_headline_no_attribution_without_a_source(run: Run, title: str) -> None:

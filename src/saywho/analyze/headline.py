@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from ..model import Kind
 from .cues import Cue, Lexicon
 from .spans import RULE_CONFIDENCE, Found, Rule
+from .speakers import speaking_noun
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -234,6 +235,13 @@ def _source_head(doc: Doc, offset: int, span: tuple[int, int], headline: bool) -
             return None
     elif not headline and all(t.ent_type_ == "GPE" for t in named):
         return None  # "MOSCOW: …" in a body paragraph is a dateline
+    if (
+        head.pos_ == "NOUN"
+        and head.text.islower()
+        and head.lower_ not in _REPORT_NOUNS
+        and not speaking_noun(head.lemma_.lower())
+    ):
+        return None  # "Lion Air disaster: …": the story's topic, not its source
     return head
 
 

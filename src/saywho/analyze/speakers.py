@@ -94,6 +94,8 @@ _PERSON_NOUNS = _MALE_NOUNS | _FEMALE_NOUNS | {
     "speaker", "politician", "negotiator", "historian", "narrator", "host", "anchor", "user",
     "delegate", "commissioner", "sheriff", "coach", "captain", "legislator", "councillor",
 }  # fmt: skip
+#: common nouns that can head a source (`speaking_noun`)
+_SPEAKING_NOUNS = _PERSON_NOUNS | _REPRESENTATIVES | _PRODUCTS | _GROUP_HEADS | _ANONYMOUS
 # determiners and adjectives that bring in someone new: "other sites", "another official"
 _ANOTHER = {"other", "another", "different", "rival", "opposing"}
 _NAME_PREPOSITIONS = {"of", "for", "in", "at", "on", "from", "by", "with", "to"}
@@ -786,6 +788,15 @@ def _relink_headline_roles(found: list[Found], chosen: dict[int, _Candidate | No
         }
         if len(matches) == 1:
             chosen[i] = next(iter(matches.values()))
+
+
+@functools.cache
+def speaking_noun(lemma: str) -> bool:
+    """A common noun that can head a source (by its lemma): a person's role ("minister"), people
+    or a group ("officials", "government"), who speaks for an organisation ("spokesman"), what
+    an organisation publishes ("report"), a kind of source ("police"). Not "disaster" or
+    "crisis": "Lion Air disaster: …" is a headline's topic, not its source."""
+    return lemma in _SPEAKING_NOUNS or lemma in generic_lemmas()
 
 
 @functools.cache
