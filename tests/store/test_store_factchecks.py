@@ -14,6 +14,7 @@ from typer.testing import CliRunner, Result
 from saywho.cli import app
 from saywho.factchecks import BadRecord, from_jsonl
 from saywho.model import FactCheck
+from saywho.store import open_store
 from saywho.store.factchecks import (
     fact_check_key,
     get_fact_check,
@@ -416,3 +417,47 @@ def test_factchecks_candidates_include_the_speakers_own_fact_checks(engine: Engi
     assert told.tolist() == [ids[near.url], ids[far.url]] and x.shape[0] == 2
     ((nobody, _),) = ranking_features(engine, [Stated(text, "Someone Else")], 1)
     assert nobody.tolist() == [ids[near.url]]
+
+
+def test_search_speaker_and_about_in_the_cli_say_who_checked_each_claim(tmp_path: Path) -> None:
+    """`saywho search`, `saywho speaker` and `saywho about` give each attribution its claim
+    across articles and the fact-checks that address it (JSON: a list; CSV: one cell; table: a
+    "fact-checked:" line), as the API does; the search table reads in 80 columns."""
+    import csv
+    import io
+
+    sample = Path(__file__).resolve().parents[2] / "src/saywho/data/demo/rt-2023-01-20-us-isis.txt"
+    db = str(tmp_path / "s.db")
+    assert invoke("ingest", "--db", db, str(sample)).exit_code == 0
+    engine = open_store(db)
+    import_fact_checks(engine, [CHECK])
+    engine.dispose()
+    found = json.loads(invoke("search", "Islamic State", "--format", "json", "--db", db).stdout)
+    checked = [c for c in found["data"] if c["fact_checks"]]
+    assert checked and all(c["claim_id"] for c in found["data"])
+    assert checked[0]["fact_checks"][0]["url"] == "https://factcheck.example/us-isis"
+    others = json.loads(invoke("search", "Americans", "--format", "json", "--db", db).stdout)[
+        "data"
+    ]
+    assert others and all(c["claim_id"] and not c["fact_checks"] for c in others)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(invoke("search", "Islamic State", "-f", "csv", "--db", db).stdout)
+        )
+    )
+    assert rows[0]["fact_checks"] == "False (Example Fact Check, https://factcheck.example/us-isis)"
+    profile = json.loads(invoke("speaker", "Kabulov", "--format", "json", "--db", db).stdout)
+    assert any(c["fact_checks"] for c in profile["latest"])
+    about = list(
+        csv.DictReader(
+            io.StringIO(invoke("about", "Islamic State", "-f", "csv", "--db", db).stdout)
+        )
+    )
+    assert any(r["fact_checks"].startswith("False (Example Fact Check") for r in about)
+    table = invoke("search", "Islamic State", "--db", db)
+    lines = table.stdout.splitlines()
+    assert "fact-checked: False (Example" in table.stdout, table.stdout
+    assert all(len(line) <= 80 for line in lines)
+    frame = lines[1 : lines.index("") if "" in lines else None]
+    assert all(line.rstrip()[-1] in "┓┃┩│┤┘" for line in frame), table.stdout
+    assert "Zamir Kabulov" in table.stdout

@@ -383,7 +383,8 @@ def search_command(
     except SaywhoError as exc:
         _fail(str(exc), 2)
         return
-    _print_claims([c.to_dict() for c in claims], format, title=f"search: {query}", snippet=True)
+    found = _with_fact_checks(engine, [c.to_dict() for c in claims])
+    _print_claims(found, format, title=f"search: {query}", snippet=True)
     window = ranked_window(engine, filters)
     if window is not None and len(claims) >= window:
         err.print(f"saywho: note: a search without filters ranks its {window:,} most recently "
@@ -429,10 +430,13 @@ def speaker_command(
     """One speaker: names, roles with dates, counts by stance, timeline by month, latest claims."""
     from ..store import speaker_profile
 
-    profile = _checked(lambda: speaker_profile(_engine(db), name, latest))
-    latest_claims: list[dict[str, object]] = [c.to_dict() for c in profile.latest]
+    engine = _engine(db)
+    profile = _checked(lambda: speaker_profile(engine, name, latest))
+    latest_claims = _with_fact_checks(engine, [c.to_dict() for c in profile.latest])
     if format is QueryFormat.json:
-        typer.echo(json.dumps(profile.to_dict(), ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps({**profile.to_dict(), "latest": latest_claims}, ensure_ascii=False, indent=2)
+        )
         return
     if format is QueryFormat.csv:
         _print_claims(latest_claims, format, title="", snippet=False)
@@ -474,7 +478,8 @@ def about_command(
     """Claims about an entity, grouped by who made them (most claims first)."""
     from ..store import about as about_query
 
-    groups = _checked(lambda: about_query(_engine(db), entity, per_speaker))
+    engine = _engine(db)
+    groups = _checked(lambda: about_query(engine, entity, per_speaker))
     if format is QueryFormat.json:
         typer.echo(
             json.dumps(
@@ -484,9 +489,9 @@ def about_command(
             )
         )
         return
-    claims: list[dict[str, object]] = [
-        {**c.to_dict(), "speaker": g.speaker} for g in groups for c in g.claims
-    ]
+    claims = _with_fact_checks(
+        engine, [{**c.to_dict(), "speaker": g.speaker} for g in groups for c in g.claims]
+    )
     if format is QueryFormat.csv:
         _print_claims(claims, format, title="", snippet=False)
         return
@@ -604,14 +609,32 @@ def _write_csv(rows: list[dict[str, object]]) -> None:
     writer.writerows(rows)
 
 
+def _with_fact_checks(engine: Engine, claims: list[dict[str, object]]) -> list[dict[str, object]]:
+    """`claims` (attributions as dicts), each with its claim across articles and the fact-checks
+    that address it (`claim_id`, `fact_checks`), as the API and the web pages give them."""
+    from ..store.claim_query import claim_links
+
+    links = _checked(lambda: claim_links(engine, [int(str(c["id"])) for c in claims]))
+    return [
+        {**c, **links.get(int(str(c["id"])), {"claim_id": None, "fact_checks": []})} for c in claims
+    ]
+
+
 def _print_claims(claims: list[dict[str, object]], format: QueryFormat, title: str, snippet: bool,
                   empty: str = "no matching claims") -> None:  # fmt: skip
-    """Claims as a table (with the licence lines of the articles shown), JSON or CSV."""
+    """Claims as a table (with the licence lines of the articles shown), JSON or CSV; a claim
+    with `fact_checks` says who checked it (the claims list's wording)."""
+    from ..store.claim_query import fact_check_summary
+
+    def checked(c: dict[str, object]) -> str:
+        checks = c.get("fact_checks")
+        return fact_check_summary(checks) if isinstance(checks, list) else ""
+
     if format is QueryFormat.json:
         typer.echo(json.dumps({"data": claims, "count": len(claims)}, ensure_ascii=False, indent=2))
         return
     if format is QueryFormat.csv:
-        _write_csv(claims)
+        _write_csv([{**c, "fact_checks": checked(c)} if "fact_checks" in c else c for c in claims])
         return
     from rich.table import Table
 
@@ -620,22 +643,21 @@ def _print_claims(claims: list[dict[str, object]], format: QueryFormat, title: s
         if empty:
             out.print(empty, style="dim")
         return
+    # three columns, so that a claim reads as words in an 80-column terminal or pipe (six once
+    # folded it a dozen letters a line): who, with how they said it; the claim; where and when
     table = Table(title=title or None, title_justify="left", show_lines=True)
-    for column in ("speaker", "cue", "stance", "kind", "claim", "article"):
-        table.add_column(column, overflow="fold")
+    table.add_column("who, how", overflow="fold", max_width=22)
+    table.add_column("claim", overflow="fold", ratio=1)
+    table.add_column("article", overflow="fold", max_width=24)
     for c in claims:
         text = str(c.get("snippet") if snippet and c.get("snippet") else c.get("content") or "")
         text = escape(text).replace("«", "[bold yellow]").replace("»", "[/]")
+        if checked(c):
+            text += "\n" + escape(f"fact-checked: {checked(c)}")
         day = str(c.get("published") or "")[:10]
         article = " · ".join(str(x) for x in (c.get("title"), c.get("outlet"), day) if x)
         who = str(c.get("speaker") or c.get("source") or "—")
-        table.add_row(
-            escape(who),
-            escape(str(c["cue"])),
-            str(c["stance"]),
-            str(c["kind"]),
-            text,
-            escape(article),
-        )
+        how = f"{c['cue']}\n{c['stance']} · {c['kind']}"
+        table.add_row(f"[bold]{escape(who)}[/]\n{escape(how)}", text, escape(article))
     out.print(table)
     print_licences(out, claims)
