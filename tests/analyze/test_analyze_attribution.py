@@ -220,6 +220,12 @@ CASES = [
         id="a verb the parser joined to a quotation shares the subject outside it",
     ),
     pytest.param(
+        '"I have the reputation of being Miss Goody Two-Shoes, America\'s Virgin, and all that," '
+        "Day said in her 1976 autobiography, \"so I'm afraid it's going to shock some people.\"",
+        {"source": "Day", "cue": "said", "speaker": "day"},
+        id="words of the quotation the parser made a second subject are not the source",
+    ),
+    pytest.param(
         'Whitmore said that on October 6 Montalvo "walked into the station and turned himself '
         'in", and told the police everything.',
         {

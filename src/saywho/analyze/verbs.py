@@ -253,6 +253,11 @@ class VerbRule(SentenceView):
         ("defended X, saying …", "said … and warned …"); only the cue's own clause can give
         an agent ("was reported by Reuters") or be passive ("it was reported")."""
         subjects = [c for c in tok.children if c.dep_ in _SUBJECT_DEPS and c.lower_ != "there"]
+        if len(subjects) > 1 and not self._inside_quote(self.s(tok)):
+            # '"… and all that," Day said': words of the quotation the parser also made a
+            # subject of the verb outside it are not its source
+            outside = [c for c in subjects if not self._inside_quote(self.s(c))]
+            subjects = outside or subjects
         inverted = [s for s in subjects if s.left_edge.i == tok.i + 1]
         set_off = tok.i > self.sent.start and tok.nbor(-1).text == ","
         if len(subjects) > 1 and inverted and (tok.dep_ == "parataxis" or set_off):
