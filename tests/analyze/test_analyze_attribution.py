@@ -226,6 +226,28 @@ CASES = [
         id="words of the quotation the parser made a second subject are not the source",
     ),
     pytest.param(
+        'Bank president Okey Oramah said the use of other currencies "costs Africa $5 billion," '
+        'further saying, "It also reduces trade."',
+        {
+            "source": "Bank president Okey Oramah",
+            "cue": "further saying",
+            "content": '"It also reduces trade."',
+        },
+        id="a participle after a reported clause goes on with the reporter, not its subject",
+    ),
+    pytest.param(
+        'Bank president Okey Oramah said the use of other currencies "costs Africa $5 billion," '
+        'further saying, "It also reduces trade."',
+        {"cue": "said", "content": 'the use of other currencies "costs Africa $5 billion,"'},
+        id="a reported clause ends before the reporter's next participle",
+    ),
+    pytest.param(
+        "He publicly stated the trial would not be impartial, saying he anticipated a partisan "
+        "outcome.",
+        {"source": "He", "cue": "saying", "content": "he anticipated a partisan outcome"},
+        id="the subject of the reported clause does not say what the participle says",
+    ),
+    pytest.param(
         'Whitmore said that on October 6 Montalvo "walked into the station and turned himself '
         'in", and told the police everything.',
         {

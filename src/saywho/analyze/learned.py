@@ -428,6 +428,10 @@ def _source_taken(new: Found, rules: Sequence[Found]) -> bool:
     )
 
 
+#: punctuation a widened content does not begin or end with
+_EDGE_MARKS = frozenset({",", ";", ":", "—", "–", "-", "--"})
+
+
 def _adjust_content(
     chunk: Chunk, f: Found, tags: Sequence[str], lexicon: Lexicon
 ) -> tuple[int, int]:
@@ -466,6 +470,11 @@ def _adjust_content(
     sent = doc[last].sent
     while last + 1 < sent.end and content(last + 1):
         last += 1
+    # a comma or dash the CRF tags with the content is no edge of it (', "It also …"')
+    while first < lo and doc[first].text in _EDGE_MARKS:
+        first += 1
+    while last > hi - 1 and doc[last].text in _EDGE_MARKS:
+        last -= 1
     a = starts[first] if first != lo else f.content[0]
     b = starts[last] + len(doc[last].text) if last != hi - 1 else f.content[1]
     return a, b

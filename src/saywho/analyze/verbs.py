@@ -311,6 +311,18 @@ class VerbRule(SentenceView):
         if depth < 3 and shares and tok.head.i != tok.i:
             head = tok.head
             if (
+                (tok.tag_ == "VBG" or head.lemma_ == "go")  # "…, adding", "went on to say"
+                and tok.dep_ != "conj"
+                and tok.i > head.i
+                and head.dep_ == "ccomp"
+                and head.head.i < head.i
+                and head.head.lemma_.lower() in self.lex.verbs
+            ):
+                # 'Oramah said the currencies "cost Africa $5 billion", further saying …': the
+                # participle after a reported clause goes on with the reporter's words; the
+                # parser hangs it on the clause's verb, whose subject is no speaker
+                head = head.head
+            if (
                 tok.dep_ == "conj"
                 and not self._inside_quote(self.s(tok))
                 and self._quoted(head, True)
@@ -478,6 +490,20 @@ class VerbRule(SentenceView):
                         and not self._inside_quote(self.s(k))]  # fmt: skip
                 if ties:
                     last = min(last, max(ties) - 1)
+            # '… said the currencies "cost Africa $5 billion," further saying, "…"': the
+            # reporter's next words are an attribution of their own (`source_of`), not this one's
+            for k in c.children:
+                if (
+                    k.dep_ == "advcl"
+                    and k.tag_ == "VBG"
+                    and k.i > c.i
+                    and k.lemma_.lower() in self.lex.verbs
+                ):
+                    j = k.left_edge.i - 1
+                    while j > first and k.doc[j].is_quote:
+                        j -= 1
+                    if j > first and k.doc[j].text == ",":
+                        last = min(last, k.left_edge.i - 1)
         return Rule.VERB_CLAUSE, self._without_cue(tok, first, last)
 
     def _quote_beside(
