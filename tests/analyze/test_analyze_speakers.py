@@ -174,6 +174,12 @@ def speakers_by_cue(attributions: list[dict[str, object]]) -> dict[str, object]:
             id="a first name the entities leave out stays in the name",
         ),
         pytest.param(
+            "African Export–Import Bank president Okey Oramah said the use of third-party "
+            "currencies costs Africa money.",
+            {"said": "okey-oramah"},
+            id="a role noun right before a name is the named person's, whatever heads the phrase",
+        ),
+        pytest.param(
             "A spokesman for President Joe Biden said the talks were over.",
             {"said": "spokesman-for-president-joe-biden"},
             id="a name after for is whom the source speaks for, not the source",

@@ -1039,12 +1039,13 @@ def _titled_person(head: Token, start: int, end: int) -> tuple[SpacySpan, str] |
     Gregoire": Chris Gregoire, "Governor of Washington"; "The Vice President, Mike Pence,":
     Mike Pence, "Vice President"). The parser hangs such names on the title's preposition, or
     calls the title the head. Not a name after a preposition or a title of its own ("a
-    spokesman for President Joe Biden"): that is whom the head speaks for."""
+    spokesman for President Joe Biden"): that is whom the head speaks for. A role noun right
+    before the name makes the phrase the person's whatever heads it ("African Export–Import Bank
+    president Okey Oramah", where the parser made "Export" the head)."""
     doc = head.doc
-    if head.ent_type_ == "PERSON" or not (
-        head.lemma_.lower() in _PERSON_NOUNS or (head.pos_ == "PROPN" and not head.ent_type_)
-    ):
+    if head.ent_type_ == "PERSON":
         return None
+    titled = head.lemma_.lower() in _PERSON_NOUNS or (head.pos_ == "PROPN" and not head.ent_type_)
     words = [t for t in doc if start <= t.idx and t.idx + len(t) <= end and not t.is_punct]
     if not words:
         return None
@@ -1057,9 +1058,12 @@ def _titled_person(head: Token, start: int, end: int) -> tuple[SpacySpan, str] |
     if first <= head.i:
         return None
     person, before = doc[first : person.end], doc[first - 1]
-    if not (before.text == "," or (before.pos_ == "PROPN" and before.ent_type_ != "PERSON"
-                                   and before.lower_ not in _PERSON_NOUNS
-                                   and before.lower_ not in _HONORIFICS)):  # fmt: skip
+    role = before.text.islower() and before.lemma_.lower() in _PERSON_NOUNS
+    if role and not any(t.lower_ in {"for", "to", "with"} for t in doc[words[0].i : first]):
+        pass  # "Bank president Okey Oramah": the bank's president, named
+    elif not titled or not (before.text == "," or (before.pos_ == "PROPN" and before.ent_type_ != "PERSON"
+                                                   and before.lower_ not in _PERSON_NOUNS
+                                                   and before.lower_ not in _HONORIFICS)):  # fmt: skip
         return None
     title = [t for t in doc[words[0].i : person.start]
              if not t.is_punct and t.lower_ not in _DETERMINERS]  # fmt: skip
