@@ -481,30 +481,38 @@ class VerbRule(SentenceView):
         first = min(c.left_edge.i for c in clauses)
         last = max(c.right_edge.i for c in clauses)
         for c in clauses:
-            # 'said "the outbreak constitutes …" and said …': a verb outside the quotation
-            # that the parser joined to the quoted clause is the source's next act, not content
-            if self._quoted(c):
-                joined = [k.i for k in c.children if k.dep_ == "conj" and k.i > c.i
-                          and not self._inside_quote(self.s(k))]  # fmt: skip
-                ties = [k.i for k in c.children if k.dep_ == "cc" and joined and k.i < min(joined)
-                        and not self._inside_quote(self.s(k))]  # fmt: skip
-                if ties:
-                    last = min(last, max(ties) - 1)
-            # '… said the currencies "cost Africa $5 billion," further saying, "…"': the
-            # reporter's next words are an attribution of their own (`source_of`), not this one's
-            for k in c.children:
-                if (
-                    k.dep_ == "advcl"
-                    and k.tag_ == "VBG"
-                    and k.i > c.i
-                    and k.lemma_.lower() in self.lex.verbs
-                ):
-                    j = k.left_edge.i - 1
-                    while j > first and k.doc[j].is_quote:
-                        j -= 1
-                    if j > first and k.doc[j].text == ",":
-                        last = min(last, k.left_edge.i - 1)
+            cut = self._reporter_goes_on(c, first)
+            last = last if cut is None else min(last, cut)
         return Rule.VERB_CLAUSE, self._without_cue(tok, first, last)
+
+    def _reporter_goes_on(self, clause: Token, first: int) -> int | None:
+        """The last token of a reported clause (starting at token `first`) before the reporter's
+        next act that the parser hung on it (None: there is none):
+        - 'said "the outbreak constitutes …" and said …': a verb outside the quotation joined to
+          the quoted clause;
+        - 'said the currencies "cost Africa $5 billion," further saying, "…"': a participle of
+          speech after a comma, an attribution of its own (`source_of`)."""
+        last: int | None = None
+        if self._quoted(clause):
+            joined = [k.i for k in clause.children if k.dep_ == "conj" and k.i > clause.i
+                      and not self._inside_quote(self.s(k))]  # fmt: skip
+            ties = [k.i for k in clause.children if k.dep_ == "cc" and joined and k.i < min(joined)
+                    and not self._inside_quote(self.s(k))]  # fmt: skip
+            if ties:
+                last = max(ties) - 1
+        for k in clause.children:
+            if (
+                k.dep_ == "advcl"
+                and k.tag_ == "VBG"
+                and k.i > clause.i
+                and k.lemma_.lower() in self.lex.verbs
+            ):
+                j = k.left_edge.i - 1
+                while j > first and k.doc[j].is_quote:
+                    j -= 1
+                if j > first and k.doc[j].text == ",":
+                    last = k.left_edge.i - 1 if last is None else min(last, k.left_edge.i - 1)
+        return last
 
     def _quote_beside(
         self,
