@@ -1058,12 +1058,14 @@ def _titled_person(head: Token, start: int, end: int) -> tuple[SpacySpan, str] |
     if first <= head.i:
         return None
     person, before = doc[first : person.end], doc[first - 1]
-    role = before.text.islower() and before.lemma_.lower() in _PERSON_NOUNS
-    if role and not any(t.lower_ in {"for", "to", "with"} for t in doc[words[0].i : first]):
-        pass  # "Bank president Okey Oramah": the bank's president, named
-    elif not titled or not (before.text == "," or (before.pos_ == "PROPN" and before.ent_type_ != "PERSON"
-                                                   and before.lower_ not in _PERSON_NOUNS
-                                                   and before.lower_ not in _HONORIFICS)):  # fmt: skip
+    # "Bank president Okey Oramah": the bank's president, named
+    named_role = (before.text.islower() and before.lemma_.lower() in _PERSON_NOUNS
+                  and not any(t.lower_ in {"for", "to", "with"} for t in doc[words[0].i : first]))  # fmt: skip
+    # "Governor of Washington Chris Gregoire", "The Vice President, Mike Pence,"
+    set_off = before.text == "," or (before.pos_ == "PROPN" and before.ent_type_ != "PERSON"
+                                     and before.lower_ not in _PERSON_NOUNS
+                                     and before.lower_ not in _HONORIFICS)  # fmt: skip
+    if not (named_role or (titled and set_off)):
         return None
     title = [t for t in doc[words[0].i : person.start]
              if not t.is_punct and t.lower_ not in _DETERMINERS]  # fmt: skip
