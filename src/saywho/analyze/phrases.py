@@ -63,9 +63,9 @@ class PhraseRule(SentenceView):
         name_first = min([obj.i] + [c.i for c in obj.lefts if c.dep_ == "compound"])
         first_of = obj.left_edge.i if objs else name_first
         last_of = obj.right_edge.i if objs else obj.i
-        if objs and _name_run(doc, last_of, self.sent.end) > last_of:
-            last_of = _name_run(doc, last_of, self.sent.end)
-            obj = doc[last_of]  # a name's last word heads it
+        run = _name_run(doc, last_of, self.sent.end) if objs else last_of
+        if run > last_of:
+            last_of, obj = run, doc[run]  # a name's last word heads it
         source = self.clean_span(first_of, last_of)
         phrase_first = tok.i
         phrase_last = max(last_of, to.i)
@@ -149,5 +149,5 @@ def _name_run(doc: Doc, last: int, end: int) -> int:
     while run + 1 < end and doc[run + 1].pos_ == "PROPN" and doc[run + 1].text[:1].isupper():
         run += 1
     rest = doc[run + 1 : end]
-    ends = rest and (rest[0].text == "," or all(t.is_punct for t in rest))
-    return run if run > last and (ends or not rest) else last
+    ends = not rest or rest[0].text == "," or all(t.is_punct for t in rest)
+    return run if ends else last

@@ -615,9 +615,7 @@ def _with_fact_checks(engine: Engine, claims: list[dict[str, object]]) -> list[d
     from ..store.claim_query import claim_links
 
     links = _checked(lambda: claim_links(engine, [int(str(c["id"])) for c in claims]))
-    return [
-        {**c, **links.get(int(str(c["id"])), {"claim_id": None, "fact_checks": []})} for c in claims
-    ]
+    return [{**c, **links[int(str(c["id"]))]} for c in claims]
 
 
 def _print_claims(claims: list[dict[str, object]], format: QueryFormat, title: str, snippet: bool,
@@ -652,8 +650,8 @@ def _print_claims(claims: list[dict[str, object]], format: QueryFormat, title: s
     for c in claims:
         text = str(c.get("snippet") if snippet and c.get("snippet") else c.get("content") or "")
         text = escape(text).replace("«", "[bold yellow]").replace("»", "[/]")
-        if checked(c):
-            text += "\n" + escape(f"fact-checked: {checked(c)}")
+        if summary := checked(c):
+            text += "\n" + escape(f"fact-checked: {summary}")
         day = str(c.get("published") or "")[:10]
         article = " · ".join(str(x) for x in (c.get("title"), c.get("outlet"), day) if x)
         who = str(c.get("speaker") or c.get("source") or "—")

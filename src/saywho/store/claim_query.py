@@ -431,18 +431,29 @@ def fact_check_summary(checks: list[dict[str, Any]]) -> str:
     )
 
 
-def linked_claims(
-    conn: Any, attribution_ids: list[int]
-) -> tuple[dict[int, int], dict[int, list[dict[str, Any]]]]:
-    """Each attribution's claim (cluster id; none for an attribution stored without one) and
-    each of those claims' linked fact-checks (`_linked_checks`)."""
+def claim_links_on(conn: Any, attribution_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each attribution's claim across articles and the fact-checks that address it, as the
+    API, the CLI and the export give them with the attribution: ``{"claim_id", "fact_checks"}``
+    for every id asked for (``None`` and ``[]`` for one stored without a claim)."""
     clusters: dict[int, int] = {}
     for start in range(0, len(attribution_ids), 500):
         part = attribution_ids[start : start + 500]
         for aid, cid in conn.execute(select(claims.c.attribution_id, claims.c.cluster_id)
                                      .where(claims.c.attribution_id.in_(part))):  # fmt: skip
             clusters[int(aid)] = int(cid)
-    return clusters, _linked_checks(conn, sorted(set(clusters.values())))
+    checks = _linked_checks(conn, sorted(set(clusters.values())))
+    return {aid: {"claim_id": clusters.get(aid), "fact_checks": checks.get(clusters.get(aid, -1), [])}
+            for aid in attribution_ids}  # fmt: skip
+
+
+def claim_links(engine: Engine, attribution_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """`claim_links_on`, on a connection of its own."""
+    if not attribution_ids:
+        return {}
+    result: dict[int, dict[str, Any]] = run_read(
+        engine, "read the claims' fact-checks", lambda conn: claim_links_on(conn, attribution_ids)
+    )
+    return result
 
 
 def fact_checks_for(engine: Engine, attribution_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -450,22 +461,6 @@ def fact_checks_for(engine: Engine, attribution_ids: list[int]) -> dict[int, lis
     cluster (attributions without any are left out)."""
     return {aid: link["fact_checks"] for aid, link in claim_links(engine, attribution_ids).items()
             if link["fact_checks"]}  # fmt: skip
-
-
-def claim_links(engine: Engine, attribution_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Each attribution's claim across articles, as the API gives it with the attribution:
-    ``{"claim_id", "fact_checks"}`` (`linked_claims`; attributions stored without a claim are
-    left out)."""
-    if not attribution_ids:
-        return {}
-
-    def work(conn: Any) -> dict[int, dict[str, Any]]:
-        mine, linked = linked_claims(conn, attribution_ids)
-        return {aid: {"claim_id": cid, "fact_checks": linked.get(cid, [])}
-                for aid, cid in mine.items()}  # fmt: skip
-
-    result: dict[int, dict[str, Any]] = run_read(engine, "read the claims' fact-checks", work)
-    return result
 
 
 def checked_claims(engine: Engine, fact_check_id: int, limit: int = 100) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
-from .claim_query import fact_check_summary, linked_claims
+from .claim_query import claim_links_on, fact_check_summary
 from .engine import _reason
 from .query import Claim, Filters, iter_claims
 
@@ -41,14 +41,11 @@ def _rows(
     remaining = iter(claims)
     while part := list(islice(remaining, batch)):
         with engine.connect() as conn:
-            clusters, checks = linked_claims(conn, [c.id for c in part])
+            links = claim_links_on(conn, [c.id for c in part])
         for claim in part:
-            data = claim.to_dict()
-            cluster = clusters.get(claim.id)
-            linked = checks.get(cluster, []) if cluster is not None else []
-            data.update(
-                claim_id=cluster, fact_checks=fact_check_summary(linked) if flat else linked
-            )
+            data = {**claim.to_dict(), **links[claim.id]}
+            if flat:
+                data["fact_checks"] = fact_check_summary(data["fact_checks"])
             yield {k: data[k] for k in COLUMNS}
 
 

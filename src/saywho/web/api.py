@@ -184,7 +184,7 @@ def with_claims(engine: Engine, attributions: list[dict[str, Any]]) -> None:
     show them."""
     links = claim_links(engine, [int(a["id"]) for a in attributions])
     for a in attributions:
-        a.update(links.get(int(a["id"]), {"claim_id": None, "fact_checks": []}))
+        a.update(links[int(a["id"])])
 
 
 def more(page: browse.Page[Any]) -> bool:
