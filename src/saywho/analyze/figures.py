@@ -74,6 +74,8 @@ _SCALE_NAMES = {word: scale for scale, word in _SCALE_WORDS.items()}
 _SHORTHAND = re.compile(r"(?P<number>\d[\d,]*(?:\.\d+)?)(?P<suffix>[A-Za-z]{1,3})\.?$")
 _DASHED = re.compile(r"^\D{0,4}\d[\d,.]*(\s?[–—-]\s?)\d")  # "15–25", "$15-25"
 _CLOCK = re.compile(r"^\d{1,2}:\d{2}$")  # "13:40"
+_HHMM = re.compile(r"^(?:[01]\d|2[0-3])[0-5]\d$")  # "0700", "2359"
+_NAMED = re.compile(r"^[A-Za-z]+\d+[A-Za-z]?$")  # "K2" of "K2-18b", "A320", "S3"
 #: a figure in these units after one of `_PERIOD_PREPS` is a period ("over ten years"); not
 #: after "for", which gives the subject's own duration ("the war has been ongoing for 17 years")
 _TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade",
@@ -126,6 +128,8 @@ class _Lists:
     ratio_not_before: frozenset[str]
     change_words: frozenset[str]
     counted_who: frozenset[str]
+    clock_zones: frozenset[str]
+    plural_nouns: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -149,6 +153,8 @@ def load_lists() -> _Lists:
         ratio_not_before=frozenset(w.lower() for w in data["ratio_not_before"]),
         change_words=frozenset(w.lower() for w in data["change_words"]),
         counted_who=frozenset(w.lower() for w in data["counted_subjects"]["who"]),
+        clock_zones=frozenset(w.lower() for w in data["dates"]["clock_zones"]),
+        plural_nouns=frozenset(w.lower() for w in data["dates"]["plural_nouns"]),
     )
 
 
@@ -279,6 +285,24 @@ def _doc_figures(doc: Doc, text: str, lists: _Lists, headline: bool = False) -> 
     yield from _changes(doc, text, found, lists)
 
 
+def _and_a_half(doc: Doc, last: Token) -> list[Token]:
+    """The words after a number that add a half to it, "and a half" (hyphenated or not), with
+    the scale word after them ("three-and-a-half million"); none when they do not follow.
+    quantulum3 reads the whole ("3.5e6"), the entities only the "three"; not after a scale word,
+    which quantulum3 reads as a half more ("a million-and-a-half": 1000000.5)."""
+    words = [t for t in doc[last.i + 1 : last.i + 8] if t.text not in "-–"][:4]
+    if (
+        not last.like_num
+        or last.lower_ in _SCALE_NOUNS
+        or [t.lower_ for t in words[:3]] != ["and", "a", "half"]
+    ):
+        return []
+    end = words[2].i + 1
+    if len(words) > 3 and words[3].lower_ in _SCALE_NOUNS and words[3].i == end:
+        end += 1
+    return list(doc[last.i + 1 : end])
+
+
 def _fraction_as_ordinal(doc: Doc, ent: SpacySpan, lists: _Lists) -> bool:
     """An ORDINAL entity that is a fraction written with "a" or "one": "a third of the homes"
     (the tagger reads "third" as a noun there, as it does not in "the third day")."""
@@ -373,7 +397,10 @@ def _figure(
     if not tokens:
         return None
     first = tokens[0]
+    if first.lower_ in lists.fractions and first.i > 0 and _is_ordinal(doc[first.i - 1]):
+        return None  # "the second half ended": a period of a match or a year, no fraction
     ranged = first.lower_ == "between"
+    tokens.extend(_and_a_half(doc, tokens[-1]))  # "three-and-a-half million"
     if first.i > 0 and first.lower_ in _SCALE_NOUNS and doc[first.i - 1].lower_ in ("a", "an"):
         tokens.insert(0, doc[first.i - 1])  # "a dozen people", "a million dollars"
     if first.i > 0 and doc[first.i - 1].is_currency and not first.is_currency:
@@ -386,8 +413,8 @@ def _figure(
     ):  # "€300m" parsed as "300", "m"
         tokens.append(doc[after])  # fmt: skip
     fraction = any(t.lower_ in lists.fractions for t in tokens) and not any(
-        t.lower_ in _SCALE_WORDS.values() for t in tokens
-    )  # "half a million" is no fraction
+        t.lower_ in _SCALE_WORDS.values() or t.lower_ == "and" for t in tokens
+    )  # "half a million", "two and a half" are no fractions
     vague = next((t for t in tokens if t.lower_ in lists.vague), None)
     last = tokens[-1]
     # the number and what follows it, for quantulum3 to read the unit from
@@ -430,7 +457,7 @@ def _figure(
         if vague is not None and reading is None:
             noun = _of_noun(vague)  # "hundreds of people", "billions of dollars"
             if noun is not None:
-                unit = _currency(f"2 {noun.text}") or str(noun.lemma_.lower())
+                unit = _currency(f"2 {noun.text}") or _unit_name(noun, lists)
                 figure_end = max(figure_end, noun.idx + len(noun))
         elif reading is not None:
             value, high, unit, q_end = reading
@@ -448,14 +475,14 @@ def _figure(
         ):  # "in 2021", "a 2011 study"
             return None
         if noun is not None:
-            unit = noun.lemma_.lower()
+            unit = _unit_name(noun, lists)
             figure_end = noun.idx + len(noun)
         elif _is_bare_number(token):
             return None
     elif value is not None and unit == "dozen":
         value, high = value * 12, high * 12 if high is not None else None
         noun = _counted_noun(last if last.like_num else _last_token(doc, figure_end))
-        unit = noun.lemma_.lower() if noun is not None else None
+        unit = _unit_name(noun, lists) if noun is not None else None
         if noun is not None:
             figure_end = noun.idx + len(noun)
     if value is not None and unit is None and fraction:
@@ -483,34 +510,51 @@ def _from_to(
     """A seed written "from X to Y": after a word of change (figures.toml's change_words:
     "unemployment fell from 8.1% to 3.5%") two figures, the value before (qualifier "from") and
     the value after ("to"), in the order written; after any other word, one range when the
-    plain reading misses its upper bound ("range from $5 billion to $7 billion"). None for any
-    other seed, and for a range the plain reading gets. Written by hand: quantulum3 reads every
-    "X to Y" as a range and sorts its ends, so a fall reads as a range and its direction is lost."""
-    to = next((i for i in range(start + 1, end - 1) if doc[i].lower_ == "to"), None)
+    plain reading misses its upper bound ("range from $5 billion to $7 billion"). A seed
+    written "between X and Y" is always one range, read so when the plain reading misses its
+    upper bound ("between $5 and $7 billion": 5e9 to 7e9 USD). None for any other seed, and for
+    a range the plain reading gets. Written by hand: quantulum3 reads every "X to Y" as a range
+    and sorts its ends, so a fall reads as a range and its direction is lost, and it reads
+    "between $5 and $7 billion" as $5 alone."""
+    between = doc[start].lower_ == "between"
+    link = "and" if between else "to"
+    to = next((i for i in range(start + 1, end - 1) if doc[i].lower_ == link), None)
     if to is None:
         return None
-    first = next((i for i in range(start, to) if doc[i].like_num or doc[i].is_currency), None)
-    if first is None or first == 0 or doc[first - 1].lower_ != "from":
-        return None
+    first = next((i for i in range(start, to) if doc[i].like_num or doc[i].is_currency or doc[i].tag_ == "$"),
+                 None)  # fmt: skip
+    if first is None or first == 0 or doc[first - 1].lower_ != ("between" if between else "from"):
+        return None  # ("US$" is no currency to spaCy, tagged "$" all the same)
     after = _figure(doc, text, to + 1, end, label, lists, headline=headline)
     if after is None or after.value is None or after.high is not None:
         return None
+    top = after.value
     before = _figure(doc, text, first, to, label, lists, stop=to, headline=headline)
     if before is None or before.value is None:  # "from 10 to 20 percent": "10" has no unit
         plain = _simple(list(doc[first:to]), None)
         if plain is None or plain[1] is not None:
             return None
         end_char = doc[to - 1].idx + len(doc[to - 1])
-        value = plain[0] * _written_scale(after.value, doc[to + 1 : end])
+        value = plain[0] * _written_scale(top, doc[to + 1 : end])
         before = _Found(doc[first].idx, end_char, _clean(value), None, after.unit, None,
                         after.measure)  # fmt: skip
-    elif before.unit is None:  # "from 1.2 to 1.5 million barrels": 1.2 million barrels
-        scaled = any(t.lower_ in _SCALE_NOUNS or t.lower_ in lists.scales for t in doc[first:to])
-        scale = 1.0 if scaled else _written_scale(after.value, doc[to + 1 : end])
-        before = replace(before, value=_clean(before.value * scale), unit=after.unit)
+    else:
+        low = before.value
+        if before.unit is not None and after.unit is None:
+            after = replace(after, unit=before.unit)  # "between US$300 and 400 billion": dollars
+        elif before.unit is not None and str(after.unit).startswith(f"{before.unit} per "):
+            before = replace(before, unit=after.unit)  # "$5 and $7 billion a year": both a year
+        if before.unit is None or (before.unit == after.unit and low < top / 100):
+            # "from 1.2 to 1.5 million barrels": 1.2 million barrels; "between $5 and $7
+            # billion": $5 billion
+            scaled = any(
+                t.lower_ in _SCALE_NOUNS or t.lower_ in lists.scales for t in doc[first:to]
+            )
+            scale = 1.0 if scaled else _written_scale(top, doc[to + 1 : end])
+            before = replace(before, value=_clean(low * scale), unit=after.unit)
     if before.value is None or before.high is not None or before.unit != after.unit:
         return None
-    if _is_change(doc[first - 1], lists):
+    if not between and _is_change(doc[first - 1], lists):
         return (
             replace(before, qualifier=_joined("from", before.qualifier),
                     measure=before.measure or after.measure),
@@ -518,10 +562,11 @@ def _from_to(
                     measure=after.measure or before.measure),
         )  # fmt: skip
     whole = _figure(doc, text, start, end, label, lists, headline=headline)
-    if whole is None or whole.high is not None:
-        return None  # the plain reading has the range
-    low, high = sorted((before.value, after.value))
-    return (replace(whole, start=before.start, end=after.end, value=low, high=high),)
+    if whole is None:
+        return None
+    low, high = sorted((before.value, top))
+    return (replace(whole, start=whole.start if between else before.start, end=after.end,
+                    value=low, high=high, unit=after.unit),)  # fmt: skip
 
 
 def _changes(doc: Doc, text: str, found: list[_Found], lists: _Lists) -> list[_Found]:
@@ -942,17 +987,32 @@ def _is_bare_number(token: Token) -> bool:
         and token.dep_ in ("nummod", "appos", "npadvmod", "compound")  # fmt: skip
 
 
+def _unit_name(noun: Token, lists: _Lists) -> str:
+    """What a counted noun makes a figure's unit: its lemma ("people", "delegate"), or the word
+    itself for a noun used only in the plural ("species", not the tagger's "specie")."""
+    word = noun.lower_
+    return word if word in lists.plural_nouns else str(noun.lemma_.lower())
+
+
 def _is_label(tokens: list[Token]) -> bool:
-    """A number that names rather than counts: "9/11", "3D", "G7", "5G", or a clock's "13:40"."""
+    """A number that names rather than counts: "9/11", "3D", "G7", "5G", a clock's "13:40" or
+    "0700 UTC", a designation's "K2-18b"."""
+    lists = load_lists()
     for t in tokens:
         if _CLOCK.match(t.text):
             return True  # "13:40": a clock time the entities did not name
+        if _HHMM.match(t.text) and (t.text.startswith("0") or (
+                t.i + 1 < len(t.doc) and t.nbor().lower_ in lists.clock_zones)):  # fmt: skip
+            return True  # "(0700 UTC)": no count is written with a leading zero
+        if _NAMED.match(t.text) and t.i + 1 < len(t.doc) and t.nbor().text in "-–" \
+                and not t.whitespace_:  # fmt: skip
+            return True  # "K2-18b": a planet's, an aircraft's designation
         if t.text.count("/") == 1:
             left, right = t.text.split("/")
             if not (left.isdigit() and right.isdigit() and int(left) < int(right) <= 10):
                 return True  # a date or a name, not a fraction such as 1/3
         match = _GLUED.match(t.text.rstrip("."))
-        if match and match.group(2).lower() not in load_lists().scales:
+        if match and match.group(2).lower() not in lists.scales:
             return True
     return False
 
@@ -1047,7 +1107,7 @@ def _measure(
         return str(doc[root.i + 1 : root.head.i + 1].text)  # fmt: skip
     if unit is not None and not unit.isupper() and not share and unit not in _TIME_UNITS:
         counted = _of_noun(root) if root.lower_ in lists.vague else root  # "hundreds of people"
-        if counted is not None and counted.lemma_.lower() == unit:  # a count
+        if counted is not None and _unit_name(counted, lists) == unit:  # a count
             head = root
             if root.dep_ == "pobj" and (root.head.lower_,) in lists.qualifiers:
                 head = root.head  # "over 345 pilgrims have been killed", "over" its subject
