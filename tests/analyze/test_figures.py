@@ -288,6 +288,8 @@ def test_figures_measure_from_the_verb_the_share_and_the_noun() -> None:
         "The government approved a $50 million aid package.",
         "The death toll rose to 2,000 on Monday.",
         "Internet Explorer accounted for 70 percent of the market in 2009.",
+        "The firm earned $400,000 a year.",
+        "Elizabeth Warren earned 8 delegates, and Joe Biden earned 6.",  # earnings are money
     ) for f in figures_of(s)}  # fmt: skip
     assert measures == {
         "$5bn": "The damage",
@@ -295,6 +297,9 @@ def test_figures_measure_from_the_verb_the_share_and_the_noun() -> None:
         "$50 million": "aid package",
         "2,000": "The death toll",
         "70 percent": "share of the market",
+        "$400,000 a year": "earnings of The firm",
+        "8 delegates": None,
+        "6": None,
     }
 
 

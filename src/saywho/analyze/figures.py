@@ -130,6 +130,7 @@ class _Lists:
     counted_who: frozenset[str]
     clock_zones: frozenset[str]
     plural_nouns: frozenset[str]
+    money_measure_verbs: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -154,7 +155,8 @@ def load_lists() -> _Lists:
         change_words=frozenset(w.lower() for w in data["change_words"]),
         counted_who=frozenset(w.lower() for w in data["counted_subjects"]["who"]),
         clock_zones=frozenset(w.lower() for w in data["dates"]["clock_zones"]),
-        plural_nouns=frozenset(w.lower() for w in data["dates"]["plural_nouns"]),
+        plural_nouns=frozenset(w.lower() for w in data["plural_nouns"]),
+        money_measure_verbs=frozenset(w.lower() for w in data["money_measure_verbs"]),
     )
 
 
@@ -1123,8 +1125,11 @@ def _measure(
     verb = _verb(root)
     if verb is None:
         return None
-    template = lists.measure_verbs.get(verb.lemma_.lower())
-    if template is None:
+    lemma = verb.lemma_.lower()
+    template = lists.measure_verbs.get(lemma)
+    if template is None or (
+        lemma in lists.money_measure_verbs and not (unit or "-").split(" ")[0].isupper()
+    ):  # "Warren earned 8 delegates": no earnings (a sum's unit starts with its currency code)
         return None
     subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
     if subject is None:
