@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
 from saywho.cli import app
-from saywho.model import Analysis
+from saywho.config import Settings
+from saywho.model import Analysis, Article
 from saywho.serialize import analysis_to_dict, article_to_dict
 
 DEMO = str(Path(__file__).resolve().parents[2] / "src/saywho/data/demo/rt-2023-01-20-us-isis.txt")
@@ -179,3 +181,33 @@ def test_cli_analyze_says_what_made_the_analysis(tmp_path: Path) -> None:
     assert made_by("--rules-only") == f"saywho {__version__} rules notion=claims"
     table = invoke("analyze", str(page), "--format", "table", "--rules-only")
     assert f"saywho {__version__} rules" in table.stdout
+
+
+def test_cli_analyze_a_page_the_analysis_fails_on_is_reported_and_the_rest_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug met by one page of a batch (here `analyze_many` raising on it) costs that page
+    alone: it is reported with its path and the error, the others are printed, in order."""
+    import saywho.analyze
+
+    real = saywho.analyze.analyze_many
+
+    def flaky(articles: Iterable[Article], settings: Settings | None = None) -> Iterator[Analysis]:
+        for analysis in real(articles, settings):
+            if "bridge" in analysis.article.text:
+                raise RuntimeError("boom")
+            yield analysis
+
+    monkeypatch.setattr(saywho.analyze, "analyze_many", flaky)
+    pages = []
+    for name, text in (("a", "The mayor said the road was closed."), ("b", "The bridge fell."),
+                       ("c", "Police said two people were hurt.")):  # fmt: skip
+        pages.append(tmp_path / f"{name}.txt")
+        pages[-1].write_text(text + "\n", encoding="utf-8")
+    result = invoke("analyze", *map(str, pages))
+    assert result.exit_code == 0, result.output
+    sources = [json.loads(line)["source"] for line in result.stdout.splitlines()]
+    assert sources == [str(pages[0]), str(pages[2])]
+    assert f"{pages[1]}: analysis failed (RuntimeError: boom)" in result.output
+    assert "2 done, 1 failed" in result.output and "Traceback" not in result.output
+    assert invoke("analyze", "--strict", *map(str, pages)).exit_code == 3

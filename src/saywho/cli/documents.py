@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import IO, Annotated, Any
@@ -12,7 +13,8 @@ from typing import IO, Annotated, Any
 import typer
 from rich.console import Console
 
-from ..model import Analysis, Failure
+from ..config import Settings
+from ..model import Analysis, Article, Failure
 from ..serialize import analysis_to_dict, article_to_dict, article_to_text
 from .common import (
     FetchOpt,
@@ -26,6 +28,7 @@ from .common import (
     TimeoutOpt,
     _finish,
     _open_output,
+    _report,
     app,
     iter_articles,
     load_settings,
@@ -140,7 +143,6 @@ def analyze_command(
     confidence, method, check-worthiness, the named entities of the content), "speakers"
     (id -> name, type, descriptions) and "figures". Offsets index the string named by "field".
     """
-    from ..analyze import analyze_many  # spaCy loads only for this command
 
     settings = load_settings(
         plain=plain,
@@ -151,7 +153,7 @@ def analyze_command(
         notion=notion.value if notion else None,
     )
     failures: list[Failure] = []
-    analyses = analyze_many(iter_articles(inputs, settings, failures), settings)
+    analyses = analysed(iter_articles(inputs, settings, failures), settings, failures)
     done = _write_all(
         ((analysis, analysis_to_dict) for analysis in analyses),
         output,
@@ -159,6 +161,36 @@ def analyze_command(
         render=lambda a, out, first: _print_table(a, out, first=first),
     )
     _finish(done, failures, strict)
+
+
+#: articles analysed in one `analyze_many` stream by `analysed` (its parse batch)
+ANALYSED_TOGETHER = 64
+
+
+def analysed(
+    articles: Iterable[Article], settings: Settings, failures: list[Failure]
+) -> Iterator[Analysis]:
+    """`analyze_many` over `articles`, `ANALYSED_TOGETHER` at a time. Should the analysis fail
+    on a group, its articles are analysed one by one and the one that fails is reported ("PATH:
+    analysis failed (IndexError: …)", recorded in `failures`) and skipped, so a bug met by one
+    page of a long batch does not stop the others, as `saywho ingest` records it and goes on."""
+    from ..analyze import analyze_many
+
+    stream = iter(articles)
+    while group := list(itertools.islice(stream, ANALYSED_TOGETHER)):
+        try:
+            done = list(analyze_many(group, settings))
+        except Exception:  # narrowed below, article by article, and reported
+            done = []
+            for article in group:
+                try:
+                    done.append(next(analyze_many([article], settings)))
+                except Exception as exc:  # a bug in analysis must not stop a batch run
+                    reason = f"{article.source}: analysis failed ({type(exc).__name__}: {exc})"
+                    failure = Failure(article.source, " ".join(reason.split())[:500], "E500")
+                    failures.append(failure)
+                    _report(failure)
+        yield from done
 
 
 def _print_table(analysis: Analysis, out: IO[str], first: bool) -> None:
