@@ -103,6 +103,9 @@ def test_figures_sample_article_json_shape(sample_analysis: Analysis) -> None:
         pytest.param("The peak was over three-and-a-half million.", ("three-and-a-half million", 3.5e6, None, None, "over"), id="and a half before a scale"),
         pytest.param("About one and a half million people fled.", ("one and a half million people", 1.5e6, None, "people", "About"), id="and a half is no fraction"),
         pytest.param("Scans of 158 different species were read.", ("158 different species", 158.0, None, "species", None), id="a noun only plural keeps its s"),
+        pytest.param("Many did not wash their hands — at least twenty seconds with soap.", ("twenty seconds", 20.0, None, "second", "at least"), id="seconds are time, not arc"),
+        pytest.param("It was about half a mile away.", ("about half a mile", 0.5, None, "mile", "about"), id="half a mile is no rate"),
+        pytest.param("They cost US$1.5 billion apiece.", ("US$1.5 billion apiece", 1.5e9, None, "USD", None), id="apiece is no unit"),
         pytest.param("They asked for about 15–25 million dollars.", ("15–25 million dollars", 1.5e7, 2.5e7, "USD", "about"), id="a dashed range keeps its scale"),
         pytest.param("Unemployment stood at 4.5 per cent in May.", ("4.5 per cent", 4.5, None, "percent", None), id="per cent"),
         pytest.param("More than 1,426 pilgrims were trampled.", ("1,426 pilgrims", 1426.0, None, "pilgrim", "More than"), id="more than with a count"),
@@ -189,6 +192,9 @@ def test_figures_a_change_written_to_then_from() -> None:
         pytest.param("At midnight local time (0700 UTC), the utility cut power.", id="a clock time in four digits"),
         pytest.param("The storm made landfall at 1330 GMT.", id="a clock time before its zone"),
         pytest.param("Water vapour was found on K2-18b, a planet.", id="a planet's designation"),
+        pytest.param("The city was founded in 664 BCE.", id="a year before the common era"),
+        pytest.param("Mummification was common from about 664 b.c.e. to 250 c.e.", id="years with a dotted era"),
+        pytest.param("Users of 4chan attacked the site.", id="a name written with a number"),
         pytest.param("The Lost 52 Project located the wreck.", id="a number between a name's words"),
         pytest.param("It was common from the twenty-sixth dynasty on.", id="a hyphenated ordinal"),
         pytest.param("Shells hit the area near police posts 542 and 543.", id="and the number coordinated with it"),
@@ -455,3 +461,13 @@ def test_figures_demo_corpus_dates_are_not_figures(demo_analyses: dict[str, Anal
         for f in analysis.figures:
             assert not (f.unit is None and f.value is not None and 1900 <= f.value <= 2030 and f.value.is_integer()), \
                 written(analysis, f)  # fmt: skip
+
+
+def test_figures_no_unit_quantulum_misreads() -> None:
+    """Abbreviations quantulum3 takes for units news never writes ("FM" femtometres, "MP"
+    megapixels, "U.S." atomic mass units) leave the figure without them: what it counts comes
+    from the noun, when there is one."""
+    sentence = "It has 18 FM and five AM radio stations; one MP holds 37 billion U.S. gallons."
+    units = {f.span.text(sentence): f.unit for f in figures_of(sentence)}
+    assert units["five AM radio stations"] == "station"
+    assert not {"femtometre", "attometre", "megapixel", "atomic mass unit"} & set(units.values())

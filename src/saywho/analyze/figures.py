@@ -75,6 +75,7 @@ _SHORTHAND = re.compile(r"(?P<number>\d[\d,]*(?:\.\d+)?)(?P<suffix>[A-Za-z]{1,3}
 _DASHED = re.compile(r"^\D{0,4}\d[\d,.]*(\s?[–—-]\s?)\d")  # "15–25", "$15-25"
 _CLOCK = re.compile(r"^\d{1,2}:\d{2}$")  # "13:40"
 _HHMM = re.compile(r"^(?:[01]\d|2[0-3])[0-5]\d$")  # "0700", "2359"
+_GLUED_WORD = re.compile(r"^\d[\d,.]*[a-z]{3,}$", re.IGNORECASE)  # "4chan", "5mph"
 _NAMED = re.compile(r"^[A-Za-z]+\d+[A-Za-z]?$")  # "K2" of "K2-18b", "A320", "S3"
 #: a figure in these units after one of `_PERIOD_PREPS` is a period ("over ten years"); not
 #: after "for", which gives the subject's own duration ("the war has been ongoing for 17 years")
@@ -131,6 +132,9 @@ class _Lists:
     clock_zones: frozenset[str]
     plural_nouns: frozenset[str]
     money_measure_verbs: frozenset[str]
+    news_units: frozenset[str]
+    unit_aliases: dict[str, str]
+    eras: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -157,6 +161,9 @@ def load_lists() -> _Lists:
         clock_zones=frozenset(w.lower() for w in data["dates"]["clock_zones"]),
         plural_nouns=frozenset(w.lower() for w in data["plural_nouns"]),
         money_measure_verbs=frozenset(w.lower() for w in data["money_measure_verbs"]),
+        news_units=frozenset(data["news_units"]),
+        unit_aliases=dict(data["unit_aliases"]),
+        eras=frozenset(w.lower() for w in data["eras"]),
     )
 
 
@@ -433,6 +440,10 @@ def _figure(
         window_end += 1
     begin = tokens[0].idx
     follows = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if any(_is_era(t, lists) for t in (*tokens, follows)) or (
+        tokens[0].i > 0 and _is_era(doc[tokens[0].i - 1], lists)
+    ):
+        return None  # "664 BCE", "AD 79": a year
     if (
         _is_label(tokens)
         or _is_identifier(tokens)
@@ -463,8 +474,8 @@ def _figure(
                 figure_end = max(figure_end, noun.idx + len(noun))
         elif reading is not None:
             value, high, unit, q_end = reading
-            if unit is None and tokens[0].is_currency:  # "$ 200": the sign alone names the currency
-                unit = _currency(f"{tokens[0].text}1")
+            if unit is None and (tokens[0].is_currency or tokens[0].tag_ == "$"):
+                unit = _currency(f"{tokens[0].text}1")  # "$ 200": the sign alone names the currency
             figure_end = max(figure_end, q_end)
     figure_end = min(figure_end, len(text))
     while figure_end > begin and text[figure_end - 1] in " ,.;:":
@@ -788,7 +799,8 @@ def _read(
         return None
     value, high, unit = _value(quantity)
     q_end = int(quantity.span[1])
-    word = re.search(_FUNCTION_WORD_UNIT, str(quantity.surface)) if unit is not None else None
+    read_unit = quantity.unit.entity.name != "dimensionless"  # before `_news_unit` drops one
+    word = re.search(_FUNCTION_WORD_UNIT, str(quantity.surface)) if read_unit else None
     if word is not None:  # "one in Arkansas" (inch), "20 at cathedral" (ampere-turn)
         cut = int(quantity.span[1]) - (len(str(quantity.surface)) - word.start())
         again = _pick(_quantities()(rewritten[:cut]), seed_end)  # "20 years in" -> "20 years"
@@ -929,7 +941,22 @@ def _value(quantity: Any) -> tuple[float | None, float | None, str | None]:
         name = "percent"
     elif entity == "dimensionless" or unit.name == "dimensionless":
         name = "dozen" if unit.name == "dozen" else None
+    if name is not None and entity != "currency":
+        name = _news_unit(name)
     return _clean(value), _clean(high) if high is not None else None, name
+
+
+def _news_unit(name: str) -> str | None:
+    """quantulum3's unit `name` as news writes it (figures.toml's unit_aliases: "second of arc"
+    is "second"), or None when it is none of figures.toml's news_units: a misreading ("18 FM"
+    as femtometres). A compound passes when each side does ("barrel per day", "USD per year")."""
+    lists = load_lists()
+    name = lists.unit_aliases.get(name, name)
+    if name.startswith("per "):  # "half a mile" is 0.5 "per mile" to quantulum3
+        name = name[len("per ") :]
+    parts = name.split(" per ")
+    return name if all(p in lists.news_units or (p.isupper() and p.isalpha()) for p in parts) \
+        else None  # fmt: skip
 
 
 def _clean(value: float) -> float:
@@ -989,6 +1016,24 @@ def _is_bare_number(token: Token) -> bool:
         and token.dep_ in ("nummod", "appos", "npadvmod", "compound")  # fmt: skip
 
 
+def _glued_unit(text: str) -> str | None:
+    """The unit quantulum3 reads written onto a number ("5mph": mile per hour), if news writes
+    it (`_news_unit`); None for a name ("4chan")."""
+    found = _quantities()(text)
+    if not found or found[0].unit.entity.name == "dimensionless":
+        return None
+    unit = found[0].unit
+    return _currency_code(unit) if unit.entity.name == "currency" else _news_unit(str(unit.name))
+
+
+def _is_era(token: Token | None, lists: _Lists) -> bool:
+    """An era's abbreviation (figures.toml's eras) in capitals or with dots: "BCE", "A.D.",
+    "b.c.e" (not the noun "ad")."""
+    if token is None or not (token.is_upper or "." in token.text):
+        return False
+    return token.lower_.replace(".", "") in lists.eras
+
+
 def _unit_name(noun: Token, lists: _Lists) -> str:
     """What a counted noun makes a figure's unit: its lemma ("people", "delegate"), or the word
     itself for a noun used only in the plural ("species", not the tagger's "specie")."""
@@ -1016,6 +1061,8 @@ def _is_label(tokens: list[Token]) -> bool:
         match = _GLUED.match(t.text.rstrip("."))
         if match and match.group(2).lower() not in lists.scales:
             return True
+        if _GLUED_WORD.match(t.text) and _glued_unit(t.text) is None:
+            return True  # "4chan": a name, where "5mph" and "10km" are a number and its unit
     return False
 
 
