@@ -326,6 +326,7 @@ def test_figures_measure_from_the_verb_the_share_and_the_noun() -> None:
         # nor is a count of its own
         ("CNN reported that over the last century, only 21 hurricanes reached within 100 miles "
          "of the islands.", "100 miles", None),
+        ("Between the two blasts, at least 20 were killed.", "two blasts", None),
         ("The 2019 budget reached $5 billion.", "$5 billion", "The 2019 budget"),
     ],
 )  # fmt: skip

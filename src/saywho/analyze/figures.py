@@ -1183,8 +1183,10 @@ def _measure(
         return None
     if subject.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
         text = _phrase(verb.head, left_only=True)
-    elif subject.pos_ == "PRON" or not any(t.is_alpha for t in subject.subtree):
-        return None  # "of the 40 passengers, 22 were Cuban": no measure of the 40
+    elif subject.pos_ == "PRON" or not any(t.is_alpha for t in subject.subtree) or subject.like_num:
+        # "of the 40 passengers, 22 were Cuban": no measure of the 40; "between the two blasts,
+        # at least 20 were killed": the 20 killed are no measure of the two blasts
+        return None
     elif template == "{subject}" and (
         subject.pos_ == "PROPN" or subject.ent_type_ in NOT_FIGURES or subject.like_num
         or any(c.dep_ == "nummod" and c.like_num and c.ent_type_ != "DATE" for c in subject.children)
