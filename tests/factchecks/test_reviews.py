@@ -157,6 +157,48 @@ def test_reviews_data_feed_shape_and_jsonl_lines() -> None:
     )
 
 
+def test_reviews_untyped_claim_reviews_and_fact_check_tools_claims() -> None:
+    """An export that drops ``@type`` keeps ``claimReviewed``: read as a ClaimReview. The JSON
+    Google's Fact Check Tools API answers with (claims, each with its reviews) gives one
+    fact-check per review, with the claim's text, claimant and date."""
+    untyped = {k: v for k, v in REVIEW.items() if k not in ("@type", "@context")}
+    (one,) = checks(list(from_json(json.dumps(untyped), "export.json")))
+    assert (one.claim_reviewed, one.url) == (
+        " ".join(REVIEW["claimReviewed"].split()),
+        REVIEW["url"],
+    )
+    api = {"claims": [
+        {"text": "The US is covertly sponsoring Islamic State militants in Afghanistan",
+         "claimant": "Zamir Kabulov", "claimDate": "2023-01-20T00:00:00Z",
+         "claimReview": [
+             {"publisher": {"name": "Example Check", "site": "check.example"},
+              "url": "https://check.example/isis", "title": "No, the US is not funding IS-K",
+              "reviewDate": "2023-01-25T10:00:00Z", "textualRating": "False", "languageCode": "en"},
+             {"publisher": {"site": "verify.example"}, "url": "https://verify.example/is-k",
+              "reviewDate": "2023-02-01T00:00:00Z", "textualRating": "Misleading",
+              "languageCode": "en"},
+         ]},
+        {"text": "A claim no one reviewed yet", "claimReview": []},
+    ], "nextPageToken": "CAE"}  # fmt: skip
+    first, second = checks(list(from_json(json.dumps(api), "factcheck-tools.json")))
+    assert (first.claimant, first.claim_date, first.rating, first.verdict) == (
+        "Zamir Kabulov",
+        "2023-01-20",
+        "False",
+        "false",
+    )
+    assert (first.fact_checker, first.review_date, first.url, first.language, first.title) == (
+        "Example Check", "2023-01-25", "https://check.example/isis", "en",
+        "No, the US is not funding IS-K",
+    )  # fmt: skip
+    assert (second.fact_checker, second.rating, second.claimant) == (
+        "verify.example",
+        "Misleading",
+        "Zamir Kabulov",
+    )
+    assert second.claim_reviewed == first.claim_reviewed
+
+
 def test_reviews_bad_json_document_is_one_bad_record() -> None:
     (bad,) = list(from_json('{"@type": "ClaimReview", ', "broken.json"))
     assert isinstance(bad, BadRecord) and bad.position == "broken.json" and "not JSON" in bad.reason

@@ -9,7 +9,11 @@ fact-checker (``author``, else ``publisher``), the review's date (``datePublishe
 
 - `from_json`: a JSON document holding ClaimReviews anywhere: one object, an array, a JSON-LD
   ``@graph``, or the data-feed shape aggregators publish (``{"dataFeedElement": [{"item":
-  [ClaimReview, …]}, …]}``);
+  [ClaimReview, …]}, …]}``); an object with no ``@type`` but a ``claimReviewed`` is taken for a
+  ClaimReview (exports often drop the type), and the claims Google's Fact Check Tools API
+  answers with (``{"claims": [{"text", "claimant", "claimDate", "claimReview": [{"publisher":
+  {"name", "site"}, "url", "title", "reviewDate", "textualRating", "languageCode"}]}]}``, as
+  researchers download them) are read as the ClaimReviews they describe, one per review;
 - `from_jsonl`: one such document per line;
 - `from_csv`: a table with named columns (``claim``, ``claimant``, ``claim_date``, ``rating``,
   ``url``, ``publisher``, ``review_date``, ``language``, and optionally ``identifier`` and
@@ -64,7 +68,11 @@ class BadRecord:
 
 
 def is_claim_review(node: Mapping[str, Any]) -> bool:
+    """Typed ClaimReview (``"@type": "ClaimReview"``, any namespace), or an object with no type
+    and a ``claimReviewed``."""
     kinds = node.get("@type", node.get("type"))
+    if kinds is None:
+        return "claimReviewed" in node
     names = kinds if isinstance(kinds, list) else [kinds]
     return any(
         isinstance(k, str) and k.rsplit("/", 1)[-1].rsplit(":", 1)[-1] == "ClaimReview"
@@ -85,9 +93,35 @@ def claim_reviews(data: Any, depth: int = 0) -> Iterator[Mapping[str, Any]]:
         if is_claim_review(data):
             yield data
             return
+        if isinstance(data.get("claimReview"), list) and isinstance(data.get("text"), str):
+            yield from _fact_check_tools(data)
+            return
         for value in data.values():
             if isinstance(value, list | Mapping):
                 yield from claim_reviews(value, depth + 1)
+
+
+def _fact_check_tools(claim: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """A claim as Google's Fact Check Tools API gives it, as the ClaimReviews of its reviews
+    (one per review; the claim's text, claimant and date in each). Written by hand: it is that
+    API's own JSON shape, which no schema.org reader knows."""
+    said = {
+        "@type": "Claim",
+        "author": claim.get("claimant"),
+        "datePublished": claim.get("claimDate"),
+    }
+    for review in claim["claimReview"]:
+        if not isinstance(review, Mapping):
+            continue
+        publisher = review.get("publisher")
+        publisher = publisher if isinstance(publisher, Mapping) else {}
+        yield {
+            "@type": "ClaimReview", "claimReviewed": claim["text"], "itemReviewed": said,
+            "reviewRating": {"alternateName": review.get("textualRating")},
+            "author": {"name": publisher.get("name") or publisher.get("site"), "url": publisher.get("site")},
+            "datePublished": review.get("reviewDate"), "url": review.get("url"),
+            "inLanguage": review.get("languageCode"), "headline": review.get("title"),
+        }  # fmt: skip
 
 
 def from_claim_review(node: Mapping[str, Any], position: str) -> FactCheck:
