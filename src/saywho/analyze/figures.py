@@ -73,7 +73,9 @@ _SCALE_NAMES = {word: scale for scale, word in _SCALE_WORDS.items()}
 # the list in figures.toml); the one pattern quantulum3 needs help with
 _SHORTHAND = re.compile(r"(?P<number>\d[\d,]*(?:\.\d+)?)(?P<suffix>[A-Za-z]{1,3})\.?$")
 _DASHED = re.compile(r"^\D{0,4}\d[\d,.]*(\s?[–—-]\s?)\d")  # "15–25", "$15-25"
-_CLOCK = re.compile(r"^\d{1,2}:\d{2}$")  # "13:40"
+_CLOCK = re.compile(
+    r"^\d{1,2}:\d{2}(?::\d{2})?(?:[ap]\.?m\.?)?$", re.IGNORECASE
+)  # "13:40", "8:00am", "2:14:04"
 _HHMM = re.compile(r"^(?:[01]\d|2[0-3])[0-5]\d$")  # "0700", "2359"
 _GLUED_WORD = re.compile(r"^\d[\d,.]*[a-z]{3,}$", re.IGNORECASE)  # "4chan", "5mph"
 _NAMED = re.compile(r"^[A-Za-z]+\d+[A-Za-z]?$")  # "K2" of "K2-18b", "A320", "S3"
@@ -408,6 +410,9 @@ def _figure(
     first = tokens[0]
     if first.lower_ in lists.fractions and first.i > 0 and _is_ordinal(doc[first.i - 1]):
         return None  # "the second half ended": a period of a match or a year, no fraction
+    if first.lower_ in lists.fractions and first.tag_ in ("JJ", "RB") and first.head.i > first.i \
+            and first.head.lemma_.lower() not in _TIME_UNITS:  # fmt: skip
+        return None  # "flags lowered to half staff", "half back Kidston": no fraction
     ranged = first.lower_ == "between"
     tokens.extend(_and_a_half(doc, tokens[-1]))  # "three-and-a-half million"
     if first.i > 0 and first.lower_ in _SCALE_NOUNS and doc[first.i - 1].lower_ in ("a", "an"):
@@ -1026,6 +1031,22 @@ def _glued_unit(text: str) -> str | None:
     return _currency_code(unit) if unit.entity.name == "currency" else _news_unit(str(unit.name))
 
 
+def _model_number(token: Token) -> bool:
+    """A number in a model's designation written as two numbers joined by a hyphen right after
+    a name: "Boeing 737-800" (both numbers)."""
+    doc, i = token.doc, token.i
+    joined = [doc[k] for k in range(max(0, i - 2), min(len(doc), i + 3))]
+
+    def glued(a: int, b: int) -> bool:  # doc[a] "-" doc[b], no spaces, both numbers
+        return (a > 0 and b < len(doc) and doc[a].like_num and doc[b].like_num
+                and doc[a + 1].text in "-–" and not doc[a].whitespace_ and not doc[a + 1].whitespace_)  # fmt: skip
+
+    if not joined or not token.like_num:
+        return False
+    first = i if glued(i, i + 2) else i - 2 if glued(i - 2, i) else None
+    return first is not None and first > 0 and doc[first - 1].pos_ == "PROPN"
+
+
 def _is_era(token: Token | None, lists: _Lists) -> bool:
     """An era's abbreviation (figures.toml's eras) in capitals or with dots: "BCE", "A.D.",
     "b.c.e" (not the noun "ad")."""
@@ -1054,6 +1075,8 @@ def _is_label(tokens: list[Token]) -> bool:
         if _NAMED.match(t.text) and t.i + 1 < len(t.doc) and t.nbor().text in "-–" \
                 and not t.whitespace_:  # fmt: skip
             return True  # "K2-18b": a planet's, an aircraft's designation
+        if _model_number(t):
+            return True  # "the Boeing 737-800 jet"
         if t.text.count("/") == 1:
             left, right = t.text.split("/")
             if not (left.isdigit() and right.isdigit() and int(left) < int(right) <= 10):
