@@ -300,6 +300,7 @@ def test_figures_measure_from_the_verb_the_share_and_the_noun() -> None:
         "Internet Explorer accounted for 70 percent of the market in 2009.",
         "The firm earned $400,000 a year.",
         "Elizabeth Warren earned 8 delegates, and Joe Biden earned 6.",  # earnings are money
+        "Nearly half the voters backed him.",  # a predeterminer's whole follows it
     ) for f in figures_of(s)}  # fmt: skip
     assert measures == {
         "$5bn": "The damage",
@@ -310,6 +311,7 @@ def test_figures_measure_from_the_verb_the_share_and_the_noun() -> None:
         "$400,000 a year": "earnings of The firm",
         "8 delegates": None,
         "6": None,
+        "Nearly half": "share of the voters",
     }
 
 

@@ -1146,6 +1146,11 @@ def _measure(
     """What the figure measures, when the sentence says so (see the module docstring;
     `headline`: the doc is the article's title, `_counted_subject`)."""
     share = unit in ("percent", "fraction")
+    if share and root.tag_ == "PDT" and root.i + 1 < len(doc):
+        # "half the population voted": the whole is the noun phrase after the predeterminer
+        whole = doc[root.i + 1].head
+        if whole.pos_ in ("NOUN", "PROPN") and whole.i > root.i:
+            return "share of " + doc[root.i + 1 : whole.i + 1].text
     for holder in (root, root.head if root.dep_ in ("nummod", "quantmod", "compound") else None):
         if holder is None:
             continue
