@@ -539,10 +539,11 @@ def _from_to(
     to = next((i for i in range(start + 1, end - 1) if doc[i].lower_ == link), None)
     if to is None:
         return None
+    # ("US$" is no currency to spaCy, but tagged "$")
     first = next((i for i in range(start, to) if doc[i].like_num or doc[i].is_currency or doc[i].tag_ == "$"),
                  None)  # fmt: skip
     if first is None or first == 0 or doc[first - 1].lower_ != ("between" if between else "from"):
-        return None  # ("US$" is no currency to spaCy, tagged "$" all the same)
+        return None
     after = _figure(doc, text, to + 1, end, label, lists, headline=headline)
     if after is None or after.value is None or after.high is not None:
         return None
@@ -1035,13 +1036,12 @@ def _model_number(token: Token) -> bool:
     """A number in a model's designation written as two numbers joined by a hyphen right after
     a name: "Boeing 737-800" (both numbers)."""
     doc, i = token.doc, token.i
-    joined = [doc[k] for k in range(max(0, i - 2), min(len(doc), i + 3))]
 
     def glued(a: int, b: int) -> bool:  # doc[a] "-" doc[b], no spaces, both numbers
         return (a > 0 and b < len(doc) and doc[a].like_num and doc[b].like_num
                 and doc[a + 1].text in "-–" and not doc[a].whitespace_ and not doc[a + 1].whitespace_)  # fmt: skip
 
-    if not joined or not token.like_num:
+    if not token.like_num:
         return False
     first = i if glued(i, i + 2) else i - 2 if glued(i - 2, i) else None
     return first is not None and first > 0 and doc[first - 1].pos_ == "PROPN"
@@ -1216,7 +1216,7 @@ def _measure(
         # at least 20 were killed": the 20 killed are no measure of the two blasts
         return None
     elif template == "{subject}" and (
-        subject.pos_ == "PROPN" or subject.ent_type_ in NOT_FIGURES or subject.like_num
+        subject.pos_ == "PROPN" or subject.ent_type_ in NOT_FIGURES
         or any(c.dep_ == "nummod" and c.like_num and c.ent_type_ != "DATE" for c in subject.children)
     ):  # fmt: skip
         # "Ohio was one of six states": a name is what it is, not what is measured; "only 21
