@@ -106,6 +106,8 @@ def test_figures_sample_article_json_shape(sample_analysis: Analysis) -> None:
         pytest.param("Many did not wash their hands — at least twenty seconds with soap.", ("twenty seconds", 20.0, None, "second", "at least"), id="seconds are time, not arc"),
         pytest.param("It was about half a mile away.", ("about half a mile", 0.5, None, "mile", "about"), id="half a mile is no rate"),
         pytest.param("They cost US$1.5 billion apiece.", ("US$1.5 billion apiece", 1.5e9, None, "USD", None), id="apiece is no unit"),
+        pytest.param("The sale price is 900 million złotys.", ("900 million złotys", 9e8, None, "PLN", None), id="a currency quantulum3 does not know"),
+        pytest.param("A visa costs 100,000 Georgian lari.", ("100,000 Georgian lari", 1e5, None, "GEL", None), id="and its name after an adjective"),
         pytest.param("They asked for about 15–25 million dollars.", ("15–25 million dollars", 1.5e7, 2.5e7, "USD", "about"), id="a dashed range keeps its scale"),
         pytest.param("Unemployment stood at 4.5 per cent in May.", ("4.5 per cent", 4.5, None, "percent", None), id="per cent"),
         pytest.param("More than 1,426 pilgrims were trampled.", ("1,426 pilgrims", 1426.0, None, "pilgrim", "More than"), id="more than with a count"),

@@ -136,6 +136,7 @@ class _Lists:
     money_measure_verbs: frozenset[str]
     news_units: frozenset[str]
     unit_aliases: dict[str, str]
+    currency_words: dict[str, str]
     eras: frozenset[str]
 
 
@@ -165,6 +166,7 @@ def load_lists() -> _Lists:
         money_measure_verbs=frozenset(w.lower() for w in data["money_measure_verbs"]),
         news_units=frozenset(data["news_units"]),
         unit_aliases=dict(data["unit_aliases"]),
+        currency_words={k.lower(): v for k, v in data["currency_words"].items()},
         eras=frozenset(w.lower() for w in data["eras"]),
     )
 
@@ -485,6 +487,13 @@ def _figure(
     figure_end = min(figure_end, len(text))
     while figure_end > begin and text[figure_end - 1] in " ,.;:":
         figure_end -= 1
+    if value is not None and unit is None:  # "900 million złotys": a currency quantulum3 lacks
+        written = _last_token(doc, figure_end)
+        money = next((t for t in (*tokens, written, _counted_noun(last if last.like_num else written))
+                      if t is not None and t.lower_ in lists.currency_words), None)  # fmt: skip
+        if money is not None:
+            unit = lists.currency_words[money.lower_]
+            figure_end = max(figure_end, money.idx + len(money))
     if value is not None and unit is None and not fraction and label != "MONEY":
         token = last if last.like_num else _last_token(doc, figure_end)
         noun = _counted_noun(token)
@@ -1056,9 +1065,12 @@ def _is_era(token: Token | None, lists: _Lists) -> bool:
 
 
 def _unit_name(noun: Token, lists: _Lists) -> str:
-    """What a counted noun makes a figure's unit: its lemma ("people", "delegate"), or the word
-    itself for a noun used only in the plural ("species", not the tagger's "specie")."""
+    """What a counted noun makes a figure's unit: its lemma ("people", "delegate"), the word
+    itself for a noun used only in the plural ("species", not the tagger's "specie"), or the
+    code of a currency quantulum3 does not know ("złotys": PLN, figures.toml's currency_words)."""
     word = noun.lower_
+    if word in lists.currency_words:
+        return lists.currency_words[word]
     return word if word in lists.plural_nouns else str(noun.lemma_.lower())
 
 
