@@ -44,7 +44,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..config import Settings
-from ..model import Analysis, Article, Attribution, Span, Speaker
+from ..model import Analysis, Article, Attribution, Failure, Span, Speaker
 from ..version import __version__
 from .attribution import Found, finish_findings, rule_findings
 from .cues import load_lexicon
@@ -56,7 +56,8 @@ from .nlp import ParsedField, get_nlp, parse_articles
 from .speakers import resolve_speakers
 from .tagger import get_transformer
 
-__all__ = ["analyser_name", "analyze", "analyze_many", "get_nlp", "load_lexicon"]
+__all__ = ["analyser_name", "analysis_failure", "analyze", "analyze_many", "get_nlp",
+           "load_lexicon"]  # fmt: skip
 
 
 def analyser_name(settings: Settings | None = None) -> str:
@@ -78,6 +79,13 @@ def analyser_name(settings: Settings | None = None) -> str:
         + (f"+{model}" if model else "")
         + f" notion={settings.notion}"
     )
+
+
+def analysis_failure(article: Article, exc: Exception) -> Failure:
+    """The record of an article the analysis failed on (a bug it met there), one line naming
+    it, which batch runs report or store and go on: "PATH: analysis failed (IndexError: …)"."""
+    reason = f"{article.source}: analysis failed ({type(exc).__name__}: {exc})"
+    return Failure(article.source, " ".join(reason.split())[:500], "E500")
 
 
 def analyze(article: Article, settings: Settings | None = None) -> Analysis:

@@ -410,11 +410,12 @@ def _figure(
     if not tokens:
         return None
     first = tokens[0]
-    if first.lower_ in lists.fractions and first.i > 0 and _is_ordinal(doc[first.i - 1]):
-        return None  # "the second half ended": a period of a match or a year, no fraction
-    if first.lower_ in lists.fractions and first.tag_ in ("JJ", "RB") and first.head.i > first.i \
-            and first.head.lemma_.lower() not in _TIME_UNITS:  # fmt: skip
-        return None  # "flags lowered to half staff", "half back Kidston": no fraction
+    if first.lower_ in lists.fractions and (
+        (first.i > 0 and _is_ordinal(doc[first.i - 1]))  # "the second half ended": a period
+        or (first.tag_ in ("JJ", "RB") and first.head.i > first.i
+            and first.head.lemma_.lower() not in _TIME_UNITS)  # "half staff", "half back"
+    ):  # fmt: skip
+        return None  # no fraction
     ranged = first.lower_ == "between"
     tokens.extend(_and_a_half(doc, tokens[-1]))  # "three-and-a-half million"
     if first.i > 0 and first.lower_ in _SCALE_NOUNS and doc[first.i - 1].lower_ in ("a", "an"):
@@ -487,25 +488,23 @@ def _figure(
     figure_end = min(figure_end, len(text))
     while figure_end > begin and text[figure_end - 1] in " ,.;:":
         figure_end -= 1
-    if value is not None and unit is None:  # "900 million złotys": a currency quantulum3 lacks
+    if value is not None and unit is None:
         written = _last_token(doc, figure_end)
-        money = next((t for t in (*tokens, written, _counted_noun(last if last.like_num else written))
+        token = last if last.like_num else written
+        noun = _counted_noun(token)
+        money = next((t for t in (*tokens, written, noun)
                       if t is not None and t.lower_ in lists.currency_words), None)  # fmt: skip
-        if money is not None:
+        if money is not None:  # "900 million złotys": a currency quantulum3 lacks
             unit = lists.currency_words[money.lower_]
             figure_end = max(figure_end, money.idx + len(money))
-    if value is not None and unit is None and not fraction and label != "MONEY":
-        token = last if last.like_num else _last_token(doc, figure_end)
-        noun = _counted_noun(token)
-        if _is_year(token, value) and (
-            noun is None or noun.tag_ != "NNS"
-        ):  # "in 2021", "a 2011 study"
-            return None
-        if noun is not None:
-            unit = _unit_name(noun, lists)
-            figure_end = noun.idx + len(noun)
-        elif _is_bare_number(token):
-            return None
+        elif not fraction and label != "MONEY":
+            if _is_year(token, value) and (noun is None or noun.tag_ != "NNS"):
+                return None  # "in 2021", "a 2011 study"
+            if noun is not None:
+                unit = _unit_name(noun, lists)
+                figure_end = noun.idx + len(noun)
+            elif _is_bare_number(token):
+                return None
     elif value is not None and unit == "dozen":
         value, high = value * 12, high * 12 if high is not None else None
         noun = _counted_noun(last if last.like_num else _last_token(doc, figure_end))

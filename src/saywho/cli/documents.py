@@ -174,7 +174,7 @@ def analysed(
     on a group, its articles are analysed one by one and the one that fails is reported ("PATH:
     analysis failed (IndexError: …)", recorded in `failures`) and skipped, so a bug met by one
     page of a long batch does not stop the others, as `saywho ingest` records it and goes on."""
-    from ..analyze import analyze_many
+    from ..analyze import analysis_failure, analyze_many
 
     stream = iter(articles)
     while group := list(itertools.islice(stream, ANALYSED_TOGETHER)):
@@ -186,8 +186,7 @@ def analysed(
                 try:
                     done.append(next(analyze_many([article], settings)))
                 except Exception as exc:  # a bug in analysis must not stop a batch run
-                    reason = f"{article.source}: analysis failed ({type(exc).__name__}: {exc})"
-                    failure = Failure(article.source, " ".join(reason.split())[:500], "E500")
+                    failure = analysis_failure(article, exc)
                     failures.append(failure)
                     _report(failure)
         yield from done

@@ -105,7 +105,7 @@ def prepare(
     becomes a `Failure` (recorded in ``ingest_errors`` with the exception's name) instead of
     stopping a long run.
     """
-    from ..analyze import analyze_many
+    from ..analyze import analysis_failure, analyze_many
 
     claims = settings is None or settings.claims
     try:
@@ -125,8 +125,7 @@ def prepare(
                 claim = claim_vectors_many([analysis])[0] if claims else ((), b"")
                 return [_prepared(analysis, articles[0][1], claim, claims)]
             except Exception as exc:  # a bug in analysis must not stop a batch run; it is recorded
-                reason = f"{article.source}: analysis failed ({type(exc).__name__}: {exc})"
-                return [Failure(article.source, " ".join(reason.split())[:500], "E500")]
+                return [analysis_failure(article, exc)]
         return [item for one in articles for item in prepare([one], settings)]
 
 
